@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { defineContract } from '../contract.ts';
+import { ChainError } from '../errors.ts';
+import { keys, type UserRecord } from '../identity.ts';
+import { Role } from '../schema.ts';
+
+const StaffRole = Role.exclude(['node', 'enterprise']);
+
+/** A department administrator registers (or updates) one of the department's staff. */
+export const userRegister = defineContract({
+  kind: 'user.register',
+  payload: z.strictObject({ id: z.string().regex(/^[a-z0-9_.-]{2,64}$/), name: z.string().min(1).max(64), role: StaffRole }),
+  roles: ['admin', 'node'],
+  async apply(ctx, state, p) {
+    const dept = ctx.actor.dept!;
+    const user: UserRecord = { id: p.id, dept, name: p.name, role: p.role, active: true };
+    state.put(keys.user(dept, p.id), user);
+    ctx.emit('user.registered', { dept, id: p.id, role: p.role });
+  },
+});
+
+/** Disabling a user stops every later transaction in their name (sessions end too). */
+export const userDisable = defineContract({
+  kind: 'user.disable',
+  payload: z.strictObject({ id: z.string() }),
+  roles: ['admin'],
+  async apply(ctx, state, p) {
+    const dept = ctx.actor.dept!;
+    const user = await state.get<UserRecord>(keys.user(dept, p.id));
+    if (!user) throw new ChainError('NOT_FOUND', `no user ${p.id} in ${dept}`, { status: 404 });
+    if (p.id === ctx.actor.id) throw new ChainError('SELF_DISABLE', 'an administrator cannot disable their own account');
+    state.put(keys.user(dept, p.id), { ...user, active: false });
+    ctx.emit('user.disabled', { dept, id: p.id });
+  },
+});

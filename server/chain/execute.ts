@@ -1,0 +1,94 @@
+import type { TxContext } from './contract.ts';
+import { ChainError, isChainError } from './errors.ts';
+import { resolveActor } from './identity.ts';
+import type { ContractRegistry } from './registry.ts';
+import type { ChainEvent, Genesis, Receipt, Tx } from './schema.ts';
+import type { BlockState } from './state.ts';
+
+/** One transaction record of a block, after stateless checks (which may have failed). */
+export interface BlockTx {
+  offset: number;
+  id: string;
+  raw: string;
+  tx?: Tx;
+  /** set when the record failed a stateless check (malformed, bad signature, ...) */
+  invalid?: ChainError;
+}
+
+export interface ExecuteDeps {
+  registry: ContractRegistry;
+  genesis: Genesis;
+  state: BlockState;
+  /** whether an earlier block already used this signer's nonce */
+  nonceUsed(signer: string, nonce: number): boolean;
+}
+
+export interface ExecutedBlock {
+  receipts: Receipt[];
+  /** nonces consumed by this block */
+  nonces: { signer: string; nonce: number }[];
+}
+
+/**
+ * Runs a block's transactions in order. Deterministic: reads only the block (height, time),
+ * its transactions and state. A rejected transaction keeps its place with a code and reason.
+ */
+export async function executeBlock(height: number, time: number, txs: BlockTx[], deps: ExecuteDeps): Promise<ExecutedBlock> {
+  const receipts: Receipt[] = [];
+  const nonces: { signer: string; nonce: number }[] = [];
+  const seenHere = new Set<string>();
+
+  for (let index = 0; index < txs.length; index++) {
+    const item = txs[index];
+    const events: ChainEvent[] = [];
+    const base = { txId: item.id, height, index, offset: item.offset, events };
+    try {
+      if (item.invalid || !item.tx) throw item.invalid ?? new ChainError('MALFORMED_TX', 'not a transaction');
+      const tx = item.tx;
+      const nonceKey = `${tx.signer}:${tx.nonce}`;
+      if (seenHere.has(nonceKey) || deps.nonceUsed(tx.signer, tx.nonce)) {
+        throw new ChainError('NONCE_REUSED', `nonce ${tx.nonce} was already used by this signer`, { status: 409 });
+      }
+      if (Math.abs(tx.time - time) > deps.genesis.limits.txTtlMs) {
+        throw new ChainError('TX_EXPIRED', 'transaction time is too far from the block time');
+      }
+      const view = deps.state.begin(item.id);
+      // From here on the transaction is authentic, so its nonce is spent whatever the outcome.
+      seenHere.add(nonceKey);
+      nonces.push({ signer: tx.signer, nonce: tx.nonce });
+      try {
+        const def = deps.registry.get(tx.kind);
+        const actor = await resolveActor(view.get, tx, def);
+        const parsed = def.payload.safeParse(tx.payload);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new ChainError('BAD_PAYLOAD', `payload.${issue.path.join('.')}: ${issue.message}`);
+        }
+        const ctx: TxContext = {
+          chain: deps.genesis.chain,
+          height,
+          time,
+          txId: item.id,
+          index,
+          signer: tx.signer,
+          actor,
+          genesis: deps.genesis,
+          emit: (type, data) => events.push({ type, data }),
+        };
+        await def.apply(ctx, view, parsed.data);
+        await deps.state.commitTx();
+        receipts.push({ ...base, status: 'ok' });
+      } catch (e) {
+        deps.state.rollbackTx();
+        events.length = 0;
+        throw e;
+      }
+    } catch (e) {
+      // A bug in a handler must not fork the chain silently: every node hits the same bug on
+      // the same input, so record it as a rejection with a fixed code rather than its message.
+      const err = isChainError(e) ? e : new ChainError('CONTRACT_FAILURE', 'the contract failed on this transaction');
+      receipts.push({ ...base, status: 'rejected', code: err.code, reason: err.message });
+    }
+  }
+  return { receipts, nonces };
+}

@@ -1,0 +1,464 @@
+import { EventEmitter } from 'node:events';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { BlockCutter, type CutBlock } from './blockCutter.ts';
+import { canonicalJson } from './canonical.ts';
+import type { ContractDef } from './contract.ts';
+import { coreGovActions, governanceContracts } from './contracts/governance.ts';
+import { userDisable, userRegister } from './contracts/users.ts';
+import { ChainError } from './errors.ts';
+import { executeBlock, type BlockTx } from './execute.ts';
+import { attestationMessage, FinalityTracker } from './finality.ts';
+import { quorumOf } from './genesis.ts';
+import { sha256Hex } from './hash.ts';
+import { blockHash, buildHeader, genesisBlock } from './header.ts';
+import { keys, resolveActor, type MemberRecord } from './identity.ts';
+import type { Metrics } from './metrics.ts';
+import type { CommittedBlock, Module } from './module.ts';
+import type { Orderer, Subscription } from './orderer/orderer.ts';
+import { systemClock, type Clock } from './orderer/localLog.ts';
+import { ContractRegistry } from './registry.ts';
+import { LogRecord, type Cert, type Genesis, type Header, type LogEntry, type Receipt, type Tx } from './schema.ts';
+import { BlockState, type StateView } from './state.ts';
+import { ChainStore, type Head, type TxRow } from './store/chainStore.ts';
+import { suiteByName, type CryptoSuite } from './suites/index.ts';
+import { checkTxStateless, signTx, txId } from './tx.ts';
+
+export interface NodeConfig {
+  dept: string;
+  genesis: Genesis;
+  /** this department's node key (hex); staff transactions are signed with it */
+  privateKey: string;
+}
+
+export interface NodeDeps {
+  db: Knex;
+  orderer: Orderer;
+  modules?: Module[];
+  logger: Logger;
+  metrics: Metrics;
+  clock?: Clock;
+}
+
+export interface NodeStatus {
+  dept: string;
+  chain: string;
+  height: number;
+  hash: string;
+  finalHeight: number;
+  lastOffset: number;
+  halted: null | { height: number; ours: string; quorum: string };
+  members: { dept: string; name: string; nameEn: string; lastAttested: number | null }[];
+  quorum: number;
+}
+
+export type WaitMode = 'none' | 'receipt' | 'final';
+
+/**
+ * One department's node. It orders through the shared log, cuts and executes blocks exactly
+ * as every other node does, commits each block in one database transaction, attests the
+ * header, and counts the others' attestations for finality.
+ */
+export class ChainNode extends EventEmitter {
+  readonly dept: string;
+  readonly genesis: Genesis;
+  readonly suite: CryptoSuite;
+  readonly store: ChainStore;
+  readonly registry: ContractRegistry;
+  readonly modules: Module[];
+  readonly log: Logger;
+  readonly publicKey: string;
+
+  private readonly privateKey: string;
+  private readonly orderer: Orderer;
+  private readonly metrics: Metrics;
+  private readonly clock: Clock;
+  private head!: Head;
+  private cutter!: BlockCutter;
+  private finality!: FinalityTracker;
+  private pendingCerts: Cert[] = [];
+  private readonly recentHashes = new Map<number, string>();
+  private members: MemberRecord[] = [];
+  private subscription?: Subscription;
+  private halted: NodeStatus['halted'] = null;
+  private cutTimer?: NodeJS.Timeout;
+  private lastNonce = 0;
+  private stopped = false;
+
+  constructor(config: NodeConfig, deps: NodeDeps) {
+    super();
+    this.setMaxListeners(0);
+    this.dept = config.dept;
+    this.genesis = config.genesis;
+    this.suite = suiteByName(config.genesis.suite);
+    this.privateKey = config.privateKey;
+    this.publicKey = this.suite.publicKeyOf(config.privateKey);
+    this.orderer = deps.orderer;
+    this.modules = deps.modules ?? [];
+    this.log = deps.logger.child({ dept: this.dept });
+    this.metrics = deps.metrics;
+    this.clock = deps.clock ?? systemClock;
+    this.store = new ChainStore(deps.db);
+    const contracts: ContractDef[] = [userRegister, userDisable];
+    const actions = [...coreGovActions];
+    for (const m of this.modules) {
+      contracts.push(...(m.contracts ?? []));
+      actions.push(...(m.govActions ?? []));
+    }
+    contracts.push(...governanceContracts(actions));
+    this.registry = new ContractRegistry(contracts);
+  }
+
+  get db(): Knex {
+    return this.store.db;
+  }
+
+  /** Creates tables, writes block 0 on first start, and follows the log from where it stopped. */
+  async start(): Promise<void> {
+    await this.store.migrate();
+    for (const m of this.modules) await m.migrate?.(this.db);
+    let head = await this.store.head();
+    if (!head) {
+      const { header, writes } = genesisBlock(this.genesis);
+      const hash = blockHash(header);
+      await this.store.commitBlock({ header, hash, txs: [], receipts: [], writes, nonces: [], finalHeight: 0 });
+      head = (await this.store.head())!;
+    }
+    this.head = head;
+    this.recentHashes.set(head.height, head.hash);
+    await this.loadMembers();
+    const mine = this.members.find((m) => m.dept === this.dept);
+    if (!mine || mine.nodeKey !== this.publicKey) {
+      this.log.warn('this node key is not the registered key of %s; it will follow the chain but its attestations will not count', this.dept);
+    }
+    this.cutter = new BlockCutter(head.height + 1, this.genesis.limits.maxBlockTxs);
+    this.finality = new FinalityTracker(this.genesis.chain, this.suite, head.finalHeight);
+    this.updateGauges();
+    this.subscription = this.orderer.subscribe(head.lastOffset + 1, (entries) => this.onEntries(entries));
+    this.subscription.done.catch((err) => {
+      if (!this.stopped) {
+        this.log.error({ err }, 'log subscription failed');
+        this.emit('error', err);
+      }
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.cutTimer);
+    await this.subscription?.stop();
+  }
+
+  // ---------------------------------------------------------------- submitting
+
+  /**
+   * Checks a signed transaction as far as it can without ordering it (the same rules the
+   * executor applies), then appends it to the log. Bad input throws; nothing is written.
+   */
+  async submit(raw: unknown, byteLength?: number): Promise<{ id: string; tx: Tx }> {
+    if (this.halted) throw new ChainError('NODE_HALTED', 'this node disagrees with the consortium and has stopped; see its status', { status: 503 });
+    const { tx, id } = checkTxStateless(raw, {
+      chain: this.genesis.chain,
+      suite: this.suite,
+      maxTxBytes: this.genesis.limits.maxTxBytes,
+      byteLength,
+    });
+    const def = this.registry.get(tx.kind);
+    const parsed = def.payload.safeParse(tx.payload);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ChainError('BAD_PAYLOAD', `payload.${issue.path.join('.')}: ${issue.message}`);
+    }
+    await resolveActor(this.view().get, tx, def);
+    if ((await this.store.usedNonces([{ signer: tx.signer, nonce: tx.nonce }])).size > 0) {
+      throw new ChainError('NONCE_REUSED', `nonce ${tx.nonce} was already used by this signer`, { status: 409 });
+    }
+    if (Math.abs(tx.time - this.clock.now()) > this.genesis.limits.txTtlMs) {
+      throw new ChainError('TX_EXPIRED', 'transaction time is too far from now; check the clock of the signing device');
+    }
+    await this.orderer.append([Buffer.from(canonicalJson({ t: 'tx', tx }))]);
+    this.metrics.submits.inc({ dept: this.dept });
+    return { id, tx };
+  }
+
+  /** Signs with this node's key on behalf of one of its staff (or of the node itself). */
+  signAs(actor: string | undefined, kind: string, payload: Record<string, unknown>): Tx {
+    const now = this.clock.now();
+    // Unique per signer across restarts: microsecond-scaled time, strictly increasing.
+    this.lastNonce = Math.max(this.lastNonce + 1, now * 1000);
+    return signTx(
+      { chain: this.genesis.chain, kind, payload, signer: this.publicKey, ...(actor ? { actor } : {}), nonce: this.lastNonce, time: now },
+      this.privateKey,
+      this.suite,
+    );
+  }
+
+  async submitAs(actor: string | undefined, kind: string, payload: Record<string, unknown>, wait: WaitMode = 'receipt', timeoutMs = 15_000) {
+    const { id } = await this.submit(this.signAs(actor, kind, payload));
+    return { id, receipt: wait === 'none' ? undefined : await this.waitFor(id, wait, timeoutMs) };
+  }
+
+  /** Resolves with the transaction once committed (or final). */
+  async waitFor(id: string, mode: 'receipt' | 'final', timeoutMs = 15_000): Promise<TxRow> {
+    const ready = (row: TxRow | undefined) => row && (mode === 'receipt' || row.height <= this.head.finalHeight);
+    const existing = await this.store.tx(id);
+    if (ready(existing)) return existing!;
+    return new Promise<TxRow>((resolve, reject) => {
+      const check = async () => {
+        const row = await this.store.tx(id);
+        if (ready(row)) {
+          cleanup();
+          resolve(row!);
+        }
+      };
+      const onBlock = (b: CommittedBlock) => {
+        if (mode === 'receipt' && b.receipts.some((r) => r.txId === id)) void check();
+      };
+      const onFinal = () => {
+        if (mode === 'final') void check();
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new ChainError('TIMEOUT', `transaction ${id} was not ${mode === 'final' ? 'final' : 'committed'} within ${timeoutMs} ms`, { status: 504, data: { id } }));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.off('block', onBlock);
+        this.off('final', onFinal);
+      };
+      this.on('block', onBlock);
+      this.on('final', onFinal);
+      void check();
+    });
+  }
+
+  /** A read-only view of committed state, for routes and pre-checks. */
+  view(): StateView {
+    return {
+      get: async <T>(key: string) => {
+        const v = await this.store.get(key);
+        return v === undefined ? undefined : (JSON.parse(v) as T);
+      },
+      put: () => {
+        throw new Error('read-only view');
+      },
+      del: () => {
+        throw new Error('read-only view');
+      },
+    };
+  }
+
+  async status(): Promise<NodeStatus> {
+    const attested = await this.store.lastAttested();
+    return {
+      dept: this.dept,
+      chain: this.genesis.chain,
+      height: this.head.height,
+      hash: this.head.hash,
+      finalHeight: this.head.finalHeight,
+      lastOffset: this.head.lastOffset,
+      halted: this.halted,
+      quorum: quorumOf(this.members.length),
+      members: this.members.map((m) => ({ dept: m.dept, name: m.name, nameEn: m.nameEn, lastAttested: attested[m.dept] ?? null })),
+    };
+  }
+
+  get height(): number {
+    return this.head.height;
+  }
+
+  get finalHeight(): number {
+    return this.head.finalHeight;
+  }
+
+  get isHalted(): boolean {
+    return this.halted !== null;
+  }
+
+  // ---------------------------------------------------------------- following the log
+
+  private async onEntries(entries: LogEntry[]): Promise<void> {
+    for (const entry of entries) {
+      if (this.halted) return;
+      let record: LogRecord | undefined;
+      try {
+        const parsed = LogRecord.safeParse(JSON.parse(entry.data.toString('utf8')));
+        record = parsed.success ? parsed.data : undefined;
+      } catch {
+        record = undefined;
+      }
+      if (record?.t === 'sig') {
+        await this.onSig(record, entry);
+        continue;
+      }
+      const block = this.cutter.feed(entry, record);
+      if (block) await this.applyBlock(block);
+    }
+    this.armCutTimer();
+  }
+
+  private async applyBlock(cut: CutBlock): Promise<void> {
+    const txs = this.checkTxs(cut.txs);
+    // A transaction logged twice is receipted once, at its first offset.
+    const known = await this.store.knownTxIds(txs.map((t) => t.id));
+    const seen = new Set<string>();
+    const fresh = txs.filter((t) => {
+      if (known.has(t.id) || seen.has(t.id)) return false;
+      seen.add(t.id);
+      return true;
+    });
+    await this.store.prefetch(fresh.flatMap((t) => (t.tx ? [keys.signer(t.tx.signer)] : [])));
+    const used = await this.store.usedNonces(fresh.flatMap((t) => (t.tx ? [{ signer: t.tx.signer, nonce: t.tx.nonce }] : [])));
+    const state = new BlockState(this.store);
+    const { receipts, nonces } = await executeBlock(cut.height, cut.time, fresh, {
+      registry: this.registry,
+      genesis: this.genesis,
+      state,
+      nonceUsed: (signer, nonce) => used.has(`${signer}:${nonce}`),
+    });
+    const writes = state.writes();
+    const header = buildHeader({
+      chain: this.genesis.chain,
+      height: cut.height,
+      prev: this.head.hash,
+      prevStateHash: this.head.stateHash,
+      receipts,
+      writes,
+      firstOffset: cut.firstOffset,
+      lastOffset: cut.lastOffset,
+      time: cut.time,
+      certs: this.pendingCerts,
+    });
+    const hash = blockHash(header);
+    const committed: CommittedBlock = { header, hash, txs: fresh, receipts };
+    await this.store.commitBlock({ header, hash, txs: fresh, receipts, writes, nonces, finalHeight: this.head.finalHeight }, async (trx) => {
+      for (const m of this.modules) if (m.project) await m.project(trx, committed, this);
+    });
+    this.pendingCerts = [];
+    this.head = { ...this.head, height: header.height, hash, stateHash: header.stateHash, lastOffset: header.lastOffset };
+    this.recentHashes.set(header.height, hash);
+    if (this.recentHashes.size > 4096) this.recentHashes.delete(header.height - 4096);
+    if (writes.some((w) => w.key === keys.members() || w.key.startsWith('member/'))) await this.loadMembers();
+    for (const r of receipts) this.metrics.txs.inc({ dept: this.dept, status: r.status });
+    this.updateGauges();
+    this.emit('block', committed);
+    await this.attest(header.height, hash);
+    for (const m of this.modules) {
+      try {
+        await m.afterBlock?.(committed, this);
+      } catch (err) {
+        this.log.error({ err, module: m.name }, 'afterBlock failed');
+      }
+    }
+  }
+
+  /** Stateless checks of every transaction in a block; failures become rejected receipts. */
+  private checkTxs(entries: LogEntry[]): BlockTx[] {
+    const opts = { chain: this.genesis.chain, suite: this.suite, maxTxBytes: this.genesis.limits.maxTxBytes };
+    return entries.map((e) => {
+      const text = e.data.toString('utf8');
+      let inner: unknown;
+      try {
+        inner = (JSON.parse(text) as { tx?: unknown }).tx;
+      } catch {
+        return { offset: e.offset, id: sha256Hex(e.data), raw: text, invalid: new ChainError('MALFORMED_TX', 'log record is not JSON') };
+      }
+      let id: string;
+      try {
+        id = txId(inner as Tx);
+      } catch {
+        id = sha256Hex(e.data);
+      }
+      try {
+        const r = checkTxStateless(inner, { ...opts, byteLength: Buffer.byteLength(text) });
+        return { offset: e.offset, id: r.id, raw: canonicalJson(r.tx), tx: r.tx };
+      } catch (err) {
+        return { offset: e.offset, id, raw: text, invalid: err instanceof ChainError ? err : new ChainError('MALFORMED_TX', 'malformed transaction') };
+      }
+    });
+  }
+
+  private async attest(height: number, hash: string): Promise<void> {
+    const sig = this.suite.sign(this.privateKey, attestationMessage(this.genesis.chain, height, hash));
+    try {
+      await this.orderer.append([Buffer.from(canonicalJson({ t: 'sig', h: height, hash, dept: this.dept, sig }))]);
+    } catch (err) {
+      // Finality waits for a later attestation; a lost one only delays it.
+      this.log.warn({ err, height }, 'could not post attestation');
+    }
+  }
+
+  private async onSig(rec: Extract<LogRecord, { t: 'sig' }>, entry: LogEntry): Promise<void> {
+    const own = rec.h <= this.head.height ? await this.hashAt(rec.h) : undefined;
+    const quorum = quorumOf(this.members.length);
+    const outcome = this.finality.onSig(rec, own, {
+      quorum,
+      nodeKey: (d) => this.members.find((m) => m.dept === d)?.nodeKey,
+    });
+    if (outcome.kind === 'counted' || outcome.kind === 'final' || outcome.kind === 'conflict') {
+      await this.store.saveAttestation({ height: rec.h, dept: rec.dept, hash: rec.hash, sig: rec.sig, offset: entry.offset });
+    }
+    if (outcome.kind === 'final') {
+      this.pendingCerts.push(outcome.cert);
+      this.head = { ...this.head, finalHeight: outcome.cert.height };
+      await this.store.setFinalHeight(outcome.cert.height);
+      this.updateGauges();
+      this.emit('final', outcome.cert.height);
+    } else if (outcome.kind === 'conflict') {
+      this.halted = { height: outcome.height, ours: outcome.ours, quorum: outcome.quorum };
+      this.metrics.alarm.set({ dept: this.dept }, 1);
+      this.log.fatal(this.halted, 'ALARM: this node header differs from the quorum; it has stopped applying blocks');
+      this.emit('alarm', this.halted);
+    }
+  }
+
+  private async hashAt(height: number): Promise<string | undefined> {
+    const cached = this.recentHashes.get(height);
+    if (cached) return cached;
+    return (await this.store.blockByHeight(height))?.hash;
+  }
+
+  /**
+   * Any node may end a block by logging a cut marker once its wait has passed. Nodes take
+   * turns by height so that usually one marker is written; the others follow a step later
+   * only if that one is missing.
+   */
+  private armCutTimer(): void {
+    clearTimeout(this.cutTimer);
+    if (this.stopped || this.halted || this.cutter.pendingCount === 0) return;
+    const height = this.cutter.height;
+    const depts = this.members.map((m) => m.dept);
+    const n = Math.max(1, depts.length);
+    const me = Math.max(0, depts.indexOf(this.dept));
+    const rank = (me - (height % n) + n) % n;
+    const wait = this.genesis.limits.blockWaitMs;
+    this.cutTimer = setTimeout(() => {
+      if (this.stopped || this.cutter.height !== height || this.cutter.pendingCount === 0) return;
+      this.orderer
+        .append([Buffer.from(canonicalJson({ t: 'cut', h: height, by: this.dept }))])
+        .catch((err) => this.log.warn({ err, height }, 'could not post cut marker'));
+      // If the marker is lost, try again after everyone else has had a turn.
+      this.cutTimer = setTimeout(() => this.armCutTimer(), wait * (n + 1));
+    }, wait * (1 + rank));
+    this.cutTimer.unref?.();
+  }
+
+  private async loadMembers(): Promise<void> {
+    const v = this.view();
+    const depts = (await v.get<string[]>(keys.members())) ?? [];
+    const out: MemberRecord[] = [];
+    for (const d of depts) {
+      const m = await v.get<MemberRecord>(keys.member(d));
+      if (m?.active) out.push(m);
+    }
+    this.members = out;
+  }
+
+  private updateGauges(): void {
+    this.metrics.height.set({ dept: this.dept }, this.head.height);
+    this.metrics.finalHeight.set({ dept: this.dept }, this.head.finalHeight);
+    this.metrics.alarm.set({ dept: this.dept }, this.halted ? 1 : 0);
+  }
+}
+
+export type { Header, Receipt };

@@ -1,0 +1,107 @@
+import Database from 'better-sqlite3';
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { LogEntry } from '../schema.ts';
+import type { Orderer, Subscription } from './orderer.ts';
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+const BATCH = 4000;
+
+/**
+ * The embedded ordering log: a table in a SQLite file shared by the nodes of one process.
+ * Offsets are dense from 0; timestamps never go backwards, so block times don't either.
+ */
+export class LocalLog implements Orderer {
+  private readonly db: Database.Database;
+  private readonly appended = new EventEmitter();
+  private lastTs = 0;
+  private readonly insert: Database.Statement;
+  private readonly read: Database.Statement;
+
+  constructor(filename: string, private readonly clock: Clock = systemClock) {
+    if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+    this.db = new Database(filename);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec('CREATE TABLE IF NOT EXISTS log (offset INTEGER PRIMARY KEY, ts INTEGER NOT NULL, data BLOB NOT NULL)');
+    this.insert = this.db.prepare('INSERT INTO log (offset, ts, data) VALUES (?, ?, ?)');
+    this.read = this.db.prepare('SELECT offset, ts, data FROM log WHERE offset >= ? ORDER BY offset LIMIT ?');
+    const last = this.db.prepare('SELECT offset, ts FROM log ORDER BY offset DESC LIMIT 1').get() as { offset: number; ts: number } | undefined;
+    this.next = last ? last.offset + 1 : 0;
+    this.lastTs = last?.ts ?? 0;
+    this.appended.setMaxListeners(0);
+  }
+
+  private next: number;
+
+  get length(): number {
+    return this.next;
+  }
+
+  async append(records: Buffer[]): Promise<void> {
+    if (records.length === 0) return;
+    const ts = Math.max(this.lastTs, this.clock.now());
+    this.lastTs = ts;
+    const start = this.next;
+    this.db.transaction(() => {
+      for (let i = 0; i < records.length; i++) this.insert.run(start + i, ts, records[i]);
+    })();
+    this.next = start + records.length;
+    this.appended.emit('append');
+  }
+
+  subscribe(fromOffset: number, handler: (entries: LogEntry[]) => Promise<void>): Subscription {
+    let stopped = false;
+    let wake: (() => void) | undefined;
+    const onAppend = () => wake?.();
+    this.appended.on('append', onAppend);
+    const loop = async () => {
+      let offset = fromOffset;
+      try {
+        while (!stopped) {
+          const rows = this.read.all(offset, BATCH) as { offset: number; ts: number; data: Buffer }[];
+          if (rows.length === 0) {
+            await new Promise<void>((resolve) => {
+              wake = resolve;
+              if (stopped || this.next > offset) resolve();
+            });
+            wake = undefined;
+            continue;
+          }
+          await handler(rows.map((r) => ({ offset: r.offset, timestamp: r.ts, data: r.data })));
+          offset = rows[rows.length - 1].offset + 1;
+        }
+      } finally {
+        this.appended.off('append', onAppend);
+      }
+    };
+    const done = loop();
+    return {
+      done,
+      stop: async () => {
+        stopped = true;
+        wake?.();
+        await done.catch(() => undefined);
+      },
+    };
+  }
+
+  /** Direct read for tests and tools. */
+  entries(fromOffset = 0, limit = BATCH): LogEntry[] {
+    return (this.read.all(fromOffset, limit) as { offset: number; ts: number; data: Buffer }[]).map((r) => ({
+      offset: r.offset,
+      timestamp: r.ts,
+      data: r.data,
+    }));
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+
+/** Roles a person (or the node itself, or an enterprise) acts in. Permissions are per role. */
+export const Role = z.enum([
+  'admin', // a department's consortium administrator
+  'approver',
+  'inspector',
+  'enforcer',
+  'policy',
+  'expert',
+  'finance',
+  'auditor',
+  'clerk', // service-centre window staff
+  'holder', // data-holding staff who commit figures for privacy queries
+  'node', // the department node acting by itself (no person), e.g. automatic proof answers
+  'enterprise',
+]);
+export type Role = z.infer<typeof Role>;
+
+export const DeptId = z.string().regex(/^[a-z][a-z0-9-]{1,31}$/, 'a department id is 2-32 lowercase letters, digits or dashes');
+export type DeptId = z.infer<typeof DeptId>;
+
+const hex = (len: number, what: string) =>
+  z.string().regex(new RegExp(`^[0-9a-f]{${len}}$`), `${what} must be ${len} lowercase hex characters`);
+
+export const Hash = hex(64, 'a hash');
+
+/** The signed transaction envelope. `actor` names the person a node signs for. */
+export const Tx = z.strictObject({
+  chain: z.string().min(1).max(64),
+  kind: z.string().regex(/^[a-z][a-z0-9]*(\.[a-z][a-zA-Z0-9]*)+$/, 'kind looks like module.action'),
+  payload: z.record(z.string(), z.unknown()),
+  signer: z.string().regex(/^[0-9a-f]+$/, 'signer must be a lowercase hex public key'),
+  actor: z.string().min(1).max(64).optional(),
+  nonce: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  time: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  signature: z.string().regex(/^[0-9a-f]+$/, 'signature must be lowercase hex'),
+});
+export type Tx = z.infer<typeof Tx>;
+export type UnsignedTx = Omit<Tx, 'signature'>;
+
+export const Member = z.strictObject({
+  dept: DeptId,
+  name: z.string().min(1),
+  nameEn: z.string().min(1),
+  nodeKey: z.string().regex(/^[0-9a-f]+$/),
+});
+export type Member = z.infer<typeof Member>;
+
+export const GenesisUser = z.strictObject({
+  dept: DeptId,
+  id: z.string().regex(/^[a-z0-9_.-]{2,64}$/),
+  name: z.string().min(1),
+  role: Role,
+});
+export type GenesisUser = z.infer<typeof GenesisUser>;
+
+export const Genesis = z.strictObject({
+  chain: z.string().min(1).max(64),
+  suite: z.enum(['ed25519', 'sm2']),
+  time: z.number().int(),
+  members: z.array(Member).min(1),
+  users: z.array(GenesisUser).default([]),
+  limits: z.strictObject({
+    maxTxBytes: z.number().int().positive(),
+    maxBlockTxs: z.number().int().positive(),
+    blockWaitMs: z.number().int().positive(),
+    /** A transaction whose declared time is further than this from its block's time is rejected. */
+    txTtlMs: z.number().int().positive(),
+  }),
+  /** Module-specific consortium configuration (statutory rules, score weights, ...). */
+  config: z.record(z.string(), z.unknown()).default({}),
+});
+export type Genesis = z.infer<typeof Genesis>;
+
+/** What the ordering log carries: transactions, block cut markers and header attestations. */
+export const LogRecord = z.discriminatedUnion('t', [
+  z.strictObject({ t: z.literal('tx'), tx: z.unknown() }),
+  z.strictObject({ t: z.literal('cut'), h: z.number().int().positive(), by: DeptId }),
+  z.strictObject({ t: z.literal('sig'), h: z.number().int().nonnegative(), hash: Hash, dept: DeptId, sig: z.string() }),
+]);
+export type LogRecord = z.infer<typeof LogRecord>;
+
+export interface LogEntry {
+  offset: number;
+  /** Set by the ordering service when it appended the record; the only clock blocks use. */
+  timestamp: number;
+  data: Buffer;
+}
+
+export const CertSig = z.strictObject({ dept: DeptId, sig: z.string() });
+export const Cert = z.strictObject({ height: z.number().int().nonnegative(), hash: Hash, sigs: z.array(CertSig) });
+export type Cert = z.infer<typeof Cert>;
+
+export const Header = z.strictObject({
+  chain: z.string(),
+  height: z.number().int().nonnegative(),
+  prev: Hash,
+  txRoot: Hash,
+  stateHash: Hash,
+  firstOffset: z.number().int(),
+  lastOffset: z.number().int(),
+  time: z.number().int(),
+  txCount: z.number().int().nonnegative(),
+  /** Finality certificates completed by attestations logged since the previous block. */
+  certs: z.array(Cert),
+});
+export type Header = z.infer<typeof Header>;
+
+export interface ChainEvent {
+  type: string;
+  data: Record<string, unknown>;
+}
+
+export interface Receipt {
+  txId: string;
+  height: number;
+  index: number;
+  offset: number;
+  status: 'ok' | 'rejected';
+  code?: string;
+  reason?: string;
+  events: ChainEvent[];
+}

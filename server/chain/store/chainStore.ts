@@ -1,0 +1,262 @@
+import type { Knex } from 'knex';
+import type { Header, Receipt } from '../schema.ts';
+import type { StateReader, StateWrite } from '../state.ts';
+import type { BlockTx } from '../execute.ts';
+import { migrateChain } from './migrate.ts';
+
+export interface Head {
+  height: number;
+  hash: string;
+  stateHash: string;
+  lastOffset: number;
+  finalHeight: number;
+}
+
+export interface BlockRow {
+  height: number;
+  hash: string;
+  header: Header;
+}
+
+export interface TxRow {
+  id: string;
+  height: number;
+  index: number;
+  offset: number;
+  kind: string;
+  signer: string;
+  actor: string | null;
+  raw: string;
+  status: 'ok' | 'rejected';
+  code: string | null;
+  reason: string | null;
+  events: Receipt['events'];
+}
+
+export interface CommitInput {
+  header: Header;
+  hash: string;
+  txs: BlockTx[];
+  receipts: Receipt[];
+  writes: StateWrite[];
+  nonces: { signer: string; nonce: number }[];
+  finalHeight: number;
+}
+
+const CHUNK = 400; // keeps multi-row inserts under SQLite's bound-variable limit
+const MAX_CACHE = 200_000;
+
+/** Blocks, transactions, state and history in SQL. One database transaction per block. */
+export class ChainStore implements StateReader {
+  private readonly cache = new Map<string, string | null>();
+
+  constructor(readonly db: Knex) {}
+
+  async migrate(): Promise<void> {
+    await migrateChain(this.db);
+  }
+
+  async head(): Promise<Head | undefined> {
+    const rows: { k: string; v: string }[] = await this.db('chain_meta').select();
+    const m = Object.fromEntries(rows.map((r) => [r.k, r.v]));
+    if (m.height === undefined) return undefined;
+    return { height: +m.height, hash: m.hash, stateHash: m.stateHash, lastOffset: +m.lastOffset, finalHeight: +(m.finalHeight ?? 0) };
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    if (this.cache.has(key)) return this.cache.get(key) ?? undefined;
+    const row = await this.db('state').where('k', key).first('v');
+    const v = row ? (row.v as string) : null;
+    this.remember(key, v);
+    return v ?? undefined;
+  }
+
+  /** Loads many keys in one query, so a block's reads don't cost a round trip each. */
+  async prefetch(keys: string[]): Promise<void> {
+    const missing = [...new Set(keys)].filter((k) => !this.cache.has(k));
+    for (let i = 0; i < missing.length; i += CHUNK) {
+      const part = missing.slice(i, i + CHUNK);
+      const rows: { k: string; v: string }[] = await this.db('state').whereIn('k', part).select('k', 'v');
+      const found = new Map(rows.map((r) => [r.k, r.v]));
+      for (const k of part) this.remember(k, found.get(k) ?? null);
+    }
+  }
+
+  private remember(key: string, v: string | null): void {
+    if (this.cache.size >= MAX_CACHE) this.cache.clear();
+    this.cache.set(key, v);
+  }
+
+  async knownTxIds(ids: string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const rows: { id: string }[] = await this.db('txs').whereIn('id', ids.slice(i, i + CHUNK)).select('id');
+      for (const r of rows) out.add(r.id);
+    }
+    return out;
+  }
+
+  async usedNonces(pairs: { signer: string; nonce: number }[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (let i = 0; i < pairs.length; i += CHUNK) {
+      const part = pairs.slice(i, i + CHUNK);
+      const rows: { signer: string; nonce: number | string }[] = await this.db('nonces')
+        .whereIn('signer', [...new Set(part.map((p) => p.signer))])
+        .whereIn('nonce', [...new Set(part.map((p) => p.nonce))])
+        .select('signer', 'nonce');
+      for (const r of rows) out.add(`${r.signer}:${Number(r.nonce)}`);
+    }
+    return out;
+  }
+
+  /**
+   * Writes the whole block atomically: header, transactions with receipts, state and its
+   * history, nonces, the last applied offset, and whatever the modules project. A crash
+   * leaves all of it or none of it.
+   */
+  async commitBlock(input: CommitInput, project?: (trx: Knex.Transaction) => Promise<void>): Promise<void> {
+    const { header, hash, txs, receipts, writes, nonces } = input;
+    await this.db.transaction(async (trx) => {
+      await trx('blocks').insert({ height: header.height, hash, header: JSON.stringify(header), time: header.time, tx_count: header.txCount });
+      const txRows = receipts.map((r, i) => {
+        const t = txs[i];
+        return {
+          id: r.txId,
+          height: r.height,
+          idx: r.index,
+          log_offset: r.offset,
+          kind: t.tx?.kind ?? '?',
+          signer: t.tx?.signer ?? '?',
+          actor: t.tx?.actor ?? null,
+          raw: t.raw,
+          status: r.status,
+          code: r.code ?? null,
+          reason: r.reason ?? null,
+          events: JSON.stringify(r.events),
+        };
+      });
+      await insertChunked(trx, 'txs', txRows);
+      const puts = writes.filter((w) => w.new !== null).map((w) => ({ k: w.key, v: w.new! }));
+      for (let i = 0; i < puts.length; i += CHUNK) await trx('state').insert(puts.slice(i, i + CHUNK)).onConflict('k').merge();
+      const dels = writes.filter((w) => w.new === null).map((w) => w.key);
+      for (let i = 0; i < dels.length; i += CHUNK) await trx('state').whereIn('k', dels.slice(i, i + CHUNK)).delete();
+      await insertChunked(
+        trx,
+        'state_history',
+        writes.map((w) => ({ k: w.key, height: header.height, tx_id: w.txId, old_v: w.old, new_v: w.new })),
+      );
+      await insertChunked(trx, 'nonces', nonces.map((n) => ({ signer: n.signer, nonce: n.nonce })));
+      await setMeta(trx, {
+        height: String(header.height),
+        hash,
+        stateHash: header.stateHash,
+        lastOffset: String(header.lastOffset),
+        finalHeight: String(input.finalHeight),
+      });
+      if (project) await project(trx);
+    });
+    for (const w of writes) this.remember(w.key, w.new);
+  }
+
+  async setFinalHeight(h: number): Promise<void> {
+    await setMeta(this.db, { finalHeight: String(h) });
+  }
+
+  async saveAttestation(a: { height: number; dept: string; hash: string; sig: string; offset: number }): Promise<void> {
+    await this.db('attestations')
+      .insert({ height: a.height, dept: a.dept, hash: a.hash, sig: a.sig, log_offset: a.offset })
+      .onConflict(['height', 'dept'])
+      .ignore();
+  }
+
+  async attestations(height: number): Promise<{ dept: string; hash: string; sig: string }[]> {
+    return this.db('attestations').where({ height }).orderBy('dept').select('dept', 'hash', 'sig');
+  }
+
+  /** The highest height each department has attested, as this node saw it. */
+  async lastAttested(): Promise<Record<string, number>> {
+    const rows: { dept: string; h: number }[] = await this.db('attestations').groupBy('dept').select('dept').max({ h: 'height' });
+    return Object.fromEntries(rows.map((r) => [r.dept, Number(r.h)]));
+  }
+
+  async blockByHeight(height: number): Promise<BlockRow | undefined> {
+    const r = await this.db('blocks').where({ height }).first();
+    return r ? toBlock(r) : undefined;
+  }
+
+  async blockByHash(hash: string): Promise<BlockRow | undefined> {
+    const r = await this.db('blocks').where({ hash }).first();
+    return r ? toBlock(r) : undefined;
+  }
+
+  async blocks(fromHeight: number, limit: number): Promise<BlockRow[]> {
+    const rows = await this.db('blocks').where('height', '>=', fromHeight).orderBy('height').limit(limit);
+    return rows.map(toBlock);
+  }
+
+  async latestBlocks(limit: number, beforeHeight?: number): Promise<BlockRow[]> {
+    const q = this.db('blocks').orderBy('height', 'desc').limit(limit);
+    if (beforeHeight !== undefined) q.where('height', '<', beforeHeight);
+    return (await q).map(toBlock);
+  }
+
+  async tx(id: string): Promise<TxRow | undefined> {
+    const r = await this.db('txs').where({ id }).first();
+    return r ? toTx(r) : undefined;
+  }
+
+  async txsOfBlock(height: number): Promise<TxRow[]> {
+    return (await this.db('txs').where({ height }).orderBy('idx')).map(toTx);
+  }
+
+  async history(key: string): Promise<{ height: number; txId: string; old: unknown; new: unknown }[]> {
+    const rows = await this.db('state_history').where('k', key).orderBy('id');
+    return rows.map((r: any) => ({ height: r.height, txId: r.tx_id, old: r.old_v ? JSON.parse(r.old_v) : null, new: r.new_v ? JSON.parse(r.new_v) : null }));
+  }
+
+  async historyOfTx(txId: string): Promise<{ key: string; old: unknown; new: unknown }[]> {
+    const rows = await this.db('state_history').where('tx_id', txId).orderBy('id');
+    return rows.map((r: any) => ({ key: r.k, old: r.old_v ? JSON.parse(r.old_v) : null, new: r.new_v ? JSON.parse(r.new_v) : null }));
+  }
+
+  /** Committed state under a key prefix, in key order. For read paths and replay, never contracts. */
+  async scan(prefix: string, limit = 1000): Promise<{ key: string; value: unknown }[]> {
+    const rows: { k: string; v: string }[] = await this.db('state')
+      .where('k', '>=', prefix)
+      .where('k', '<', prefix + '\uffff')
+      .orderBy('k')
+      .limit(limit)
+      .select('k', 'v');
+    return rows.map((r) => ({ key: r.k, value: JSON.parse(r.v) }));
+  }
+}
+
+async function insertChunked(trx: Knex.Transaction, table: string, rows: object[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) await trx(table).insert(rows.slice(i, i + CHUNK));
+}
+
+async function setMeta(db: Knex | Knex.Transaction, values: Record<string, string>): Promise<void> {
+  const rows = Object.entries(values).map(([k, v]) => ({ k, v }));
+  await db('chain_meta').insert(rows).onConflict('k').merge();
+}
+
+function toBlock(r: any): BlockRow {
+  return { height: Number(r.height), hash: r.hash, header: JSON.parse(r.header) };
+}
+
+function toTx(r: any): TxRow {
+  return {
+    id: r.id,
+    height: Number(r.height),
+    index: Number(r.idx),
+    offset: Number(r.log_offset),
+    kind: r.kind,
+    signer: r.signer,
+    actor: r.actor,
+    raw: r.raw,
+    status: r.status,
+    code: r.code,
+    reason: r.reason,
+    events: JSON.parse(r.events),
+  };
+}

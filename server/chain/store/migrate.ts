@@ -1,0 +1,74 @@
+import type { Knex } from 'knex';
+
+/** The ledger's own tables. Modules add their read-model tables through their own migrate(). */
+export async function migrateChain(db: Knex): Promise<void> {
+  const s = db.schema;
+  if (!(await s.hasTable('chain_meta'))) {
+    await s.createTable('chain_meta', (t) => {
+      t.string('k', 64).primary();
+      t.text('v').notNullable();
+    });
+  }
+  if (!(await s.hasTable('blocks'))) {
+    await s.createTable('blocks', (t) => {
+      t.integer('height').primary();
+      t.string('hash', 64).notNullable().unique();
+      t.text('header', 'mediumtext').notNullable();
+      t.bigInteger('time').notNullable();
+      t.integer('tx_count').notNullable();
+    });
+  }
+  if (!(await s.hasTable('txs'))) {
+    await s.createTable('txs', (t) => {
+      t.string('id', 64).primary();
+      t.integer('height').notNullable();
+      t.integer('idx').notNullable();
+      t.bigInteger('log_offset').notNullable();
+      t.string('kind', 64).notNullable();
+      t.string('signer', 130).notNullable();
+      t.string('actor', 64).nullable();
+      t.text('raw', 'mediumtext').notNullable();
+      t.string('status', 16).notNullable();
+      t.string('code', 64).nullable();
+      t.text('reason').nullable();
+      t.text('events', 'mediumtext').notNullable();
+      t.index(['height', 'idx']);
+      t.index(['kind']);
+    });
+  }
+  if (!(await s.hasTable('state'))) {
+    await s.createTable('state', (t) => {
+      t.string('k', 255).primary();
+      t.text('v', 'longtext').notNullable();
+    });
+  }
+  if (!(await s.hasTable('state_history'))) {
+    await s.createTable('state_history', (t) => {
+      t.increments('id');
+      t.string('k', 255).notNullable();
+      t.integer('height').notNullable();
+      t.string('tx_id', 64).notNullable();
+      t.text('old_v', 'longtext').nullable();
+      t.text('new_v', 'longtext').nullable();
+      t.index(['k', 'height']);
+      t.index(['tx_id']);
+    });
+  }
+  if (!(await s.hasTable('nonces'))) {
+    await s.createTable('nonces', (t) => {
+      t.string('signer', 130).notNullable();
+      t.bigInteger('nonce').notNullable();
+      t.primary(['signer', 'nonce']);
+    });
+  }
+  if (!(await s.hasTable('attestations'))) {
+    await s.createTable('attestations', (t) => {
+      t.integer('height').notNullable();
+      t.string('dept', 32).notNullable();
+      t.string('hash', 64).notNullable();
+      t.string('sig', 200).notNullable();
+      t.bigInteger('log_offset').notNullable();
+      t.primary(['height', 'dept']);
+    });
+  }
+}

@@ -1,0 +1,49 @@
+import { canonicalJson } from './canonical.ts';
+import { ChainError } from './errors.ts';
+import { sha256Hex } from './hash.ts';
+import { Tx, type UnsignedTx } from './schema.ts';
+import type { CryptoSuite } from './suites/suite.ts';
+
+/** Transaction id: SHA-256 of the canonical JSON of everything but the signature. */
+export function txId(tx: UnsignedTx | Tx): string {
+  const { signature: _omit, ...unsigned } = tx as Tx;
+  return sha256Hex(canonicalJson(unsigned));
+}
+
+/** What is signed: a domain-separated id, so a signature can't be reused as another kind of message. */
+export const txSigningMessage = (id: string): Uint8Array => Buffer.from(`tongban/tx/v1:${id}`);
+
+export function signTx(unsigned: UnsignedTx, privateKey: string, suite: CryptoSuite): Tx {
+  const id = txId(unsigned);
+  return { ...unsigned, signature: suite.sign(privateKey, txSigningMessage(id)) };
+}
+
+/**
+ * Checks that need no state: shape, size, chain, key and signature encoding, signature.
+ * Returns the parsed transaction and its id. The executor re-runs the stateful checks.
+ */
+export function checkTxStateless(
+  raw: unknown,
+  opts: { chain: string; suite: CryptoSuite; maxTxBytes: number; byteLength?: number },
+): { tx: Tx; id: string } {
+  const parsed = Tx.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ChainError('MALFORMED_TX', `transaction is malformed at ${issue.path.join('.') || 'root'}: ${issue.message}`);
+  }
+  const tx = parsed.data;
+  const size = opts.byteLength ?? Buffer.byteLength(canonicalJson(tx));
+  if (size > opts.maxTxBytes) throw new ChainError('TX_TOO_LARGE', `transaction is ${size} bytes; the limit is ${opts.maxTxBytes}`, { status: 413 });
+  if (tx.chain !== opts.chain) throw new ChainError('WRONG_CHAIN', `transaction is for chain "${tx.chain}", this is "${opts.chain}"`);
+  if (tx.signer.length !== opts.suite.publicKeyHexLength) {
+    throw new ChainError('MALFORMED_KEY', `signer must be a ${opts.suite.name} public key of ${opts.suite.publicKeyHexLength} hex characters`);
+  }
+  if (tx.signature.length !== opts.suite.signatureHexLength) {
+    throw new ChainError('MALFORMED_SIGNATURE', `signature must be ${opts.suite.signatureHexLength} hex characters`);
+  }
+  const id = txId(tx);
+  if (!opts.suite.verify(tx.signer, txSigningMessage(id), tx.signature)) {
+    throw new ChainError('BAD_SIGNATURE', 'the signature does not match the transaction and signer', { status: 401 });
+  }
+  return { tx, id };
+}
