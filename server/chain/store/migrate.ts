@@ -2,15 +2,15 @@ import type { Knex } from 'knex';
 
 /** The ledger's own tables. Modules add their read-model tables through their own migrate(). */
 export async function migrateChain(db: Knex): Promise<void> {
-  const s = db.schema;
-  if (!(await s.hasTable('chain_meta'))) {
-    await s.createTable('chain_meta', (t) => {
+
+  if (!(await db.schema.hasTable('chain_meta'))) {
+    await db.schema.createTable('chain_meta', (t) => {
       t.string('k', 64).primary();
       t.text('v').notNullable();
     });
   }
-  if (!(await s.hasTable('blocks'))) {
-    await s.createTable('blocks', (t) => {
+  if (!(await db.schema.hasTable('blocks'))) {
+    await db.schema.createTable('blocks', (t) => {
       t.integer('height').primary();
       t.string('hash', 64).notNullable().unique();
       t.text('header', 'mediumtext').notNullable();
@@ -18,8 +18,8 @@ export async function migrateChain(db: Knex): Promise<void> {
       t.integer('tx_count').notNullable();
     });
   }
-  if (!(await s.hasTable('txs'))) {
-    await s.createTable('txs', (t) => {
+  if (!(await db.schema.hasTable('txs'))) {
+    await db.schema.createTable('txs', (t) => {
       t.string('id', 64).primary();
       t.integer('height').notNullable();
       t.integer('idx').notNullable();
@@ -36,14 +36,14 @@ export async function migrateChain(db: Knex): Promise<void> {
       t.index(['kind']);
     });
   }
-  if (!(await s.hasTable('state'))) {
-    await s.createTable('state', (t) => {
+  if (!(await db.schema.hasTable('state'))) {
+    await db.schema.createTable('state', (t) => {
       t.string('k', 255).primary();
       t.text('v', 'longtext').notNullable();
     });
   }
-  if (!(await s.hasTable('state_history'))) {
-    await s.createTable('state_history', (t) => {
+  if (!(await db.schema.hasTable('state_history'))) {
+    await db.schema.createTable('state_history', (t) => {
       t.increments('id');
       t.string('k', 255).notNullable();
       t.integer('height').notNullable();
@@ -54,15 +54,15 @@ export async function migrateChain(db: Knex): Promise<void> {
       t.index(['tx_id']);
     });
   }
-  if (!(await s.hasTable('nonces'))) {
-    await s.createTable('nonces', (t) => {
+  if (!(await db.schema.hasTable('nonces'))) {
+    await db.schema.createTable('nonces', (t) => {
       t.string('signer', 130).notNullable();
       t.bigInteger('nonce').notNullable();
       t.primary(['signer', 'nonce']);
     });
   }
-  if (!(await s.hasTable('attestations'))) {
-    await s.createTable('attestations', (t) => {
+  if (!(await db.schema.hasTable('attestations'))) {
+    await db.schema.createTable('attestations', (t) => {
       t.integer('height').notNullable();
       t.string('dept', 32).notNullable();
       t.string('hash', 64).notNullable();

@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, Partitioners, type Consumer, type LogEntry as KafkaLogLine, type Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import { ChainError } from '../errors.ts';
+import type { LogEntry } from '../schema.ts';
+import type { Orderer, Subscription } from './orderer.ts';
+
+export interface KafkaLogOptions {
+  brokers: string[];
+  chain: string;
+  clientId: string;
+  logger?: Logger;
+  /** An append not acknowledged within this time is reported as failed (default 8 s). */
+  appendTimeoutMs?: number;
+  /** How long a fetch waits on the broker for new records (default 50 ms); bounds follow latency. */
+  pollMs?: number;
+}
+
+const PARTITION = 0;
+
+/**
+ * The cluster ordering log: Kafka topic `<chain>.log` with exactly one partition, so its
+ * offsets are the chain's total order. Appends wait for acks from all in-sync replicas and
+ * are never acknowledged falsely; they may be retried and so may land twice, which is fine
+ * because nodes deduplicate by transaction id and by offset. Nothing relies on the producer's
+ * idempotence or on committed consumer offsets.
+ */
+export class KafkaLog implements Orderer {
+  private readonly subscriptions = new Set<Subscription>();
+  private closed = false;
+
+  private constructor(
+    private readonly kafka: Kafka,
+    private readonly producer: Producer,
+    readonly topic: string,
+    private readonly opts: KafkaLogOptions,
+  ) {}
+
+  /** Connects and checks the topic; refuses a topic that is missing or has more than one partition. */
+  static async connect(opts: KafkaLogOptions): Promise<KafkaLog> {
+    const topic = `${opts.chain}.log`;
+    const kafka = new Kafka({
+      clientId: opts.clientId,
+      brokers: opts.brokers,
+      connectionTimeout: 1000,
+      requestTimeout: 5000,
+      // Short client-level retries so a missing topic or a dead cluster shows up in seconds.
+      retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
+      ...kafkaLogging(opts.logger),
+    });
+    await checkTopic(kafka, topic);
+    const producer = kafka.producer({
+      idempotent: false, // the mock cluster can't give producer ids; we dedupe downstream instead
+      allowAutoTopicCreation: false, // an auto-created topic would have several partitions
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
+    });
+    await producer.connect();
+    return new KafkaLog(kafka, producer, topic, opts);
+  }
+
+  /** Resolves once the broker acknowledged every record with acks=all; rejects otherwise. */
+  async append(records: Buffer[]): Promise<void> {
+    if (records.length === 0) return;
+    if (this.closed) throw new ChainError('ORDERER_CLOSED', 'the Kafka log is closed', { status: 503 });
+    const timeoutMs = this.opts.appendTimeoutMs ?? 8000;
+    // One send to one partition is one record batch: the records stay together and in order.
+    const sent = this.producer.send({
+      topic: this.topic,
+      acks: -1,
+      timeout: timeoutMs,
+      messages: records.map((value) => ({ value, partition: PARTITION })),
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no acknowledgement within ${timeoutMs} ms`)), timeoutMs);
+    });
+    sent.catch(() => undefined); // after a timeout the late outcome no longer matters
+    try {
+      await Promise.race([sent, timeout]);
+    } catch (err) {
+      throw new ChainError('ORDERER_UNAVAILABLE', `could not append to ${this.topic}: ${(err as Error).message}`, {
+        status: 503,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Follows the log from `fromOffset` with a consumer group of its own. Kafka may hand back
+   * records already delivered (after a rebalance or a coordinator failure, the group has no
+   * committed offset and restarts from the beginning), so this drops anything below the next
+   * expected offset and re-seeks to it whenever the group is joined again.
+   */
+  subscribe(fromOffset: number, handler: (entries: LogEntry[]) => Promise<void>): Subscription {
+    const groupId = `${this.opts.clientId}.${this.opts.chain}.${randomUUID()}`;
+    const consumer: Consumer = this.kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: this.opts.pollMs ?? 50,
+      // Retriable failures restart the consumer (kafkajs' default) rather than end it.
+      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
+    });
+    let next = fromOffset;
+    let ending = false;
+    let settle!: (err?: unknown) => void;
+    const done = new Promise<void>((resolve, reject) => {
+      settle = (err) => (err === undefined ? resolve() : reject(err));
+    });
+    const seek = () => consumer.seek({ topic: this.topic, partition: PARTITION, offset: String(next) });
+
+    const end = async (err?: unknown) => {
+      if (ending) return;
+      ending = true;
+      await consumer.disconnect().catch(() => undefined);
+      this.subscriptions.delete(sub);
+      settle(err);
+    };
+
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      if (!ending) seek();
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) void end(payload.error);
+    });
+
+    const started = (async () => {
+      await consumer.connect();
+      await consumer.subscribe({ topic: this.topic, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: async ({ batch, heartbeat, resolveOffset }) => {
+          if (ending) return;
+          // Without this kafkajs would fetch the same batch again.
+          const resolveBatch = () => resolveOffset(batch.lastOffset());
+          const entries: LogEntry[] = [];
+          for (const m of batch.messages) {
+            const offset = Number(m.offset);
+            if (offset < next + entries.length) continue; // delivered before
+            if (offset > next + entries.length) {
+              // Records were removed from the log (retention?); skipping them would fork the chain.
+              return void end(new ChainError('LOG_GAP', `expected offset ${next + entries.length} of ${this.topic}, got ${offset}`, { status: 500 }));
+            }
+            entries.push({ offset, timestamp: Number(m.timestamp), data: m.value ?? Buffer.alloc(0) });
+          }
+          if (entries.length === 0) return resolveBatch();
+          try {
+            await handler(entries);
+          } catch (err) {
+            // Not awaited: disconnect waits for this batch to return.
+            return void end(err);
+          }
+          next = entries[entries.length - 1].offset + 1;
+          resolveBatch();
+          await heartbeat().catch(() => undefined);
+        },
+      });
+      seek();
+    })();
+    started.catch((err) => end(err));
+
+    const sub: Subscription = {
+      done,
+      stop: async () => {
+        await started.catch(() => undefined);
+        await end();
+        await done.catch(() => undefined);
+      },
+    };
+    this.subscriptions.add(sub);
+    return sub;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const s of [...this.subscriptions]) await s.stop();
+    await this.producer.disconnect();
+  }
+}
+
+async function checkTopic(kafka: Kafka, topic: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    let partitions: number;
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+      partitions = meta.topics[0].partitions.length;
+    } catch (err) {
+      if ((err as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') {
+        throw new ChainError('TOPIC_MISSING', `Kafka topic ${topic} does not exist; create it with exactly one partition`, { status: 500 });
+      }
+      throw err;
+    }
+    if (partitions !== 1) {
+      throw new ChainError(
+        'TOPIC_NOT_SINGLE_PARTITION',
+        `Kafka topic ${topic} has ${partitions} partitions; the chain needs exactly one for a total order`,
+        { status: 500, data: { topic, partitions } },
+      );
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** kafkajs logs every transient broker error; route them to pino at low levels, or show only errors. */
+function kafkaLogging(logger?: Logger): { logLevel: logLevel; logCreator?: () => (e: KafkaLogLine) => void } {
+  if (!logger) return { logLevel: logLevel.ERROR };
+  const log = logger.child({ component: 'kafkajs' });
+  return {
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ namespace, level, log: { message, ...extra } }) => {
+        if (level === logLevel.ERROR) log.warn({ namespace, ...extra }, message);
+        else log.info({ namespace, ...extra }, message);
+      },
+  };
+}

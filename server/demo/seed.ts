@@ -1,0 +1,28 @@
+import type { Platform } from '../platform.ts';
+import { DEMO_STAFF } from './staff.ts';
+
+export interface DemoSeedOptions {
+  password: string;
+  log?: (msg: string) => void;
+}
+
+/**
+ * Seeds a fresh embedded platform so a first-time user sees a living city: staff in every
+ * department (on the chain, by their administrator), with portal passwords on their node.
+ * Idempotent: a user who exists already is left alone.
+ */
+export async function seedDemo(p: Platform, o: DemoSeedOptions): Promise<void> {
+  const waits: Promise<unknown>[] = [];
+  for (const node of p.nodes) {
+    const auth = p.auths.get(node.dept)!;
+    if (!(await auth.hasPassword('admin'))) await auth.setPassword('admin', o.password);
+    for (const s of DEMO_STAFF.filter((x) => x.dept === node.dept)) {
+      if (!(await node.view().get(`user/${s.dept}/${s.id}`))) {
+        waits.push(node.submitAs('admin', 'user.register', { id: s.id, name: s.name, role: s.role }, 'receipt'));
+      }
+      if (!(await auth.hasPassword(s.id))) await auth.setPassword(s.id, o.password);
+    }
+  }
+  await Promise.all(waits);
+  o.log?.(`demo staff ready in ${p.nodes.length} departments`);
+}

@@ -1,0 +1,60 @@
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import type { ChainNode } from '../chain/node.ts';
+import type { Metrics } from '../chain/metrics.ts';
+import { chainRoutes } from '../chain/http/chainRoutes.ts';
+import { AuthService, sessionMiddleware } from './auth.ts';
+import { authRoutes } from './authRoutes.ts';
+import { errorMiddleware } from './errorMiddleware.ts';
+import { apiDocs } from './openapi.ts';
+
+export interface AppOptions {
+  nodes: ChainNode[];
+  auths: Map<string, AuthService>;
+  logger: Logger;
+  metrics: Metrics;
+  /** extra middleware mounted last (the portal's static files) */
+  extra?: Koa.Middleware[];
+}
+
+/**
+ * One HTTP app for one or more department nodes. Each department lives under `/<dept>/api`,
+ * so the embedded mode (all departments in one process) and the cluster (one each) expose
+ * the same paths.
+ */
+export function createApp(o: AppOptions): Koa {
+  const app = new Koa({ proxy: false });
+  app.use(errorMiddleware(o.logger));
+  app.use(bodyParser({ jsonLimit: '8mb', enableTypes: ['json'], encoding: 'utf-8' }));
+
+  const root = new Router();
+  root.get('/health', async (ctx) => {
+    const halted = o.nodes.filter((n) => n.isHalted).map((n) => n.dept);
+    ctx.status = halted.length ? 503 : 200;
+    ctx.body = { ok: halted.length === 0, halted, nodes: o.nodes.map((n) => ({ dept: n.dept, height: n.height, finalHeight: n.finalHeight })) };
+  });
+  root.get('/metrics', async (ctx) => {
+    ctx.type = o.metrics.registry.contentType;
+    ctx.body = await o.metrics.registry.metrics();
+  });
+  root.get('/openapi.json', (ctx) => {
+    ctx.body = apiDocs.document('Tongban 通办 node API');
+  });
+  root.get('/api/departments', (ctx) => {
+    ctx.body = o.nodes.map((n) => ({ dept: n.dept, name: n.genesis.members.find((m) => m.dept === n.dept)?.name, nameEn: n.genesis.members.find((m) => m.dept === n.dept)?.nameEn }));
+  });
+  app.use(root.routes()).use(root.allowedMethods());
+
+  for (const node of o.nodes) {
+    const auth = o.auths.get(node.dept)!;
+    const r = new Router({ prefix: `/${node.dept}/api` });
+    r.use(sessionMiddleware(auth));
+    const parts = [authRoutes(auth), chainRoutes(node), ...node.modules.flatMap((m) => (m.routes ? [m.routes(node)] : []))];
+    for (const p of parts) r.use(p.routes(), p.allowedMethods());
+    app.use(r.routes()).use(r.allowedMethods());
+  }
+  for (const m of o.extra ?? []) app.use(m);
+  return app;
+}

@@ -1,0 +1,27 @@
+import { PassThrough } from 'node:stream';
+import type { Context } from 'koa';
+
+/** Opens a server-sent-events stream; returns a writer and a promise that settles on disconnect. */
+export function openEventStream(ctx: Context): { send(event: string, data: unknown): void; closed: Promise<void> } {
+  ctx.req.socket.setTimeout(0);
+  ctx.req.socket.setNoDelay(true);
+  ctx.req.socket.setKeepAlive(true);
+  ctx.set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  const stream = new PassThrough();
+  ctx.status = 200;
+  ctx.body = stream;
+  stream.write(': connected\n\n');
+  const ping = setInterval(() => stream.write(': ping\n\n'), 15_000);
+  const closed = new Promise<void>((resolve) => {
+    const end = () => {
+      clearInterval(ping);
+      resolve();
+    };
+    ctx.req.on('close', end);
+    stream.on('close', end);
+  });
+  return {
+    send: (event, data) => stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
+    closed,
+  };
+}

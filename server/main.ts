@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { createConsortium } from './chain/consortium.ts';
+import { LocalLog } from './chain/orderer/localLog.ts';
+import { openDb } from './chain/store/openDb.ts';
+import { loadOrCreateConsortium, readConsortium } from './consortiumFiles.ts';
+import { seedDemo } from './demo/seed.ts';
+import { createPlatform, type NodeSpec } from './platform.ts';
+import { portalMiddleware } from './http/portal.ts';
+
+/**
+ * Starts the platform.
+ *   npm start                         embedded: every department in one process, SQLite + local log, demo data
+ *   npm start -- --dept tax --db mysql://... --kafka 127.0.0.1:9092 --consortium dir
+ *                                     one department of a cluster (MySQL + Kafka)
+ */
+const { values: a } = parseArgs({
+  options: {
+    data: { type: 'string', default: process.env.TONGBAN_DATA ?? 'data' },
+    port: { type: 'string', default: process.env.PORT ?? '8080' },
+    host: { type: 'string', default: process.env.HOST ?? '127.0.0.1' },
+    demo: { type: 'boolean', default: true },
+    'no-demo': { type: 'boolean', default: false },
+    dept: { type: 'string' },
+    db: { type: 'string' },
+    kafka: { type: 'string' },
+    consortium: { type: 'string' },
+  },
+});
+
+const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+const dataDir = resolve(a.data!);
+
+async function main() {
+  if (a.dept) return startClusterNode();
+  const keys = loadOrCreateConsortium(join(dataDir, 'consortium'), () => createConsortium({ chain: 'tongban-city', time: Date.now() }));
+  const log = new LocalLog(join(dataDir, 'ordering.sqlite'));
+  const specs: NodeSpec[] = keys.genesis.members.map((m) => ({ dept: m.dept, db: openDb({ client: 'sqlite', filename: join(dataDir, `${m.dept}.sqlite`) }), orderer: log }));
+  const platform = await createPlatform({ keys, specs, logger, extraMiddleware: [portalMiddleware()] });
+  await platform.listen(Number(a.port), a.host);
+  if (a.demo && !a['no-demo']) await seedDemo(platform, { password: demoPassword(), log: (m) => logger.info(m) });
+  logger.info(`Tongban 通办 embedded platform on http://${a.host}:${a.port}/ (departments: ${specs.map((s) => s.dept).join(', ')})`);
+  onSignals(() => platform.stop());
+}
+
+async function startClusterNode() {
+  const { KafkaLog } = await import('./chain/orderer/kafkaLog.ts');
+  const dir = resolve(a.consortium ?? join(dataDir, 'consortium'));
+  const keys = readConsortium(dir, [a.dept!]);
+  if (!keys.nodeKeys[a.dept!]) throw new Error(`no key for ${a.dept} in ${dir}/keys`);
+  const orderer = await KafkaLog.connect({ brokers: a.kafka!.split(','), chain: keys.genesis.chain, clientId: `tongban-${a.dept}`, logger });
+  const db = a.db ? openDb({ client: 'mysql', connection: a.db }) : openDb({ client: 'sqlite', filename: join(dataDir, `${a.dept}.sqlite`) });
+  const platform = await createPlatform({ keys, specs: [{ dept: a.dept!, db, orderer }], logger, extraMiddleware: [portalMiddleware()] });
+  await platform.listen(Number(a.port), a.host);
+  logger.info(`Tongban node ${a.dept} on http://${a.host}:${a.port}/${a.dept}/`);
+  onSignals(() => platform.stop());
+}
+
+/** Demo password: from the environment, or made once and kept in the data directory (never in the repo). */
+function demoPassword(): string {
+  if (process.env.TONGBAN_DEMO_PASSWORD) return process.env.TONGBAN_DEMO_PASSWORD;
+  const f = join(dataDir, 'demo-password.txt');
+  if (existsSync(f)) return readFileSync(f, 'utf8').trim();
+  const pw = randomBytes(9).toString('base64url');
+  writeFileSync(f, pw + '\n', { mode: 0o600 });
+  logger.info(`demo password for every demo user (admin, approver1, ...): ${pw}  (saved in ${f})`);
+  return pw;
+}
+
+function onSignals(stop: () => Promise<void>) {
+  const handler = () => {
+    logger.info('stopping');
+    stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+}
+
+main().catch((err) => {
+  logger.fatal({ err }, 'failed to start');
+  process.exit(1);
+});

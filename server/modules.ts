@@ -1,0 +1,10 @@
+import type { Module } from './chain/module.ts';
+
+/**
+ * The domain modules every node runs. Each node gets its own instances, since a module may
+ * keep per-node caches. Registering a module here is all it takes to add its contracts,
+ * read models and routes to every department's node.
+ */
+export function createModules(): Module[] {
+  return [];
+}
