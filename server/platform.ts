@@ -10,6 +10,8 @@ import type { Orderer } from './chain/orderer/orderer.ts';
 import { createApp } from './http/app.ts';
 import { AuthService } from './http/auth.ts';
 import { createModules } from './modules.ts';
+import { VerifiedCache } from './chain/verifiedCache.ts';
+import { VerifyPool } from './chain/verifyPool.ts';
 
 export interface NodeSpec {
   dept: string;
@@ -41,10 +43,12 @@ export async function createPlatform(o: {
   const metrics = createMetrics();
   const nodes: ChainNode[] = [];
   const auths = new Map<string, AuthService>();
+  const verified = new VerifiedCache();
+  const verifyPool = new VerifyPool();
   for (const s of o.specs) {
     const node = new ChainNode(
       { dept: s.dept, genesis: o.keys.genesis, privateKey: o.keys.nodeKeys[s.dept] },
-      { db: s.db, orderer: s.orderer, modules: (o.modules ?? createModules)(), logger: o.logger, metrics },
+      { db: s.db, orderer: s.orderer, modules: (o.modules ?? createModules)(), logger: o.logger, metrics, verified, verifyPool },
     );
     await node.start();
     const auth = new AuthService(node);
@@ -76,6 +80,7 @@ export async function createPlatform(o: {
       const orderers = new Set(o.specs.map((s) => s.orderer));
       for (const ord of orderers) await ord.close();
       for (const s of o.specs) await s.db.destroy();
+      await verifyPool.close();
     },
   };
 }

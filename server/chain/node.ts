@@ -18,11 +18,14 @@ import type { CommittedBlock, Module } from './module.ts';
 import type { Orderer, Subscription } from './orderer/orderer.ts';
 import { systemClock, type Clock } from './orderer/localLog.ts';
 import { ContractRegistry } from './registry.ts';
-import { LogRecord, type Cert, type Genesis, type Header, type LogEntry, type Receipt, type Tx } from './schema.ts';
+import { LogRecord, Tx as TxSchema, type Cert, type Genesis, type Header, type LogEntry, type Receipt, type Tx } from './schema.ts';
 import { BlockState, type StateView } from './state.ts';
 import { ChainStore, type Head, type TxRow } from './store/chainStore.ts';
 import { suiteByName, type CryptoSuite } from './suites/index.ts';
-import { checkTxStateless, signTx, txId } from './tx.ts';
+import { checkTxStateless, signTx, txId, txSigningText } from './tx.ts';
+import { VerifiedCache } from './verifiedCache.ts';
+import { VerifyPool, type VerifyItem } from './verifyPool.ts';
+import { Waiters, txRowOf, type Waiter } from './waiters.ts';
 
 export interface NodeConfig {
   dept: string;
@@ -38,6 +41,10 @@ export interface NodeDeps {
   logger: Logger;
   metrics: Metrics;
   clock?: Clock;
+  /** shared by the nodes of one process; see VerifiedCache */
+  verified?: VerifiedCache;
+  /** verifies a delivered batch's signatures on every core before blocks are cut from it */
+  verifyPool?: VerifyPool;
 }
 
 export interface NodeStatus {
@@ -53,6 +60,8 @@ export interface NodeStatus {
 }
 
 export type WaitMode = 'none' | 'receipt' | 'final';
+
+const TX_PREFIX = '{"t":"tx","tx":';
 
 /**
  * One department's node. It orders through the shared log, cuts and executes blocks exactly
@@ -73,6 +82,8 @@ export class ChainNode extends EventEmitter {
   private readonly orderer: Orderer;
   private readonly metrics: Metrics;
   private readonly clock: Clock;
+  private readonly verified: VerifiedCache;
+  private readonly verifyPool?: VerifyPool;
   private head!: Head;
   private cutter!: BlockCutter;
   private finality!: FinalityTracker;
@@ -82,7 +93,11 @@ export class ChainNode extends EventEmitter {
   private subscription?: Subscription;
   private halted: NodeStatus['halted'] = null;
   private cutTimer?: NodeJS.Timeout;
+  private cutTimerHeight = -1;
   private lastNonce = 0;
+  private readonly waiters = new Waiters();
+  private lastAttested: Record<string, number> = {};
+  private pendingAttestations: { height: number; dept: string; hash: string; sig: string; offset: number }[] = [];
   private stopped = false;
 
   constructor(config: NodeConfig, deps: NodeDeps) {
@@ -98,6 +113,8 @@ export class ChainNode extends EventEmitter {
     this.log = deps.logger.child({ dept: this.dept });
     this.metrics = deps.metrics;
     this.clock = deps.clock ?? systemClock;
+    this.verified = deps.verified ?? new VerifiedCache();
+    this.verifyPool = this.suite.name === 'ed25519' ? deps.verifyPool : undefined;
     this.store = new ChainStore(deps.db);
     const contracts: ContractDef[] = [userRegister, userDisable];
     const actions = [...coreGovActions];
@@ -132,7 +149,8 @@ export class ChainNode extends EventEmitter {
       this.log.warn('this node key is not the registered key of %s; it will follow the chain but its attestations will not count', this.dept);
     }
     this.cutter = new BlockCutter(head.height + 1, this.genesis.limits.maxBlockTxs);
-    this.finality = new FinalityTracker(this.genesis.chain, this.suite, head.finalHeight);
+    this.finality = new FinalityTracker(this.genesis.chain, this.cachedSuite(), head.finalHeight);
+    this.lastAttested = await this.store.lastAttested();
     this.updateGauges();
     this.subscription = this.orderer.subscribe(head.lastOffset + 1, (entries) => this.onEntries(entries));
     this.subscription.done.catch((err) => {
@@ -147,6 +165,8 @@ export class ChainNode extends EventEmitter {
     this.stopped = true;
     clearTimeout(this.cutTimer);
     await this.subscription?.stop();
+    for (const a of this.pendingAttestations.splice(0)) await this.store.saveAttestation(a);
+    this.waiters.cancelAll(new ChainError('NODE_STOPPED', 'the node stopped before the transaction was committed', { status: 503 }));
   }
 
   // ---------------------------------------------------------------- submitting
@@ -200,35 +220,16 @@ export class ChainNode extends EventEmitter {
 
   /** Resolves with the transaction once committed (or final). */
   async waitFor(id: string, mode: 'receipt' | 'final', timeoutMs = 15_000): Promise<TxRow> {
-    const ready = (row: TxRow | undefined) => row && (mode === 'receipt' || row.height <= this.head.finalHeight);
     const existing = await this.store.tx(id);
-    if (ready(existing)) return existing!;
+    if (existing && (mode === 'receipt' || existing.height <= this.head.finalHeight)) return existing;
     return new Promise<TxRow>((resolve, reject) => {
-      const check = async () => {
-        const row = await this.store.tx(id);
-        if (ready(row)) {
-          cleanup();
-          resolve(row!);
-        }
-      };
-      const onBlock = (b: CommittedBlock) => {
-        if (mode === 'receipt' && b.receipts.some((r) => r.txId === id)) void check();
-      };
-      const onFinal = () => {
-        if (mode === 'final') void check();
-      };
-      const timer = setTimeout(() => {
-        cleanup();
+      const waiter: Waiter = { mode, resolve, reject, timer: undefined as unknown as NodeJS.Timeout };
+      waiter.timer = setTimeout(() => {
+        this.waiters.remove(id, waiter);
         reject(new ChainError('TIMEOUT', `transaction ${id} was not ${mode === 'final' ? 'final' : 'committed'} within ${timeoutMs} ms`, { status: 504, data: { id } }));
       }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.off('block', onBlock);
-        this.off('final', onFinal);
-      };
-      this.on('block', onBlock);
-      this.on('final', onFinal);
-      void check();
+      if (existing) this.waiters.awaitFinal(existing, waiter);
+      else this.waiters.add(id, waiter);
     });
   }
 
@@ -249,7 +250,7 @@ export class ChainNode extends EventEmitter {
   }
 
   async status(): Promise<NodeStatus> {
-    const attested = await this.store.lastAttested();
+    const attested = this.lastAttested;
     return {
       dept: this.dept,
       chain: this.genesis.chain,
@@ -278,6 +279,7 @@ export class ChainNode extends EventEmitter {
   // ---------------------------------------------------------------- following the log
 
   private async onEntries(entries: LogEntry[]): Promise<void> {
+    if (this.verifyPool && entries.length > 16) await this.preverify(entries);
     for (const entry of entries) {
       if (this.halted) return;
       let record: LogRecord | undefined;
@@ -295,6 +297,34 @@ export class ChainNode extends EventEmitter {
       if (block) await this.applyBlock(block);
     }
     this.armCutTimer();
+  }
+
+  /**
+   * Checks the signatures of a batch's well-formed transactions in parallel and remembers the
+   * good ones, so checkTxs finds them verified. Anything that fails here is left for
+   * checkTxs, which rejects it with the usual code.
+   */
+  private async preverify(entries: LogEntry[]): Promise<void> {
+    const todo: { recordHash: string; id: string; item: VerifyItem }[] = [];
+    for (const e of entries) {
+      const recordHash = sha256Hex(e.data);
+      if (this.verified.has(recordHash)) continue;
+      try {
+        const rec = JSON.parse(e.data.toString('utf8')) as { t?: string; tx?: unknown };
+        if (rec.t !== 'tx') continue;
+        const parsed = TxSchema.safeParse(rec.tx);
+        if (!parsed.success || parsed.data.chain !== this.genesis.chain) continue;
+        if (e.data.length > this.genesis.limits.maxTxBytes + TX_PREFIX.length + 1) continue;
+        const tx = parsed.data;
+        if (tx.signer.length !== this.suite.publicKeyHexLength || tx.signature.length !== this.suite.signatureHexLength) continue;
+        const id = txId(tx);
+        todo.push({ recordHash, id, item: { signer: tx.signer, message: txSigningText(id), signature: tx.signature } });
+      } catch {
+        // malformed: checkTxs will say so
+      }
+    }
+    const ok = await this.verifyPool!.verify(todo.map((t) => t.item));
+    todo.forEach((t, i) => ok[i] && this.verified.add(t.recordHash, t.id));
   }
 
   private async applyBlock(cut: CutBlock): Promise<void> {
@@ -316,7 +346,7 @@ export class ChainNode extends EventEmitter {
       state,
       nonceUsed: (signer, nonce) => used.has(`${signer}:${nonce}`),
     });
-    const writes = state.writes();
+    const writes = await state.writes();
     const header = buildHeader({
       chain: this.genesis.chain,
       height: cut.height,
@@ -331,7 +361,9 @@ export class ChainNode extends EventEmitter {
     });
     const hash = blockHash(header);
     const committed: CommittedBlock = { header, hash, txs: fresh, receipts };
-    await this.store.commitBlock({ header, hash, txs: fresh, receipts, writes, nonces, finalHeight: this.head.finalHeight }, async (trx) => {
+    const attestations = this.pendingAttestations;
+    this.pendingAttestations = [];
+    await this.store.commitBlock({ header, hash, txs: fresh, receipts, writes, nonces, attestations, finalHeight: this.head.finalHeight }, async (trx) => {
       for (const m of this.modules) if (m.project) await m.project(trx, committed, this);
     });
     this.pendingCerts = [];
@@ -341,6 +373,7 @@ export class ChainNode extends EventEmitter {
     if (writes.some((w) => w.key === keys.members() || w.key.startsWith('member/'))) await this.loadMembers();
     for (const r of receipts) this.metrics.txs.inc({ dept: this.dept, status: r.status });
     this.updateGauges();
+    this.waiters.onBlock(committed, (i) => txRowOf(committed, i));
     this.emit('block', committed);
     await this.attest(header.height, hash);
     for (const m of this.modules) {
@@ -352,28 +385,38 @@ export class ChainNode extends EventEmitter {
     }
   }
 
-  /** Stateless checks of every transaction in a block; failures become rejected receipts. */
+  /**
+   * Stateless checks of every transaction in a block; failures become rejected receipts.
+   * A record this process has checked before (another department's node in the embedded
+   * mode) is recognised by the hash of its bytes and not checked again.
+   */
   private checkTxs(entries: LogEntry[]): BlockTx[] {
     const opts = { chain: this.genesis.chain, suite: this.suite, maxTxBytes: this.genesis.limits.maxTxBytes };
     return entries.map((e) => {
       const text = e.data.toString('utf8');
+      const recordHash = sha256Hex(e.data);
+      // The log holds canonical records, {"t":"tx","tx":<canonical tx>}; keep just the tx.
+      const raw = text.startsWith(TX_PREFIX) && text.endsWith('}') ? text.slice(TX_PREFIX.length, -1) : text;
+      const known = this.verified.get(recordHash);
+      if (known) return { offset: e.offset, id: known, raw, tx: (JSON.parse(text) as { tx: Tx }).tx };
       let inner: unknown;
       try {
         inner = (JSON.parse(text) as { tx?: unknown }).tx;
       } catch {
-        return { offset: e.offset, id: sha256Hex(e.data), raw: text, invalid: new ChainError('MALFORMED_TX', 'log record is not JSON') };
-      }
-      let id: string;
-      try {
-        id = txId(inner as Tx);
-      } catch {
-        id = sha256Hex(e.data);
+        return { offset: e.offset, id: recordHash, raw: text, invalid: new ChainError('MALFORMED_TX', 'log record is not JSON') };
       }
       try {
-        const r = checkTxStateless(inner, { ...opts, byteLength: Buffer.byteLength(text) });
-        return { offset: e.offset, id: r.id, raw: canonicalJson(r.tx), tx: r.tx };
+        const r = checkTxStateless(inner, { ...opts, byteLength: Buffer.byteLength(raw) });
+        this.verified.add(recordHash, r.id);
+        return { offset: e.offset, id: r.id, raw, tx: r.tx };
       } catch (err) {
-        return { offset: e.offset, id, raw: text, invalid: err instanceof ChainError ? err : new ChainError('MALFORMED_TX', 'malformed transaction') };
+        let id = recordHash;
+        try {
+          id = txId(inner as Tx);
+        } catch {
+          // not even canonicalisable: identify it by its bytes
+        }
+        return { offset: e.offset, id, raw, invalid: err instanceof ChainError ? err : new ChainError('MALFORMED_TX', 'malformed transaction') };
       }
     });
   }
@@ -396,13 +439,16 @@ export class ChainNode extends EventEmitter {
       nodeKey: (d) => this.members.find((m) => m.dept === d)?.nodeKey,
     });
     if (outcome.kind === 'counted' || outcome.kind === 'final' || outcome.kind === 'conflict') {
-      await this.store.saveAttestation({ height: rec.h, dept: rec.dept, hash: rec.hash, sig: rec.sig, offset: entry.offset });
+      // Kept with the next block's commit (one insert for all), or at stop.
+      this.pendingAttestations.push({ height: rec.h, dept: rec.dept, hash: rec.hash, sig: rec.sig, offset: entry.offset });
+      this.lastAttested[rec.dept] = Math.max(this.lastAttested[rec.dept] ?? 0, rec.h);
     }
     if (outcome.kind === 'final') {
       this.pendingCerts.push(outcome.cert);
       this.head = { ...this.head, finalHeight: outcome.cert.height };
       await this.store.setFinalHeight(outcome.cert.height);
       this.updateGauges();
+      this.waiters.onFinal(outcome.cert.height);
       this.emit('final', outcome.cert.height);
     } else if (outcome.kind === 'conflict') {
       this.halted = { height: outcome.height, ours: outcome.ours, quorum: outcome.quorum };
@@ -410,6 +456,22 @@ export class ChainNode extends EventEmitter {
       this.log.fatal(this.halted, 'ALARM: this node header differs from the quorum; it has stopped applying blocks');
       this.emit('alarm', this.halted);
     }
+  }
+
+  /** The chain's suite, remembering signatures this process has verified (see VerifiedCache). */
+  private cachedSuite(): CryptoSuite {
+    const inner = this.suite;
+    const cache = this.verified;
+    return {
+      ...inner,
+      verify(publicKey, message, signature) {
+        const k = sha256Hex(`${publicKey}:${Buffer.from(message).toString('hex')}:${signature}`);
+        if (cache.has(k)) return true;
+        const ok = inner.verify(publicKey, message, signature);
+        if (ok) cache.add(k);
+        return ok;
+      },
+    };
   }
 
   private async hashAt(height: number): Promise<string | undefined> {
@@ -424,23 +486,31 @@ export class ChainNode extends EventEmitter {
    * only if that one is missing.
    */
   private armCutTimer(): void {
-    clearTimeout(this.cutTimer);
     if (this.stopped || this.halted || this.cutter.pendingCount === 0) return;
     const height = this.cutter.height;
+    // Armed once per height: re-arming on every arrival would postpone the cut forever
+    // under a steady stream of transactions.
+    if (this.cutTimerHeight === height) return;
+    clearTimeout(this.cutTimer);
+    this.cutTimerHeight = height;
     const depts = this.members.map((m) => m.dept);
     const n = Math.max(1, depts.length);
     const me = Math.max(0, depts.indexOf(this.dept));
     const rank = (me - (height % n) + n) % n;
     const wait = this.genesis.limits.blockWaitMs;
-    this.cutTimer = setTimeout(() => {
-      if (this.stopped || this.cutter.height !== height || this.cutter.pendingCount === 0) return;
-      this.orderer
-        .append([Buffer.from(canonicalJson({ t: 'cut', h: height, by: this.dept }))])
-        .catch((err) => this.log.warn({ err, height }, 'could not post cut marker'));
-      // If the marker is lost, try again after everyone else has had a turn.
-      this.cutTimer = setTimeout(() => this.armCutTimer(), wait * (n + 1));
-    }, wait * (1 + rank));
-    this.cutTimer.unref?.();
+    const fire = (delay: number) => {
+      this.cutTimer = setTimeout(() => {
+        if (this.stopped || this.cutter.height !== height || this.cutter.pendingCount === 0) return;
+        this.orderer
+          .append([Buffer.from(canonicalJson({ t: 'cut', h: height, by: this.dept }))])
+          .catch((err) => this.log.warn({ err, height }, 'could not post cut marker'));
+        // If the marker is lost (or landed while nothing was pending), try again after
+        // everyone else has had a turn.
+        fire(wait * (n + 1));
+      }, delay);
+      this.cutTimer.unref?.();
+    };
+    fire(wait * (1 + rank));
   }
 
   private async loadMembers(): Promise<void> {

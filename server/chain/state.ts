@@ -4,6 +4,8 @@ import { sha256Hex } from './hash.ts';
 /** Reads committed state: JSON text per key, undefined when absent. */
 export interface StateReader {
   get(key: string): Promise<string | undefined>;
+  /** optional: load many keys at once, so later gets are answered from memory */
+  prefetch?(keys: string[]): Promise<void>;
 }
 
 export interface StateWrite {
@@ -27,7 +29,8 @@ const KEY = /^[A-Za-z0-9_.:\/-]{1,255}$/;
  * one transaction's writes on top until that transaction succeeds or is rejected.
  */
 export class BlockState {
-  private readonly block = new Map<string, { value: string | null; old: string | null; txId: string }>();
+  // `old` stays undefined until the block ends, then all old values are read in one batch.
+  private readonly block = new Map<string, { value: string | null; old: string | null | undefined; txId: string }>();
   private tx = new Map<string, string | null>();
   private txId = '';
 
@@ -61,8 +64,7 @@ export class BlockState {
   async commitTx(): Promise<void> {
     for (const [key, value] of this.tx) {
       const prev = this.block.get(key);
-      const old = prev ? prev.old : ((await this.reader.get(key)) ?? null);
-      this.block.set(key, { value, old, txId: this.txId });
+      this.block.set(key, { value, old: prev ? prev.old : undefined, txId: this.txId });
     }
     this.tx = new Map();
   }
@@ -72,10 +74,15 @@ export class BlockState {
   }
 
   /** The block's net writes in key order; a key written back to its old value still counts. */
-  writes(): StateWrite[] {
-    return [...this.block.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([key, w]) => ({ key, old: w.old, new: w.value, txId: w.txId }));
+  async writes(): Promise<StateWrite[]> {
+    const unknown = [...this.block.entries()].filter(([, w]) => w.old === undefined).map(([k]) => k);
+    if (unknown.length && this.reader.prefetch) await this.reader.prefetch(unknown);
+    const out: StateWrite[] = [];
+    for (const [key, w] of [...this.block.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const old = w.old === undefined ? ((await this.reader.get(key)) ?? null) : w.old;
+      out.push({ key, old, new: w.value, txId: w.txId });
+    }
+    return out;
   }
 }
 

@@ -11,7 +11,8 @@ export function txId(tx: UnsignedTx | Tx): string {
 }
 
 /** What is signed: a domain-separated id, so a signature can't be reused as another kind of message. */
-export const txSigningMessage = (id: string): Uint8Array => Buffer.from(`tongban/tx/v1:${id}`);
+export const txSigningText = (id: string): string => `tongban/tx/v1:${id}`;
+export const txSigningMessage = (id: string): Uint8Array => Buffer.from(txSigningText(id));
 
 export function signTx(unsigned: UnsignedTx, privateKey: string, suite: CryptoSuite): Tx {
   const id = txId(unsigned);

@@ -8,6 +8,7 @@ import { LocalLog } from '../../server/chain/orderer/localLog.ts';
 import type { Orderer } from '../../server/chain/orderer/orderer.ts';
 import type { Genesis } from '../../server/chain/schema.ts';
 import { openDb } from '../../server/chain/store/openDb.ts';
+import type { VerifyPool } from '../../server/chain/verifyPool.ts';
 
 export const silentLogger = pino({ level: 'silent' });
 
@@ -23,23 +24,24 @@ export interface TestNodeOpts {
   db?: Knex;
   modules?: Module[];
   metrics?: Metrics;
+  verifyPool?: VerifyPool;
 }
 
 export async function createTestNode(o: TestNodeOpts): Promise<ChainNode> {
   const node = new ChainNode(
     { dept: o.dept, genesis: o.keys.genesis, privateKey: o.keys.nodeKeys[o.dept] },
-    { db: o.db ?? openDb({ client: 'sqlite', filename: ':memory:' }), orderer: o.orderer, modules: o.modules, logger: silentLogger, metrics: o.metrics ?? createMetrics() },
+    { db: o.db ?? openDb({ client: 'sqlite', filename: ':memory:' }), orderer: o.orderer, modules: o.modules, logger: silentLogger, metrics: o.metrics ?? createMetrics(), verifyPool: o.verifyPool },
   );
   await node.start();
   return node;
 }
 
 /** Every department of the consortium on one in-memory local log, as the embedded mode runs. */
-export async function createLocalNetwork(keys: ConsortiumKeys, modules: () => Module[] = () => []) {
+export async function createLocalNetwork(keys: ConsortiumKeys, modules: () => Module[] = () => [], opts: { verifyPool?: VerifyPool } = {}) {
   const log = new LocalLog(':memory:');
   const metrics = createMetrics();
   const nodes: Record<string, ChainNode> = {};
-  for (const m of keys.genesis.members) nodes[m.dept] = await createTestNode({ keys, dept: m.dept, orderer: log, modules: modules(), metrics });
+  for (const m of keys.genesis.members) nodes[m.dept] = await createTestNode({ keys, dept: m.dept, orderer: log, modules: modules(), metrics, verifyPool: opts.verifyPool });
   return {
     log,
     nodes,

@@ -12,6 +12,7 @@ export interface Clock {
 export const systemClock: Clock = { now: () => Date.now() };
 
 const BATCH = 4000;
+const POLL_MS = 100;
 
 /**
  * The embedded ordering log: a table in a SQLite file shared by the nodes of one process.
@@ -23,6 +24,7 @@ export class LocalLog implements Orderer {
   private lastTs = 0;
   private readonly insert: Database.Statement;
   private readonly read: Database.Statement;
+  private readonly tail: Database.Statement;
 
   constructor(filename: string, private readonly clock: Clock = systemClock) {
     if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
@@ -32,7 +34,8 @@ export class LocalLog implements Orderer {
     this.db.exec('CREATE TABLE IF NOT EXISTS log (offset INTEGER PRIMARY KEY, ts INTEGER NOT NULL, data BLOB NOT NULL)');
     this.insert = this.db.prepare('INSERT INTO log (offset, ts, data) VALUES (?, ?, ?)');
     this.read = this.db.prepare('SELECT offset, ts, data FROM log WHERE offset >= ? ORDER BY offset LIMIT ?');
-    const last = this.db.prepare('SELECT offset, ts FROM log ORDER BY offset DESC LIMIT 1').get() as { offset: number; ts: number } | undefined;
+    this.tail = this.db.prepare('SELECT offset, ts FROM log ORDER BY offset DESC LIMIT 1');
+    const last = this.tail.get() as { offset: number; ts: number } | undefined;
     this.next = last ? last.offset + 1 : 0;
     this.lastTs = last?.ts ?? 0;
     this.appended.setMaxListeners(0);
@@ -46,13 +49,16 @@ export class LocalLog implements Orderer {
 
   async append(records: Buffer[]): Promise<void> {
     if (records.length === 0) return;
-    const ts = Math.max(this.lastTs, this.clock.now());
-    this.lastTs = ts;
-    const start = this.next;
+    // Offsets and time are read inside the write transaction, so a second process appending
+    // to the same file (a tool, a crash test) can't take the same offset or turn time back.
     this.db.transaction(() => {
+      const last = this.tail.get() as { offset: number; ts: number } | undefined;
+      const start = last ? last.offset + 1 : 0;
+      const ts = Math.max(this.lastTs, last?.ts ?? 0, this.clock.now());
       for (let i = 0; i < records.length; i++) this.insert.run(start + i, ts, records[i]);
-    })();
-    this.next = start + records.length;
+      this.lastTs = ts;
+      this.next = start + records.length;
+    }).immediate();
     this.appended.emit('append');
   }
 
@@ -67,9 +73,14 @@ export class LocalLog implements Orderer {
         while (!stopped) {
           const rows = this.read.all(offset, BATCH) as { offset: number; ts: number; data: Buffer }[];
           if (rows.length === 0) {
+            // Woken by an append in this process, or by the poll for other processes' appends.
             await new Promise<void>((resolve) => {
-              wake = resolve;
-              if (stopped || this.next > offset) resolve();
+              const poll = setTimeout(resolve, POLL_MS);
+              wake = () => {
+                clearTimeout(poll);
+                resolve();
+              };
+              if (stopped || this.next > offset) wake();
             });
             wake = undefined;
             continue;

@@ -40,6 +40,8 @@ export interface CommitInput {
   receipts: Receipt[];
   writes: StateWrite[];
   nonces: { signer: string; nonce: number }[];
+  /** attestations seen since the previous block */
+  attestations?: { height: number; dept: string; hash: string; sig: string; offset: number }[];
   finalHeight: number;
 }
 
@@ -146,6 +148,8 @@ export class ChainStore implements StateReader {
         writes.map((w) => ({ k: w.key, height: header.height, tx_id: w.txId, old_v: w.old, new_v: w.new })),
       );
       await insertChunked(trx, 'nonces', nonces.map((n) => ({ signer: n.signer, nonce: n.nonce })));
+      const att = (input.attestations ?? []).map((a) => ({ height: a.height, dept: a.dept, hash: a.hash, sig: a.sig, log_offset: a.offset }));
+      for (let i = 0; i < att.length; i += CHUNK) await trx('attestations').insert(att.slice(i, i + CHUNK)).onConflict(['height', 'dept']).ignore();
       await setMeta(trx, {
         height: String(header.height),
         hash,

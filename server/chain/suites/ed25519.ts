@@ -21,6 +21,19 @@ function publicKeyObject(hex: string): KeyObject {
   return key;
 }
 
+// Signing keys are few (one per node) and reused for every block and staff transaction.
+const privateKeys = new Map<string, KeyObject>();
+
+function privateKeyObject(hex: string): KeyObject {
+  let key = privateKeys.get(hex);
+  if (!key) {
+    key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, Buffer.from(hex, 'hex')]), format: 'der', type: 'pkcs8' });
+    if (privateKeys.size >= 1000) privateKeys.clear();
+    privateKeys.set(hex, key);
+  }
+  return key;
+}
+
 const HEX = /^[0-9a-f]*$/;
 
 export const ed25519Suite: CryptoSuite = {
@@ -38,8 +51,7 @@ export const ed25519Suite: CryptoSuite = {
   },
 
   sign(privateKey, message) {
-    const key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, Buffer.from(privateKey, 'hex')]), format: 'der', type: 'pkcs8' });
-    return sign(null, message, key).toString('hex');
+    return sign(null, message, privateKeyObject(privateKey)).toString('hex');
   },
 
   verify(publicKey, message, signature) {

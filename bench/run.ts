@@ -1,0 +1,67 @@
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+
+/**
+ * npm run bench -- [suite ...] [--quick]
+ * Runs benchmark suites, prints one JSON line per figure, and appends the run to
+ * bench/RESULTS.md with the machine, the date and each suite's method.
+ */
+export interface Figure {
+  metric: string;
+  value: number;
+  unit: string;
+}
+interface Suite {
+  method: string;
+  run(opts: { quick: boolean }): Promise<Figure[]>;
+}
+
+const suites: Record<string, () => Promise<Suite>> = {
+  ledger: async () => {
+    const m = await import('./ledger.ts');
+    return { method: m.method, run: m.runLedgerBench };
+  },
+  privacy: async () => {
+    const m = await import('./privacy.ts');
+    return { method: 'warm Groth16 proofs through the prover worker pool; verify with snarkjs; medians of repeated runs', run: m.runPrivacyBench };
+  },
+  dossier: async () => {
+    const m = await import('./dossier.ts');
+    return { method: 'one-click dossier requests against 10,000 seeded enterprises (fewer with --quick); p50/p95 of request latency', run: m.runDossierBench };
+  },
+  payout: async () => {
+    const m = await import('./payout.ts');
+    return { method: 'applications checked per second with their privacy queries; a payment run of 10,000 awards to a pain.001 file', run: m.runPayoutBench };
+  },
+};
+
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { quick: { type: 'boolean', default: false } } });
+const chosen = positionals.length ? positionals : Object.keys(suites);
+const results = 'bench/RESULTS.md';
+if (!existsSync(results)) writeFileSync(results, '# Benchmark results\n\nAppended by `npm run bench`; newest last. Goals are in the issues and the README.\n');
+
+for (const name of chosen) {
+  const load = suites[name];
+  if (!load) {
+    console.error(`unknown suite ${name}; choose from ${Object.keys(suites).join(', ')}`);
+    process.exitCode = 2;
+    continue;
+  }
+  let suite: Suite;
+  try {
+    suite = await load();
+  } catch (err) {
+    console.error(`suite ${name} is not available: ${(err as Error).message}`);
+    continue;
+  }
+  const figures = await suite.run({ quick: values.quick! });
+  for (const f of figures) console.log(JSON.stringify(f));
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const rows = figures.map((f) => `| ${f.metric} | ${f.value} | ${f.unit} |`).join('\n');
+  appendFileSync(
+    results,
+    `\n## ${name}${values.quick ? ' (quick)' : ''}: ${new Date().toISOString()}\n\nMachine: ${machine}\n\nMethod: ${suite.method}\n\n| metric | median | unit |\n|---|---|---|\n${rows}\n`,
+  );
+}
+process.exit(process.exitCode ?? 0);
