@@ -54,6 +54,9 @@ async function startClusterNode() {
   const orderer = await KafkaLog.connect({ brokers: a.kafka!.split(','), chain: keys.genesis.chain, clientId: `tongban-${a.dept}`, logger });
   const db = a.db ? openDb({ client: 'mysql', connection: a.db }) : openDb({ client: 'sqlite', filename: join(dataDir, `${a.dept}.sqlite`) });
   const platform = await createPlatform({ keys, specs: [{ dept: a.dept!, db, orderer }], logger, extraMiddleware: [portalMiddleware()] });
+  // The department administrator's first portal password comes from the operator, never the repo.
+  const auth = platform.auths.get(a.dept!)!;
+  if (process.env.TONGBAN_ADMIN_PASSWORD && !(await auth.hasPassword('admin'))) await auth.setPassword('admin', process.env.TONGBAN_ADMIN_PASSWORD);
   await platform.listen(Number(a.port), a.host);
   logger.info(`Tongban node ${a.dept} on http://${a.host}:${a.port}/${a.dept}/`);
   onSignals(() => platform.stop());

@@ -94,6 +94,7 @@ export class ChainNode extends EventEmitter {
   private halted: NodeStatus['halted'] = null;
   private cutTimer?: NodeJS.Timeout;
   private cutTimerHeight = -1;
+  private lastBlockTime = 0;
   private lastNonce = 0;
   private readonly waiters = new Waiters();
   private lastAttested: Record<string, number> = {};
@@ -143,6 +144,7 @@ export class ChainNode extends EventEmitter {
     }
     this.head = head;
     this.recentHashes.set(head.height, head.hash);
+    this.lastBlockTime = (await this.store.blockByHeight(head.height))!.header.time;
     await this.loadMembers();
     const mine = this.members.find((m) => m.dept === this.dept);
     if (!mine || mine.nodeKey !== this.publicKey) {
@@ -340,7 +342,9 @@ export class ChainNode extends EventEmitter {
     await this.store.prefetch(fresh.flatMap((t) => (t.tx ? [keys.signer(t.tx.signer)] : [])));
     const used = await this.store.usedNonces(fresh.flatMap((t) => (t.tx ? [{ signer: t.tx.signer, nonce: t.tx.nonce }] : [])));
     const state = new BlockState(this.store);
-    const { receipts, nonces } = await executeBlock(cut.height, cut.time, fresh, {
+    // Kafka timestamps come from each producer's clock; never let block time go backwards.
+    const time = Math.max(cut.time, this.lastBlockTime);
+    const { receipts, nonces } = await executeBlock(cut.height, time, fresh, {
       registry: this.registry,
       genesis: this.genesis,
       state,
@@ -356,7 +360,7 @@ export class ChainNode extends EventEmitter {
       writes,
       firstOffset: cut.firstOffset,
       lastOffset: cut.lastOffset,
-      time: cut.time,
+      time,
       certs: this.pendingCerts,
     });
     const hash = blockHash(header);
@@ -369,6 +373,7 @@ export class ChainNode extends EventEmitter {
     this.pendingCerts = [];
     this.head = { ...this.head, height: header.height, hash, stateHash: header.stateHash, lastOffset: header.lastOffset };
     this.recentHashes.set(header.height, hash);
+    this.lastBlockTime = header.time;
     if (this.recentHashes.size > 4096) this.recentHashes.delete(header.height - 4096);
     if (writes.some((w) => w.key === keys.members() || w.key.startsWith('member/'))) await this.loadMembers();
     for (const r of receipts) this.metrics.txs.inc({ dept: this.dept, status: r.status });

@@ -14,6 +14,18 @@ export interface KafkaLogOptions {
   appendTimeoutMs?: number;
   /** How long a fetch waits on the broker for new records (default 50 ms); bounds follow latency. */
   pollMs?: number;
+  /**
+   * Names each subscription's consumer group; the default `<clientId>.<chain>.<uuid>` is
+   * unique, so a subscription never inherits another's members or offsets. Tests set it to
+   * place the group's coordinator.
+   */
+  newGroupId?: () => string;
+  /**
+   * Seek back to the next expected offset whenever the group is (re)joined (default true).
+   * Tests turn it off to let Kafka re-deliver from the start, as the mock does after a
+   * coordinator failure, so that the offset filter has to catch it.
+   */
+  seekOnRejoin?: boolean;
 }
 
 const PARTITION = 0;
@@ -28,6 +40,11 @@ const PARTITION = 0;
 export class KafkaLog implements Orderer {
   private readonly subscriptions = new Set<Subscription>();
   private closed = false;
+  /**
+   * `dropped`: records below the next expected offset (re-deliveries, or fetched before a
+   * seek took hold); `joins`: consumer group joins, one per subscription plus one per rejoin.
+   */
+  readonly stats = { dropped: 0, joins: 0 };
 
   private constructor(
     private readonly kafka: Kafka,
@@ -94,16 +111,22 @@ export class KafkaLog implements Orderer {
    * expected offset and re-seeks to it whenever the group is joined again.
    */
   subscribe(fromOffset: number, handler: (entries: LogEntry[]) => Promise<void>): Subscription {
-    const groupId = `${this.opts.clientId}.${this.opts.chain}.${randomUUID()}`;
+    const groupId = this.opts.newGroupId?.() ?? `${this.opts.clientId}.${this.opts.chain}.${randomUUID()}`;
+    let next = fromOffset;
+    let ending = false;
     const consumer: Consumer = this.kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: this.opts.pollMs ?? 50,
-      // Retriable failures restart the consumer (kafkajs' default) rather than end it.
-      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
+      // A member that vanished (crash, lost coordinator) holds up the next join until its
+      // session expires; keep that short.
+      sessionTimeout: 10_000,
+      rebalanceTimeout: 10_000,
+      heartbeatInterval: 1000,
+      // Ride out a short outage in place; after that kafkajs restarts the consumer, but
+      // never once we are stopping (it would otherwise restart a disconnected consumer forever).
+      retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 1000, restartOnFailure: async () => !ending },
     });
-    let next = fromOffset;
-    let ending = false;
     let settle!: (err?: unknown) => void;
     const done = new Promise<void>((resolve, reject) => {
       settle = (err) => (err === undefined ? resolve() : reject(err));
@@ -119,7 +142,8 @@ export class KafkaLog implements Orderer {
     };
 
     consumer.on(consumer.events.GROUP_JOIN, () => {
-      if (!ending) seek();
+      this.stats.joins++;
+      if (!ending && this.opts.seekOnRejoin !== false) seek();
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) void end(payload.error);
@@ -132,14 +156,18 @@ export class KafkaLog implements Orderer {
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: 1,
-        eachBatch: async ({ batch, heartbeat, resolveOffset }) => {
+        // kafkajs heartbeats by itself between batches.
+        eachBatch: async ({ batch, resolveOffset }) => {
           if (ending) return;
           // Without this kafkajs would fetch the same batch again.
           const resolveBatch = () => resolveOffset(batch.lastOffset());
           const entries: LogEntry[] = [];
           for (const m of batch.messages) {
             const offset = Number(m.offset);
-            if (offset < next + entries.length) continue; // delivered before
+            if (offset < next + entries.length) {
+              this.stats.dropped++; // delivered before
+              continue;
+            }
             if (offset > next + entries.length) {
               // Records were removed from the log (retention?); skipping them would fork the chain.
               return void end(new ChainError('LOG_GAP', `expected offset ${next + entries.length} of ${this.topic}, got ${offset}`, { status: 500 }));
@@ -155,7 +183,6 @@ export class KafkaLog implements Orderer {
           }
           next = entries[entries.length - 1].offset + 1;
           resolveBatch();
-          await heartbeat().catch(() => undefined);
         },
       });
       seek();
@@ -191,7 +218,7 @@ async function checkTopic(kafka: Kafka, topic: string): Promise<void> {
       const meta = await admin.fetchTopicMetadata({ topics: [topic] });
       partitions = meta.topics[0].partitions.length;
     } catch (err) {
-      if ((err as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') {
+      if (errorTypes(err).includes('UNKNOWN_TOPIC_OR_PARTITION')) {
         throw new ChainError('TOPIC_MISSING', `Kafka topic ${topic} does not exist; create it with exactly one partition`, { status: 500 });
       }
       throw err;
@@ -206,6 +233,15 @@ async function checkTopic(kafka: Kafka, topic: string): Promise<void> {
   } finally {
     await admin.disconnect();
   }
+}
+
+/** The kafkajs error types along an error's cause chain (retries wrap the original). */
+function errorTypes(err: unknown): string[] {
+  const out: string[] = [];
+  for (let e = err as { type?: string; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) {
+    if (e.type) out.push(e.type);
+  }
+  return out;
 }
 
 /** kafkajs logs every transient broker error; route them to pino at low levels, or show only errors. */
