@@ -29,7 +29,7 @@ interface Members {
  */
 export class FinalityTracker {
   private readonly votes = new Map<number, Map<string, Map<string, string>>>(); // height -> hash -> dept -> sig
-  private readonly voted = new Map<number, Set<string>>(); // height -> depts (first vote counts)
+  private readonly voted = new Map<number, Map<string, string>>(); // height -> dept -> key it voted with (first vote counts)
   finalHeight: number;
 
   constructor(
@@ -40,6 +40,38 @@ export class FinalityTracker {
     this.finalHeight = finalHeight;
   }
 
+  private record(rec: SigRecord, key: string): Map<string, string> {
+    const depts = this.voted.get(rec.h) ?? new Map<string, string>();
+    depts.set(rec.dept, key);
+    this.voted.set(rec.h, depts);
+    const byHash = this.votes.get(rec.h) ?? new Map<string, Map<string, string>>();
+    this.votes.set(rec.h, byHash);
+    const sigs = byHash.get(rec.hash) ?? new Map<string, string>();
+    byHash.set(rec.hash, sigs);
+    sigs.set(rec.dept, rec.sig);
+    return sigs;
+  }
+
+  /** Re-adds a vote counted (and verified) before a restart; quorum is judged on later votes. */
+  restore(rec: SigRecord, key: string): void {
+    if (rec.h > this.finalHeight && !this.voted.get(rec.h)?.has(rec.dept)) this.record(rec, key);
+  }
+
+  /**
+   * After a membership change, votes from departments that are no longer members, or that
+   * voted with a key since rotated away, stop counting: a certificate only ever carries
+   * signatures valid under the membership before the block that carries it.
+   */
+  prune(nodeKey: (dept: string) => string | undefined): void {
+    for (const [h, depts] of this.voted) {
+      for (const [dept, key] of depts) {
+        if (nodeKey(dept) === key) continue;
+        depts.delete(dept);
+        for (const sigs of this.votes.get(h)?.values() ?? []) sigs.delete(dept);
+      }
+    }
+  }
+
   /**
    * @param ownHash this node's hash at that height, or undefined if it has not committed it
    */
@@ -48,16 +80,9 @@ export class FinalityTracker {
     if (rec.h <= this.finalHeight) return { kind: 'ignored', reason: 'already final' };
     const key = members.nodeKey(rec.dept);
     if (!key) return { kind: 'ignored', reason: 'not a member' };
-    const depts = this.voted.get(rec.h) ?? new Set();
-    if (depts.has(rec.dept)) return { kind: 'ignored', reason: 'already voted' };
+    if (this.voted.get(rec.h)?.has(rec.dept)) return { kind: 'ignored', reason: 'already voted' };
     if (!this.suite.verify(key, attestationMessage(this.chain, rec.h, rec.hash), rec.sig)) return { kind: 'ignored', reason: 'bad signature' };
-    depts.add(rec.dept);
-    this.voted.set(rec.h, depts);
-    const byHash = this.votes.get(rec.h) ?? new Map<string, Map<string, string>>();
-    this.votes.set(rec.h, byHash);
-    const sigs = byHash.get(rec.hash) ?? new Map<string, string>();
-    byHash.set(rec.hash, sigs);
-    sigs.set(rec.dept, rec.sig);
+    const sigs = this.record(rec, key);
     if (sigs.size < members.quorum) return { kind: 'counted' };
     if (rec.hash !== ownHash) return { kind: 'conflict', height: rec.h, ours: ownHash, quorum: rec.hash };
     // Heights are final in order: a certificate for h also settles everything below it.

@@ -7,8 +7,8 @@ import { genesisEntries } from './genesisState.ts';
 
 export const blockHash = (h: Header): string => sha256Hex(canonicalJson(h));
 
-export const txRootOf = (receipts: Pick<Receipt, 'txId' | 'status' | 'code'>[]): string =>
-  merkleRoot(receipts.map((r) => receiptLeaf(r.txId, r.status, r.code)));
+export const txRootOf = (receipts: Pick<Receipt, 'txId' | 'status' | 'code' | 'events'>[]): string =>
+  merkleRoot(receipts.map((r) => receiptLeaf(r.txId, r.status, r.code, r.events)));
 
 export function buildHeader(args: {
   chain: string;

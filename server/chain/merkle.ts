@@ -1,3 +1,4 @@
+import { canonicalJson } from './canonical.ts';
 import { hashPair, sha256Hex, ZERO_HASH } from './hash.ts';
 
 /**
@@ -15,6 +16,6 @@ export function merkleRoot(leaves: string[]): string {
   return level[0];
 }
 
-/** The Merkle leaf of one receipt: its transaction id, status and code. */
-export const receiptLeaf = (txId: string, status: string, code?: string): string =>
-  sha256Hex(`${txId}:${status}:${code ?? ''}`);
+/** The Merkle leaf of one receipt: transaction id, status, code, and the events it emitted. */
+export const receiptLeaf = (txId: string, status: string, code: string | undefined, events: unknown[]): string =>
+  sha256Hex(`${txId}:${status}:${code ?? ''}:${sha256Hex(canonicalJson(events))}`);

@@ -3,9 +3,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { BlockCutter, type CutBlock } from './blockCutter.ts';
 import { canonicalJson } from './canonical.ts';
-import type { ContractDef } from './contract.ts';
-import { coreGovActions, governanceContracts } from './contracts/governance.ts';
-import { userDisable, userRegister } from './contracts/users.ts';
+import { buildRegistry } from './buildRegistry.ts';
 import { ChainError } from './errors.ts';
 import { executeBlock, type BlockTx } from './execute.ts';
 import { attestationMessage, FinalityTracker } from './finality.ts';
@@ -17,12 +15,13 @@ import type { Metrics } from './metrics.ts';
 import type { CommittedBlock, Module } from './module.ts';
 import type { Orderer, Subscription } from './orderer/orderer.ts';
 import { systemClock, type Clock } from './orderer/localLog.ts';
-import { ContractRegistry } from './registry.ts';
-import { LogRecord, Tx as TxSchema, type Cert, type Genesis, type Header, type LogEntry, type Receipt, type Tx } from './schema.ts';
+import type { ContractRegistry } from './registry.ts';
+import { LogRecord, type Cert, type Genesis, type Header, type LogEntry, type Receipt, type Tx } from './schema.ts';
 import { BlockState, type StateView } from './state.ts';
 import { ChainStore, type Head, type TxRow } from './store/chainStore.ts';
 import { suiteByName, type CryptoSuite } from './suites/index.ts';
-import { checkTxStateless, signTx, txId, txSigningText } from './tx.ts';
+import { checkTxStateless, signTx, txSigningText } from './tx.ts';
+import { blockTxFromRecord, preparseRecord } from './blockTx.ts';
 import { VerifiedCache } from './verifiedCache.ts';
 import { VerifyPool, type VerifyItem } from './verifyPool.ts';
 import { Waiters, txRowOf, type Waiter } from './waiters.ts';
@@ -60,8 +59,6 @@ export interface NodeStatus {
 }
 
 export type WaitMode = 'none' | 'receipt' | 'final';
-
-const TX_PREFIX = '{"t":"tx","tx":';
 
 /**
  * One department's node. It orders through the shared log, cuts and executes blocks exactly
@@ -117,14 +114,7 @@ export class ChainNode extends EventEmitter {
     this.verified = deps.verified ?? new VerifiedCache();
     this.verifyPool = this.suite.name === 'ed25519' ? deps.verifyPool : undefined;
     this.store = new ChainStore(deps.db);
-    const contracts: ContractDef[] = [userRegister, userDisable];
-    const actions = [...coreGovActions];
-    for (const m of this.modules) {
-      contracts.push(...(m.contracts ?? []));
-      actions.push(...(m.govActions ?? []));
-    }
-    contracts.push(...governanceContracts(actions));
-    this.registry = new ContractRegistry(contracts);
+    this.registry = buildRegistry(this.modules);
   }
 
   get db(): Knex {
@@ -150,24 +140,46 @@ export class ChainNode extends EventEmitter {
     if (!mine || mine.nodeKey !== this.publicKey) {
       this.log.warn('this node key is not the registered key of %s; it will follow the chain but its attestations will not count', this.dept);
     }
-    this.cutter = new BlockCutter(head.height + 1, this.genesis.limits.maxBlockTxs);
+
     this.finality = new FinalityTracker(this.genesis.chain, this.cachedSuite(), head.finalHeight);
     this.lastAttested = await this.store.lastAttested();
+    // Votes counted before the last committed block were saved with it; later ones are read
+    // again from the log. Finality itself is only ever saved with a block, so a restart
+    // reaches every certificate at the same offset as before.
+    for (const a of await this.store.attestationsAbove(head.finalHeight)) {
+      const key = this.members.find((m) => m.dept === a.dept)?.nodeKey;
+      if (key) this.finality.restore({ h: a.height, hash: a.hash, dept: a.dept, sig: a.sig }, key);
+    }
     this.updateGauges();
-    this.subscription = this.orderer.subscribe(head.lastOffset + 1, (entries) => this.onEntries(entries));
-    this.subscription.done.catch((err) => {
-      if (!this.stopped) {
-        this.log.error({ err }, 'log subscription failed');
-        this.emit('error', err);
-      }
-    });
+    this.follow();
+  }
+
+  /**
+   * Reads the log from the offset after the last committed block. If the subscription fails
+   * (a broker outage outlasting the client's retries), start again from there after a
+   * pause: the uncommitted tail is simply read again, and the cutter starts afresh with it.
+   */
+  private follow(): void {
+    if (this.stopped) return;
+    this.cutter = new BlockCutter(this.head.height + 1, this.genesis.limits.maxBlockTxs);
+    this.cutTimerHeight = -1;
+    const sub = this.orderer.subscribe(this.head.lastOffset + 1, (entries) => this.onEntries(entries));
+    this.subscription = sub;
+    sub.done.then(
+      () => undefined,
+      (err) => {
+        if (this.stopped || this.halted) return;
+        this.log.error({ err }, 'log subscription failed; following again in 1 s');
+        this.emit('ordererError', err);
+        setTimeout(() => this.follow(), 1000).unref?.();
+      },
+    );
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.cutTimer);
     await this.subscription?.stop();
-    for (const a of this.pendingAttestations.splice(0)) await this.store.saveAttestation(a);
     this.waiters.cancelAll(new ChainError('NODE_STOPPED', 'the node stopped before the transaction was committed', { status: 503 }));
   }
 
@@ -307,23 +319,13 @@ export class ChainNode extends EventEmitter {
    * checkTxs, which rejects it with the usual code.
    */
   private async preverify(entries: LogEntry[]): Promise<void> {
+    const opts = { chain: this.genesis.chain, suite: this.suite, maxTxBytes: this.genesis.limits.maxTxBytes };
     const todo: { recordHash: string; id: string; item: VerifyItem }[] = [];
     for (const e of entries) {
       const recordHash = sha256Hex(e.data);
       if (this.verified.has(recordHash)) continue;
-      try {
-        const rec = JSON.parse(e.data.toString('utf8')) as { t?: string; tx?: unknown };
-        if (rec.t !== 'tx') continue;
-        const parsed = TxSchema.safeParse(rec.tx);
-        if (!parsed.success || parsed.data.chain !== this.genesis.chain) continue;
-        if (e.data.length > this.genesis.limits.maxTxBytes + TX_PREFIX.length + 1) continue;
-        const tx = parsed.data;
-        if (tx.signer.length !== this.suite.publicKeyHexLength || tx.signature.length !== this.suite.signatureHexLength) continue;
-        const id = txId(tx);
-        todo.push({ recordHash, id, item: { signer: tx.signer, message: txSigningText(id), signature: tx.signature } });
-      } catch {
-        // malformed: checkTxs will say so
-      }
+      const p = preparseRecord(e.data.toString('utf8'), opts);
+      if (p) todo.push({ recordHash, id: p.id, item: { signer: p.signer, message: txSigningText(p.id), signature: p.signature } });
     }
     const ok = await this.verifyPool!.verify(todo.map((t) => t.item));
     todo.forEach((t, i) => ok[i] && this.verified.add(t.recordHash, t.id));
@@ -375,7 +377,10 @@ export class ChainNode extends EventEmitter {
     this.recentHashes.set(header.height, hash);
     this.lastBlockTime = header.time;
     if (this.recentHashes.size > 4096) this.recentHashes.delete(header.height - 4096);
-    if (writes.some((w) => w.key === keys.members() || w.key.startsWith('member/'))) await this.loadMembers();
+    if (writes.some((w) => w.key === keys.members() || w.key.startsWith('member/'))) {
+      await this.loadMembers();
+      this.finality.prune((d) => this.members.find((m) => m.dept === d)?.nodeKey);
+    }
     for (const r of receipts) this.metrics.txs.inc({ dept: this.dept, status: r.status });
     this.updateGauges();
     this.waiters.onBlock(committed, (i) => txRowOf(committed, i));
@@ -392,37 +397,16 @@ export class ChainNode extends EventEmitter {
 
   /**
    * Stateless checks of every transaction in a block; failures become rejected receipts.
-   * A record this process has checked before (another department's node in the embedded
-   * mode) is recognised by the hash of its bytes and not checked again.
+   * A record this process has fully checked before (by another department's node in the
+   * embedded mode, or by the worker pool) is recognised by the hash of its bytes.
    */
   private checkTxs(entries: LogEntry[]): BlockTx[] {
     const opts = { chain: this.genesis.chain, suite: this.suite, maxTxBytes: this.genesis.limits.maxTxBytes };
     return entries.map((e) => {
-      const text = e.data.toString('utf8');
       const recordHash = sha256Hex(e.data);
-      // The log holds canonical records, {"t":"tx","tx":<canonical tx>}; keep just the tx.
-      const raw = text.startsWith(TX_PREFIX) && text.endsWith('}') ? text.slice(TX_PREFIX.length, -1) : text;
-      const known = this.verified.get(recordHash);
-      if (known) return { offset: e.offset, id: known, raw, tx: (JSON.parse(text) as { tx: Tx }).tx };
-      let inner: unknown;
-      try {
-        inner = (JSON.parse(text) as { tx?: unknown }).tx;
-      } catch {
-        return { offset: e.offset, id: recordHash, raw: text, invalid: new ChainError('MALFORMED_TX', 'log record is not JSON') };
-      }
-      try {
-        const r = checkTxStateless(inner, { ...opts, byteLength: Buffer.byteLength(raw) });
-        this.verified.add(recordHash, r.id);
-        return { offset: e.offset, id: r.id, raw, tx: r.tx };
-      } catch (err) {
-        let id = recordHash;
-        try {
-          id = txId(inner as Tx);
-        } catch {
-          // not even canonicalisable: identify it by its bytes
-        }
-        return { offset: e.offset, id, raw, invalid: err instanceof ChainError ? err : new ChainError('MALFORMED_TX', 'malformed transaction') };
-      }
+      const item = blockTxFromRecord(e.data.toString('utf8'), e.offset, opts, this.verified.get(recordHash));
+      if (!item.invalid) this.verified.add(recordHash, item.id);
+      return item;
     });
   }
 
@@ -451,7 +435,6 @@ export class ChainNode extends EventEmitter {
     if (outcome.kind === 'final') {
       this.pendingCerts.push(outcome.cert);
       this.head = { ...this.head, finalHeight: outcome.cert.height };
-      await this.store.setFinalHeight(outcome.cert.height);
       this.updateGauges();
       this.waiters.onFinal(outcome.cert.height);
       this.emit('final', outcome.cert.height);

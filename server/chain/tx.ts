@@ -20,10 +20,10 @@ export function signTx(unsigned: UnsignedTx, privateKey: string, suite: CryptoSu
 }
 
 /**
- * Checks that need no state: shape, size, chain, key and signature encoding, signature.
- * Returns the parsed transaction and its id. The executor re-runs the stateful checks.
+ * Checks that need no state and no signature verification: shape, size, chain, key and
+ * signature encoding. Returns the parsed transaction and its id.
  */
-export function checkTxStateless(
+export function parseTxStateless(
   raw: unknown,
   opts: { chain: string; suite: CryptoSuite; maxTxBytes: number; byteLength?: number },
 ): { tx: Tx; id: string } {
@@ -42,7 +42,15 @@ export function checkTxStateless(
   if (tx.signature.length !== opts.suite.signatureHexLength) {
     throw new ChainError('MALFORMED_SIGNATURE', `signature must be ${opts.suite.signatureHexLength} hex characters`);
   }
-  const id = txId(tx);
+  return { tx, id: txId(tx) };
+}
+
+/** All stateless checks, the signature included. The executor re-runs the stateful ones. */
+export function checkTxStateless(
+  raw: unknown,
+  opts: { chain: string; suite: CryptoSuite; maxTxBytes: number; byteLength?: number },
+): { tx: Tx; id: string } {
+  const { tx, id } = parseTxStateless(raw, opts);
   if (!opts.suite.verify(tx.signer, txSigningMessage(id), tx.signature)) {
     throw new ChainError('BAD_SIGNATURE', 'the signature does not match the transaction and signer', { status: 401 });
   }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { canonicalJson } from '../../server/chain/canonical.ts';
 import { ed25519Suite } from '../../server/chain/suites/ed25519.ts';
+import { sha256Hex } from '../../server/chain/hash.ts';
 import { signTx, txId } from '../../server/chain/tx.ts';
 import { VerifyPool } from '../../server/chain/verifyPool.ts';
 import { createLocalNetwork, makeConsortium, waitForHeight } from '../support/fixtures.ts';
@@ -42,8 +43,9 @@ describe('records appended straight to the log', () => {
     const nodes = Object.values(net.nodes);
     await waitForHeight(nodes, last.height);
 
-    const forgedRow = await market.store.tx(txId(forged));
-    assert.equal(forgedRow?.status, 'rejected');
+    const forgedRecord = canonicalJson({ t: 'tx', tx: forged });
+    const forgedRow = await market.store.tx(sha256Hex(forgedRecord));
+    assert.equal(forgedRow?.status, 'rejected', 'a broken record is receipted under the hash of its bytes');
     assert.equal(forgedRow?.code, 'BAD_SIGNATURE');
     assert.equal(await market.view().get('user/market/forged'), undefined);
 
@@ -53,6 +55,26 @@ describe('records appended straight to the log', () => {
     assert.ok(rows.some((r: any) => r.code === 'MALFORMED_TX'), 'garbage stays visible as a rejected record');
     assert.equal(rows.filter((r: any) => r.status === 'ok').length, 40);
 
+    assert.equal(await market.store.tx(txId(forged)), undefined, 'the forgery claims no id');
     for (const n of nodes) assert.equal((await n.store.blockByHeight(last.height))!.hash, (await market.store.blockByHeight(last.height))!.hash);
+  });
+});
+
+describe('a broken copy logged before the genuine transaction', () => {
+  test('does not shadow it: the genuine one is still applied', async () => {
+    const keys = makeConsortium(['market', 'tax', 'hrss', 'housing']);
+    const net = await createLocalNetwork(keys);
+    try {
+      const market = net.nodes.market;
+      const genuine = market.signAs(undefined, 'user.register', { id: 'real', name: '真', role: 'approver' });
+      const broken = { ...genuine, signature: genuine.signature.replace(/^./, (c) => (c === '0' ? '1' : '0')) };
+      await net.log.append([Buffer.from(canonicalJson({ t: 'tx', tx: broken }))]);
+      await market.submit(genuine);
+      const row = await market.waitFor(txId(genuine), 'receipt');
+      assert.equal(row.status, 'ok');
+      assert.equal((await market.view().get<{ role: string }>('user/market/real'))?.role, 'approver');
+    } finally {
+      await net.stop();
+    }
   });
 });

@@ -6,6 +6,7 @@ import { quorumOf } from '../genesis.ts';
 import { keys, type MemberRecord } from '../identity.ts';
 import { DeptId } from '../schema.ts';
 import type { StateView } from '../state.ts';
+import { suiteByName } from '../suites/index.ts';
 
 /**
  * A change the consortium makes together: it takes effect only once administrators of a
@@ -16,7 +17,7 @@ export interface GovAction<P = any> {
   type: string;
   params: z.ZodType<P>;
   /** validate when proposed, so a proposal that could never apply is refused early */
-  check?(state: StateView, params: P): Promise<void>;
+  check?(state: StateView, params: P, ctx: TxContext): Promise<void>;
   apply(ctx: TxContext, state: StateView, params: P): Promise<void>;
 }
 
@@ -32,6 +33,11 @@ export interface Proposal {
 
 const proposalKey = (id: string) => `gov/proposal/${id}`;
 
+function assertKeyLength(ctx: TxContext, key: string): void {
+  const want = suiteByName(ctx.genesis.suite).publicKeyHexLength;
+  if (key.length !== want) throw new ChainError('MALFORMED_KEY', `a ${ctx.genesis.suite} node key has ${want} hex characters`);
+}
+
 export async function activeMembers(state: StateView): Promise<string[]> {
   return (await state.get<string[]>(keys.members())) ?? [];
 }
@@ -39,13 +45,14 @@ export async function activeMembers(state: StateView): Promise<string[]> {
 const memberAdd: GovAction = {
   type: 'member.add',
   params: z.strictObject({ dept: DeptId, name: z.string().min(1), nameEn: z.string().min(1), nodeKey: z.string().regex(/^[0-9a-f]{64,130}$/) }),
-  async check(state, p) {
+  async check(state, p, ctx) {
+    assertKeyLength(ctx, p.nodeKey);
     const existing = await state.get<MemberRecord>(keys.member(p.dept));
     if (existing?.active) throw new ChainError('ALREADY_MEMBER', `${p.dept} is already a member`, { status: 409 });
     if (await state.get(keys.signer(p.nodeKey))) throw new ChainError('KEY_IN_USE', 'that key is already registered', { status: 409 });
   },
   async apply(ctx, state, p) {
-    await this.check!(state, p);
+    await this.check!(state, p, ctx);
     state.put(keys.member(p.dept), { ...p, active: true } satisfies MemberRecord);
     state.put(keys.signer(p.nodeKey), { type: 'node', dept: p.dept });
     state.put(keys.members(), [...(await activeMembers(state)), p.dept].sort());
@@ -63,7 +70,7 @@ const memberRemove: GovAction = {
     if ((await activeMembers(state)).length <= 1) throw new ChainError('LAST_MEMBER', 'the last member cannot be removed');
   },
   async apply(ctx, state, p) {
-    await this.check!(state, p);
+    await this.check!(state, p, ctx);
     const m = (await state.get<MemberRecord>(keys.member(p.dept)))!;
     state.put(keys.member(p.dept), { ...m, active: false });
     state.del(keys.signer(m.nodeKey));
@@ -75,13 +82,14 @@ const memberRemove: GovAction = {
 const memberRotateKey: GovAction = {
   type: 'member.rotateKey',
   params: z.strictObject({ dept: DeptId, nodeKey: z.string().regex(/^[0-9a-f]{64,130}$/) }),
-  async check(state, p) {
+  async check(state, p, ctx) {
+    assertKeyLength(ctx, p.nodeKey);
     const m = await state.get<MemberRecord>(keys.member(p.dept));
     if (!m?.active) throw new ChainError('NOT_A_MEMBER', `${p.dept} is not an active member`, { status: 404 });
     if (await state.get(keys.signer(p.nodeKey))) throw new ChainError('KEY_IN_USE', 'that key is already registered', { status: 409 });
   },
   async apply(ctx, state, p) {
-    await this.check!(state, p);
+    await this.check!(state, p, ctx);
     const m = (await state.get<MemberRecord>(keys.member(p.dept)))!;
     state.del(keys.signer(m.nodeKey));
     state.put(keys.signer(p.nodeKey), { type: 'node', dept: p.dept });
@@ -119,7 +127,7 @@ export function governanceContracts(actions: GovAction[]): ContractDef[] {
       const a = action(p.type);
       const parsed = a.params.safeParse(p.params);
       if (!parsed.success) throw new ChainError('BAD_PAYLOAD', `params: ${parsed.error.issues[0].message}`);
-      await a.check?.(state, parsed.data);
+      await a.check?.(state, parsed.data, ctx);
       let proposal: Proposal = {
         id: ctx.txId,
         type: p.type,

@@ -131,7 +131,14 @@ export class KafkaLog implements Orderer {
     const done = new Promise<void>((resolve, reject) => {
       settle = (err) => (err === undefined ? resolve() : reject(err));
     });
-    const seek = () => consumer.seek({ topic: this.topic, partition: PARTITION, offset: String(next) });
+    // kafkajs refuses a seek before the group has formed; the GROUP_JOIN handler seeks then.
+    const seek = () => {
+      try {
+        consumer.seek({ topic: this.topic, partition: PARTITION, offset: String(next) });
+      } catch (err) {
+        this.opts.logger?.debug({ err }, 'seek deferred until the group has joined');
+      }
+    };
 
     const end = async (err?: unknown) => {
       if (ending) return;

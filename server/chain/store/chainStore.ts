@@ -173,6 +173,11 @@ export class ChainStore implements StateReader {
       .ignore();
   }
 
+  async attestationsAbove(height: number): Promise<{ height: number; dept: string; hash: string; sig: string }[]> {
+    const rows = await this.db('attestations').where('height', '>', height).orderBy('log_offset').select('height', 'dept', 'hash', 'sig');
+    return rows.map((r: any) => ({ ...r, height: Number(r.height) }));
+  }
+
   async attestations(height: number): Promise<{ dept: string; hash: string; sig: string }[]> {
     return this.db('attestations').where({ height }).orderBy('dept').select('dept', 'hash', 'sig');
   }

@@ -2,15 +2,25 @@ import type { Knex } from 'knex';
 
 /** The ledger's own tables. Modules add their read-model tables through their own migrate(). */
 export async function migrateChain(db: Knex): Promise<void> {
+  // MySQL's default collations compare case-insensitively; state keys and ids are
+  // case-sensitive on every node, so MySQL tables compare bytes, as SQLite does.
+  const binary = (t: Knex.CreateTableBuilder) => {
+    if (isMysql(db)) {
+      t.charset('utf8mb4');
+      t.collate('utf8mb4_bin');
+    }
+  };
 
   if (!(await db.schema.hasTable('chain_meta'))) {
     await db.schema.createTable('chain_meta', (t) => {
+      binary(t);
       t.string('k', 64).primary();
       t.text('v').notNullable();
     });
   }
   if (!(await db.schema.hasTable('blocks'))) {
     await db.schema.createTable('blocks', (t) => {
+      binary(t);
       t.integer('height').primary();
       t.string('hash', 64).notNullable().unique();
       t.text('header', 'mediumtext').notNullable();
@@ -20,6 +30,7 @@ export async function migrateChain(db: Knex): Promise<void> {
   }
   if (!(await db.schema.hasTable('txs'))) {
     await db.schema.createTable('txs', (t) => {
+      binary(t);
       t.string('id', 64).primary();
       t.integer('height').notNullable();
       t.integer('idx').notNullable();
@@ -38,12 +49,14 @@ export async function migrateChain(db: Knex): Promise<void> {
   }
   if (!(await db.schema.hasTable('state'))) {
     await db.schema.createTable('state', (t) => {
+      binary(t);
       t.string('k', 255).primary();
       t.text('v', 'longtext').notNullable();
     });
   }
   if (!(await db.schema.hasTable('state_history'))) {
     await db.schema.createTable('state_history', (t) => {
+      binary(t);
       t.increments('id');
       t.string('k', 255).notNullable();
       t.integer('height').notNullable();
@@ -56,6 +69,7 @@ export async function migrateChain(db: Knex): Promise<void> {
   }
   if (!(await db.schema.hasTable('nonces'))) {
     await db.schema.createTable('nonces', (t) => {
+      binary(t);
       t.string('signer', 130).notNullable();
       t.bigInteger('nonce').notNullable();
       t.primary(['signer', 'nonce']);
@@ -63,6 +77,7 @@ export async function migrateChain(db: Knex): Promise<void> {
   }
   if (!(await db.schema.hasTable('attestations'))) {
     await db.schema.createTable('attestations', (t) => {
+      binary(t);
       t.integer('height').notNullable();
       t.string('dept', 32).notNullable();
       t.string('hash', 64).notNullable();
@@ -72,3 +87,5 @@ export async function migrateChain(db: Knex): Promise<void> {
     });
   }
 }
+
+export const isMysql = (db: Knex): boolean => /mysql/.test(String(db.client.config.client));

@@ -1,0 +1,348 @@
+import { canonicalJson } from './canonical.ts';
+import { ChainError } from './errors.ts';
+import { executeBlock, type BlockTx } from './execute.ts';
+import { verifyCert } from './finality.ts';
+import { quorumOf } from './genesis.ts';
+import { sha256Hex } from './hash.ts';
+import { blockHash, buildHeader, genesisBlock } from './header.ts';
+import { keys, type MemberRecord } from './identity.ts';
+import type { ContractRegistry } from './registry.ts';
+import { Cert, type Genesis, type Header, type Tx } from './schema.ts';
+import { BlockState, type StateWrite } from './state.ts';
+import type { BlockRow, ChainStore, Head } from './store/chainStore.ts';
+import { suiteByName, type CryptoSuite } from './suites/index.ts';
+import { blockTxFromRecord, TX_PREFIX } from './blockTx.ts';
+import { txId } from './tx.ts';
+
+export type VerifyResult =
+  | { ok: true; height: number; txs: number }
+  | { ok: false; height: number; field: string; expected: string; actual: string };
+
+export interface VerifyProgress {
+  height: number;
+  top: number;
+  txs: number;
+}
+
+const PAGE = 500;
+
+/** A mismatch, thrown from deep inside and turned into the result at the top. */
+class Mismatch {
+  constructor(
+    readonly height: number,
+    readonly field: string,
+    readonly expected: unknown,
+    readonly actual: unknown,
+  ) {}
+}
+
+const show = (v: unknown): string => (typeof v === 'string' ? v : v === undefined ? '(absent)' : JSON.stringify(v));
+
+/** Canonical where possible; a tampered value may not even be canonicalisable. */
+function same(a: unknown, b: unknown): boolean {
+  const text = (v: unknown) => {
+    try {
+      return canonicalJson(v ?? null);
+    } catch {
+      return `!${JSON.stringify(v)}`;
+    }
+  };
+  return text(a) === text(b);
+}
+
+/**
+ * What a node makes of one log record: the same rules as ChainNode's checkTxs (raw is the
+ * transaction's own text when the record has the canonical envelope, else the whole record).
+ */
+interface StoredTx {
+  id: string;
+  idx: number;
+  offset: number;
+  raw: string;
+  status: string;
+  code: string | null;
+  events: string;
+}
+
+type Opts = { chain: string; suite: CryptoSuite; maxTxBytes: number };
+
+/**
+ * Recomputes a stored chain from genesis: every transaction id and signature, every receipt
+ * (by executing each block again on a fresh in-memory state), Merkle roots, state hashes,
+ * block hashes and links, finality certificates (against the membership before the block
+ * that carries them), the state history and finally the state table. Names the first
+ * height and field that differ. Reads the store only; writes nothing.
+ */
+export async function verifyChain(
+  store: ChainStore,
+  genesis: Genesis,
+  registry: ContractRegistry,
+  onProgress?: (p: VerifyProgress) => void,
+): Promise<VerifyResult> {
+  try {
+    const head = await store.head();
+    if (!head) throw new Mismatch(0, 'meta.height', 'a chain', 'an empty store');
+    const replay = new Replay(genesis, registry, historyCursor(store));
+    const stored0 = await store.blockByHeight(0);
+    if (!stored0) throw new Mismatch(0, 'block', 'block 0', '(absent)');
+    await replay.genesisBlock(stored0);
+    for (let from = 1; from <= head.height; from += PAGE) {
+      const to = Math.min(head.height, from + PAGE - 1);
+      const blocks = await store.blocks(from, to - from + 1);
+      const txs = await txsBetween(store, from, to);
+      for (let h = from; h <= to; h++) {
+        const block = blocks[h - from];
+        if (!block || block.height !== h) throw new Mismatch(h, 'block', `block ${h}`, '(absent)');
+        await replay.block(block, txs.get(h) ?? []);
+        onProgress?.({ height: h, top: head.height, txs: replay.txs });
+      }
+    }
+    await replay.finish(store, head);
+    return { ok: true, height: head.height, txs: replay.txs };
+  } catch (e) {
+    if (!(e instanceof Mismatch)) throw e;
+    return { ok: false, height: e.height, field: e.field, expected: show(e.expected), actual: show(e.actual) };
+  }
+}
+
+const expectEq = (height: number, field: string, expected: unknown, actual: unknown) => {
+  if (!same(expected, actual)) throw new Mismatch(height, field, expected, actual);
+};
+
+/** The chain as it is rebuilt, block by block. */
+class Replay {
+  private readonly state = new Map<string, string>();
+  private readonly lastWrite = new Map<string, number>();
+  private readonly nonces = new Set<string>();
+  /** recomputed hashes of heights a later certificate may still name */
+  private readonly hashes = new Map<number, string>();
+  private readonly opts: Opts;
+  private lastCert = 0;
+  private prev!: { header: Header; hash: string };
+  txs = 0;
+
+  constructor(
+    private readonly genesis: Genesis,
+    private readonly registry: ContractRegistry,
+    private readonly history: ReturnType<typeof historyCursor>,
+  ) {
+    this.opts = { chain: genesis.chain, suite: suiteByName(genesis.suite), maxTxBytes: genesis.limits.maxTxBytes };
+  }
+
+  async genesisBlock(stored: BlockRow): Promise<void> {
+    const g = genesisBlock(this.genesis);
+    compareHeader(0, g.header, stored.header);
+    expectEq(0, 'hash', blockHash(g.header), stored.hash);
+    await this.apply(0, g.writes);
+    this.prev = stored;
+    this.hashes.set(0, stored.hash);
+  }
+
+  async block({ height: h, header: stored, hash: storedHash }: BlockRow, rows: StoredTx[]): Promise<void> {
+    const items = rows.map((row, i) => rebuildTx(h, i, row, this.opts));
+    // Certificates count the membership in force before this block's transactions.
+    this.lastCert = checkCerts(h, stored, this.opts, membersOf(this.state), this.hashes, this.lastCert);
+    for (const k of this.hashes.keys()) if (k < this.lastCert) this.hashes.delete(k);
+    checkOffsets(h, stored, this.prev.header, items);
+
+    const blockState = new BlockState({ get: async (k) => this.state.get(k) });
+    const { receipts, nonces } = await executeBlock(h, stored.time, items, {
+      registry: this.registry,
+      genesis: this.genesis,
+      state: blockState,
+      nonceUsed: (signer, nonce) => this.nonces.has(`${signer}:${nonce}`),
+    });
+    receipts.forEach((r, i) => {
+      expectEq(h, `tx[${i}].status`, r.status, rows[i].status);
+      expectEq(h, `tx[${i}].code`, r.code, rows[i].code);
+      expectEq(h, `tx[${i}].events`, JSON.stringify(r.events), rows[i].events);
+    });
+    const writes = await blockState.writes();
+    const header = buildHeader({
+      chain: this.genesis.chain,
+      height: h,
+      prev: this.prev.hash,
+      prevStateHash: this.prev.header.stateHash,
+      receipts,
+      writes,
+      // not recomputable without the log; covered by the block hash
+      firstOffset: stored.firstOffset,
+      lastOffset: stored.lastOffset,
+      time: stored.time,
+      certs: stored.certs,
+    });
+    compareHeader(h, header, stored);
+    const hash = blockHash(header);
+    expectEq(h, 'hash', hash, storedHash);
+    await this.apply(h, writes);
+    for (const n of nonces) this.nonces.add(`${n.signer}:${n.nonce}`);
+    this.hashes.set(h, hash);
+    this.prev = { header: stored, hash };
+    this.txs += rows.length;
+  }
+
+  /** Checks the block's state_history rows, then moves the state on. */
+  private async apply(height: number, writes: StateWrite[]): Promise<void> {
+    const rows = await this.history.take(height);
+    for (let i = 0; i < Math.max(rows.length, writes.length); i++) {
+      const w = writes[i];
+      const r = rows[i];
+      expectEq(height, `history[${w?.key ?? r.k}]`, w && [w.key, w.old, w.new, w.txId], r && [r.k, r.old_v, r.new_v, r.tx_id]);
+    }
+    for (const w of writes) {
+      if (w.new === null) this.state.delete(w.key);
+      else this.state.set(w.key, w.new);
+      this.lastWrite.set(w.key, height);
+    }
+  }
+
+  async finish(store: ChainStore, head: Head): Promise<void> {
+    const top = head.height;
+    expectEq(top, 'meta.hash', this.prev.hash, head.hash);
+    expectEq(top, 'meta.stateHash', this.prev.header.stateHash, head.stateHash);
+    expectEq(top, 'meta.lastOffset', this.prev.header.lastOffset, head.lastOffset);
+    if ((await store.blocks(top + 1, 1)).length) throw new Mismatch(top + 1, 'meta.height', top, 'blocks beyond the head');
+    await this.history.rest(top);
+    await compareState(store, this.state, this.lastWrite, top);
+  }
+}
+
+async function txsBetween(store: ChainStore, from: number, to: number): Promise<Map<number, StoredTx[]>> {
+  const rows: (StoredTx & { height: number })[] = await store
+    .db('txs')
+    .whereBetween('height', [from, to])
+    .orderBy([{ column: 'height' }, { column: 'idx' }])
+    .select('id', 'height', 'idx', 'log_offset as offset', 'raw', 'status', 'code', 'events');
+  const byHeight = new Map<number, StoredTx[]>();
+  for (const r of rows) {
+    const list = byHeight.get(Number(r.height));
+    if (list) list.push(r);
+    else byHeight.set(Number(r.height), [r]);
+  }
+  return byHeight;
+}
+
+/** Rebuilds the block transaction a node made, and checks its id and signature. */
+function rebuildTx(height: number, i: number, row: StoredTx, opts: Opts): BlockTx {
+  if (Number(row.idx) !== i) throw new Mismatch(height, `tx[${i}].index`, i, Number(row.idx));
+  // The store keeps raw, not the record; try both ways the node derives raw from a record.
+  const enveloped = blockTxFromRecord(TX_PREFIX + row.raw + '}', Number(row.offset), opts);
+  // An accepted transaction must hash to its id and pass every stateless check; name what broke.
+  if (row.status === 'ok') {
+    let claimed: string | undefined;
+    try {
+      claimed = txId(JSON.parse(row.raw) as Tx);
+    } catch {
+      claimed = undefined;
+    }
+    if (claimed !== row.id) throw new Mismatch(height, `tx[${i}].id`, claimed ?? 'unparseable', row.id);
+  }
+  if (row.status === 'ok' && enveloped.invalid) {
+    const field = enveloped.invalid.code === 'BAD_SIGNATURE' ? `tx[${i}].signature` : `tx[${i}].raw`;
+    throw new Mismatch(height, field, `rejected: ${enveloped.invalid.code}`, 'ok');
+  }
+  // A rejected record is kept whole and identified by the hash of its bytes.
+  const item = enveloped.id === row.id ? enveloped : blockTxFromRecord(row.raw, Number(row.offset), opts);
+  if (item.id !== row.id) throw new Mismatch(height, `tx[${i}].id`, enveloped.id, row.id);
+  return item;
+}
+
+/** What the log order implies: time never goes back, records belong to one block each. */
+function checkOffsets(height: number, header: Header, prev: Header, items: BlockTx[]): void {
+  if (header.time < prev.time) throw new Mismatch(height, 'header.time', `at least ${prev.time}`, header.time);
+  const first = items[0]?.offset ?? header.lastOffset;
+  if (header.firstOffset <= prev.lastOffset || header.firstOffset > first) {
+    throw new Mismatch(height, 'header.firstOffset', `after ${prev.lastOffset} and at most ${first}`, header.firstOffset);
+  }
+  items.forEach((t, i) => {
+    if (i > 0 && t.offset <= items[i - 1].offset) throw new Mismatch(height, `tx[${i}].offset`, `after ${items[i - 1].offset}`, t.offset);
+  });
+  const last = items.at(-1)?.offset ?? header.firstOffset;
+  if (header.lastOffset < last) throw new Mismatch(height, 'header.lastOffset', `at least ${last}`, header.lastOffset);
+}
+
+function compareHeader(height: number, expected: Header, actual: Header): void {
+  for (const f of ['chain', 'height', 'prev', 'txRoot', 'stateHash', 'firstOffset', 'lastOffset', 'time', 'txCount', 'certs'] as const) {
+    expectEq(height, `header.${f}`, expected[f], actual[f]);
+  }
+  const extra = Object.keys(actual).find((k) => !(k in expected));
+  if (extra) throw new Mismatch(height, `header.${extra}`, '(absent)', (actual as Record<string, unknown>)[extra]);
+}
+
+interface Members {
+  quorum: number;
+  nodeKey(dept: string): string | undefined;
+}
+
+function membersOf(state: Map<string, string>): Members {
+  const depts: string[] = JSON.parse(state.get(keys.members()) ?? '[]');
+  const active = depts.map((d) => state.get(keys.member(d))).flatMap((v) => (v ? [JSON.parse(v) as MemberRecord] : [])).filter((m) => m.active);
+  return { quorum: quorumOf(active.length), nodeKey: (d) => active.find((m) => m.dept === d)?.nodeKey };
+}
+
+/** Returns the highest certified height so far. */
+function checkCerts(height: number, header: Header, opts: Opts, members: Members, hashes: Map<number, string>, lastCert: number): number {
+  header.certs.forEach((raw, j) => {
+    const field = `header.certs[${j}]`;
+    const parsed = Cert.safeParse(raw);
+    if (!parsed.success) throw new Mismatch(height, field, 'a certificate', raw);
+    const cert = parsed.data;
+    if (cert.height <= lastCert || cert.height >= height) throw new Mismatch(height, `${field}.height`, `between ${lastCert} and ${height}`, cert.height);
+    const ours = hashes.get(cert.height);
+    if (cert.hash !== ours) throw new Mismatch(height, `${field}.hash`, ours, cert.hash);
+    const problem = verifyCert(opts.chain, opts.suite, cert, members);
+    if (problem) throw new Mismatch(height, field, 'a quorum of valid member signatures', problem);
+    lastCert = cert.height;
+  });
+  return lastCert;
+}
+
+/** Reads state_history in insertion order, one block's rows at a time. */
+function historyCursor(store: ChainStore) {
+  type Row = { id: number; k: string; height: number; tx_id: string; old_v: string | null; new_v: string | null };
+  let buffer: Row[] = [];
+  let at = 0;
+  let lastId = 0;
+  async function peek(): Promise<Row | undefined> {
+    if (at === buffer.length) {
+      buffer = await store.db('state_history').where('id', '>', lastId).orderBy('id').limit(5000).select('id', 'k', 'height', 'tx_id', 'old_v', 'new_v');
+      at = 0;
+      if (buffer.length) lastId = Number(buffer[buffer.length - 1].id);
+    }
+    return buffer[at];
+  }
+  return {
+    async take(height: number): Promise<Row[]> {
+      const out: Row[] = [];
+      for (let r = await peek(); r && Number(r.height) <= height; r = await peek()) {
+        if (Number(r.height) < height) throw new Mismatch(Number(r.height), `history[${r.k}]`, '(absent)', 'a row out of order');
+        out.push(r);
+        at++;
+      }
+      return out;
+    },
+    async rest(top: number): Promise<void> {
+      const r = await peek();
+      if (r) throw new Mismatch(Number(r.height), `history[${r.k}]`, '(absent)', `a row beyond height ${top}`);
+    },
+  };
+}
+
+async function compareState(store: ChainStore, state: Map<string, string>, lastWrite: Map<string, number>, top: number): Promise<void> {
+  const missing = new Set(state.keys());
+  let after: string | undefined;
+  for (;;) {
+    const q = store.db('state').orderBy('k').limit(5000).select('k', 'v');
+    if (after !== undefined) q.where('k', '>', after);
+    const rows: { k: string; v: string }[] = await q;
+    if (!rows.length) break;
+    for (const r of rows) {
+      missing.delete(r.k);
+      if (state.get(r.k) !== r.v) throw new Mismatch(lastWrite.get(r.k) ?? top, `state[${r.k}]`, state.get(r.k), r.v);
+    }
+    after = rows[rows.length - 1].k;
+  }
+  const [gone] = missing;
+  if (gone !== undefined) throw new Mismatch(lastWrite.get(gone) ?? top, `state[${gone}]`, state.get(gone), undefined);
+}
+
