@@ -23,7 +23,7 @@ export interface LocalCluster {
  * brokers), so faults can be injected. Used by `npm run cluster`, the cluster tests and the
  * cluster benchmark.
  */
-export async function startLocalCluster(o: { dir: string; depts?: string[]; basePort?: number; blockWaitMs?: number; log?: (m: string) => void }): Promise<LocalCluster> {
+export async function startLocalCluster(o: { dir: string; depts?: string[]; basePort?: number; blockWaitMs?: number; log?: (m: string) => void; nodeArgs?: string[] }): Promise<LocalCluster> {
   const depts = o.depts ?? ['market', 'tax', 'hrss', 'housing'];
   const basePort = o.basePort ?? 8181;
   const dir = resolve(o.dir);
@@ -40,7 +40,7 @@ export async function startLocalCluster(o: { dir: string; depts?: string[]; base
     const port = basePort + depts.indexOf(dept);
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'server/main.ts', '--dept', dept, '--db', dbUrls[dept], '--kafka', kafka.bootstrap.join(','), '--consortium', join(dir, 'consortium'), '--port', String(port), '--data', dir],
+      [...(o.nodeArgs ?? []), '--import', 'tsx', 'server/main.ts', '--dept', dept, '--db', dbUrls[dept], '--kafka', kafka.bootstrap.join(','), '--consortium', join(dir, 'consortium'), '--port', String(port), '--data', dir],
       { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' } },
     );
     procs.set(dept, child);

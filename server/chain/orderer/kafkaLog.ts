@@ -38,6 +38,8 @@ const PARTITION = 0;
  * idempotence or on committed consumer offsets.
  */
 export class KafkaLog implements Orderer {
+  private readonly queue: { records: Buffer[]; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private flushScheduled = false;
   private readonly subscriptions = new Set<Subscription>();
   private closed = false;
   /**
@@ -76,10 +78,36 @@ export class KafkaLog implements Orderer {
     return new KafkaLog(kafka, producer, topic, opts);
   }
 
-  /** Resolves once the broker acknowledged every record with acks=all; rejects otherwise. */
+  /**
+   * Resolves once the broker acknowledged every record with acks=all; rejects otherwise.
+   * Appends made in the same tick travel in one produce request (one record batch), so many
+   * concurrent submits cost one round trip; each caller still learns its own outcome only
+   * from the broker's acknowledgement of that request.
+   */
   async append(records: Buffer[]): Promise<void> {
     if (records.length === 0) return;
     if (this.closed) throw new ChainError('ORDERER_CLOSED', 'the Kafka log is closed', { status: 503 });
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ records, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
+    const batch = this.queue.splice(0, this.queue.length);
+    try {
+      await this.send(batch.flatMap((b) => b.records));
+      for (const b of batch) b.resolve();
+    } catch (err) {
+      for (const b of batch) b.reject(err);
+    }
+  }
+
+  private async send(records: Buffer[]): Promise<void> {
     const timeoutMs = this.opts.appendTimeoutMs ?? 8000;
     // One send to one partition is one record batch: the records stay together and in order.
     const sent = this.producer.send({
