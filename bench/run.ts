@@ -17,21 +17,24 @@ interface Suite {
   run(opts: { quick: boolean }): Promise<Figure[]>;
 }
 
+/** Suites load lazily by URL, so one missing or broken suite doesn't stop the others. */
+const here = (rel: string) => new URL(rel, import.meta.url).href;
+
 const suites: Record<string, () => Promise<Suite>> = {
   ledger: async () => {
     const m = await import('./ledger.ts');
     return { method: m.method, run: m.runLedgerBench };
   },
   privacy: async () => {
-    const m = await import('./privacy.ts');
+    const m = await import(here('./privacy.ts'));
     return { method: 'warm Groth16 proofs through the prover worker pool; verify with snarkjs; medians of repeated runs', run: m.runPrivacyBench };
   },
   dossier: async () => {
-    const m = await import('./dossier.ts');
+    const m = await import(here('./dossier.ts'));
     return { method: 'one-click dossier requests against 10,000 seeded enterprises (fewer with --quick); p50/p95 of request latency', run: m.runDossierBench };
   },
   payout: async () => {
-    const m = await import('./payout.ts');
+    const m = await import(here('./payout.ts'));
     return { method: 'applications checked per second with their privacy queries; a payment run of 10,000 awards to a pain.001 file', run: m.runPayoutBench };
   },
 };

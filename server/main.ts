@@ -41,7 +41,7 @@ async function main() {
   const specs: NodeSpec[] = keys.genesis.members.map((m) => ({ dept: m.dept, db: openDb({ client: 'sqlite', filename: join(dataDir, `${m.dept}.sqlite`) }), orderer: log }));
   const platform = await createPlatform({ keys, specs, logger, extraMiddleware: [portalMiddleware()] });
   await platform.listen(Number(a.port), a.host);
-  if (a.demo && !a['no-demo']) await seedDemo(platform, { password: demoPassword(), log: (m) => logger.info(m) });
+  if (a.demo && !a['no-demo']) await seedDemo(platform, { password: demoPassword(), enterprises: Number(process.env.TONGBAN_DEMO_ENTERPRISES ?? 300), log: (m) => logger.info(m) });
   logger.info(`Tongban 通办 embedded platform on http://${a.host}:${a.port}/ (departments: ${specs.map((s) => s.dept).join(', ')})`);
   onSignals(() => platform.stop());
 }

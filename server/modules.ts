@@ -1,4 +1,5 @@
 import type { Module } from './chain/module.ts';
+import { approvalModule } from './approval/index.ts';
 
 /**
  * The domain modules every node runs. Each node gets its own instances, since a module may
@@ -6,5 +7,5 @@ import type { Module } from './chain/module.ts';
  * read models and routes to every department's node.
  */
 export function createModules(): Module[] {
-  return [];
+  return [approvalModule()];
 }

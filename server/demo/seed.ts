@@ -1,8 +1,11 @@
 import type { Platform } from '../platform.ts';
 import { DEMO_STAFF } from './staff.ts';
+import { seedApprovalDemo } from '../approval/demo.ts';
 
 export interface DemoSeedOptions {
   password: string;
+  /** demo enterprises with their histories; default 300, tests ask for none */
+  enterprises?: number;
   log?: (msg: string) => void;
 }
 
@@ -25,4 +28,5 @@ export async function seedDemo(p: Platform, o: DemoSeedOptions): Promise<void> {
   }
   await Promise.all(waits);
   o.log?.(`demo staff ready in ${p.nodes.length} departments`);
+  await seedApprovalDemo(p, o);
 }

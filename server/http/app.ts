@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
+import compress from 'koa-compress';
 import type { Logger } from 'pino';
 import type { ChainNode } from '../chain/node.ts';
 import type { Metrics } from '../chain/metrics.ts';
@@ -26,7 +27,14 @@ export interface AppOptions {
  */
 export function createApp(o: AppOptions): Koa {
   const app = new Koa({ proxy: false });
+  // Clients that go away mid-response (a closed tab, a dropped event stream) are routine.
+  app.on('error', (err: NodeJS.ErrnoException) => {
+    if (['ERR_STREAM_PREMATURE_CLOSE', 'EPIPE', 'ECONNRESET'].includes(err.code ?? '')) return;
+    o.logger.error({ err }, 'unhandled HTTP error');
+  });
   app.use(errorMiddleware(o.logger));
+  // The portal's scripts compress to about a quarter; event streams opt out in sse.ts.
+  app.use(compress({ threshold: 1024 }));
   app.use(bodyParser({ jsonLimit: '8mb', enableTypes: ['json'], encoding: 'utf-8' }));
 
   const root = new Router();

@@ -8,6 +8,9 @@ export function openEventStream(ctx: Context): { send(event: string, data: unkno
   ctx.req.socket.setKeepAlive(true);
   ctx.set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
   const stream = new PassThrough();
+  // A browser closing the page is the normal end of a stream, not an error.
+  stream.on('error', () => undefined);
+  ctx.compress = false;
   ctx.status = 200;
   ctx.body = stream;
   stream.write(': connected\n\n');
@@ -15,6 +18,7 @@ export function openEventStream(ctx: Context): { send(event: string, data: unkno
   const closed = new Promise<void>((resolve) => {
     const end = () => {
       clearInterval(ping);
+      if (!stream.destroyed) stream.end();
       resolve();
     };
     ctx.req.on('close', end);

@@ -4,17 +4,18 @@ import { LocalLog } from '../../server/chain/orderer/localLog.ts';
 import { openDb } from '../../server/chain/store/openDb.ts';
 import { createPlatform, type Platform } from '../../server/platform.ts';
 import { seedDemo } from '../../server/demo/seed.ts';
+import { portalMiddleware } from '../../server/http/portal.ts';
 import { makeConsortium, silentLogger } from './fixtures.ts';
 
 export const TEST_PASSWORD = 'test-password-1';
 
-/** A whole embedded platform in memory, with demo staff, for supertest. */
-export async function startTestPlatform(o: { depts?: string[]; modules?: () => Module[]; demo?: boolean } = {}): Promise<Platform> {
+/** A whole embedded platform in memory, with demo staff, for supertest; `portal` also serves web/dist. */
+export async function startTestPlatform(o: { depts?: string[]; modules?: () => Module[]; demo?: boolean; portal?: boolean; enterprises?: number } = {}): Promise<Platform> {
   const keys = makeConsortium(o.depts ?? ['market', 'tax', 'hrss', 'housing', 'enforcement', 'econ', 'finance', 'audit', 'service']);
   const log = new LocalLog(':memory:');
   const specs = keys.genesis.members.map((m) => ({ dept: m.dept, db: openDb({ client: 'sqlite', filename: ':memory:' }), orderer: log }));
-  const p = await createPlatform({ keys, specs, logger: silentLogger, modules: o.modules });
-  if (o.demo !== false) await seedDemo(p, { password: TEST_PASSWORD });
+  const p = await createPlatform({ keys, specs, logger: silentLogger, modules: o.modules, extraMiddleware: o.portal ? [portalMiddleware()] : undefined });
+  if (o.demo !== false) await seedDemo(p, { password: TEST_PASSWORD, enterprises: o.enterprises ?? 0 });
   return p;
 }
 

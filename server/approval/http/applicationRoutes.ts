@@ -1,0 +1,93 @@
+import Router from '@koa/router';
+import { ChainError } from '../../chain/errors.ts';
+import type { ChainNode } from '../../chain/node.ts';
+import { publicTx } from '../../chain/http/chainRoutes.ts';
+import { currentUser, requireRole } from '../../http/auth.ts';
+import { ENTERPRISE_KINDS } from '../contracts/index.ts';
+import { SHIPPED_PROCESSES, type ProcessDef } from '../processes.ts';
+import * as q from '../readModel/queries.ts';
+import { ApprovalDecide, LicenceRevoke, Material } from '../schema.ts';
+import { ak } from '../stateKeys.ts';
+import { notFound } from './access.ts';
+import { doc, headClock, PageQuery, param } from './common.ts';
+import { requireStored } from './materialsStore.ts';
+import { actAs, recordsOf, submitChecked } from './preflight.ts';
+
+const DecisionBody = ApprovalDecide.omit({ app: true, stage: true });
+const RevokeBody = LicenceRevoke.omit({ licence: true });
+const APP_READERS = ['enterprise', 'approver', 'inspector', 'enforcer', 'auditor', 'clerk'] as const;
+
+/** Enterprise-signed submissions, approval processes, applications and decisions. */
+export function applicationRoutes(node: ChainNode): Router {
+  const r = new Router({ prefix: '/approval' });
+  const now = headClock(node);
+
+  doc('post', '/tx', `Submit a transaction the enterprise signed in its browser (${ENTERPRISE_KINDS.join(', ')}). Checked against state before ordering; waits for the receipt.`);
+  r.post('/tx', async (ctx) => {
+    const raw = ctx.request.body as { kind?: unknown; payload?: { materials?: unknown } } | undefined;
+    if (!raw || !ENTERPRISE_KINDS.includes(raw.kind as (typeof ENTERPRISE_KINDS)[number])) {
+      throw new ChainError('WRONG_KIND', `this endpoint takes only ${ENTERPRISE_KINDS.join(', ')}; staff actions have their own routes`);
+    }
+    const materials = Material.array().safeParse(raw.payload?.materials ?? []);
+    if (materials.success) await requireStored(node.db, materials.data);
+    const row = await submitChecked(node, raw);
+    ctx.body = { id: row.id, records: recordsOf(row), receipt: publicTx(row) };
+  });
+
+  doc('get', '/processes', 'Approval process definitions in force (phases, stages, departments, deadlines, checks).');
+  r.get('/processes', requireRole(), async (ctx) => {
+    const view = node.view();
+    const out: ProcessDef[] = [];
+    for (const p of SHIPPED_PROCESSES) out.push((await view.get<ProcessDef>(ak.process(p.id))) ?? p);
+    ctx.body = { items: out };
+  });
+
+  doc('get', '/applications/export', 'CSV of the applications the caller may list.', [...APP_READERS]);
+  r.get('/applications/export', requireRole(...APP_READERS), async (ctx) => {
+    const p = PageQuery.parse({ limit: 200, ...ctx.query });
+    const apps = await q.listApplications(node.db, currentUser(ctx), p, p);
+    const cell = (v: unknown) => `"${String(v ?? '').replace(/"/g, '""')}"`;
+    const lines = apps.map((a) => [a.id, a.code, a.processName, a.project.name, a.status, new Date(a.submittedAt).toISOString(), a.stages.filter((s) => s.status === 'open').map((s) => s.name).join('/')].map(cell).join(','));
+    ctx.type = 'text/csv; charset=utf-8';
+    ctx.set('content-disposition', 'attachment; filename="applications.csv"');
+    ctx.body = '\ufeff' + ['id,code,process,project,status,submitted,openStages', ...lines].join('\r\n') + '\r\n';
+  });
+
+  doc('get', '/applications', 'Applications the caller may list: its own, those with a stage of its department, or all (audit, the one window).', [...APP_READERS]);
+  r.get('/applications', requireRole(...APP_READERS), async (ctx) => {
+    const p = PageQuery.parse(ctx.query);
+    ctx.body = { items: await q.listApplications(node.db, currentUser(ctx), p, p) };
+  });
+
+  doc('get', '/applications/{id}', 'One application with its stages, decisions and overdue flags.', [...APP_READERS]);
+  r.get('/applications/:id', requireRole(...APP_READERS), async (ctx) => {
+    const a = await q.application(node.db, param(ctx, 'id'));
+    if (!a || !q.canSeeApplication(currentUser(ctx), a)) throw notFound('application');
+    const t = await now();
+    ctx.body = { ...a, asOf: t, stages: a.stages.map((s) => ({ ...s, overdue: q.isOverdue(a, s, t) })) };
+  });
+
+  doc('get', '/worklist', 'Open stages of the approver\'s department, earliest deadline first, with overdue flags.', ['approver']);
+  r.get('/worklist', requireRole('approver'), async (ctx) => {
+    const p = PageQuery.parse(ctx.query);
+    const t = await now();
+    const rows = await q.openStages(node.db, currentUser(ctx).dept, p);
+    ctx.body = { asOf: t, items: rows.map((s) => ({ ...s, openedAt: Number(s.openedAt), dueAt: Number(s.dueAt), overdue: Number(s.dueAt) < t })) };
+  });
+
+  doc('post', '/applications/{id}/stages/{stage}/decision', 'Approve, reject or return a stage of the approver\'s own department.', ['approver'], DecisionBody);
+  r.post('/applications/:id/stages/:stage/decision', requireRole('approver'), async (ctx) => {
+    const body = DecisionBody.parse(ctx.request.body);
+    const row = await actAs(node, currentUser(ctx).id, 'approval.decide', { ...body, app: param(ctx, 'id'), stage: param(ctx, 'stage') });
+    ctx.body = { tx: row.id, records: recordsOf(row), events: row.events };
+  });
+
+  doc('post', '/licences/{id}/revoke', 'Revoke a licence of the approver\'s own department.', ['approver'], RevokeBody);
+  r.post('/licences/:id/revoke', requireRole('approver'), async (ctx) => {
+    const body = RevokeBody.parse(ctx.request.body);
+    const row = await actAs(node, currentUser(ctx).id, 'licence.revoke', { ...body, licence: param(ctx, 'id') });
+    ctx.body = { tx: row.id };
+  });
+
+  return r;
+}

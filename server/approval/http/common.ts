@@ -1,0 +1,34 @@
+import type { Context } from 'koa';
+import { z } from 'zod';
+import type { ChainNode } from '../../chain/node.ts';
+import { apiDocs, type RouteDoc } from '../../http/openapi.ts';
+
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  status: z.string().max(16).optional(),
+  code: z.string().max(18).optional(),
+  q: z.string().trim().max(50).optional(),
+});
+
+export const Purpose = z.object({ purpose: z.string().trim().min(4, '说明调取事由 / state the purpose (at least 4 characters)').max(200) });
+
+export const doc = (method: RouteDoc['method'], path: string, summary: string, roles?: string[], body?: z.ZodType) =>
+  apiDocs.add({ method, path: `/{dept}/api/approval${path}`, summary, roles, body });
+
+export const param = (ctx: Context, name: string): string => String((ctx.params as Record<string, string>)[name] ?? '');
+
+/**
+ * The latest block's time: the clock for flagging overdue stages and expired licences on the
+ * read side, the same on every node at the same height (never this machine's clock).
+ */
+export function headClock(node: ChainNode): () => Promise<number> {
+  let cached = { height: -1, time: 0 };
+  return async () => {
+    if (cached.height !== node.height) {
+      const b = await node.store.blockByHeight(node.height);
+      cached = { height: node.height, time: b?.header.time ?? 0 };
+    }
+    return cached.time;
+  };
+}

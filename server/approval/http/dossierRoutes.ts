@@ -1,0 +1,65 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { ChainNode } from '../../chain/node.ts';
+import { currentUser, requireRole } from '../../http/auth.ts';
+import { loadWeights } from '../credit/weights.ts';
+import type { PrivacyPort } from '../privacy.ts';
+import { buildDossier } from '../readModel/dossier.ts';
+import * as q from '../readModel/queries.ts';
+import { notFound, sectionsFor, STAFF_READERS } from './access.ts';
+import { doc, headClock, param, Purpose } from './common.ts';
+
+/**
+ * The one-click dossier (一键调取) and the credit score. A staff member's dossier view is put on
+ * the ordering log (signed by the node for that person, with the purpose) before the dossier
+ * is returned: once appended it is ordered and will be in a block, and the request need not
+ * wait for one. An enterprise reading its own dossier is not a look at someone else and is
+ * not recorded.
+ */
+export function dossierRoutes(node: ChainNode, privacy: PrivacyPort): Router {
+  const r = new Router({ prefix: '/approval' });
+  const now = headClock(node);
+
+  async function dossier(ctx: Context) {
+    const u = currentUser(ctx);
+    const code = param(ctx, 'code');
+    const sections = sectionsFor(u, code);
+    const purpose = u.role === 'enterprise' ? undefined : Purpose.parse(ctx.query).purpose;
+    if (!(await q.enterprise(node.db, code))) throw notFound('enterprise');
+    let viewTx: string | undefined;
+    if (purpose) viewTx = (await node.submit(node.signAs(u.id, 'dossier.view', { code, purpose, sections }))).id;
+    const body = await buildDossier(node.db, code, sections, u, privacy, await now());
+    if (!body) throw notFound('enterprise');
+    return { ...body, viewTx: viewTx ?? null };
+  }
+
+  doc('get', '/dossier/{code}', 'An enterprise\'s cross-department dossier, cut to what the caller may see. Staff must give ?purpose=; the view is recorded on the chain.', [...STAFF_READERS, 'enterprise']);
+  r.get('/dossier/:code', requireRole(...STAFF_READERS, 'enterprise'), async (ctx) => {
+    ctx.body = await dossier(ctx);
+  });
+
+  doc('get', '/dossier/{code}/export', 'The same dossier as a JSON file to keep with a case file (recorded like a view).', [...STAFF_READERS, 'enterprise']);
+  r.get('/dossier/:code/export', requireRole(...STAFF_READERS, 'enterprise'), async (ctx) => {
+    const body = await dossier(ctx);
+    ctx.set('content-disposition', `attachment; filename="dossier-${param(ctx, 'code')}.json"`);
+    ctx.type = 'application/json; charset=utf-8';
+    ctx.body = JSON.stringify(body, null, 2);
+  });
+
+  doc('get', '/credit/weights', 'Credit weights and grade bands in force (basis points) and their version.');
+  r.get('/credit/weights', requireRole(), async (ctx) => {
+    ctx.body = await loadWeights(node.view(), node.genesis);
+  });
+
+  doc('get', '/credit/{code}', 'An enterprise\'s score with its breakdown and history: the enterprise itself and audit (others: the dossier).', ['enterprise', 'auditor']);
+  r.get('/credit/:code', requireRole('enterprise', 'auditor'), async (ctx) => {
+    const u = currentUser(ctx);
+    const code = param(ctx, 'code');
+    if (u.role === 'enterprise' && u.id !== code) throw notFound('enterprise');
+    const s = await q.credit(node.db, code);
+    if (!s) throw notFound('enterprise');
+    ctx.body = { ...s, history: await q.creditHistory(node.db, code, 100) };
+  });
+
+  return r;
+}

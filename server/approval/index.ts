@@ -1,0 +1,52 @@
+import type { CommittedBlock, Module } from '../chain/module.ts';
+import type { ChainNode } from '../chain/node.ts';
+import { approvalContracts } from './contracts/index.ts';
+import { approvalGovActions } from './govActions.ts';
+import { approvalRoutes } from './http/routes.ts';
+import { pendingPrivacy, type PrivacyPort } from './privacy.ts';
+import { migrateApproval } from './readModel/migrate.ts';
+import { projectApproval } from './readModel/project.ts';
+import { loadRules } from './rules.ts';
+
+export interface ApprovalModuleOptions {
+  /** the privacy-query adapter; until that module exists, checks stay "pending privacy query" */
+  privacy?: PrivacyPort;
+}
+
+/**
+ * One form once (一表申报), approvals (审批), supervision and enforcement (审管执), the one-click
+ * dossier and the credit score, as one module of a department node.
+ */
+export function approvalModule(opts: ApprovalModuleOptions = {}): Module {
+  const privacy = opts.privacy ?? pendingPrivacy;
+  return {
+    name: 'approval',
+    contracts: approvalContracts(privacy),
+    govActions: approvalGovActions,
+    migrate: migrateApproval,
+    project: (trx, block) => projectApproval(trx, block),
+    routes: (node) => approvalRoutes(node, privacy),
+    afterBlock: rescoreAfterWeightChange,
+  };
+}
+
+const SWEEP = 200;
+
+/**
+ * After the consortium changes the credit weights, the credit department's node re-scores every
+ * enterprise under the new weights, in batches (the contract does the arithmetic; this only
+ * decides when). Other nodes do nothing, so each enterprise is re-scored once.
+ */
+async function rescoreAfterWeightChange(block: CommittedBlock, node: ChainNode): Promise<void> {
+  const changed = block.receipts.some((r) => r.status === 'ok' && r.events.some((e) => e.type === 'credit.weightsSet'));
+  if (!changed) return;
+  const rules = await loadRules(node.view(), node.genesis);
+  if (rules.creditDept !== node.dept) return;
+  const codes: string[] = (await node.db('ap_enterprises').orderBy('code').select('code')).map((r: { code: string }) => r.code);
+  for (let i = 0; i < codes.length; i += SWEEP) {
+    await node.submitAs(undefined, 'credit.recompute', { codes: codes.slice(i, i + SWEEP) }, 'none');
+  }
+  node.log.info({ enterprises: codes.length }, 'credit weights changed; re-scoring submitted');
+}
+
+export { pendingPrivacy, type PrivacyPort };

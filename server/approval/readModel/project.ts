@@ -1,0 +1,70 @@
+import type { Knex } from 'knex';
+import type { CommittedBlock } from '../../chain/module.ts';
+import type { CreditScoreRecord } from '../credit/facts.ts';
+import type { ApplicationRecord, CaseRecord, EnterpriseRecord, FilingRecord, InspectionRecord, LicenceRecord } from '../records.ts';
+
+const CHUNK = 200; // rows per statement: well under SQLite's bound-variable limit
+
+async function upsert(trx: Knex.Transaction, table: string, key: string, rows: Record<string, unknown>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) await trx(table).insert(rows.slice(i, i + CHUNK)).onConflict(key).merge();
+}
+
+async function replace(trx: Knex.Transaction, table: string, column: string, ids: string[], rows: Record<string, unknown>[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += CHUNK) await trx(table).whereIn(column, ids.slice(i, i + CHUNK)).delete();
+  for (let i = 0; i < rows.length; i += CHUNK) await trx(table).insert(rows.slice(i, i + CHUNK));
+}
+
+/**
+ * Follows a committed block into the read models. Events name the state records they changed;
+ * the records are read back from state inside the same database transaction, so a read model
+ * is always exactly the committed state, and each table gets a few multi-row statements per
+ * block however many transactions touched it. Score history and dossier views come from the
+ * events themselves, since every occurrence matters.
+ */
+export async function projectApproval(trx: Knex.Transaction, block: CommittedBlock): Promise<void> {
+  const touched = new Set<string>();
+  const history: Record<string, unknown>[] = [];
+  const views: Record<string, unknown>[] = [];
+  for (const r of block.receipts) {
+    if (r.status !== 'ok') continue;
+    r.events.forEach((ev, seq) => {
+      const d = ev.data as Record<string, any>;
+      if (Array.isArray(d.records)) for (const k of d.records) touched.add(k);
+      if (ev.type === 'credit.scored') {
+        history.push({ code: d.code, total: d.total, grade: d.grade, height: r.height, tx_id: r.txId, time: block.header.time, trigger: String(d.trigger).slice(0, 80) });
+      } else if (ev.type === 'dossier.viewed') {
+        views.push({ tx_id: r.txId, seq, code: d.code, dept: d.dept, user_id: d.user, role: d.role, purpose: d.purpose, sections: (d.sections as string[]).join(','), item: d.item ?? null, time: block.header.time, height: r.height });
+      }
+    });
+  }
+  if (touched.size) await writeRecords(trx, [...touched].sort());
+  for (let i = 0; i < history.length; i += CHUNK) await trx('ap_credit_history').insert(history.slice(i, i + CHUNK));
+  for (let i = 0; i < views.length; i += CHUNK) await trx('ap_dossier_views').insert(views.slice(i, i + CHUNK));
+}
+
+async function writeRecords(trx: Knex.Transaction, keys: string[]): Promise<void> {
+  const values = new Map<string, unknown>();
+  for (let i = 0; i < keys.length; i += 400) {
+    const rows: { k: string; v: string }[] = await trx('state').whereIn('k', keys.slice(i, i + 400)).select('k', 'v');
+    for (const row of rows) values.set(row.k, JSON.parse(row.v));
+  }
+  const under = <T>(prefix: string) => keys.filter((k) => k.startsWith(prefix) && values.has(k)).map((k) => values.get(k) as T);
+
+  const ents = under<EnterpriseRecord>('ent/');
+  await upsert(trx, 'ap_enterprises', 'code', ents.map((e) => ({ code: e.code, name: e.name, status: e.status, current_key: e.currentKey, registered_at: e.registeredAt, json: JSON.stringify(e) })));
+
+  const filings = under<FilingRecord>('filing/');
+  await upsert(trx, 'ap_filings', 'code', filings.map((f) => ({ code: f.code, version: f.version, industry: f.profile.industry.name, updated_at: f.updatedAt, json: JSON.stringify(f) })));
+  await replace(trx, 'ap_materials', 'code', filings.map((f) => f.code), filings.flatMap((f) => f.materials.map((m) => ({ code: f.code, hash: m.hash, name: m.name, type: m.type, size: m.size, category: m.category }))));
+
+  const apps = under<ApplicationRecord>('app/');
+  await upsert(trx, 'ap_applications', 'id', apps.map((a) => ({ id: a.id, code: a.code, process: a.process, status: a.status, submitted_at: a.submittedAt, json: JSON.stringify(a) })));
+  await replace(trx, 'ap_stages', 'app_id', apps.map((a) => a.id), apps.flatMap((a) =>
+    a.stages.map((s) => ({ app_id: a.id, stage_id: s.id, code: a.code, dept: s.dept, status: s.status, app_status: a.status, name: s.name, opened_at: s.openedAt ?? null, due_at: s.dueAt ?? null })),
+  ));
+
+  await upsert(trx, 'ap_licences', 'id', under<LicenceRecord>('lic/').map((l) => ({ id: l.id, code: l.code, dept: l.dept, status: l.status, valid_to: l.validTo, json: JSON.stringify(l) })));
+  await upsert(trx, 'ap_inspections', 'id', under<InspectionRecord>('insp/').map((i) => ({ id: i.id, code: i.code, dept: i.dept, status: i.status, app_id: i.app ?? null, due_at: i.dueAt ?? null, json: JSON.stringify(i) })));
+  await upsert(trx, 'ap_cases', 'id', under<CaseRecord>('case/').map((c) => ({ id: c.id, code: c.code, dept: c.dept, origin_dept: 'inspection' in c.origin ? c.origin.dept : null, status: c.status, json: JSON.stringify(c) })));
+  await upsert(trx, 'ap_credit', 'code', under<CreditScoreRecord>('credit/score/').map((s) => ({ code: s.code, total: s.total, grade: s.grade, json: JSON.stringify(s) })));
+}

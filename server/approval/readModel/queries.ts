@@ -1,0 +1,130 @@
+import type { Knex } from 'knex';
+import type { SessionUser } from '../../http/auth.ts';
+import type { CreditScoreRecord } from '../credit/facts.ts';
+import type { ApplicationRecord, CaseRecord, EnterpriseRecord, FilingRecord, InspectionRecord, LicenceRecord } from '../records.ts';
+
+/** Read-model queries. Every list takes the viewer's scope, so no route can forget it. */
+
+const parse = <T>(rows: { json: string }[]): T[] => rows.map((r) => JSON.parse(r.json) as T);
+const one = <T>(row: { json: string } | undefined): T | undefined => (row ? (JSON.parse(row.json) as T) : undefined);
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+export async function enterprise(db: Knex, code: string): Promise<EnterpriseRecord | undefined> {
+  return one(await db('ap_enterprises').where({ code }).first('json'));
+}
+
+export async function searchEnterprises(db: Knex, q: string | undefined, page: Page) {
+  const query = db('ap_enterprises as e')
+    .leftJoin('ap_credit as c', 'c.code', 'e.code')
+    .leftJoin('ap_filings as f', 'f.code', 'e.code')
+    .select('e.code', 'e.name', 'f.industry', 'f.version as filingVersion', 'c.total as score', 'c.grade')
+    .orderBy('e.code')
+    .limit(page.limit)
+    .offset(page.offset);
+  if (q) query.where((w) => w.where('e.name', 'like', `%${q}%`).orWhere('e.code', 'like', `${q}%`));
+  return query;
+}
+
+export async function filing(db: Knex, code: string): Promise<FilingRecord | undefined> {
+  return one(await db('ap_filings').where({ code }).first('json'));
+}
+
+export async function credit(db: Knex, code: string): Promise<CreditScoreRecord | undefined> {
+  return one(await db('ap_credit').where({ code }).first('json'));
+}
+
+export async function creditHistory(db: Knex, code: string, limit = 20) {
+  return db('ap_credit_history').where({ code }).orderBy('id', 'desc').limit(limit).select('total', 'grade', 'height', 'tx_id as txId', 'time', 'trigger');
+}
+
+export async function licencesOf(db: Knex, code: string): Promise<LicenceRecord[]> {
+  return parse(await db('ap_licences').where({ code }).orderBy('id').select('json'));
+}
+
+export async function applicationsOf(db: Knex, code: string): Promise<ApplicationRecord[]> {
+  return parse(await db('ap_applications').where({ code }).orderBy('submitted_at', 'desc').limit(200).select('json'));
+}
+
+export async function inspectionsOf(db: Knex, code: string): Promise<InspectionRecord[]> {
+  return parse(await db('ap_inspections').where({ code }).orderBy('id', 'desc').limit(200).select('json'));
+}
+
+export async function casesOf(db: Knex, code: string): Promise<CaseRecord[]> {
+  return parse(await db('ap_cases').where({ code }).orderBy('id', 'desc').limit(200).select('json'));
+}
+
+export async function viewsOf(db: Knex, code: string, limit = 50) {
+  return db('ap_dossier_views').where({ code }).orderBy('time', 'desc').limit(limit).select('tx_id as txId', 'dept', 'user_id as user', 'role', 'purpose', 'sections', 'item', 'time', 'height');
+}
+
+// ------------------------------------------------------------------ scoped lists
+
+/** Applications the viewer may list: its own (enterprise), those with a stage of its department, or all (auditor, the one window). */
+export async function listApplications(db: Knex, u: SessionUser, f: { status?: string; code?: string }, page: Page): Promise<ApplicationRecord[]> {
+  const q = db('ap_applications as a').select('a.json').orderBy('a.submitted_at', 'desc').limit(page.limit).offset(page.offset);
+  if (u.role === 'enterprise') q.where('a.code', u.id);
+  else if (u.role !== 'auditor' && u.role !== 'clerk') q.whereExists(db('ap_stages as s').whereRaw('s.app_id = a.id').where('s.dept', u.dept));
+  if (f.status) q.where('a.status', f.status);
+  if (f.code) q.where('a.code', f.code);
+  return parse(await q);
+}
+
+export async function application(db: Knex, id: string): Promise<ApplicationRecord | undefined> {
+  return one(await db('ap_applications').where({ id }).first('json'));
+}
+
+/** Open, past its deadline, in an application still running (a rejected one has nothing left to be late for). */
+export const isOverdue = (a: ApplicationRecord, s: ApplicationRecord['stages'][number], now: number): boolean =>
+  (a.status === 'inProgress' || a.status === 'returned') && s.status === 'open' && s.dueAt !== undefined && s.dueAt < now;
+
+export const canSeeApplication = (u: SessionUser, a: ApplicationRecord): boolean =>
+  u.role === 'enterprise' ? a.code === u.id : u.role === 'auditor' || u.role === 'clerk' || a.stages.some((s) => s.dept === u.dept);
+
+/** An approver's worklist: open stages of its department, oldest deadline first. */
+export async function openStages(db: Knex, dept: string, page: Page) {
+  return db('ap_stages as s')
+    .join('ap_enterprises as e', 'e.code', 's.code')
+    .where({ 's.dept': dept, 's.status': 'open' })
+    .whereIn('s.app_status', ['inProgress', 'returned'])
+    .orderBy('s.due_at')
+    .limit(page.limit)
+    .offset(page.offset)
+    .select('s.app_id as app', 's.stage_id as stage', 's.name', 's.code', 'e.name as enterprise', 's.opened_at as openedAt', 's.due_at as dueAt', 's.app_status as appStatus');
+}
+
+export async function listInspections(db: Knex, u: SessionUser, f: { status?: string; code?: string }, page: Page): Promise<InspectionRecord[]> {
+  const q = db('ap_inspections').select('json').orderBy('id', 'desc').limit(page.limit).offset(page.offset);
+  if (u.role === 'enterprise') q.where('code', u.id);
+  else if (u.role !== 'auditor') q.where('dept', u.dept);
+  if (f.status) q.where('status', f.status);
+  if (f.code) q.where('code', f.code);
+  return parse(await q);
+}
+
+export async function inspection(db: Knex, id: string): Promise<InspectionRecord | undefined> {
+  return one(await db('ap_inspections').where({ id }).first('json'));
+}
+
+/** The inspecting department, the department of any case it opened, the auditor, the enterprise. */
+export const canSeeInspection = (u: SessionUser, i: InspectionRecord, caseDepts: string[]): boolean =>
+  u.role === 'enterprise' ? i.code === u.id : u.role === 'auditor' || i.dept === u.dept || caseDepts.includes(u.dept);
+
+export async function listCases(db: Knex, u: SessionUser, f: { status?: string; code?: string }, page: Page): Promise<CaseRecord[]> {
+  const q = db('ap_cases').select('json').orderBy('id', 'desc').limit(page.limit).offset(page.offset);
+  if (u.role === 'enterprise') q.where('code', u.id);
+  else if (u.role !== 'auditor') q.where((w) => w.where('dept', u.dept).orWhere('origin_dept', u.dept));
+  if (f.status) q.where('status', f.status);
+  if (f.code) q.where('code', f.code);
+  return parse(await q);
+}
+
+export async function caseById(db: Knex, id: string): Promise<CaseRecord | undefined> {
+  return one(await db('ap_cases').where({ id }).first('json'));
+}
+
+export const canSeeCase = (u: SessionUser, c: CaseRecord): boolean =>
+  u.role === 'enterprise' ? c.code === u.id : u.role === 'auditor' || c.dept === u.dept || ('inspection' in c.origin && c.origin.dept === u.dept);

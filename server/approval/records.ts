@@ -1,0 +1,158 @@
+import type { Evidence, Finding, Grade, Material, Profile, Severity } from './schema.ts';
+import type { Consent } from './schema.ts';
+
+/** Who did something, as the chain resolved it. */
+export interface By {
+  dept?: string;
+  user: string;
+}
+
+export interface EnterpriseKey {
+  publicKey: string;
+  addedAt: number;
+  addedBy: By;
+  removedAt?: number;
+  removedBy?: By;
+  reason?: string;
+}
+
+export interface EnterpriseRecord {
+  code: string;
+  name: string;
+  status: 'active';
+  currentKey: string;
+  /** every key the enterprise has held, oldest first; removed ones keep when and why */
+  keys: EnterpriseKey[];
+  registeredAt: number;
+  registeredBy: By;
+  verification: { method: string; note?: string };
+}
+
+export interface FilingRecord {
+  code: string;
+  version: number;
+  profile: Profile;
+  materials: Material[];
+  commitments: { id: string; title: string; text: string; accepted: true }[];
+  consents: Consent[];
+  filedAt: number;
+  updatedAt: number;
+  versions: { version: number; txId: string; time: number }[];
+}
+
+export interface CheckResult {
+  type: 'creditGrade' | 'privacy';
+  label: string;
+  status: 'passed' | 'failed' | 'pending';
+  blocking: boolean;
+  detail: string;
+  /** the record the result rests on (score, privacy answer) */
+  ref?: string;
+}
+
+export interface DecisionRecord {
+  decision: 'approve' | 'reject' | 'return' | 'supplement' | 'commitment';
+  by: By;
+  time: number;
+  height: number;
+  txId: string;
+  opinion: string;
+  evidence: Evidence[];
+  checks: CheckResult[];
+  /** decided after the stage's deadline */
+  late: boolean;
+}
+
+export type StageStatus = 'waiting' | 'open' | 'approved' | 'rejected' | 'returned';
+
+export interface StageRecord {
+  id: string;
+  name: string;
+  nameEn: string;
+  dept: string;
+  phase: number;
+  days: number;
+  status: StageStatus;
+  openedAt?: number;
+  dueAt?: number;
+  closedAt?: number;
+  checks: CheckResult[];
+  decisions: DecisionRecord[];
+}
+
+export type AppStatus = 'inProgress' | 'returned' | 'approved' | 'rejected';
+
+export interface ApplicationRecord {
+  id: string;
+  code: string;
+  process: string;
+  processName: string;
+  processVersion: number;
+  project: { name: string; location?: string; investmentFen?: string; description?: string };
+  filingVersion: number;
+  status: AppStatus;
+  phase: number;
+  stages: StageRecord[];
+  commitment: null | { letter: string; granted: boolean; reason: string; honoured?: boolean; postCheck?: string };
+  supplements: { time: number; txId: string; note: string; materials: Material[] }[];
+  licences: string[];
+  submittedAt: number;
+  decidedAt?: number;
+  txId: string;
+}
+
+export interface LicenceRecord {
+  id: string;
+  code: string;
+  type: string;
+  name: string;
+  dept: string;
+  app: string;
+  status: 'valid' | 'revoked';
+  validFrom: number;
+  validTo: number;
+  underCommitment: boolean;
+  revoked?: { time: number; by: By; reason: string; txId: string };
+}
+
+export interface FindingRecord extends Finding {
+  n: number;
+  case?: string;
+}
+
+export interface InspectionRecord {
+  id: string;
+  code: string;
+  dept: string;
+  origin: 'planned' | 'commitment' | 'adHoc';
+  subject: string;
+  app?: string;
+  licence?: string;
+  status: 'planned' | 'done';
+  plannedAt?: number;
+  dueAt?: number;
+  plannedBy?: By;
+  result?: 'pass' | 'rectify' | 'fail';
+  findings: FindingRecord[];
+  note?: string;
+  recordedAt?: number;
+  recordedBy?: By;
+  txIds: string[];
+}
+
+export interface CaseRecord {
+  id: string;
+  code: string;
+  dept: string;
+  status: 'open' | 'decided' | 'closed';
+  subject: string;
+  severity: Severity;
+  origin: { inspection: string; finding: number; dept: string } | { manual: true };
+  legalBasis?: string;
+  openedAt: number;
+  openedBy: By;
+  decision?: { type: 'penalty' | 'warning' | 'noViolation'; penaltyFen: string; legalBasis: string; opinion: string; by: By; time: number; txId: string };
+  closure?: { outcome: 'paid' | 'rectified' | 'noAction'; note?: string; by: By; time: number; txId: string };
+}
+
+export type { Grade };

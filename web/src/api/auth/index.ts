@@ -1,0 +1,10 @@
+import { client, deptApi } from '../client.ts';
+import type { Challenge, Department, EnterpriseLoginBody, LoginBody, LoginResult, SessionUser } from './types.ts';
+
+export const login = (b: LoginBody) => client.post<LoginResult>(deptApi('/auth/login'), b);
+export const me = () => client.get<{ user: SessionUser }>(deptApi('/auth/me'));
+export const logout = () => client.post<{ ok: true }>(deptApi('/auth/logout'));
+export const challenge = () => client.get<Challenge>(deptApi('/auth/challenge'));
+export const loginEnterprise = (b: EnterpriseLoginBody) => client.post<LoginResult>(deptApi('/auth/enterprise'), b);
+/** The departments this server process hosts (not under a department's prefix). */
+export const departments = () => client.get<Department[]>('/api/departments');

@@ -1,0 +1,111 @@
+import { currentDept } from '../dept.ts';
+
+/** Every failed request becomes one of these: the server's `{code, message}`, or our own for network faults. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly data?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const isApiError = (e: unknown): e is ApiError => e instanceof ApiError;
+
+/** The part of Web Storage the client needs, so tests can pass a Map-backed one. */
+export interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+export interface ClientOptions {
+  /** '' in the browser (same origin); `http://127.0.0.1:port` in node tests */
+  baseUrl?: string;
+  fetch?: typeof fetch;
+  /** where the CSRF token survives a reload; sessionStorage in the browser */
+  store?: KeyValueStore;
+  storeKey?: string;
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export type Client = ReturnType<typeof createClient>;
+
+/**
+ * The one request client. It sends the session cookie, adds the CSRF token to state-changing
+ * requests, and throws an ApiError on anything but a 2xx with a JSON body, so a caller never
+ * goes on with `undefined`.
+ */
+export function createClient(o: ClientOptions = {}) {
+  const doFetch = o.fetch ?? ((...a: Parameters<typeof fetch>) => fetch(...a));
+  const storeKey = o.storeKey ?? 'tongban.csrf';
+  let csrf: string | null = o.store?.getItem(storeKey) ?? null;
+  let onUnauthorized: ((e: ApiError) => void) | undefined;
+
+  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (UNSAFE.has(method) && csrf) headers['x-csrf-token'] = csrf;
+    let res: Response;
+    try {
+      res = await doFetch((o.baseUrl ?? '') + path, {
+        method,
+        headers,
+        credentials: 'same-origin',
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (e) {
+      throw new ApiError(0, 'NETWORK', `cannot reach the server (${(e as Error).message}); check the connection and retry`);
+    }
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (!res.ok) {
+      const b = (json ?? {}) as { code?: unknown; message?: unknown; data?: unknown };
+      const err = new ApiError(
+        res.status,
+        typeof b.code === 'string' ? b.code : `HTTP_${res.status}`,
+        typeof b.message === 'string' ? b.message : `${method} ${path} failed with HTTP ${res.status} ${res.statusText}`.trim(),
+        b.data,
+      );
+      if (res.status === 401 && err.code === 'UNAUTHENTICATED') onUnauthorized?.(err);
+      throw err;
+    }
+    if (json === undefined) throw new ApiError(res.status, 'BAD_RESPONSE', `${method} ${path} returned no JSON body`);
+    return json as T;
+  }
+
+  return {
+    request,
+    get: <T>(path: string) => request<T>('GET', path),
+    post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, body),
+    setCsrfToken(token: string | null) {
+      csrf = token;
+      if (token) o.store?.setItem(storeKey, token);
+      else o.store?.removeItem(storeKey);
+    },
+    get csrfToken() {
+      return csrf;
+    },
+    /** Called (before the throw) when the server says the session is gone, so the app can show the login page. */
+    onUnauthorized(fn: (e: ApiError) => void) {
+      onUnauthorized = fn;
+    },
+  };
+}
+
+const session = (globalThis as { sessionStorage?: KeyValueStore }).sessionStorage;
+
+/** The portal's client; each department has its own session, so its own CSRF token. */
+export const client = createClient({ store: session, storeKey: `tongban.csrf.${currentDept}` });
+
+/** `/auth/me` → `/<dept>/api/auth/me` for this page's department. */
+export const deptApi = (path: string, dept = currentDept) => `/${dept}/api${path}`;

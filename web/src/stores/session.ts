@@ -1,0 +1,67 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import * as auth from '../api/auth/index.ts';
+import type { Department, SessionUser } from '../api/auth/types.ts';
+import { client, isApiError } from '../api/client.ts';
+import { currentDept } from '../dept.ts';
+
+/** Who is signed in, and which departments this server hosts: the state every page shares. */
+export const useSession = defineStore('session', () => {
+  const user = ref<SessionUser | null>(null);
+  const departments = ref<Department[]>([]);
+  const checked = ref(false);
+  const department = computed(() => departments.value.find((d) => d.dept === currentDept));
+
+  async function loadDepartments() {
+    departments.value = await auth.departments();
+  }
+
+  let restoring: Promise<void> | undefined;
+  /** Asks the server once per page load whether the cookie still holds a session. */
+  function restore(): Promise<void> {
+    if (checked.value) return Promise.resolve();
+    restoring ??= auth.me().then(
+      (r) => {
+        user.value = r.user;
+        checked.value = true;
+      },
+      (e) => {
+        restoring = undefined; // a failure other than "not signed in" may pass: let the next navigation ask again
+        if (!isApiError(e) || e.status !== 401) throw e;
+        user.value = null;
+        client.setCsrfToken(null);
+        checked.value = true;
+      },
+    );
+    return restoring;
+  }
+
+  function signedIn(r: { user: SessionUser; csrfToken: string }) {
+    client.setCsrfToken(r.csrfToken);
+    user.value = r.user;
+    checked.value = true;
+    return r.user;
+  }
+
+  const login = async (id: string, password: string) => signedIn(await auth.login({ user: id, password }));
+  const loginEnterprise = async (sign: (message: string) => { publicKey: string; signature: string }) => {
+    const c = await auth.challenge();
+    return signedIn(await auth.loginEnterprise({ challenge: c.challenge, ...sign(c.message) }));
+  };
+
+  async function logout() {
+    try {
+      await auth.logout();
+    } finally {
+      // Forget the session locally even if the server could not be told: the user asked to leave.
+      forget();
+    }
+  }
+
+  function forget() {
+    user.value = null;
+    client.setCsrfToken(null);
+  }
+
+  return { user, departments, department, checked, loadDepartments, restore, login, loginEnterprise, logout, forget };
+});
