@@ -1,10 +1,11 @@
 import type { Platform } from '../platform.ts';
 import { DEMO_STAFF } from './staff.ts';
+import { seedPayoutDemo } from '../policy-payout/demo.ts';
 import { seedApprovalDemo } from '../approval/demo.ts';
 
 export interface DemoSeedOptions {
   password: string;
-  /** demo enterprises with their histories; default 300, tests ask for none */
+  /** demo enterprises with their histories; none unless asked (npm start asks for 300) */
   enterprises?: number;
   log?: (msg: string) => void;
 }
@@ -28,5 +29,6 @@ export async function seedDemo(p: Platform, o: DemoSeedOptions): Promise<void> {
   }
   await Promise.all(waits);
   o.log?.(`demo staff ready in ${p.nodes.length} departments`);
-  await seedApprovalDemo(p, o);
+  await seedPayoutDemo(p, o.log);
+  await seedApprovalDemo(p, { ...o, enterprises: o.enterprises ?? 0 });
 }
