@@ -1,6 +1,5 @@
 import type { Platform } from '../platform.ts';
 import { DEMO_STAFF } from './staff.ts';
-import { seedPayoutDemo } from '../policy-payout/demo.ts';
 import { seedApprovalDemo } from '../approval/demo.ts';
 
 export interface DemoSeedOptions {
@@ -29,6 +28,5 @@ export async function seedDemo(p: Platform, o: DemoSeedOptions): Promise<void> {
   }
   await Promise.all(waits);
   o.log?.(`demo staff ready in ${p.nodes.length} departments`);
-  await seedPayoutDemo(p, o.log);
   await seedApprovalDemo(p, { ...o, enterprises: o.enterprises ?? 0 });
 }
