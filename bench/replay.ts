@@ -13,6 +13,7 @@ import { openDb } from '../server/chain/store/openDb.ts';
 import { ed25519Suite } from '../server/chain/suites/ed25519.ts';
 import { signTx, txId } from '../server/chain/tx.ts';
 import { verifyChain } from '../server/chain/verify.ts';
+import { VerifyPool } from '../server/chain/verifyPool.ts';
 import type { Figure } from './run.ts';
 
 /** ledger.replay: transactions per second that verify re-checks from genesis (SQLite file). */
@@ -37,9 +38,11 @@ export async function runReplayBench({ quick }: { quick: boolean }): Promise<Fig
     await log.close();
 
     const db = openDb({ client: 'sqlite', filename: file });
+    const pool = new VerifyPool();
     const t0 = performance.now();
-    const result = await verifyChain(new ChainStore(db), c.genesis, buildRegistry([]));
+    const result = await verifyChain(new ChainStore(db), c.genesis, buildRegistry([]), undefined, { pool });
     const s = (performance.now() - t0) / 1000;
+    await pool.close();
     await db.destroy();
     if (!result.ok) throw new Error(`replay found a mismatch at ${result.height} ${result.field}`);
     return [{ metric: 'ledger.replay', value: Math.round(n / s), unit: 'tx/s' }];

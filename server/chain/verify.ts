@@ -11,8 +11,9 @@ import { Cert, type Genesis, type Header, type Tx } from './schema.ts';
 import { BlockState, type StateWrite } from './state.ts';
 import type { BlockRow, ChainStore, Head } from './store/chainStore.ts';
 import { suiteByName, type CryptoSuite } from './suites/index.ts';
-import { blockTxFromRecord, TX_PREFIX } from './blockTx.ts';
-import { txId } from './tx.ts';
+import { blockTxFromRecord, preparseRecord, TX_PREFIX } from './blockTx.ts';
+import type { VerifyPool } from './verifyPool.ts';
+import { txId, txSigningText } from './tx.ts';
 
 export type VerifyResult =
   | { ok: true; height: number; txs: number }
@@ -78,11 +79,13 @@ export async function verifyChain(
   genesis: Genesis,
   registry: ContractRegistry,
   onProgress?: (p: VerifyProgress) => void,
+  options: { pool?: VerifyPool } = {},
 ): Promise<VerifyResult> {
   try {
     const head = await store.head();
     if (!head) throw new Mismatch(0, 'meta.height', 'a chain', 'an empty store');
-    const replay = new Replay(genesis, registry, historyCursor(store));
+    const checked = new CheckedSignatures(suiteByName(genesis.suite), options.pool);
+    const replay = new Replay(genesis, registry, historyCursor(store), checked.suite);
     const stored0 = await store.blockByHeight(0);
     if (!stored0) throw new Mismatch(0, 'block', 'block 0', '(absent)');
     await replay.genesisBlock(stored0);
@@ -90,6 +93,7 @@ export async function verifyChain(
       const to = Math.min(head.height, from + PAGE - 1);
       const blocks = await store.blocks(from, to - from + 1);
       const txs = await txsBetween(store, from, to);
+      await checked.prepare([...txs.values()].flat(), replay.opts);
       for (let h = from; h <= to; h++) {
         const block = blocks[h - from];
         if (!block || block.height !== h) throw new Mismatch(h, 'block', `block ${h}`, '(absent)');
@@ -109,6 +113,37 @@ const expectEq = (height: number, field: string, expected: unknown, actual: unkn
   if (!same(expected, actual)) throw new Mismatch(height, field, expected, actual);
 };
 
+/**
+ * Transaction signatures of a page of blocks, checked up front on every core when a pool is
+ * given; the replay's suite then answers from what was checked (and checks anything else
+ * itself), so the result is the same with or without the pool.
+ */
+class CheckedSignatures {
+  private good = new Set<string>();
+  readonly suite: CryptoSuite;
+
+  constructor(
+    private readonly base: CryptoSuite,
+    private readonly pool?: VerifyPool,
+  ) {
+    const key = (pub: string, msg: Uint8Array, sig: string) => `${pub}:${sig}:${Buffer.from(msg).toString('latin1')}`;
+    this.suite = { ...base, verify: (pub, msg, sig) => this.good.has(key(pub, msg, sig)) || base.verify(pub, msg, sig) };
+    this.key = key;
+  }
+
+  private readonly key: (pub: string, msg: Uint8Array, sig: string) => string;
+
+  async prepare(rows: StoredTx[], opts: Opts): Promise<void> {
+    if (!this.pool || this.base.name !== 'ed25519') return;
+    const items = rows.flatMap((r) => {
+      const p = preparseRecord(TX_PREFIX + r.raw + '}', { ...opts, suite: this.base });
+      return p ? [{ signer: p.signer, message: txSigningText(p.id), signature: p.signature }] : [];
+    });
+    const ok = await this.pool.verify(items);
+    this.good = new Set(items.filter((_, i) => ok[i]).map((i) => this.key(i.signer, Buffer.from(i.message), i.signature)));
+  }
+}
+
 /** The chain as it is rebuilt, block by block. */
 class Replay {
   private readonly state = new Map<string, string>();
@@ -116,7 +151,7 @@ class Replay {
   private readonly nonces = new Set<string>();
   /** recomputed hashes of heights a later certificate may still name */
   private readonly hashes = new Map<number, string>();
-  private readonly opts: Opts;
+  readonly opts: Opts;
   private lastCert = 0;
   private prev!: { header: Header; hash: string };
   txs = 0;
@@ -125,8 +160,9 @@ class Replay {
     private readonly genesis: Genesis,
     private readonly registry: ContractRegistry,
     private readonly history: ReturnType<typeof historyCursor>,
+    suite: CryptoSuite,
   ) {
-    this.opts = { chain: genesis.chain, suite: suiteByName(genesis.suite), maxTxBytes: genesis.limits.maxTxBytes };
+    this.opts = { chain: genesis.chain, suite, maxTxBytes: genesis.limits.maxTxBytes };
   }
 
   async genesisBlock(stored: BlockRow): Promise<void> {

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { buildRegistry } from '../chain/buildRegistry.ts';
 import { parseGenesis } from '../chain/genesis.ts';
+import { VerifyPool } from '../chain/verifyPool.ts';
 import { ChainStore } from '../chain/store/chainStore.ts';
 import { openDb } from '../chain/store/openDb.ts';
 import { verifyChain } from '../chain/verify.ts';
@@ -49,6 +50,7 @@ const bar = new cliProgress.SingleBar(
 const started = Date.now();
 let barStarted = false;
 
+const pool = new VerifyPool();
 try {
   const result = await verifyChain(new ChainStore(db), genesis, buildRegistry(createModules()), (p) => {
     if (!barStarted) {
@@ -59,7 +61,7 @@ try {
       const rate = Math.round(p.txs / Math.max(0.001, (Date.now() - started) / 1000));
       bar.update(p.height, { txs: p.txs, rate });
     }
-  });
+  }, { pool });
   if (barStarted) bar.stop();
   const seconds = (Date.now() - started) / 1000;
   if (result.ok) {
@@ -77,4 +79,5 @@ try {
   process.exitCode = 2;
 } finally {
   await db.destroy();
+  await pool.close();
 }
