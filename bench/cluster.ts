@@ -18,7 +18,7 @@ export async function runClusterBench({ quick }: { quick: boolean }): Promise<Fi
   const nodeArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const c = await startLocalCluster({ dir, depts, basePort: 18900, nodeArgs });
   try {
-    const n = quick ? 4000 : 12_000;
+    const n = quick ? 4000 : 8000;
     const now = Date.now();
     const txs = Array.from({ length: n }, (_, i) => {
       const dept = depts[i % 4];
@@ -28,16 +28,27 @@ export async function runClusterBench({ quick }: { quick: boolean }): Promise<Fi
     const url = (dept: string, path: string) => `${c.urls[dept]}api/${path}`;
     const t0 = performance.now();
     let next = 0;
+    let retries = 0;
     const worker = async () => {
       while (next < txs.length) {
         const { dept, tx } = txs[next++];
-        const r = await fetch(url(dept, 'tx'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(tx) });
-        if (r.status !== 202) throw new Error(`submit failed: ${r.status} ${await r.text()}`);
-        await r.arrayBuffer();
+        // A dropped connection or a 503 (orderer busy) is retried, as a client would.
+        for (let attempt = 0; ; attempt++) {
+          try {
+            const r = await fetch(url(dept, 'tx'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(tx) });
+            const body = await r.text();
+            if (r.status === 202 || (r.status === 409 && attempt > 0)) break;
+            if (r.status !== 503 || attempt >= 5) throw new Error(`submit failed: ${r.status} ${body}`);
+          } catch (err) {
+            if (attempt >= 5 || (err as Error).message.startsWith('submit failed')) throw err;
+            retries++;
+          }
+          await new Promise((res) => setTimeout(res, 100 * (attempt + 1)));
+        }
       }
     };
     await Promise.all(Array.from({ length: 64 }, worker));
-    if (process.env.BENCH_DEBUG) console.error(`submitted ${n} in ${Math.round(performance.now() - t0)} ms`);
+    if (process.env.BENCH_DEBUG) console.error(`submitted ${n} in ${Math.round(performance.now() - t0)} ms (${retries} retries)`);
     // One more transaction, waited on to finality, marks the end of the run.
     const mk = c.keys.nodeKeys.market;
     const end = signTx({ chain: c.keys.genesis.chain, kind: 'user.register', payload: { id: 'end', name: 'end', role: 'approver' }, signer: ed25519Suite.publicKeyOf(mk), nonce: n + 10, time: Date.now() }, mk, ed25519Suite);
