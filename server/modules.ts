@@ -1,5 +1,6 @@
 import type { Module } from './chain/module.ts';
 import { approvalModule } from './approval/index.ts';
+import { privacyModule, privacyPort } from './privacy-query/index.ts';
 
 /**
  * The domain modules every node runs. Each node gets its own instances, since a module may
@@ -7,5 +8,5 @@ import { approvalModule } from './approval/index.ts';
  * read models and routes to every department's node.
  */
 export function createModules(): Module[] {
-  return [approvalModule()];
+  return [approvalModule({ privacy: privacyPort }), privacyModule()];
 }

@@ -1,6 +1,8 @@
 import type { Platform } from '../platform.ts';
 import { DEMO_STAFF } from './staff.ts';
 import { seedApprovalDemo } from '../approval/demo.ts';
+import { adoptVerificationKeys } from '../privacy-query/bootstrap.ts';
+import { pq } from '../privacy-query/stateKeys.ts';
 
 export interface DemoSeedOptions {
   password: string;
@@ -28,5 +30,11 @@ export async function seedDemo(p: Platform, o: DemoSeedOptions): Promise<void> {
   }
   await Promise.all(waits);
   o.log?.(`demo staff ready in ${p.nodes.length} departments`);
+  // The embedded city hosts every department, so its administrators adopt this machine's
+  // ceremony keys together at once; a real consortium decides that in its portals.
+  if (o.enterprises && p.nodes[0]?.registry.has('privacy.ask') && !(await p.nodes[0].view().get(pq.verificationKeys()))) {
+    await adoptVerificationKeys(p.nodes);
+    o.log?.('privacy-query verification keys adopted by a quorum');
+  }
   await seedApprovalDemo(p, { ...o, enterprises: o.enterprises ?? 0 });
 }

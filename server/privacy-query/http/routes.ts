@@ -1,0 +1,114 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { ChainError } from '../../chain/errors.ts';
+import type { ChainNode } from '../../chain/node.ts';
+import { apiDocs } from '../../http/openapi.ts';
+import { currentUser, requireRole, type SessionUser } from '../../http/auth.ts';
+import { actAs } from '../../approval/http/preflight.ts';
+import { bindingOf } from '../binding.ts';
+import { loadPrivacyConfig } from '../config.ts';
+import { daySet } from '../daySet.ts';
+import { commitFigures, FigureUpload } from '../holder/figures.ts';
+import { PRIVATE_TABLE } from '../holder/privateValues.ts';
+import type { QueryRecord } from '../raise.ts';
+import { listQueries } from '../readModel/queries.ts';
+import { AskPayload, DeclinePayload } from '../schema.ts';
+import { pq } from '../stateKeys.ts';
+import { consortiumKeys, type StoredKeys } from '../verificationKeys.ts';
+import { fieldId } from '../zk/commitment.ts';
+import { verifyQueryAnswer } from '../zk/verifier.ts';
+import { queryView, rowView } from './views.ts';
+
+const ASKERS = ['approver', 'inspector', 'enforcer', 'policy', 'finance', 'auditor', 'clerk', 'holder'] as const;
+const VIEWERS = [...ASKERS, 'admin'] as const;
+
+const doc = (method: 'get' | 'post', path: string, summary: string, roles: readonly string[], body?: z.ZodType) =>
+  apiDocs.add({ method, path: `/{dept}/api/privacy${path}`, summary, roles: [...roles], body });
+
+const ListQuery = z.object({
+  scope: z.enum(['asked', 'addressed', 'all']).default('asked'),
+  status: z.enum(['open', 'answered', 'declined', 'expired']).optional(),
+  enterprise: z.string().length(18).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+/** The query, if the caller's department asked it or holds its figure, or the caller audits; otherwise it does not exist. */
+async function visibleQuery(node: ChainNode, u: SessionUser, id: string): Promise<QueryRecord> {
+  const q = /^[0-9a-f]{64}$/.test(id) ? await node.view().get<QueryRecord>(pq.query(id)) : undefined;
+  if (!q || !(u.role === 'auditor' || u.dept === q.requester.dept || u.dept === q.holder)) throw new ChainError('NOT_FOUND', 'no such query', { status: 404 });
+  return q;
+}
+
+/** 智能隐私问询: ask, list, read with proof, decline, and the holder's figure upload. */
+export function privacyRoutes(node: ChainNode): Router {
+  const r = new Router({ prefix: '/privacy' });
+  const param = (ctx: Context, name: string) => String((ctx.params as Record<string, string>)[name] ?? '');
+
+  doc('get', '/config', 'Figures, their holders and units, statutory rules, expiry and the verification keys in force.', VIEWERS);
+  r.get('/config', requireRole(...VIEWERS), async (ctx) => {
+    const view = node.view();
+    const cfg = await loadPrivacyConfig(view, node.genesis);
+    const stored = await view.get<StoredKeys>(pq.verificationKeys());
+    ctx.body = { ...cfg, fields: cfg.fields.map((f) => ({ ...f, fieldId: fieldId(f.name).toString() })), keys: stored ? { version: stored.version, hashes: stored.hashes, source: 'governance' } : { source: node.genesis.config.privacy ? 'genesis' : 'none' } };
+  });
+
+  doc('post', '/queries', 'Ask a yes/no question of a figure another department holds, on the enterprise\'s consent or a statute. For set figures, give set {from, to} and leave setRoot out.', ASKERS, AskPayload);
+  r.post('/queries', requireRole(...ASKERS), async (ctx) => {
+    const body = AskPayload.parse(ctx.request.body);
+    const params = { ...body.predicate.params };
+    if ((body.predicate.kind === 'notInSet' || body.predicate.kind === 'inSet') && params.setRoot === undefined && body.set) {
+      const cfg = await loadPrivacyConfig(node.view(), node.genesis);
+      params.setRoot = (await daySet(body.set.from, body.set.to, cfg.maxSetDays)).root.toString();
+    }
+    const row = await actAs(node, currentUser(ctx).id, 'privacy.ask', { ...body, predicate: { ...body.predicate, params } });
+    ctx.status = 201;
+    ctx.body = { id: row.id, tx: row.id, height: row.height };
+  });
+
+  doc('get', '/queries', 'Questions my department asked (scope=asked), was asked (scope=addressed), or all of them for audit (scope=all); paginated.', VIEWERS);
+  r.get('/queries', requireRole(...VIEWERS), async (ctx) => {
+    const u = currentUser(ctx);
+    const f = ListQuery.parse(ctx.query);
+    if (f.scope === 'all' && u.role !== 'auditor') throw new ChainError('FORBIDDEN', 'only auditors see every department\'s questions', { status: 403 });
+    const { rows, total } = await listQueries(node.db, { ...f, dept: u.dept, height: node.height });
+    ctx.body = { items: rows.map((x) => rowView(x, node.height)), total, limit: f.limit, offset: f.offset };
+  });
+
+  doc('get', '/queries/{id}', 'One question with its answer, proof and verification status; ?reverify=1 checks the proof again on this node.', VIEWERS);
+  r.get('/queries/:id', requireRole(...VIEWERS), async (ctx) => {
+    const q = await visibleQuery(node, currentUser(ctx), param(ctx, 'id'));
+    const view = node.view();
+    const out = queryView(q, node, await loadPrivacyConfig(view, node.genesis));
+    if (ctx.query.reverify === '1' && q.status === 'answered' && q.proof) {
+      const { binding, predicate } = bindingOf(q);
+      const again = await verifyQueryAnswer(await consortiumKeys(view, node.genesis), { binding, predicate, answer: q.answer!, proof: q.proof as never });
+      ctx.body = { ...out, reverified: again };
+      return;
+    }
+    ctx.body = out;
+  });
+
+  doc('post', '/queries/{id}/decline', 'Decline a question put to my department, with a reason.', ['holder'], DeclinePayload.omit({ query: true }));
+  r.post('/queries/:id/decline', requireRole('holder'), async (ctx) => {
+    const { reason } = DeclinePayload.omit({ query: true }).parse(ctx.request.body);
+    const row = await actAs(node, currentUser(ctx).id, 'privacy.decline', { query: param(ctx, 'id'), reason });
+    ctx.body = { tx: row.id, status: 'declined' };
+  });
+
+  doc('post', '/figures', 'Load figures this department holds (batch JSON); commitments go on the chain, values and salts stay in this node.', ['holder'], FigureUpload);
+  r.post('/figures', requireRole('holder'), async (ctx) => {
+    const res = await commitFigures(node, currentUser(ctx).id, ctx.request.body as never);
+    ctx.status = res.rejected.length ? 409 : 201;
+    ctx.body = res.rejected.length ? { code: res.rejected[0].code, message: res.rejected[0].reason, ...res } : res;
+  });
+
+  doc('get', '/figures', 'How many figures this department has loaded, per figure and period (counts only).', ['holder']);
+  r.get('/figures', requireRole('holder'), async (ctx) => {
+    const rows: { field: string; period: string; enterprises: number | string }[] = await node.db(PRIVATE_TABLE).groupBy('field', 'period').select('field', 'period').countDistinct({ enterprises: 'enterprise' });
+    ctx.body = { items: rows.map((x) => ({ ...x, enterprises: Number(x.enterprises) })) };
+  });
+
+  return r;
+}

@@ -1,0 +1,41 @@
+import type { Module } from '../chain/module.ts';
+import { privacyContracts } from './contracts/index.ts';
+import { privacyGovActions } from './govActions.ts';
+import { AutoAnswerer } from './holder/autoAnswer.ts';
+import { processProver, type ProverSource } from './holder/proverSource.ts';
+import { privacyRoutes } from './http/routes.ts';
+import { migratePrivacy } from './readModel/migrate.ts';
+import { projectPrivacy } from './readModel/project.ts';
+
+export interface PrivacyModuleOptions {
+  /** where holder nodes get their prover; one per process by default (see proverSource.ts) */
+  prover?: ProverSource;
+  /** holder nodes answer questions by themselves (default); off, holder staff answer by hand */
+  autoAnswer?: boolean;
+}
+
+/**
+ * 智能隐私问询: holders commit figures, departments ask yes/no questions on a legal basis, holders
+ * answer with zero-knowledge proofs every node verifies. One instance per node (the answerer is per node).
+ */
+export function privacyModule(opts: PrivacyModuleOptions = {}): Module {
+  const prover = opts.prover ?? processProver;
+  let answerer: AutoAnswerer | undefined;
+  return {
+    name: 'privacy',
+    contracts: privacyContracts,
+    govActions: privacyGovActions,
+    migrate: migratePrivacy,
+    project: (trx, block) => projectPrivacy(trx, block),
+    routes: (node) => privacyRoutes(node),
+    async afterBlock(block, node) {
+      if (opts.autoAnswer === false) return;
+      (answerer ??= new AutoAnswerer(node, prover)).onBlock(block);
+    },
+  };
+}
+
+export { privacyPort } from './approvalAdapter.ts';
+export { raiseQuery, effectiveStatus, type QueryRequest, type QueryRecord, type QueryStatus } from './raise.ts';
+export { pq } from './stateKeys.ts';
+export { privacyGenesisConfig } from './verificationKeys.ts';
