@@ -7,6 +7,8 @@ import type { ChainNode } from '../chain/node.ts';
 import type { Metrics } from '../chain/metrics.ts';
 import { chainRoutes } from '../chain/http/chainRoutes.ts';
 import { AuthService, sessionMiddleware } from './auth.ts';
+import { adminRoutes } from './adminRoutes.ts';
+import { auditRoutes } from './auditRoutes.ts';
 import { authRoutes } from './authRoutes.ts';
 import { errorMiddleware } from './errorMiddleware.ts';
 import { apiDocs } from './openapi.ts';
@@ -59,7 +61,7 @@ export function createApp(o: AppOptions): Koa {
     const auth = o.auths.get(node.dept)!;
     const r = new Router({ prefix: `/${node.dept}/api` });
     r.use(sessionMiddleware(auth));
-    const parts = [authRoutes(auth), chainRoutes(node), ...node.modules.flatMap((m) => (m.routes ? [m.routes(node)] : []))];
+    const parts = [authRoutes(auth), chainRoutes(node), adminRoutes(node, auth, o.metrics), auditRoutes(node), ...node.modules.flatMap((m) => (m.routes ? [m.routes(node)] : []))];
     for (const p of parts) r.use(p.routes(), p.allowedMethods());
     app.use(r.routes()).use(r.allowedMethods());
   }

@@ -22,8 +22,11 @@ describe('department portal in a browser', { skip: !existsSync(CHROMIUM) && `no 
   let browser: Browser;
   let page: Page;
   // Transitions are finished first (tags zoom in); toasts are hidden unless the shot is about them.
-  const shot = (name: string, toasts = false) =>
-    page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true, animations: 'disabled', style: toasts ? undefined : '.el-message { display: none }' });
+  // From the top: the header is sticky, and a scrolled full-page shot would paint it mid-page.
+  const shot = async (name: string, toasts = false) => {
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true, animations: 'disabled', style: toasts ? undefined : '.el-message { display: none }' });
+  };
   const market = () => p.node('market');
   const addUser = (id: string) => market().submitAs('admin', 'user.register', { id, name: `测试${id}`, role: 'clerk' }, 'receipt');
   /** Waits until a number shown on the page reaches `min` (pushed by the live stream, not a reload). */

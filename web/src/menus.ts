@@ -1,6 +1,7 @@
 import { Box, Connection, House, Key } from '@element-plus/icons-vue';
 import type { Component } from 'vue';
 import type { Role } from './api/auth/types.ts';
+import { workPages } from './workPages.ts';
 
 /**
  * Every page of a department portal, with who may open it. The router and the side menu are
@@ -23,6 +24,8 @@ export interface PageEntry {
   group?: string;
   /** menu order; lower first */
   order?: number;
+  /** for a page reached by links: the menu entry (its path) to light up while it is open */
+  parent?: string;
 }
 
 export const STAFF: readonly Role[] = ['admin', 'approver', 'inspector', 'enforcer', 'policy', 'expert', 'finance', 'auditor', 'clerk', 'holder'];
@@ -35,6 +38,7 @@ export const pages: PageEntry[] = [
   { path: 'tx/:id', name: 'tx', title: 'tx.title', roles: STAFF, menu: false, view: () => import('./views/explorer/TxDetailView.vue') },
   { path: 'status', name: 'status', title: 'menu.status', roles: EVERYONE, icon: Connection, order: 91, view: () => import('./views/StatusView.vue') },
   { path: 'key', name: 'key', title: 'menu.keys', roles: ['enterprise'], icon: Key, order: 80, view: () => import('./views/KeyView.vue') },
+  ...workPages,
   // Modules append here, e.g.
   // { path: 'approvals', name: 'approvals', title: 'menu.approvals', roles: ['approver'], group: 'menu.approval', view: () => import('./views/approval/ApprovalListView.vue') },
 ];

@@ -19,6 +19,8 @@ declare module 'vue-router' {
 export function createPortalRouter(dept: string): Router {
   const routes: RouteRecordRaw[] = [
     { path: '/login', name: 'login', meta: { public: true, title: 'login.title' }, component: () => import('./views/login/LoginView.vue') },
+    // 企业注册: for an enterprise that has no account yet (it makes its key here, then goes to the window)
+    { path: '/onboard', name: 'onboard', meta: { public: true, title: 'ap.onboard.title' }, component: () => import('./views/enterprise/OnboardView.vue') },
     {
       path: '/',
       component: () => import('./layouts/PortalLayout.vue'),

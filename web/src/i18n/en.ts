@@ -1,6 +1,8 @@
 import type zhCN from './zh-CN.ts';
+import work from './work.en.ts';
 
 export default {
+  ...work,
   app: { name: 'Tongban', title: 'City government consortium chain' },
   common: {
     loading: 'Loading…',
@@ -13,6 +15,7 @@ export default {
     cancel: 'Cancel',
     confirm: 'OK',
     search: 'Search',
+    remove: 'Remove',
   },
   lang: { label: 'Language', 'zh-CN': '中文', en: 'English' },
   role: {

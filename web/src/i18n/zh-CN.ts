@@ -1,5 +1,9 @@
+import work from './work.zh-CN.ts';
+
 /** Chinese (the default). en.ts must have the same keys; its type is checked against this one. */
 export default {
+  // the persona pages' messages (enterprise, window, approval, supervision, audit, administration)
+  ...work,
   app: { name: '通办', title: '城市政务协同联盟链' },
   common: {
     loading: '加载中…',
@@ -12,6 +16,7 @@ export default {
     cancel: '取消',
     confirm: '确定',
     search: '查询',
+    remove: '移除',
   },
   lang: { label: '语言', 'zh-CN': '中文', en: 'English' },
   role: {

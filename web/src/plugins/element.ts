@@ -4,6 +4,8 @@ import {
   ElDropdown, ElDropdownItem, ElDropdownMenu, ElEmpty, ElForm, ElFormItem, ElHeader, ElIcon, ElInput, ElLink,
   ElMain, ElMenu, ElMenuItem, ElPagination, ElRow, ElSkeleton, ElStatistic, ElSubMenu, ElTabPane, ElTable,
   ElTableColumn, ElTabs, ElTag, ElTooltip, ElUpload, ElLoading,
+  ElCheckbox, ElCheckboxGroup, ElCollapse, ElCollapseItem, ElDivider, ElInputNumber, ElOption, ElProgress, ElRadio, ElRadioButton,
+  ElRadioGroup, ElSelect, ElStep, ElSteps, ElTimeline, ElTimelineItem,
 } from 'element-plus';
 import 'element-plus/dist/index.css';
 
@@ -16,6 +18,9 @@ const components: Plugin[] = [
   ElDropdown, ElDropdownItem, ElDropdownMenu, ElEmpty, ElForm, ElFormItem, ElHeader, ElIcon, ElInput, ElLink,
   ElMain, ElMenu, ElMenuItem, ElPagination, ElRow, ElSkeleton, ElStatistic, ElSubMenu, ElTabPane, ElTable,
   ElTableColumn, ElTabs, ElTag, ElTooltip, ElUpload, ElLoading,
+  // the approval, supervision, audit and administration pages
+  ElCheckbox, ElCheckboxGroup, ElCollapse, ElCollapseItem, ElDivider, ElInputNumber, ElOption, ElProgress, ElRadio, ElRadioButton,
+  ElRadioGroup, ElSelect, ElStep, ElSteps, ElTimeline, ElTimelineItem,
 ];
 
 export function installElement(app: App) {

@@ -1,0 +1,175 @@
+import type { CheckDef, ProcessDef, StageDef } from '../../../../server/approval/processes.ts';
+import type {
+  ApplicationRecord,
+  AppStatus,
+  CaseRecord,
+  CheckResult,
+  DecisionRecord,
+  EnterpriseRecord,
+  FilingRecord,
+  FindingRecord,
+  InspectionRecord,
+  LicenceRecord,
+  StageRecord,
+} from '../../../../server/approval/records.ts';
+import type { Consent, Finding, Grade, Material, MaterialType, Profile, Severity } from '../../../../server/approval/schema.ts';
+import type { TxReceipt } from '../chain/types.ts';
+
+export type {
+  ApplicationRecord, AppStatus, CaseRecord, CheckDef, CheckResult, Consent, DecisionRecord, EnterpriseRecord, FilingRecord, Finding, FindingRecord,
+  Grade, InspectionRecord, LicenceRecord, Material, MaterialType, ProcessDef, Profile, Severity, StageDef, StageRecord,
+};
+
+// The credit score's shapes (server/approval/credit/): written out here because those files
+// import the state layer, which needs node's types; the portal type-checks for the browser.
+export interface ScoreItem {
+  ref: string | null;
+  kind: string;
+  delta: number;
+  note: string;
+}
+export interface DimensionScore {
+  dim: string;
+  name: string;
+  weight: number;
+  score: number;
+  contribution: number;
+  items: ScoreItem[];
+}
+export interface CreditScoreRecord {
+  code: string;
+  total: number;
+  grade: Grade;
+  dimensions: DimensionScore[];
+  weightsVersion: number;
+  computedAt: number;
+  height: number;
+  txId: string;
+  trigger: { kind: string; ref: string };
+}
+export interface CreditWeights {
+  weights: Record<'licence' | 'tax' | 'social' | 'approvals' | 'supervision' | 'enforcement' | 'subsidy', number>;
+  bands: { A: number; B: number; C: number };
+}
+
+export interface PageQuery {
+  limit?: number;
+  offset?: number;
+  status?: string;
+  code?: string;
+  q?: string;
+}
+
+export interface EnterpriseSummary {
+  code: string;
+  name: string;
+  industry: string | null;
+  filingVersion: number | null;
+  score: number | null;
+  grade: Grade | null;
+}
+
+export interface FilingWithHistory extends FilingRecord {
+  history: { height: number; txId: string; version: number | null }[];
+}
+
+/** What POST /approval/tx answers for a transaction the enterprise signed. */
+export interface SignedResult {
+  id: string;
+  records: string[];
+  receipt: TxReceipt;
+}
+
+/** What a staff action answers: its transaction id (the node signed for the person). */
+export interface StaffResult {
+  tx: string;
+  records?: string[];
+  events?: { type: string; data: Record<string, unknown> }[];
+}
+
+export interface ApplicationDetail extends ApplicationRecord {
+  asOf: number;
+  stages: (StageRecord & { overdue: boolean })[];
+}
+
+export interface WorkItem {
+  app: string;
+  stage: string;
+  name: string;
+  code: string;
+  enterprise: string;
+  openedAt: number;
+  dueAt: number;
+  appStatus: AppStatus;
+  overdue: boolean;
+}
+
+export interface PrivacyAnswerView {
+  query: string;
+  question: string;
+  field: string;
+  holder: string;
+  requester: string;
+  purpose: string;
+  answer: boolean | null;
+  verified: boolean;
+  answerTx: string | null;
+  answeredAt: number | null;
+  ref: string;
+}
+
+export interface DossierCase {
+  id: string;
+  dept: string;
+  status: CaseRecord['status'];
+  subject: string;
+  severity: Severity;
+  openedAt: number;
+  origin: CaseRecord['origin'];
+  decision: null | { type: string; penaltyFen: string; legalBasis: string; time: number; opinion?: string };
+  closure: null | { outcome: string; time: number; note?: string | null };
+}
+
+export interface DossierApproval {
+  id: string;
+  process: string;
+  processName: string;
+  project: ApplicationRecord['project'];
+  status: AppStatus;
+  submittedAt: number;
+  decidedAt: number | null;
+  commitment: null | { granted: boolean; reason: string; honoured: boolean | null; postCheck: string | null };
+  stages: { id: string; name: string; dept: string; status: string; dueAt: number | null; overdue: boolean; decisions: { decision: string; by: { dept?: string; user: string }; time: number; opinion: string; late: boolean }[] }[];
+}
+
+/** The one-click dossier (一键调取), cut to the sections the viewer may see. */
+export interface Dossier {
+  enterprise: { code: string; name: string; status: string; registeredAt: number };
+  sections: string[];
+  asOf: number;
+  viewTx: string | null;
+  filing?: null | { version: number; filedAt: number; updatedAt: number; profile: Profile; commitments: { id: string; title: string }[]; consents: Consent[] };
+  materials?: Material[];
+  licences?: (LicenceRecord & { expired: boolean })[];
+  approvals?: DossierApproval[];
+  inspections?: InspectionRecord[];
+  cases?: DossierCase[];
+  credit?: null | (Pick<CreditScoreRecord, 'total' | 'grade' | 'weightsVersion' | 'computedAt' | 'trigger' | 'dimensions'> & { history: CreditHistoryPoint[] });
+  privacyAnswers?: PrivacyAnswerView[];
+  views?: { txId: string; dept: string; user: string; role: string; purpose: string; time: number }[];
+}
+
+export interface CreditHistoryPoint {
+  total: number;
+  grade: Grade;
+  height: number;
+  txId: string;
+  time: number;
+  trigger: string;
+}
+
+export interface StoredWeights extends CreditWeights {
+  version: number;
+  proposal?: string;
+  height: number;
+}

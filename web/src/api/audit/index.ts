@@ -1,0 +1,11 @@
+import { client, deptApi } from '../client.ts';
+import { qs } from '../query.ts';
+import type { AgreementPage, Operation, TracePage, VerifyJob } from './types.ts';
+
+export const trace = (q: { subject?: string; prefix?: string; limit?: number; offset?: number }) => client.get<TracePage>(deptApi(`/audit/trace${qs(q)}`));
+export const operation = (id: string) => client.get<Operation>(deptApi(`/audit/ops/${encodeURIComponent(id)}`));
+export const attestations = (q: { before?: number; limit?: number } = {}) => client.get<AgreementPage>(deptApi(`/audit/attestations${qs(q)}`));
+export const startVerify = () => client.post<{ job: string; alreadyRunning: boolean }>(deptApi('/audit/verify'));
+export const verifyJob = (job: string) => client.get<VerifyJob>(deptApi(`/audit/verify/${encodeURIComponent(job)}`));
+/** Server-sent events of a run: `progress` {height, top, txs}, then `done` (a VerifyJob). */
+export const verifyEventsUrl = (job: string) => deptApi(`/audit/verify/${encodeURIComponent(job)}/events`);

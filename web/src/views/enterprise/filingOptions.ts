@@ -1,0 +1,33 @@
+/** GB/T 4754 industry classes the form offers, the paper categories, and the named cross-department checks. */
+export const INDUSTRIES = [
+  ['E47', '房屋建筑业', 'Building construction'],
+  ['E48', '土木工程建筑业', 'Civil engineering'],
+  ['E50', '建筑装饰、装修和其他建筑业', 'Building decoration and other construction'],
+  ['K70', '房地产业', 'Real estate'],
+  ['H61', '住宿业', 'Accommodation'],
+  ['H62', '餐饮业', 'Catering'],
+  ['C14', '食品制造业', 'Food manufacturing'],
+  ['F52', '零售业', 'Retail'],
+  ['I65', '软件和信息技术服务业', 'Software and IT services'],
+  ['G54', '道路运输业', 'Road transport'],
+  ['C34', '通用设备制造业', 'General equipment manufacturing'],
+  ['N77', '生态保护和环境治理业', 'Environmental protection'],
+] as const;
+
+export const CATEGORIES = ['营业执照', '法定代表人身份证明', '场地使用证明', '资质证书', '其他材料'] as const;
+
+/** Each check names the department that holds the figure; the purpose is part of the signed consent. */
+export const CHECKS = [
+  { dept: 'tax', field: 'tax.paidAnnual', purpose: '审批及惠企政策资格核验' },
+  { dept: 'hrss', field: 'hrss.insuredEmployees', purpose: '审批及惠企政策资格核验' },
+  { dept: 'enforcement', field: 'enforcement.cases', purpose: '信用核查' },
+] as const;
+
+export const TRUTHFUL = {
+  id: 'truthful',
+  title: '申报材料真实性承诺书',
+  text: '本企业承诺所提交的全部材料真实、合法、有效，如有虚假，自愿承担相应法律责任并接受信用惩戒。',
+} as const;
+
+export const MATERIAL_TYPES: Record<string, 'pdf' | 'png' | 'jpeg'> = { 'application/pdf': 'pdf', 'image/png': 'png', 'image/jpeg': 'jpeg' };
+export const MAX_MATERIAL_BYTES = 5 * 1024 * 1024;
