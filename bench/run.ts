@@ -29,6 +29,10 @@ const suites: Record<string, () => Promise<Suite>> = {
     const m = await import(here('./privacy.ts'));
     return { method: 'warm Groth16 proofs through the prover worker pool; verify with snarkjs; medians of repeated runs', run: m.runPrivacyBench };
   },
+  privacyE2e: async () => {
+    const m = await import(here('./privacyE2e.ts'));
+    return { method: m.method, run: m.runPrivacyE2eBench };
+  },
   dossier: async () => {
     const m = await import(here('./dossier.ts'));
     return { method: 'one-click dossier requests against 10,000 seeded enterprises (fewer with --quick); p50/p95 of request latency', run: m.runDossierBench };
