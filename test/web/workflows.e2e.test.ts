@@ -353,7 +353,8 @@ describe('persona workflows in a browser', { skip: !existsSync(CHROMIUM) && `no 
 
   test('管理员: members with node keys, staff (disabling ends the sessions), health, and the approval charts', async () => {
     await staff.goto(`${base}/tax/members`);
-    await staff.getByTestId('member-list').waitFor();
+    // The table renders before its rows arrive; wait for this node's key to appear in it.
+    await staff.getByTestId('member-list').filter({ hasText: p.node('tax').publicKey }).waitFor();
     assert.match(await staff.getByTestId('member-list').innerText(), new RegExp(p.node('tax').publicKey));
     await shot(staff, '39-admin-members');
 
