@@ -1,6 +1,7 @@
 import type { Module } from './chain/module.ts';
 import { approvalModule } from './approval/index.ts';
 import { privacyModule, privacyPort } from './privacy-query/index.ts';
+import { payoutModule } from './policy-payout/index.ts';
 
 /**
  * The domain modules every node runs. Each node gets its own instances, since a module may
@@ -8,5 +9,5 @@ import { privacyModule, privacyPort } from './privacy-query/index.ts';
  * read models and routes to every department's node.
  */
 export function createModules(): Module[] {
-  return [approvalModule({ privacy: privacyPort }), privacyModule()];
+  return [approvalModule({ privacy: privacyPort }), privacyModule(), payoutModule()];
 }

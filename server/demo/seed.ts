@@ -1,6 +1,7 @@
 import type { Platform } from '../platform.ts';
 import { DEMO_STAFF } from './staff.ts';
 import { seedApprovalDemo } from '../approval/demo.ts';
+import { seedPayoutDemo } from '../policy-payout/demo.ts';
 import { adoptVerificationKeys } from '../privacy-query/bootstrap.ts';
 import { pq } from '../privacy-query/stateKeys.ts';
 
@@ -37,4 +38,5 @@ export async function seedDemo(p: Platform, o: DemoSeedOptions): Promise<void> {
     o.log?.('privacy-query verification keys adopted by a quorum');
   }
   await seedApprovalDemo(p, { ...o, enterprises: o.enterprises ?? 0 });
+  await seedPayoutDemo(p, o.log);
 }

@@ -1,0 +1,62 @@
+import { ChainError } from '../../chain/errors.ts';
+
+/** Escapes text for XML element content and attribute values. */
+export const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+
+export interface XmlNode {
+  name: string;
+  attrs: Record<string, string>;
+  children: XmlNode[];
+  text: string;
+}
+
+const unesc = (s: string) =>
+  s.replace(/&(lt|gt|amp|quot|apos|#x[0-9a-fA-F]+|#[0-9]+);/g, (_, e: string) =>
+    e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'amp' ? '&' : e === 'quot' ? '"' : e === 'apos' ? "'" : String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)),
+  );
+
+const bad = (why: string) => new ChainError('BAD_XML', `the XML is not well-formed: ${why}`);
+
+/**
+ * A small, strict parser for the flat, namespace-prefixed documents banks exchange (pain.001,
+ * pain.002): elements, attributes, text. No DTDs or entities beyond the five predefined ones
+ * (and character references), so no entity expansion attack; mismatched tags are an error.
+ * Namespace prefixes are dropped from names.
+ */
+export function parseXml(src: string): XmlNode {
+  if (/<!DOCTYPE|<!ENTITY/i.test(src)) throw bad('document type declarations are not accepted');
+  const s = src.replace(/^\uFEFF/, '').replace(/<\?xml[^?]*\?>/, '').replace(/<!--[\s\S]*?-->/g, '');
+  const root: XmlNode = { name: '#root', attrs: {}, children: [], text: '' };
+  const stack: XmlNode[] = [root];
+  const tag = /<(\/?)([A-Za-z_][\w.:-]*)((?:\s+[\w.:-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|([^<]+)|(<)/g;
+  let m: RegExpExecArray | null;
+  while ((m = tag.exec(s))) {
+    const [, close, rawName, rawAttrs, selfClose, text, stray] = m;
+    if (stray) throw bad(`unexpected "<" at ${m.index}`);
+    const top = stack[stack.length - 1];
+    if (text !== undefined) {
+      top.text += unesc(text);
+      continue;
+    }
+    const name = rawName.includes(':') ? rawName.slice(rawName.indexOf(':') + 1) : rawName;
+    if (close) {
+      if (top.name !== name) throw bad(`</${name}> closes <${top.name}>`);
+      top.text = top.text.trim();
+      stack.pop();
+      continue;
+    }
+    const attrs: Record<string, string> = {};
+    for (const a of rawAttrs.matchAll(/([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) attrs[a[1]] = unesc(a[2] ?? a[3]);
+    const node: XmlNode = { name, attrs, children: [], text: '' };
+    top.children.push(node);
+    if (!selfClose) stack.push(node);
+  }
+  if (stack.length !== 1) throw bad(`<${stack[stack.length - 1].name}> is never closed`);
+  if (root.children.length !== 1) throw bad('a document has exactly one root element');
+  return root.children[0];
+}
+
+export const child = (n: XmlNode | undefined, name: string): XmlNode | undefined => n?.children.find((c) => c.name === name);
+export const children = (n: XmlNode | undefined, name: string): XmlNode[] => n?.children.filter((c) => c.name === name) ?? [];
+/** The text at a path of child names, e.g. at(tx, 'PmtId', 'EndToEndId'). */
+export const at = (n: XmlNode | undefined, ...path: string[]): string | undefined => path.reduce<XmlNode | undefined>((x, p) => child(x, p), n)?.text;

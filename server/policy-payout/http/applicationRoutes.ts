@@ -1,0 +1,88 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import { checkUpload, readLimited } from '../../approval/http/materialsStore.ts';
+import { publicTx } from '../../chain/http/chainRoutes.ts';
+import { ChainError } from '../../chain/errors.ts';
+import { keys, type SignerRecord } from '../../chain/identity.ts';
+import type { ChainNode } from '../../chain/node.ts';
+import { currentUser, requireRole } from '../../http/auth.ts';
+import { ENTERPRISE_KINDS } from '../contracts/index.ts';
+import type { PolicyRecord } from '../records.ts';
+import * as q from '../readModel/queries.ts';
+import { ApplicationId, PayoutApply, PayoutDecide, PolicyId } from '../schema.ts';
+import { pk } from '../stateKeys.ts';
+import { requireAttachments, storeAttachment } from './attachments.ts';
+import { actAs, doc, eventOf, notFound, param, parseWith, recordsOf, submitSigned } from './common.ts';
+
+const DecisionBody = PayoutDecide.omit({ application: true });
+const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+  policy: z.string().max(24).optional(),
+  status: z.string().max(16).optional(),
+});
+
+/** Enterprise-signed applications and objections, attachments, and the department's decisions. */
+export function applicationRoutes(node: ChainNode): Router {
+  const r = new Router({ prefix: '/payout' });
+
+  doc('post', '/tx', `Submit a transaction the enterprise signed in its browser (${ENTERPRISE_KINDS.join(', ')}). Applications go to the policy department's node. Waits for the receipt.`);
+  r.post('/tx', async (ctx) => {
+    const raw = ctx.request.body as { kind?: unknown; payload?: Record<string, unknown> } | undefined;
+    if (!raw || !ENTERPRISE_KINDS.includes(raw.kind as (typeof ENTERPRISE_KINDS)[number])) {
+      throw new ChainError('WRONG_KIND', `this endpoint takes only ${ENTERPRISE_KINDS.join(', ')}; staff actions have their own routes`);
+    }
+    if (raw.kind === 'payout.apply') {
+      const p = parseWith(PayoutApply, raw.payload, 'payload');
+      const policy = await node.view().get<PolicyRecord>(pk.policy(p.policy));
+      if (policy && policy.dept !== node.dept) throw new ChainError('WRONG_NODE', `apply at the node of ${policy.dept}, which keeps the attachments: /${policy.dept}/api/payout/tx`, { status: 421 });
+      // Attachments must be this enterprise's own uploads on this node.
+      const signer = await node.view().get<SignerRecord>(keys.signer(String((raw as { signer?: unknown }).signer ?? '')));
+      await requireAttachments(node.db, signer?.type === 'enterprise' ? signer.code : '', p.attachments);
+    }
+    const row = await submitSigned(node, raw);
+    ctx.body = { id: row.id, application: eventOf(row, 'payout.applied')?.application, objection: eventOf(row, 'payout.objected')?.objection, records: recordsOf(row), receipt: publicTx(row) };
+  });
+
+  doc('post', '/attachments', 'Upload one application attachment to the policy department\'s node (raw body: application/pdf, image/png or image/jpeg, at most 5 MB); ?policy= names the policy.', ['enterprise']);
+  r.post('/attachments', requireRole('enterprise'), async (ctx) => {
+    const policyId = parseWith(PolicyId, ctx.query.policy, 'query.policy');
+    const policy = await node.view().get<PolicyRecord>(pk.policy(policyId));
+    if (!policy) throw notFound('policy');
+    if (policy.dept !== node.dept) throw new ChainError('WRONG_NODE', `upload to the node of ${policy.dept}: /${policy.dept}/api/payout/attachments`, { status: 421 });
+    const body = await readLimited(ctx.req);
+    const type = checkUpload(ctx.get('content-type'), body);
+    ctx.status = 201;
+    ctx.body = await storeAttachment(node.db, { body, type, owner: currentUser(ctx).id });
+  });
+
+  doc('get', '/applications', 'Applications the caller may see: its own (enterprise), its department\'s (policy), those it reviews (expert), all (audit).', ['enterprise', 'policy', 'expert', 'auditor']);
+  r.get('/applications', requireRole('enterprise', 'policy', 'expert', 'auditor'), async (ctx) => {
+    const p = parseWith(ListQuery, ctx.query, 'query');
+    ctx.body = { items: await q.listApplications(node.db, currentUser(ctx), p, p) };
+  });
+
+  doc('get', '/applications/{id}', 'One application with its checks, review and decision (same scope as the list).', ['enterprise', 'policy', 'expert', 'auditor']);
+  r.get('/applications/:id', requireRole('enterprise', 'policy', 'expert', 'auditor'), async (ctx) => {
+    const a = await q.application(node.db, currentUser(ctx), param(ctx, 'id'));
+    if (!a) throw notFound('application');
+    ctx.body = a;
+  });
+
+  doc('post', '/applications/{id}/advance', 'Re-read the privacy answers and move the application on (the node does this by itself when an answer lands).', ['policy']);
+  r.post('/applications/:id/advance', requireRole('policy'), async (ctx) => {
+    const application = parseWith(ApplicationId, param(ctx, 'id'), 'application');
+    const row = await actAs(node, currentUser(ctx).id, 'payout.advance', { application });
+    ctx.body = { tx: row.id, events: row.events.map((e) => e.type) };
+  });
+
+  doc('post', '/applications/{id}/decision', 'Approve an amount in fen (never above the cap) or reject with reasons.', ['policy'], DecisionBody);
+  r.post('/applications/:id/decision', requireRole('policy'), async (ctx) => {
+    const application = parseWith(ApplicationId, param(ctx, 'id'), 'application');
+    const body = parseWith(DecisionBody, ctx.request.body);
+    const row = await actAs(node, currentUser(ctx).id, 'payout.decide', { ...body, application });
+    ctx.body = { tx: row.id, award: recordsOf(row).find((k) => k.startsWith('pay/award/'))?.slice('pay/award/'.length) ?? null };
+  });
+
+  return r;
+}

@@ -1,0 +1,102 @@
+import Router from '@koa/router';
+import { readLimited } from '../../approval/http/materialsStore.ts';
+import { ChainError } from '../../chain/errors.ts';
+import type { ChainNode } from '../../chain/node.ts';
+import { currentUser, requireRole } from '../../http/auth.ts';
+import { pain001 } from '../bank/pain001.ts';
+import { parsePain002, parseStatementCsv } from '../bank/statusReport.ts';
+import * as q from '../readModel/queries.ts';
+import { reconcile, reconciliationCsv } from '../reconciliation.ts';
+import type { PolicyRecord, RunRecord } from '../records.ts';
+import { PayoutRun, PolicyId, RunId } from '../schema.ts';
+import { recordStatement } from '../settlement.ts';
+import { runParties } from '../runParties.ts';
+import { pk } from '../stateKeys.ts';
+import { actAs, doc, eventOf, headTime, notFound, param, parseWith } from './common.ts';
+
+/**
+ * The finance office: payment runs, the pain.001 file, the bank's answers, reconciliation.
+ * Triggers are serialised per node (one at a time, in arrival order) so a burst of clicks
+ * costs one run and the rest a quick 409; the chain would refuse a second run of the same
+ * awards anyway (they are no longer payable), which the tests also check without this queue.
+ */
+export function financeRoutes(node: ChainNode): Router {
+  const r = new Router({ prefix: '/payout' });
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(f: () => Promise<T>): Promise<T> => {
+    const next = queue.then(f, f);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
+  async function loadRun(id: string): Promise<RunRecord> {
+    const run = await node.view().get<RunRecord>(pk.run(parseWith(RunId, id, 'run')));
+    if (!run) throw notFound('payment run');
+    return run;
+  }
+
+  doc('post', '/runs', 'Trigger a payment run of a policy\'s payable awards (retryFailed: also those whose payment failed). Finance office only.', ['finance'], PayoutRun);
+  r.post('/runs', requireRole('finance'), async (ctx) => {
+    const body = parseWith(PayoutRun, ctx.request.body);
+    const user = currentUser(ctx).id;
+    const row = await serial(() => actAs(node, user, 'payout.run', body));
+    const ev = eventOf(row, 'payout.runCreated')!;
+    ctx.status = 201;
+    ctx.body = { run: ev.run, count: ev.count, totalFen: ev.totalFen, file: `/${node.dept}/api/payout/runs/${ev.run}/pain001.xml`, tx: row.id };
+  });
+
+  doc('get', '/runs', 'Payment runs, newest first; ?policy=.', ['finance', 'auditor']);
+  r.get('/runs', requireRole('finance', 'auditor'), async (ctx) => {
+    const policy = ctx.query.policy ? parseWith(PolicyId, ctx.query.policy, 'query.policy') : undefined;
+    const rows = await node.db('pay_runs').where(policy ? { policy } : {}).orderBy('created_at', 'desc').limit(200).select('id', 'policy', 'created_at as createdAt', 'count', 'total_fen as totalFen');
+    ctx.body = { items: rows.map((x: Record<string, unknown>) => ({ ...x, createdAt: Number(x.createdAt) })) };
+  });
+
+  doc('get', '/runs/{id}', 'One payment run with the status of each of its payments.', ['finance', 'auditor']);
+  r.get('/runs/:id', requireRole('finance', 'auditor'), async (ctx) => {
+    const run = await loadRun(param(ctx, 'id'));
+    const pays: { e2e_id: string; status: string }[] = await node.db('pay_payments').where({ run: run.id }).select('e2e_id', 'status');
+    const status = new Map(pays.map((p) => [p.e2e_id, p.status]));
+    ctx.body = { ...run, items: run.items.map((i) => ({ ...i, status: status.get(i.endToEndId) ?? 'sent' })) };
+  });
+
+  doc('get', '/runs/{id}/pain001.xml', 'The ISO 20022 pain.001.001.09 credit transfer file of a run (the same bytes every time, on every node).', ['finance', 'auditor']);
+  r.get('/runs/:id/pain001.xml', requireRole('finance', 'auditor'), async (ctx) => {
+    const run = await loadRun(param(ctx, 'id'));
+    ctx.type = 'application/xml; charset=utf-8';
+    ctx.set('content-disposition', `attachment; filename="${run.id}.pain001.xml"`);
+    ctx.body = pain001(run, await runParties(node, run));
+  });
+
+  doc('post', '/runs/{id}/statement', 'Record the bank\'s answer: a pain.002 status report (application/xml) or a CSV statement (text/csv: endToEndId,status,bankRef,reason). Lines already recorded the same way are skipped, so a statement can be read again.', ['finance']);
+  r.post('/runs/:id/statement', requireRole('finance'), async (ctx) => {
+    const run = await loadRun(param(ctx, 'id'));
+    const type = (ctx.get('content-type') || '').split(';')[0].trim().toLowerCase();
+    const text = (await readLimited(ctx.req, 20 * 1024 * 1024)).toString('utf8');
+    const report = type === 'text/csv' ? parseStatementCsv(text) : type === 'application/xml' || type === 'text/xml' ? parsePain002(text) : undefined;
+    if (!report) throw new ChainError('UNSUPPORTED_TYPE', 'send a pain.002 report as application/xml or a statement as text/csv', { status: 415 });
+    const user = currentUser(ctx).id;
+    ctx.body = await recordStatement(node, run, report, (kind, payload) => actAs(node, user, kind, payload));
+  });
+
+  doc('get', '/policies/{id}/reconciliation', 'Budget, awarded, reserved, failed, paid, remaining of a policy, checked against every award; ?format=csv for a spreadsheet.', ['finance', 'auditor', 'policy']);
+  r.get('/policies/:id/reconciliation', requireRole('finance', 'auditor', 'policy'), async (ctx) => {
+    const u = currentUser(ctx);
+    const id = parseWith(PolicyId, param(ctx, 'id'), 'policy');
+    const p = await node.view().get<PolicyRecord>(pk.policy(id));
+    if (!p || (u.role === 'policy' && u.dept !== p.dept)) throw notFound('policy');
+    const asOf = { height: node.height, time: await headTime(node) };
+    // One read transaction, so the ledger and the awards are of the same block.
+    const report = await node.db.transaction(async (trx) => reconcile(p, (await q.ledger(trx, id))!, await q.awardsOfPolicy(trx, id), await q.paymentsOfPolicy(trx, id), asOf));
+    if (ctx.query.format === 'csv') {
+      ctx.type = 'text/csv; charset=utf-8';
+      ctx.set('content-disposition', `attachment; filename="reconciliation-${id}.csv"`);
+      ctx.body = reconciliationCsv(report);
+    } else {
+      if (ctx.query.format === 'json') ctx.set('content-disposition', `attachment; filename="reconciliation-${id}.json"`);
+      ctx.body = report;
+    }
+  });
+
+  return r;
+}

@@ -1,0 +1,72 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import type { ChainNode } from '../../chain/node.ts';
+import { currentUser, requireRole } from '../../http/auth.ts';
+import { OBJECTOR_ROLES } from '../contracts/object.ts';
+import * as q from '../readModel/queries.ts';
+import { AwardId, ObjectionId, PayoutObject, PayoutResolve } from '../schema.ts';
+import { actAs, doc, eventOf, notFound, param, parseWith } from './common.ts';
+
+const ObjectBody = PayoutObject.omit({ award: true });
+const ResolveBody = PayoutResolve.omit({ objection: true });
+const STAFF = OBJECTOR_ROLES.filter((r) => r !== 'enterprise');
+const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+  policy: z.string().max(24).optional(),
+  status: z.string().max(16).optional(),
+  code: z.string().max(18).optional(),
+  award: z.string().max(24).optional(),
+});
+
+/** 公示: the published lists, awards, objections and their resolution. */
+export function publicityRoutes(node: ChainNode): Router {
+  const r = new Router({ prefix: '/payout' });
+
+  doc('get', '/publications', 'Publication lists (公示) with their periods; ?policy=.');
+  r.get('/publications', requireRole(), async (ctx) => {
+    const p = parseWith(ListQuery, ctx.query, 'query');
+    ctx.body = { items: await q.publications(node.db, p.policy, p) };
+  });
+
+  doc('get', '/awards', 'Awards: published ones for everyone; approved but unpublished ones for the department, finance and audit (an enterprise: its own).');
+  r.get('/awards', requireRole(), async (ctx) => {
+    const p = parseWith(ListQuery, ctx.query, 'query');
+    ctx.body = { items: await q.listAwards(node.db, currentUser(ctx), p, p) };
+  });
+
+  doc('post', '/awards/{id}/objections', 'Object to a published award with reasons, during its period (staff; an enterprise signs payout.object itself at /payout/tx).', [...STAFF], ObjectBody);
+  r.post('/awards/:id/objections', requireRole(...STAFF), async (ctx) => {
+    const award = parseWith(AwardId, param(ctx, 'id'), 'award');
+    const body = parseWith(ObjectBody, ctx.request.body);
+    const row = await actAs(node, currentUser(ctx).id, 'payout.object', { ...body, award });
+    ctx.status = 201;
+    ctx.body = { objection: eventOf(row, 'payout.objected')?.objection, tx: row.id };
+  });
+
+  doc('get', '/objections', 'Objections and how they were resolved; ?award= or ?policy=, ?status=.', ['policy', 'auditor', 'finance']);
+  r.get('/objections', requireRole('policy', 'auditor', 'finance'), async (ctx) => {
+    const p = parseWith(ListQuery, ctx.query, 'query');
+    ctx.body = { items: await q.objectionsOf(node.db, p, p) };
+  });
+
+  doc('post', '/objections/{id}/resolve', 'Dismiss an objection, or uphold it by withdrawing the award or changing its amount (republished for a full period).', ['policy'], ResolveBody);
+  r.post('/objections/:id/resolve', requireRole('policy'), async (ctx) => {
+    const objection = parseWith(ObjectionId, param(ctx, 'id'), 'objection');
+    const body = parseWith(ResolveBody, ctx.request.body);
+    const row = await actAs(node, currentUser(ctx).id, 'payout.resolve', { ...body, objection });
+    ctx.body = { tx: row.id };
+  });
+
+  doc('get', '/awards/{id}', 'One award with its history.');
+  r.get('/awards/:id', requireRole(), async (ctx) => {
+    const a = await q.award(node.db, param(ctx, 'id'));
+    if (!a) throw notFound('award');
+    const u = currentUser(ctx);
+    const insider = u.role === 'auditor' || u.role === 'finance' || (u.role === 'policy' && u.dept === a.dept) || (u.role === 'enterprise' && u.id === a.code);
+    if (a.status === 'approved' && !insider) throw notFound('award');
+    ctx.body = a;
+  });
+
+  return r;
+}

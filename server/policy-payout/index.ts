@@ -1,0 +1,22 @@
+import type { Module } from '../chain/module.ts';
+import { payoutAutomation } from './automation.ts';
+import { payoutContracts } from './contracts/index.ts';
+import { payoutRoutes } from './http/routes.ts';
+import { migratePayout } from './readModel/migrate.ts';
+import { projectPayout } from './readModel/project.ts';
+
+/**
+ * Policy payout (政策兑现): publish a policy, apply with the one-form filing, automatic checks by
+ * privacy queries and the credit grade, expert review of encrypted materials, decision,
+ * publication (公示) with objections, and disbursement exactly once within the budget.
+ */
+export function payoutModule(): Module {
+  return {
+    name: 'payout',
+    contracts: payoutContracts,
+    migrate: migratePayout,
+    project: (trx, block) => projectPayout(trx, block),
+    afterBlock: payoutAutomation(),
+    routes: payoutRoutes,
+  };
+}

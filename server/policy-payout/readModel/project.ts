@@ -1,0 +1,67 @@
+import type { Knex } from 'knex';
+import type { CommittedBlock } from '../../chain/module.ts';
+import type { ApplicationRecord, AwardRecord, ExpertRecord, LedgerRecord, ObjectionRecord, PolicyRecord, PublicationRecord, RunRecord } from '../records.ts';
+import { pk } from '../stateKeys.ts';
+
+const CHUNK = 200; // rows per statement: well under SQLite's bound-variable limit
+
+async function upsert(trx: Knex.Transaction, table: string, key: string | string[], rows: Record<string, unknown>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) await trx(table).insert(rows.slice(i, i + CHUNK)).onConflict(key as string[]).merge();
+}
+
+async function readState(trx: Knex.Transaction, keys: string[]): Promise<Map<string, unknown>> {
+  const values = new Map<string, unknown>();
+  for (let i = 0; i < keys.length; i += 400) {
+    const rows: { k: string; v: string }[] = await trx('state').whereIn('k', keys.slice(i, i + 400)).select('k', 'v');
+    for (const row of rows) values.set(row.k, JSON.parse(row.v));
+  }
+  return values;
+}
+
+/**
+ * Follows a committed block into the read models. Events name the state records they changed;
+ * those are read back from state inside the block's database transaction, so the tables are
+ * always exactly the committed state, with a few multi-row statements per block.
+ */
+export async function projectPayout(trx: Knex.Transaction, block: CommittedBlock): Promise<void> {
+  const touched = new Set<string>();
+  for (const r of block.receipts) {
+    if (r.status !== 'ok') continue;
+    for (const ev of r.events) {
+      const recs = (ev.data as { records?: unknown }).records;
+      if (ev.type.startsWith('payout.') && Array.isArray(recs)) for (const k of recs) touched.add(k as string);
+    }
+  }
+  if (!touched.size) return;
+  const policyIds = [...touched].filter((k) => k.startsWith('pay/policy/')).map((k) => k.slice('pay/policy/'.length));
+  const keys = [...touched, ...policyIds.map(pk.successor)].sort();
+  const values = await readState(trx, keys);
+  const under = <T>(prefix: string) => keys.filter((k) => k.startsWith(prefix) && values.has(k)).map((k) => values.get(k) as T);
+
+  await upsert(trx, 'pay_policies', 'id', under<PolicyRecord>('pay/policy/').map((p) => ({
+    id: p.id, dept: p.dept, lineage: p.lineage, successor: (values.get(pk.successor(p.id)) as { policy?: string } | undefined)?.policy ?? null,
+    grp: p.exclusionGroup ?? null, opens_at: p.window.opensAt, closes_at: p.window.closesAt, json: JSON.stringify(p),
+  })));
+  await upsert(trx, 'pay_ledgers', 'policy', under<LedgerRecord>('pay/ledger/').map((l) => ({ policy: l.policy, json: JSON.stringify(l) })));
+
+  const apps = under<ApplicationRecord>('pay/app/');
+  await upsert(trx, 'pay_applications', 'id', apps.map((a) => ({ id: a.id, policy: a.policy, dept: a.dept, code: a.code, status: a.status, submitted_at: a.submittedAt, json: JSON.stringify(a) })));
+  const reviewed = apps.filter((a) => a.review);
+  for (let i = 0; i < reviewed.length; i += CHUNK) await trx('pay_reviewers').whereIn('app_id', reviewed.slice(i, i + CHUNK).map((a) => a.id)).delete();
+  const reviewers = reviewed.flatMap((a) => a.review!.experts.map((e) => ({ app_id: a.id, dept: a.dept, expert: e })));
+  for (let i = 0; i < reviewers.length; i += CHUNK) await trx('pay_reviewers').insert(reviewers.slice(i, i + CHUNK));
+
+  const awards = under<AwardRecord>('pay/award/');
+  await upsert(trx, 'pay_awards', 'id', awards.map((a) => ({
+    id: a.id, policy: a.policy, dept: a.dept, code: a.code, status: a.status, amount_fen: a.amountFen, ends_at: a.publicity?.endsAt ?? null, open_objections: a.openObjections.length, json: JSON.stringify(a),
+  })));
+  // One row per attempt to pay, for finance's lists and the reconciliation report.
+  await upsert(trx, 'pay_payments', 'e2e_id', awards.flatMap((a) => a.payments.map((p) => ({
+    e2e_id: p.endToEndId, award: a.id, run: p.run, policy: a.policy, attempt: p.attempt, status: p.status, amount_fen: a.amountFen, json: JSON.stringify(p),
+  }))));
+  await upsert(trx, 'pay_publications', 'id', under<PublicationRecord>('pay/pub/').map((p) => ({ id: p.id, policy: p.policy, ends_at: p.endsAt, json: JSON.stringify(p) })));
+  await upsert(trx, 'pay_objections', 'id', under<ObjectionRecord>('pay/objection/').map((o) => ({ id: o.id, award: o.award, policy: o.policy, status: o.status, json: JSON.stringify(o) })));
+  // The run's item list stays in state (it can hold tens of thousands); the table indexes it.
+  await upsert(trx, 'pay_runs', 'id', under<RunRecord>('pay/run/').map((r) => ({ id: r.id, policy: r.policy, created_at: r.createdAt, count: r.count, total_fen: r.totalFen })));
+  await upsert(trx, 'pay_experts', ['dept', 'id'], under<ExpertRecord>('pay/expert/').map((e) => ({ dept: e.dept, id: e.id, json: JSON.stringify(e) })));
+}

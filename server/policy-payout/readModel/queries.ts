@@ -1,0 +1,108 @@
+import type { Knex } from 'knex';
+import type { SessionUser } from '../../http/auth.ts';
+import type { ApplicationRecord, AwardRecord, LedgerRecord, ObjectionRecord, PolicyRecord, PublicationRecord } from '../records.ts';
+
+/** Read-model queries. Every list that is not public takes the viewer, so no route can forget the scope. */
+
+const parse = <T>(rows: { json: string }[]): T[] => rows.map((r) => JSON.parse(r.json) as T);
+const one = <T>(row: { json: string } | undefined): T | undefined => (row ? (JSON.parse(row.json) as T) : undefined);
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+export type PolicyRow = PolicyRecord & { successor: string | null };
+
+export async function listPolicies(db: Knex, f: { dept?: string; openAt?: number }, page: Page): Promise<PolicyRow[]> {
+  const q = db('pay_policies').select('json', 'successor').orderBy('id', 'desc').limit(page.limit).offset(page.offset);
+  if (f.dept) q.where('dept', f.dept);
+  if (f.openAt !== undefined) q.whereNull('successor').where('opens_at', '<=', f.openAt).where('closes_at', '>', f.openAt);
+  return (await q).map((r: { json: string; successor: string | null }) => ({ ...JSON.parse(r.json), successor: r.successor }));
+}
+
+export async function policy(db: Knex, id: string): Promise<PolicyRow | undefined> {
+  const r = await db('pay_policies').where({ id }).first('json', 'successor');
+  return r ? { ...JSON.parse(r.json), successor: r.successor } : undefined;
+}
+
+export async function ledger(db: Knex, policy: string): Promise<LedgerRecord | undefined> {
+  return one(await db('pay_ledgers').where({ policy }).first('json'));
+}
+
+/** Applications the viewer may list: its own (enterprise), its department's (policy), those it reviews (expert), all (audit). */
+export function applicationScope(db: Knex, u: SessionUser): Knex.QueryBuilder | undefined {
+  const q = db('pay_applications as a');
+  if (u.role === 'enterprise') return q.where('a.code', u.id);
+  if (u.role === 'policy') return q.where('a.dept', u.dept);
+  if (u.role === 'expert') return q.whereExists(db('pay_reviewers as r').whereRaw('r.app_id = a.id').where({ 'r.dept': u.dept, 'r.expert': u.id }));
+  if (u.role === 'auditor') return q;
+  return undefined;
+}
+
+export async function listApplications(db: Knex, u: SessionUser, f: { policy?: string; status?: string }, page: Page): Promise<ApplicationRecord[]> {
+  const q = applicationScope(db, u);
+  if (!q) return [];
+  if (f.policy) q.where('a.policy', f.policy);
+  if (f.status) q.where('a.status', f.status);
+  return parse(await q.select('a.json').orderBy('a.submitted_at', 'desc').orderBy('a.id', 'desc').limit(page.limit).offset(page.offset));
+}
+
+export async function application(db: Knex, u: SessionUser, id: string): Promise<ApplicationRecord | undefined> {
+  const q = applicationScope(db, u);
+  return q ? one(await q.where('a.id', id).first('a.json')) : undefined;
+}
+
+/** Awards: public once published (公示); before that, the department, finance and audit; an enterprise its own. */
+export async function listAwards(db: Knex, u: SessionUser, f: { policy?: string; status?: string; code?: string }, page: Page): Promise<AwardRecord[]> {
+  const q = db('pay_awards').select('json').orderBy('id').limit(page.limit).offset(page.offset);
+  if (f.policy) q.where('policy', f.policy);
+  if (f.status) q.where('status', f.status);
+  if (f.code) q.where('code', f.code);
+  const insider = u.role === 'auditor' || u.role === 'finance' || u.role === 'policy';
+  if (u.role === 'policy') q.where((w) => w.where('dept', u.dept).orWhereNot('status', 'approved'));
+  else if (u.role === 'enterprise') q.where((w) => w.where('code', u.id).orWhereNotIn('status', ['approved']));
+  else if (!insider) q.whereNot('status', 'approved');
+  return parse(await q);
+}
+
+export async function award(db: Knex, id: string): Promise<AwardRecord | undefined> {
+  return one(await db('pay_awards').where({ id }).first('json'));
+}
+
+export async function publications(db: Knex, policy: string | undefined, page: Page): Promise<PublicationRecord[]> {
+  const q = db('pay_publications').select('json').orderBy('id', 'desc').limit(page.limit).offset(page.offset);
+  if (policy) q.where('policy', policy);
+  return parse(await q);
+}
+
+export async function objectionsOf(db: Knex, f: { award?: string; policy?: string; status?: string }, page: Page): Promise<ObjectionRecord[]> {
+  const q = db('pay_objections').select('json').orderBy('id').limit(page.limit).offset(page.offset);
+  if (f.award) q.where('award', f.award);
+  if (f.policy) q.where('policy', f.policy);
+  if (f.status) q.where('status', f.status);
+  return parse(await q);
+}
+
+export interface PaymentRow {
+  endToEndId: string;
+  award: string;
+  run: string;
+  attempt: number;
+  amountFen: string;
+  status: string;
+  bankRef: string | null;
+  reason: string | null;
+}
+
+export async function paymentsOfPolicy(db: Knex, policy: string): Promise<PaymentRow[]> {
+  const rows: { e2e_id: string; award: string; run: string; attempt: number; amount_fen: string; status: string; json: string }[] = await db('pay_payments').where({ policy }).orderBy('e2e_id').select('e2e_id', 'award', 'run', 'attempt', 'amount_fen', 'status', 'json');
+  return rows.map((r) => {
+    const p = JSON.parse(r.json) as { bankRef?: string; reason?: string };
+    return { endToEndId: r.e2e_id, award: r.award, run: r.run, attempt: Number(r.attempt), amountFen: r.amount_fen, status: r.status, bankRef: p.bankRef ?? null, reason: p.reason ?? null };
+  });
+}
+
+export async function awardsOfPolicy(db: Knex, policy: string): Promise<AwardRecord[]> {
+  return parse(await db('pay_awards').where({ policy }).orderBy('id').select('json'));
+}

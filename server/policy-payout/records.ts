@@ -1,0 +1,200 @@
+import type { Grade } from '../approval/schema.ts';
+import type { Eligibility, Payee } from './schema.ts';
+
+/** Who did something, as the chain resolved it. */
+export interface By {
+  dept?: string;
+  user: string;
+}
+
+export interface PolicyRecord {
+  id: string;
+  version: number;
+  /** the first version's id: duplicate applications are counted across versions */
+  lineage: string;
+  supersedes?: string;
+  dept: string;
+  title: string;
+  legalBasis: string;
+  summary?: string;
+  budgetFen: string;
+  capFen: string;
+  eligibility: Eligibility;
+  window: { opensAt: number; closesAt: number };
+  review: { method: 'expert' | 'none'; experts: number };
+  publicityDays: number;
+  exclusionGroup?: string;
+  publishedAt: number;
+  publishedBy: By;
+  txId: string;
+}
+
+/**
+ * Budget accounting of one policy. Every fen of the budget is in exactly one bucket:
+ * budget = awarded + reserved + failed + paid + remaining, remaining ≥ 0.
+ *   awarded: approved or in publication, not yet payable
+ *   reserved: payable or in a payment run awaiting the bank
+ *   failed: the bank returned it; held for a retry
+ */
+export interface LedgerRecord {
+  policy: string;
+  budgetFen: string;
+  awardedFen: string;
+  reservedFen: string;
+  failedFen: string;
+  paidFen: string;
+  remainingFen: string;
+}
+
+export type CheckStatus = 'pending' | 'passed' | 'failed';
+
+export interface CheckRecord {
+  rule: string;
+  kind: 'privacy' | 'grade' | 'industry' | 'region';
+  label: string;
+  status: CheckStatus;
+  /** why it failed: ANSWER_NO, QUERY_DECLINED, QUERY_EXPIRED, ... */
+  code?: string;
+  detail: string;
+  /** the privacy query this rests on */
+  query?: string;
+}
+
+export type ApplicationStatus = 'checking' | 'reviewing' | 'deciding' | 'approved' | 'rejected';
+
+export interface ExpertScore {
+  expert: string;
+  score: number;
+  opinion: string;
+  recommendFen?: string;
+  time: number;
+  txId: string;
+}
+
+export interface ApplicationRecord {
+  id: string;
+  policy: string;
+  dept: string;
+  code: string;
+  enterpriseName: string;
+  filingVersion: number;
+  industry: string;
+  grade: Grade;
+  requestedFen?: string;
+  statement: string;
+  attachments: { hash: string; name: string; type: string; size: number }[];
+  payee: Payee;
+  status: ApplicationStatus;
+  checks: CheckRecord[];
+  /** why checks cannot move on yet (no answer, too few experts) */
+  waiting?: string;
+  review?: {
+    experts: string[];
+    rule: string;
+    excluded: { expert: string; reason: string }[];
+    scores: ExpertScore[];
+    /** mean score in hundredths, rounded down, once all have scored */
+    meanScoreX100?: number;
+  };
+  decision?: { decision: 'approve' | 'reject'; amountFen?: string; reasons: string; by: By; time: number; txId: string };
+  rejection?: { stage: 'checks' | 'decision'; reasons: { rule: string; code: string; detail: string }[]; time: number };
+  award?: string;
+  submittedAt: number;
+  txId: string;
+}
+
+export type AwardStatus = 'approved' | 'publicised' | 'withdrawn' | 'payable' | 'paying' | 'failed' | 'paid';
+
+export interface AwardRecord {
+  id: string;
+  policy: string;
+  dept: string;
+  application: string;
+  code: string;
+  enterpriseName: string;
+  payee: Payee;
+  amountFen: string;
+  status: AwardStatus;
+  publication?: string;
+  publicity?: { startsAt: number; endsAt: number };
+  openObjections: string[];
+  attempts: number;
+  /** end-to-end id of the attempt in flight or settled */
+  current?: string;
+  run?: string;
+  /** every attempt to pay, oldest first: at most one is ever settled */
+  payments: PaymentRecord[];
+  paid?: { endToEndId: string; bankRef?: string; time: number; txId: string };
+  history: { time: number; txId: string; event: string; amountFen?: string; note?: string }[];
+}
+
+export interface PublicationRecord {
+  id: string;
+  policy: string;
+  dept: string;
+  startsAt: number;
+  endsAt: number;
+  awards: { award: string; code: string; enterpriseName: string; amountFen: string }[];
+  totalFen: string;
+  by: By;
+  txId: string;
+}
+
+export interface ObjectionRecord {
+  id: string;
+  award: string;
+  policy: string;
+  by: By & { role: string };
+  reasons: string;
+  status: 'open' | 'upheld' | 'dismissed' | 'moot';
+  filedAt: number;
+  txId: string;
+  resolution?: { outcome: 'dismiss' | 'withdraw' | 'change'; amountFen?: string; reasons: string; by: By; time: number; txId: string };
+}
+
+/** One payment of a run. The payee comes from the award (fixed when it was approved), so the run stays small. */
+export interface RunItem {
+  award: string;
+  endToEndId: string;
+  amountFen: string;
+}
+
+export interface RunRecord {
+  id: string;
+  policy: string;
+  policyTitle: string;
+  debtor: { name: string; account: string; bankName: string; bankCode: string };
+  items: RunItem[];
+  count: number;
+  totalFen: string;
+  createdAt: number;
+  by: By;
+  txId: string;
+}
+
+export type PaymentStatus = 'sent' | 'settled' | 'failed';
+
+/** One attempt to pay an award, kept in the award's record (its end-to-end id names both). */
+export interface PaymentRecord {
+  endToEndId: string;
+  run: string;
+  attempt: number;
+  status: PaymentStatus;
+  bankRef?: string;
+  reason?: string;
+  recordedAt?: number;
+  recordedBy?: By;
+  txId?: string;
+}
+
+export interface ExpertRecord {
+  dept: string;
+  id: string;
+  /** X25519 public key (hex) that materials are encrypted to */
+  encKey: string;
+  /** declared by the expert (回避) */
+  declared: { enterprises: string[]; industries: string[] };
+  /** added by the policy department */
+  configured: { enterprises: string[]; industries: string[] };
+  updatedAt: number;
+}

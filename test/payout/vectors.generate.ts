@@ -1,0 +1,106 @@
+/**
+ * Writes the payout module's golden contract vectors to test/vectors/contracts/payout.<kind>/<case>/.
+ *
+ *   npx tsx test/payout/vectors.generate.ts           writes only cases that do not exist yet
+ *   npx tsx test/payout/vectors.generate.ts --force   rewrites them (then review the diff!)
+ *
+ * The cases follow one award through its life on a small chain (publish, apply, decide, publicise,
+ * release, run, settle), each pre-state being the previous case's post-state, plus the refusals
+ * that guard money: above the cap, over the budget, before the period ends, not finance, settled twice.
+ * test/chain/contractVectors.test.ts replays them with every node's contracts.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { withCheckChar } from '../../server/approval/creditCode.ts';
+import { buildRegistry } from '../../server/chain/buildRegistry.ts';
+import { parseGenesis } from '../../server/chain/genesis.ts';
+import { genesisEntries } from '../../server/chain/genesisState.ts';
+import { sha256Hex } from '../../server/chain/hash.ts';
+import { suiteByName } from '../../server/chain/suites/index.ts';
+import { signTx } from '../../server/chain/tx.ts';
+import { createModules } from '../../server/modules.ts';
+import { runContractCase, type ContractPre, type ContractPost } from '../vectors/runContract.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../vectors/contracts');
+const force = process.argv.includes('--force');
+const genesis = parseGenesis(JSON.parse(readFileSync(join(ROOT, 'genesis.json'), 'utf8')));
+const registry = buildRegistry(createModules());
+const ed = suiteByName('ed25519');
+const key = (label: string) => {
+  const privateKey = sha256Hex(`tongban-vectors/${label}`);
+  return { privateKey, publicKey: ed.publicKeyOf(privateKey) };
+};
+const market = key('member/market');
+const tax = key('member/tax');
+const firm = key('payout/enterprise');
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 2, 1);
+const CODE = withCheckChar('91330106MA2VECT0P');
+const NAME = '滨江向量科技有限公司';
+// Tax plays the finance office here: the vector chain's members are market, tax, hrss, housing.
+const GEN = { config: { payout: { financeDept: 'tax' } } };
+
+let state: Record<string, unknown> = {
+  ...Object.fromEntries(genesisEntries(genesis)),
+  'user/market/pol1': { id: 'pol1', dept: 'market', name: '政策科', role: 'policy', active: true },
+  'user/hrss/pol2': { id: 'pol2', dept: 'hrss', name: '他局政策科', role: 'policy', active: true },
+  'user/tax/fin1': { id: 'fin1', dept: 'tax', name: '国库科', role: 'finance', active: true },
+  'user/market/fin9': { id: 'fin9', dept: 'market', name: '非财政部门财务', role: 'finance', active: true },
+  [`key/${firm.publicKey}`]: { type: 'enterprise', code: CODE },
+  [`ent/${CODE}`]: { code: CODE, name: NAME, status: 'active', currentKey: firm.publicKey },
+  [`filing/${CODE}`]: { code: CODE, version: 1, profile: { name: NAME, address: '滨江市江南区向量路1号', industry: { code: 'C39', name: '电子' } } },
+};
+let height = 20;
+let nonce = 1;
+
+/** A transaction signed at one second before the block it lands in. */
+const signed = (signer: { privateKey: string; publicKey: string }, actor: string | undefined, kind: string, payload: Record<string, unknown>) => (time: number) =>
+  signTx({ chain: genesis.chain, kind, payload, signer: signer.publicKey, ...(actor ? { actor } : {}), nonce: nonce++, time: time - 1000 }, signer.privateKey, ed);
+
+/** One case; `advance` makes its post-state the next cases' pre-state. */
+async function vector(kind: string, name: string, description: string, time: number, make: ReturnType<typeof signed>, advance = false): Promise<ContractPost> {
+  const tx = make(time);
+  const pre: ContractPre = { description, block: { height, time }, state, genesis: GEN as never };
+  const post = await runContractCase(genesis, pre, tx, registry);
+  const dir = join(ROOT, kind, name);
+  if (force || !existsSync(join(dir, 'post.json'))) {
+    mkdirSync(dir, { recursive: true });
+    for (const [f, v] of [['pre', pre], ['tx', tx], ['post', post]] as const) writeFileSync(join(dir, `${f}.json`), JSON.stringify(v, null, 2) + '\n');
+  }
+  if (advance) {
+    if (post.receipt.status !== 'ok') throw new Error(`${kind}/${name} was meant to succeed: ${post.receipt.code}`);
+    state = { ...state };
+    for (const [k, v] of Object.entries(post.writes)) if (v === null) delete state[k]; else state[k] = v;
+    height++;
+  }
+  return post;
+}
+
+const policy = { title: '向量测试政策', legalBasis: '《向量办法》第一条', budgetFen: '3000000', capFen: '2000000', window: { opensAt: 0, closesAt: T0 + 365 * DAY }, review: { method: 'none' }, publicityDays: 5 };
+const pub = await vector('payout.publish', 'publishes-policy', 'a policy officer publishes a policy: its record and an empty ledger (budget all remaining)', T0, signed(market, 'pol1', 'payout.publish', policy), true);
+const POL = String(pub.receipt.events[0].data.policy);
+await vector('payout.publish', 'cap-above-budget', 'a per-enterprise cap above the budget is refused', T0, signed(market, 'pol1', 'payout.publish', { ...policy, capFen: '3000001' }));
+await vector('payout.publish', 'fractional-budget', 'a budget with a fraction of a fen is refused before the contract runs', T0, signed(market, 'pol1', 'payout.publish', { ...policy, budgetFen: '100.5' }));
+
+const payee = { name: NAME, account: '6222021001000000001', bankName: '中国工商银行滨江支行', bankCode: '102331000013' };
+const applied = await vector('payout.apply', 'applies-with-filing', 'the enterprise applies with its filing; no privacy rules and no review: straight to the decision', T0 + 1000, signed(firm, undefined, 'payout.apply', { policy: POL, filingVersion: 1, statement: '申请', payee }), true);
+const APP = String(applied.receipt.events[0].data.application);
+await vector('payout.apply', 'duplicate', '重复申报: a second application to the same policy', T0 + 2000, signed(firm, undefined, 'payout.apply', { policy: POL, filingVersion: 1, statement: '再申请', payee }));
+
+await vector('payout.decide', 'above-cap', 'an amount above the per-enterprise cap', T0 + 3000, signed(market, 'pol1', 'payout.decide', { application: APP, decision: 'approve', amountFen: '2000001', reasons: '超限' }));
+await vector('payout.decide', 'other-department', 'a policy officer of another department may not decide', T0 + 3000, signed(key('member/hrss'), 'pol2', 'payout.decide', { application: APP, decision: 'approve', amountFen: '100', reasons: '越权' }));
+const decided = await vector('payout.decide', 'approves-within-cap', 'approved at the cap: the award is set aside from the budget', T0 + 3000, signed(market, 'pol1', 'payout.decide', { application: APP, decision: 'approve', amountFen: '2000000', reasons: '符合条件' }), true);
+const AWARD = (decided.receipt.events[0].data.records as string[]).find((k) => k.startsWith('pay/award/'))!.slice('pay/award/'.length);
+
+await vector('payout.publicise', 'publishes-list', '公示: the approved award goes on the list with a five-day period', T0 + 4000, signed(market, 'pol1', 'payout.publicise', { policy: POL }), true);
+await vector('payout.release', 'period-running', 'a day before the period ends nothing is payable', T0 + 4 * DAY, signed(market, undefined, 'payout.release', { policy: POL }));
+await vector('payout.release', 'after-period', 'after the period, with no objection, the award is payable and reserved', T0 + 6 * DAY, signed(market, undefined, 'payout.release', { policy: POL }), true);
+
+await vector('payout.run', 'finance-role-elsewhere', 'a finance role outside the finance department cannot trigger a run', T0 + 6 * DAY + 1000, signed(market, 'fin9', 'payout.run', { policy: POL }));
+const ran = await vector('payout.run', 'creates-run', 'the finance office triggers a run: one attempt with its end-to-end id', T0 + 6 * DAY + 1000, signed(tax, 'fin1', 'payout.run', { policy: POL }), true);
+const RUN = String(ran.receipt.events[0].data.run);
+await vector('payout.run', 'nothing-left', 'a second run finds nothing payable: the award is in the first', T0 + 6 * DAY + 2000, signed(tax, 'fin1', 'payout.run', { policy: POL }));
+await vector('payout.settle', 'settles', 'the bank settled the payment: paid, out of the reserve', T0 + 7 * DAY, signed(tax, 'fin1', 'payout.settle', { run: RUN, results: [{ endToEndId: `${AWARD}-1`, outcome: 'settled', bankRef: 'B1' }] }), true);
+await vector('payout.settle', 'already-settled', 'settling an award that is already paid is refused', T0 + 7 * DAY + 1000, signed(tax, 'fin1', 'payout.settle', { run: RUN, results: [{ endToEndId: `${AWARD}-1`, outcome: 'settled', bankRef: 'B2' }] }));
+console.log('payout vectors written under', ROOT);
