@@ -24,6 +24,8 @@ export async function preflight(node: ChainNode, raw: unknown): Promise<Tx> {
   const actor = await resolveActor(node.view().get, tx, def);
   const state = new BlockState(node.store);
   const view = state.begin(id);
+  // Only an early answer for the person at the form: the real time is the block's, and the
+  // executor decides again there. The wall clock is the best guess of that block time.
   const ctx: TxContext = { chain: node.genesis.chain, height: node.height + 1, time: Date.now(), txId: id, index: 0, signer: tx.signer, actor, genesis: node.genesis, emit: () => {} };
   try {
     await def.apply(ctx, view, parsed.data);

@@ -162,24 +162,9 @@ export class ChainStore implements StateReader {
     for (const w of writes) this.remember(w.key, w.new);
   }
 
-  async setFinalHeight(h: number): Promise<void> {
-    await setMeta(this.db, { finalHeight: String(h) });
-  }
-
-  async saveAttestation(a: { height: number; dept: string; hash: string; sig: string; offset: number }): Promise<void> {
-    await this.db('attestations')
-      .insert({ height: a.height, dept: a.dept, hash: a.hash, sig: a.sig, log_offset: a.offset })
-      .onConflict(['height', 'dept'])
-      .ignore();
-  }
-
   async attestationsAbove(height: number): Promise<{ height: number; dept: string; hash: string; sig: string }[]> {
     const rows = await this.db('attestations').where('height', '>', height).orderBy('log_offset').select('height', 'dept', 'hash', 'sig');
     return rows.map((r: any) => ({ ...r, height: Number(r.height) }));
-  }
-
-  async attestations(height: number): Promise<{ dept: string; hash: string; sig: string }[]> {
-    return this.db('attestations').where({ height }).orderBy('dept').select('dept', 'hash', 'sig');
   }
 
   /** The highest height each department has attested, as this node saw it. */
