@@ -1,6 +1,8 @@
 import { Box, Connection, House, Key } from '@element-plus/icons-vue';
 import type { Component } from 'vue';
 import type { Role } from './api/auth/types.ts';
+import { financePages } from './financePages.ts';
+import { policyPages } from './policyPages.ts';
 import { workPages } from './workPages.ts';
 
 /**
@@ -39,6 +41,8 @@ export const pages: PageEntry[] = [
   { path: 'status', name: 'status', title: 'menu.status', roles: EVERYONE, icon: Connection, order: 91, view: () => import('./views/StatusView.vue') },
   { path: 'key', name: 'key', title: 'menu.keys', roles: ['enterprise'], icon: Key, order: 80, view: () => import('./views/KeyView.vue') },
   ...workPages,
+  ...policyPages,
+  ...financePages,
   // Modules append here, e.g.
   // { path: 'approvals', name: 'approvals', title: 'menu.approvals', roles: ['approver'], group: 'menu.approval', view: () => import('./views/approval/ApprovalListView.vue') },
 ];

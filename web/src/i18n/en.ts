@@ -1,8 +1,12 @@
 import type zhCN from './zh-CN.ts';
+import finance from './finance.en.ts';
+import policy from './policy.en.ts';
 import work from './work.en.ts';
 
 export default {
   ...work,
+  ...policy,
+  ...finance,
   app: { name: 'Tongban', title: 'City government consortium chain' },
   common: {
     loading: 'Loading…',

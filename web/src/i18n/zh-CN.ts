@@ -1,9 +1,13 @@
+import finance from './finance.zh-CN.ts';
+import policy from './policy.zh-CN.ts';
 import work from './work.zh-CN.ts';
 
 /** Chinese (the default). en.ts must have the same keys; its type is checked against this one. */
 export default {
   // the persona pages' messages (enterprise, window, approval, supervision, audit, administration)
   ...work,
+  ...policy,
+  ...finance,
   app: { name: '通办', title: '城市政务协同联盟链' },
   common: {
     loading: '加载中…',
