@@ -32,6 +32,11 @@ export interface ContractDef<P = any> {
   /** roles that may submit this kind; checked before ordering and again at execution */
   roles: readonly Role[];
   apply(ctx: TxContext, state: StateView, payload: P): Promise<void> | void;
+  /**
+   * The transaction's validity without its effect, for the submit path (chain/preflight.ts) where
+   * `apply` would do expensive work only to discard it. Absent: `apply` itself is the check.
+   */
+  precheck?(ctx: TxContext, state: StateView, payload: P): Promise<unknown> | unknown;
 }
 
 export function defineContract<S extends z.ZodType>(def: {
@@ -39,6 +44,7 @@ export function defineContract<S extends z.ZodType>(def: {
   payload: S;
   roles: readonly Role[];
   apply(ctx: TxContext, state: StateView, payload: z.infer<S>): Promise<void> | void;
+  precheck?(ctx: TxContext, state: StateView, payload: z.infer<S>): Promise<unknown> | unknown;
 }): ContractDef<z.infer<S>> {
   return def as unknown as ContractDef<z.infer<S>>;
 }

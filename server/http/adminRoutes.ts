@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { actAs } from '../approval/http/preflight.ts';
+import { actAs } from '../chain/preflight.ts';
 import type { Proposal } from '../chain/contracts/governance.ts';
 import { ChainError } from '../chain/errors.ts';
 import { quorumOf } from '../chain/genesis.ts';

@@ -36,7 +36,7 @@ describe('enterprises: registration, one-form filing, amendments, key rotation',
     const other = await login(p, 'market', 'clerk9').catch(() => undefined);
     assert.equal(other, undefined, 'no password on market for clerk9: cannot log in');
     const tx = p.node('market').signAs('clerk9', 'enterprise.register', { code: testCode(2), name: 'x公司', publicKey: new TestEnterprise(p, testCode(2), 'x').publicKey, verification: { method: 'window' } });
-    const { preflight } = await import('../../server/approval/http/preflight.ts');
+    const { preflight } = await import('../../server/chain/preflight.ts');
     await assert.rejects(preflight(p.node('market'), tx), (e: any) => e.code === 'WRONG_DEPT' && e.status === 403);
   });
 

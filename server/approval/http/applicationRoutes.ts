@@ -11,7 +11,7 @@ import { ak } from '../stateKeys.ts';
 import { notFound } from './access.ts';
 import { doc, headClock, PageQuery, param } from './common.ts';
 import { requireStored } from './materialsStore.ts';
-import { actAs, recordsOf, submitChecked } from './preflight.ts';
+import { actAs, recordsOf, submitChecked } from '../../chain/preflight.ts';
 
 const DecisionBody = ApprovalDecide.omit({ app: true, stage: true });
 const RevokeBody = LicenceRevoke.omit({ licence: true });

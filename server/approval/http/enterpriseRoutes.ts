@@ -6,7 +6,7 @@ import { EnterpriseRegister, EnterpriseRotateKey } from '../schema.ts';
 import * as q from '../readModel/queries.ts';
 import { notFound, STAFF_READERS } from './access.ts';
 import { doc, PageQuery, param } from './common.ts';
-import { actAs } from './preflight.ts';
+import { actAs } from '../../chain/preflight.ts';
 
 const RotateBody = EnterpriseRotateKey.omit({ code: true });
 

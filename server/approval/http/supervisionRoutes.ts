@@ -6,7 +6,7 @@ import * as q from '../readModel/queries.ts';
 import { CaseClose, CaseDecide, CaseOpen, InspectionPlan, InspectionRecordPayload } from '../schema.ts';
 import { notFound } from './access.ts';
 import { doc, PageQuery, param } from './common.ts';
-import { actAs, recordsOf } from './preflight.ts';
+import { actAs, recordsOf } from '../../chain/preflight.ts';
 
 const AdHocBody = InspectionRecordPayload.omit({ inspection: true });
 const ResultBody = InspectionRecordPayload.omit({ inspection: true, code: true, subject: true, app: true, licence: true });

@@ -35,6 +35,7 @@ export const payoutRun = defineContract({
   kind: 'payout.run',
   payload: PayoutRun,
   roles: ['finance'],
+  precheck: runnable,
   async apply(ctx, state, p) {
     const { cfg, policy, ids, failed } = await runnable(ctx, state, p);
     const id = runId(ctx);

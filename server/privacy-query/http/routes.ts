@@ -5,7 +5,7 @@ import { ChainError } from '../../chain/errors.ts';
 import type { ChainNode } from '../../chain/node.ts';
 import { apiDocs } from '../../http/openapi.ts';
 import { currentUser, requireRole, type SessionUser } from '../../http/auth.ts';
-import { actAs } from '../../approval/http/preflight.ts';
+import { actAs } from '../../chain/preflight.ts';
 import { bindingOf } from '../binding.ts';
 import { loadPrivacyConfig } from '../config.ts';
 import { daySet } from '../daySet.ts';
