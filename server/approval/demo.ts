@@ -106,10 +106,12 @@ function filingOf(e: DemoEnterprise, material: object, members: string[]) {
     profile: e.profile,
     materials: [material],
     commitments: [{ id: 'truthful', title: '申报材料真实性承诺书', text: '本企业承诺所提交的全部材料真实、合法、有效，如有虚假，自愿承担相应法律责任并接受信用惩戒。', accepted: true }],
+    // A consent names the department that may ask (the holder answers): housing for approvals, econ for subsidies.
     consents: [
-      { dept: 'tax', field: 'tax.paidAnnual', purpose: '审批及惠企政策资格核验' },
-      { dept: 'hrss', field: 'hrss.insuredEmployees', purpose: '审批及惠企政策资格核验' },
-      { dept: 'enforcement', field: 'enforcement.cases', purpose: '信用核查' },
+      { dept: 'housing', field: 'tax.paid', purpose: '工程建设审批资格核验' },
+      { dept: 'housing', field: 'hrss.insured', purpose: '工程建设审批资格核验' },
+      { dept: 'econ', field: 'tax.paid', purpose: '惠企政策兑现资格核验' },
+      { dept: 'econ', field: 'hrss.insured', purpose: '惠企政策兑现资格核验' },
     ].filter((c) => members.includes(c.dept)),
   };
 }

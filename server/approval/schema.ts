@@ -78,6 +78,11 @@ export const Commitment = z.strictObject({
 });
 
 /** Consent to one named cross-department check: which department may ask what, and why. */
+/**
+ * The enterprise lets one department ask about one of its figures (held by another department)
+ * for a purpose. `dept` is the department that asks: the privacy-query contract accepts a
+ * consent-based question only from it (server/privacy-query/raise.ts).
+ */
 export const Consent = z.strictObject({
   dept: DeptId,
   field: z.string().regex(/^[a-z]+(\.[a-zA-Z]+)+$/, 'a field like tax.paidAnnual'),

@@ -119,8 +119,8 @@ export function filingOf(ent: TestEnterprise, materials: FilingSubmit['materials
     materials,
     commitments: [{ id: 'truthful', title: '申报材料真实性承诺书', text: '本企业承诺所提交的材料真实、合法、有效，如有不实，愿承担相应法律责任。', accepted: true }],
     consents: [
-      { dept: 'tax', field: 'tax.paidAnnual', purpose: '工程建设审批资质核验' },
-      { dept: 'hrss', field: 'hrss.insuredEmployees', purpose: '施工许可参保人数核验' },
+      { dept: 'housing', field: 'tax.paid', purpose: '工程建设审批资质核验' },
+      { dept: 'housing', field: 'hrss.insured', purpose: '施工许可参保人数核验' },
     ],
   };
 }

@@ -16,12 +16,19 @@ export const INDUSTRIES = [
 
 export const CATEGORIES = ['营业执照', '法定代表人身份证明', '场地使用证明', '资质证书', '其他材料'] as const;
 
-/** Each check names the department that holds the figure; the purpose is part of the signed consent. */
+/**
+ * Each consent lets one department (the one that asks) check one figure another department holds;
+ * the chain accepts a consent-based question only from the department named here. The purpose is
+ * part of the signed consent. Checks a statute already allows (licence, enforcement record) need none.
+ */
 export const CHECKS = [
-  { dept: 'tax', field: 'tax.paidAnnual', purpose: '审批及惠企政策资格核验' },
-  { dept: 'hrss', field: 'hrss.insuredEmployees', purpose: '审批及惠企政策资格核验' },
-  { dept: 'enforcement', field: 'enforcement.cases', purpose: '信用核查' },
+  { dept: 'housing', field: 'tax.paid', holder: 'tax', purpose: '工程建设审批资格核验' },
+  { dept: 'housing', field: 'hrss.insured', holder: 'hrss', purpose: '工程建设审批资格核验' },
+  { dept: 'econ', field: 'tax.paid', holder: 'tax', purpose: '惠企政策兑现资格核验' },
+  { dept: 'econ', field: 'hrss.insured', holder: 'hrss', purpose: '惠企政策兑现资格核验' },
 ] as const;
+
+export const consentKey = (c: { dept: string; field: string }) => `${c.dept}/${c.field}`;
 
 export const TRUTHFUL = {
   id: 'truthful',

@@ -1,0 +1,43 @@
+import { ApiError, client, deptApi } from '../client.ts';
+import { qs } from '../query.ts';
+import { uploadFile } from '../upload.ts';
+import type { AwardQuery, AwardRecord, PolicyRow, Reconciliation, RunCreated, RunDetail, RunSummary, StatementResult } from './financeTypes.ts';
+
+/** The finance office's calls (资金拨付): payable awards, payment runs, bank statements, reconciliation. */
+const P = (path: string) => deptApi(`/payout${path}`);
+const enc = encodeURIComponent;
+
+export const policies = (q: { limit?: number; offset?: number } = {}) => client.get<{ items: PolicyRow[] }>(P(`/policies${qs({ ...q })}`));
+export const awards = (q: AwardQuery = {}) => client.get<{ items: AwardRecord[] }>(P(`/awards${qs({ ...q })}`));
+
+export const createRun = (b: { policy: string; retryFailed: boolean }) => client.post<RunCreated>(P('/runs'), b);
+export const runs = (policy?: string) => client.get<{ items: RunSummary[] }>(P(`/runs${qs({ policy })}`));
+export const run = (id: string) => client.get<RunDetail>(P(`/runs/${enc(id)}`));
+export const pain001Path = (id: string) => P(`/runs/${enc(id)}/pain001.xml`);
+
+/** A pain.002 report goes as XML, anything else named .csv as the plain statement. */
+export const statementType = (file: File) => (/\.csv$/i.test(file.name) || file.type === 'text/csv' ? 'text/csv' : 'application/xml');
+export const uploadStatement = (id: string, file: File, onProgress?: (f: number) => void) =>
+  uploadFile<StatementResult>(P(`/runs/${enc(id)}/statement`), file, statementType(file), onProgress);
+
+export const reconciliation = (policy: string) => client.get<Reconciliation>(P(`/policies/${enc(policy)}/reconciliation`));
+export const reconciliationCsvPath = (policy: string) => P(`/policies/${enc(policy)}/reconciliation?format=csv`);
+
+/**
+ * A file the server makes (the pain.001 XML, the reconciliation CSV), fetched with the session
+ * rather than by a plain link, so a refusal shows the server's message instead of saving it as the file.
+ */
+export async function fetchFile(path: string): Promise<{ blob: Blob; name: string }> {
+  let res: Response;
+  try {
+    res = await fetch(path, { credentials: 'same-origin' });
+  } catch (e) {
+    throw new ApiError(0, 'NETWORK', `cannot reach the server (${(e as Error).message}); check the connection and retry`);
+  }
+  if (!res.ok) {
+    const b = (await res.json().catch(() => ({}))) as { code?: unknown; message?: unknown };
+    throw new ApiError(res.status, typeof b.code === 'string' ? b.code : `HTTP_${res.status}`, typeof b.message === 'string' ? b.message : `GET ${path} failed with HTTP ${res.status}`);
+  }
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? path.split('/').pop()!.split('?')[0];
+  return { blob: await res.blob(), name };
+}

@@ -1,0 +1,113 @@
+import type {
+  ApplicationRecord, ApplicationStatus, AwardRecord, AwardStatus, ExpertRecord, ExpertScore, LedgerRecord, PaymentStatus, PolicyRecord, RunItem, RunRecord,
+} from '../../../../server/policy-payout/records.ts';
+
+export type { ApplicationRecord, ApplicationStatus, AwardRecord, AwardStatus, ExpertRecord, ExpertScore, LedgerRecord, PaymentStatus, PolicyRecord, RunItem, RunRecord };
+
+// The shapes below are written out because the server files that define them (settlement.ts,
+// reconciliation.ts, the read-model queries, sealing.ts) import the node and database layers.
+
+/** GET /payout/policies: a version with the id of the one that replaced it, if any. */
+export type PolicyRow = PolicyRecord & { successor: string | null };
+export type PolicyDetail = PolicyRow & { ledger?: LedgerRecord };
+
+export interface PageQuery {
+  limit?: number;
+  offset?: number;
+}
+
+export interface AwardQuery extends PageQuery {
+  policy?: string;
+  status?: AwardStatus;
+}
+
+export interface ApplicationQuery extends PageQuery {
+  policy?: string;
+  status?: ApplicationStatus;
+}
+
+/** GET /payout/applications/{id}/materials: the attachments as compact JWEs to the caller's registered key. */
+export interface SealedMaterials {
+  application: string;
+  alg: string;
+  enc: string;
+  /** the X25519 public key (hex) they are sealed to */
+  encKey: string;
+  statement: string;
+  filingVersion: number;
+  items: { hash: string; name: string; type: string; size: number; jwe: string }[];
+  /** attachments this node does not hold (they could not be sealed) */
+  missing: string[];
+}
+
+export interface ExpertRegisterBody {
+  encKey: string;
+  conflicts: { enterprises: string[]; industries: string[] };
+}
+
+export interface ReviewBody {
+  score: number;
+  opinion: string;
+  recommendFen?: string;
+}
+
+export interface RunSummary {
+  id: string;
+  policy: string;
+  createdAt: number;
+  count: number;
+  totalFen: string;
+}
+
+export type RunItemWithStatus = RunItem & { status: PaymentStatus };
+export type RunDetail = Omit<RunRecord, 'items'> & { items: RunItemWithStatus[] };
+
+/** POST /payout/runs */
+export interface RunCreated {
+  run: string;
+  count: number;
+  totalFen: string;
+  /** where the pain.001 file of the run is */
+  file: string;
+  tx: string;
+}
+
+/** POST /payout/runs/{id}/statement */
+export interface StatementResult {
+  run: string;
+  settled: number;
+  failed: number;
+  /** lines the chain already held with the same outcome (a statement read again) */
+  alreadyRecorded: number;
+  /** end-to-end ids the bank has not finished with; nothing was recorded for them */
+  pending: string[];
+  txs: string[];
+}
+
+export interface PaymentRow {
+  endToEndId: string;
+  award: string;
+  run: string;
+  attempt: number;
+  amountFen: string;
+  status: PaymentStatus;
+  bankRef: string | null;
+  reason: string | null;
+}
+
+export type BucketKey = 'awardedFen' | 'reservedFen' | 'failedFen' | 'paidFen';
+
+/** GET /payout/policies/{id}/reconciliation */
+export interface Reconciliation {
+  policy: string;
+  title: string;
+  asOf: { height: number; time: number };
+  ledger: LedgerRecord;
+  /** budget = awarded + reserved + failed + paid + remaining, none negative */
+  balanced: boolean;
+  /** each bucket recomputed from the awards equals the ledger's */
+  matchesAwards: boolean;
+  fromAwards: Record<BucketKey, string>;
+  awards: { award: string; code: string; name: string; amountFen: string; status: AwardStatus; attempts: number; endToEndId: string | null; bankRef: string | null; paidAt: number | null }[];
+  payments: PaymentRow[];
+}
