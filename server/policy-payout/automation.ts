@@ -44,7 +44,7 @@ export function payoutAutomation() {
         if (ev.type.startsWith('privacy.') && ev.type !== 'privacy.asked' && typeof d.query === 'string') {
           const q = await payoutQuery(view, d.query);
           if (q && q.requester.dept === node.dept) toAdvance.set(`${q.origin!.ref}:${q.id}`, q.origin!.ref);
-        } else if (ev.type === 'payout.reviewOpened' && d.dept === node.dept) {
+        } else if ((ev.type === 'payout.reviewOpened' || ev.type === 'payout.expertRecused') && d.dept === node.dept) {
           await sealForExperts(node, String(d.application));
         }
       }

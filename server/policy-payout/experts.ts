@@ -43,3 +43,13 @@ export async function drawExperts(state: StateView, dept: string, application: s
   const ranked = eligible.map((id) => ({ id, h: sha256Hex(`${application}|${id}`) })).sort((a, b) => (a.h < b.h ? -1 : a.h > b.h ? 1 : 0));
   return { experts: ranked.slice(0, n).map((r) => r.id), excluded };
 }
+
+/**
+ * The next expert for an application whose reviewer stepped back: the same ranking as the draw,
+ * skipping everyone drawn or excluded before (a recused expert is not drawn again).
+ */
+export async function nextExpert(state: StateView, dept: string, app: { id: string; code: string; industry: string; review?: { experts: string[]; excluded: { expert: string }[] } }): Promise<string | undefined> {
+  const ranked = await drawExperts(state, dept, app.id, app.code, app.industry, Number.MAX_SAFE_INTEGER);
+  const out = new Set([...(app.review?.experts ?? []), ...(app.review?.excluded ?? []).map((e) => e.expert)]);
+  return ranked.experts.find((id) => !out.has(id));
+}

@@ -110,6 +110,12 @@ export const PayoutReview = z.strictObject({
   recommendFen: Fen.optional(),
 });
 
+/** A drawn expert steps back from one application (回避) before scoring it, saying why. */
+export const PayoutRecuse = z.strictObject({
+  application: ApplicationId,
+  reason: Text(500),
+});
+
 export const PayoutDecide = z.strictObject({
   application: ApplicationId,
   decision: z.enum(['approve', 'reject']),

@@ -39,7 +39,9 @@ export async function recordStatement(node: ChainNode, run: RunRecord, report: S
   const out: StatementResult = { run: run.id, settled: 0, failed: 0, alreadyRecorded, pending: report.pending, txs: [] };
   for (let i = 0; i < todo.length; i += BATCH) {
     const row = await submit('payout.settle', { run: run.id, results: todo.slice(i, i + BATCH) }).catch((e) => {
-      if (e instanceof ChainError) throw new ChainError(e.code, `${e.message} (the first ${i} lines were recorded)`, { status: e.status, data: { ...e.data, recorded: i, txs: out.txs } });
+      // Say what stands: nothing of this statement, or the lines before the refused batch.
+      const done = i === 0 ? 'nothing from this statement was recorded' : `the first ${i} lines were recorded; send the whole statement again after fixing it`;
+      if (e instanceof ChainError) throw new ChainError(e.code, `${e.message} (${done})`, { status: e.status, data: { ...e.data, recorded: i, txs: out.txs } });
       throw e;
     });
     const ev = row.events.find((e) => e.type === 'payout.settled')?.data ?? {};

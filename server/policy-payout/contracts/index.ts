@@ -6,6 +6,7 @@ import { payoutExpertConflicts, payoutExpertRegister } from './experts.ts';
 import { payoutObject } from './object.ts';
 import { payoutPublicise } from './publicise.ts';
 import { payoutPublish } from './publish.ts';
+import { payoutRecuse } from './recuse.ts';
 import { payoutRelease } from './release.ts';
 import { payoutResolve } from './resolve.ts';
 import { payoutReview } from './review.ts';
@@ -19,6 +20,7 @@ export const payoutContracts: ContractDef[] = [
   payoutExpertRegister,
   payoutExpertConflicts,
   payoutReview,
+  payoutRecuse,
   payoutDecide,
   payoutPublicise,
   payoutObject,

@@ -4,11 +4,12 @@ import type { ChainNode } from '../../chain/node.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
 import type { ApplicationRecord, ExpertRecord } from '../records.ts';
 import { SEAL_ALG, SEAL_ENC, sealedFor } from '../sealing.ts';
-import { ApplicationId, ExpertConflicts, ExpertRegister, PayoutReview } from '../schema.ts';
+import { ApplicationId, ExpertConflicts, ExpertRegister, PayoutRecuse, PayoutReview } from '../schema.ts';
 import { pk } from '../stateKeys.ts';
 import { actAs, doc, param, parseWith } from './common.ts';
 
 const ReviewBody = PayoutReview.omit({ application: true });
+const RecuseBody = PayoutRecuse.omit({ application: true });
 const ConflictsBody = ExpertConflicts.omit({ expert: true });
 
 /**
@@ -63,6 +64,15 @@ export function reviewRoutes(node: ChainNode): Router {
     const body = parseWith(ReviewBody, ctx.request.body);
     const row = await actAs(node, currentUser(ctx).id, 'payout.review', { ...body, application });
     ctx.body = { tx: row.id, done: row.events.some((e) => e.type === 'payout.reviewed') };
+  });
+
+  doc('post', '/applications/{id}/recuse', 'An assigned expert steps back (回避) before scoring; the next expert in the draw takes the place.', ['expert'], RecuseBody);
+  r.post('/applications/:id/recuse', requireRole('expert'), async (ctx) => {
+    const application = parseWith(ApplicationId, param(ctx, 'id'), 'application');
+    const body = parseWith(RecuseBody, ctx.request.body);
+    const row = await actAs(node, currentUser(ctx).id, 'payout.recuse', { ...body, application });
+    const ev = row.events.find((e) => e.type === 'payout.expertRecused')?.data as { replacedBy?: string[] } | undefined;
+    ctx.body = { tx: row.id, replacedBy: ev?.replacedBy ?? [] };
   });
 
   return r;

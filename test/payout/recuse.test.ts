@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Platform } from '../../server/platform.ts';
+import { pdf } from '../approval/support.ts';
+import { TEST_PASSWORD } from '../support/platform.ts';
+import {
+  apply, commitTaxAndInsured, expertKeys, INSURED_RULE, login, openSealed, payoutEnterprise, publish, startPayoutPlatform, stateOf, TAX_RULE, until,
+  type TestEnterprise,
+} from './support.ts';
+
+/**
+ * 回避 after the draw: a drawn expert who finds a conflict only when reading steps back before
+ * scoring; the next expert in the draw's ranking takes the place and gets the sealed materials.
+ * When no expert is left the application waits, and an officer's advance fills the place once a
+ * new expert has registered.
+ */
+describe('policy payout: an expert steps back from a drawn review', () => {
+  let p: Platform;
+  let A: TestEnterprise;
+  let app: string;
+  const keys: Record<string, ReturnType<typeof expertKeys>> = {};
+  const material = pdf('recuse-report');
+  const expert = (id: string) => login(p, 'econ', id);
+  const register = async (id: string) => {
+    keys[id] = expertKeys();
+    const res = await (await expert(id)).post('/econ/api/payout/experts/key', { encKey: keys[id].publicKey });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+  };
+  const review = async () => (await stateOf<any>(p, `pay/app/${app}`)).review as { experts: string[]; excluded: { expert: string; reason: string }[]; scores: unknown[] };
+
+  before(async () => {
+    p = await startPayoutPlatform();
+    const policy = await login(p, 'econ', 'policy1');
+    A = await payoutEnterprise(p, await login(p, 'service', 'clerk1'), 201);
+    await commitTaxAndInsured(p, [{ code: A.code, taxFen: '150000000', insured: 25 }]);
+    for (const id of ['expert1', 'expert2', 'expert3']) await register(id);
+    const pol = await publish(policy, { eligibility: { privacy: [TAX_RULE, INSURED_RULE], minGrade: 'B', industries: ['C'], regions: ['江南区'] }, review: { method: 'expert', experts: 2 } });
+    const up = await (await A.login('econ')).post(`/econ/api/payout/attachments?policy=${pol}`).set('content-type', 'application/pdf').send(material);
+    assert.equal(up.status, 201, JSON.stringify(up.body));
+    app = await apply(p, A, pol, { requestedFen: '15000000', attachments: [{ hash: up.body.hash, name: '审计报告.pdf', type: 'pdf', size: up.body.size }] });
+    await until('in review', async () => (await stateOf<any>(p, `pay/app/${app}`)).status === 'reviewing');
+  });
+  after(() => p.stop());
+
+  test('bad requests change nothing', async () => {
+    const before = await review();
+    const spare = ['expert1', 'expert2', 'expert3'].find((id) => !before.experts.includes(id))!;
+    const notDrawn = await (await expert(spare)).post(`/econ/api/payout/applications/${app}/recuse`, { reason: '与申报企业存在业务往来' });
+    assert.equal(notDrawn.status, 403);
+    assert.equal(notDrawn.body.code, 'NOT_ASSIGNED');
+    const noReason = await (await expert(before.experts[0])).post(`/econ/api/payout/applications/${app}/recuse`, { reason: '' });
+    assert.equal(noReason.status, 400);
+    const officer = await (await login(p, 'econ', 'policy1')).post(`/econ/api/payout/applications/${app}/recuse`, { reason: '代为回避' });
+    assert.equal(officer.status, 403);
+    assert.deepEqual(await review(), before);
+  });
+
+  test('a drawn expert steps back; the next in the ranking takes the place and reads the sealed materials', async () => {
+    const first = await review();
+    const [leaving, staying] = first.experts;
+    const spare = ['expert1', 'expert2', 'expert3'].find((id) => !first.experts.includes(id))!;
+    const s = await expert(leaving);
+    const res = await s.post(`/econ/api/payout/applications/${app}/recuse`, { reason: '评审时发现与申报企业存在亲属关系' });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(res.body.replacedBy, [spare]);
+    const now = await review();
+    assert.deepEqual(now.experts, [staying, spare]);
+    assert.match(now.excluded.at(-1)!.reason, /亲属关系/);
+    assert.equal(now.excluded.at(-1)!.expert, leaving);
+
+    // the one who stepped back is out: no materials, no score, no second recusal
+    assert.equal((await s.get(`/econ/api/payout/applications/${app}/materials`)).status, 403);
+    assert.equal((await s.post(`/econ/api/payout/applications/${app}/review`, { score: 90, opinion: '—' })).body.code, 'NOT_ASSIGNED');
+    // the newcomer's copy is sealed to their key by the policy department's node
+    const newcomer = await expert(spare);
+    const sealed = await until('sealed for the newcomer', async () => {
+      const r = await newcomer.get(`/econ/api/payout/applications/${app}/materials`);
+      return r.status === 200 && r.body.items.length === 1 && r.body;
+    });
+    assert.ok((await openSealed(sealed.items[0].jwe, keys[spare])).equals(material));
+  });
+
+  test('a scored expert cannot step back; with nobody left the review waits until a new expert registers', async () => {
+    const [scorer, other] = (await review()).experts;
+    const sc = await expert(scorer);
+    assert.equal((await sc.post(`/econ/api/payout/applications/${app}/review`, { score: 80, opinion: '材料齐全' })).status, 200);
+    const late = await sc.post(`/econ/api/payout/applications/${app}/recuse`, { reason: '想起有利益关系' });
+    assert.equal(late.status, 409);
+    assert.equal(late.body.code, 'ALREADY_REVIEWED');
+
+    const res = await (await expert(other)).post(`/econ/api/payout/applications/${app}/recuse`, { reason: '曾为该企业提供咨询' });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(res.body.replacedBy, []);
+    const waiting = await stateOf<any>(p, `pay/app/${app}`);
+    assert.equal(waiting.status, 'reviewing');
+    assert.deepEqual(waiting.review.experts, [scorer]);
+    assert.match(waiting.waiting, /不足/);
+
+    const officer = await login(p, 'econ', 'policy1');
+    const tooSoon = await officer.post(`/econ/api/payout/applications/${app}/advance`, {});
+    assert.equal(tooSoon.status, 409);
+
+    const econ = p.node('econ');
+    await econ.submitAs('admin', 'user.register', { id: 'expert4', name: '新专家', role: 'expert' }, 'receipt');
+    await p.auths.get('econ')!.setPassword('expert4', TEST_PASSWORD);
+    await register('expert4');
+    const filled = await officer.post(`/econ/api/payout/applications/${app}/advance`, {});
+    assert.equal(filled.status, 200, JSON.stringify(filled.body));
+    const done = await stateOf<any>(p, `pay/app/${app}`);
+    assert.deepEqual(done.review.experts, [scorer, 'expert4']);
+    assert.equal(done.waiting, undefined);
+    const e4 = await expert('expert4');
+    await until('sealed for expert4', async () => (await e4.get(`/econ/api/payout/applications/${app}/materials`)).body.items?.length === 1);
+    assert.equal((await e4.post(`/econ/api/payout/applications/${app}/review`, { score: 70, opinion: '同意' })).status, 200);
+    const decided = await stateOf<any>(p, `pay/app/${app}`);
+    assert.equal(decided.status, 'deciding');
+    assert.equal(decided.review.meanScoreX100, 7500);
+  });
+});
