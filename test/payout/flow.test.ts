@@ -62,6 +62,8 @@ describe('policy payout: publish → apply → checks → review → decide → 
   after(() => p.stop());
 
   test('政策找企业: the officer sees the enterprises the policy fits; an enterprise sees what it may apply for', async () => {
+    const listed = (await policy.get('/econ/api/payout/policies').expect(200)).body.items.find((x: { id: string }) => x.id === pol);
+    assert.equal(listed.ledger.remainingFen, listed.budgetFen, 'the list carries each policy\'s ledger');
     const res = await policy.get(`/econ/api/payout/policies/${pol}/candidates`).expect(200);
     const codes = res.body.items.map((x: { code: string }) => x.code);
     assert.ok(codes.includes(A.code) && codes.includes(B.code));

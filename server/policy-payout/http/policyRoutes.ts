@@ -26,7 +26,7 @@ export function policyRoutes(node: ChainNode): Router {
     ctx.body = { policy: eventOf(row, 'payout.published')?.policy, tx: row.id };
   });
 
-  doc('get', '/policies', 'Published policies, newest first; ?open=true for those taking applications now (block time).');
+  doc('get', '/policies', 'Published policies with their budget ledgers, newest first; ?open=true for those taking applications now (block time).');
   r.get('/policies', requireRole(), async (ctx) => {
     const p = parseWith(Page, ctx.query, 'query');
     const openAt = p.open === 'true' ? await headTime(node) : undefined;

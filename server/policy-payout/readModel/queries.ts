@@ -14,11 +14,12 @@ export interface Page {
 
 export type PolicyRow = PolicyRecord & { successor: string | null };
 
-export async function listPolicies(db: Knex, f: { dept?: string; openAt?: number }, page: Page): Promise<PolicyRow[]> {
-  const q = db('pay_policies').select('json', 'successor').orderBy('id', 'desc').limit(page.limit).offset(page.offset);
-  if (f.dept) q.where('dept', f.dept);
-  if (f.openAt !== undefined) q.whereNull('successor').where('opens_at', '<=', f.openAt).where('closes_at', '>', f.openAt);
-  return (await q).map((r: { json: string; successor: string | null }) => ({ ...JSON.parse(r.json), successor: r.successor }));
+/** A page of policies, newest first, each with its budget ledger (a list shows how much is spoken for). */
+export async function listPolicies(db: Knex, f: { dept?: string; openAt?: number }, page: Page): Promise<(PolicyRow & { ledger?: LedgerRecord })[]> {
+  const q = db('pay_policies as p').leftJoin('pay_ledgers as l', 'l.policy', 'p.id').select('p.json', 'p.successor', 'l.json as ledger').orderBy('p.id', 'desc').limit(page.limit).offset(page.offset);
+  if (f.dept) q.where('p.dept', f.dept);
+  if (f.openAt !== undefined) q.whereNull('p.successor').where('p.opens_at', '<=', f.openAt).where('p.closes_at', '>', f.openAt);
+  return (await q).map((r: { json: string; successor: string | null; ledger: string | null }) => ({ ...JSON.parse(r.json), successor: r.successor, ...(r.ledger ? { ledger: JSON.parse(r.ledger) } : {}) }));
 }
 
 export async function policy(db: Knex, id: string): Promise<PolicyRow | undefined> {
