@@ -1,4 +1,5 @@
 import type { Module } from './chain/module.ts';
+import { creditFromAnswer } from './approval/credit/standing.ts';
 import { approvalModule } from './approval/index.ts';
 import { privacyModule, privacyPort } from './privacy-query/index.ts';
 import { payoutModule } from './policy-payout/index.ts';
@@ -9,5 +10,6 @@ import { payoutModule } from './policy-payout/index.ts';
  * read models and routes to every department's node.
  */
 export function createModules(): Module[] {
-  return [approvalModule({ privacy: privacyPort }), privacyModule(), payoutModule()];
+  // Proof-backed answers feed tax and social-insurance standing into the credit score.
+  return [approvalModule({ privacy: privacyPort }), privacyModule({ onAnswered: creditFromAnswer }), payoutModule()];
 }

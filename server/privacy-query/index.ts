@@ -1,5 +1,5 @@
 import type { Module } from '../chain/module.ts';
-import { privacyContracts } from './contracts/index.ts';
+import { privacyContracts, type OnAnswered } from './contracts/index.ts';
 import { privacyGovActions } from './govActions.ts';
 import { AutoAnswerer } from './holder/autoAnswer.ts';
 import { processProver, type ProverSource } from './holder/proverSource.ts';
@@ -12,6 +12,8 @@ export interface PrivacyModuleOptions {
   prover?: ProverSource;
   /** holder nodes answer questions by themselves (default); off, holder staff answer by hand */
   autoAnswer?: boolean;
+  /** chain logic run with each verified answer, in its transaction (the same on every node) */
+  onAnswered?: OnAnswered;
 }
 
 /**
@@ -23,7 +25,7 @@ export function privacyModule(opts: PrivacyModuleOptions = {}): Module {
   let answerer: AutoAnswerer | undefined;
   return {
     name: 'privacy',
-    contracts: privacyContracts,
+    contracts: privacyContracts(opts.onAnswered),
     govActions: privacyGovActions,
     migrate: migratePrivacy,
     project: (trx, block) => projectPrivacy(trx, block),

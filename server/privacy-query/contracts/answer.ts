@@ -28,7 +28,10 @@ export async function openQueryOfHolder(ctx: TxContext, state: StateView, id: st
  * proof made for another query, enterprise, figure, period or threshold fails here. One answer per
  * query: once answered, any later proof (a re-randomised copy too) is refused by status, not by bytes.
  */
-export const privacyAnswer = defineContract({
+/** Called in the answer's transaction with each verified answer (the credit score listens; see modules.ts). */
+export type OnAnswered = (ctx: TxContext, state: StateView, a: { query: string; enterprise: string; names: string[]; predicate: { kind: string; params: Record<string, unknown> }; answer: boolean }) => Promise<void>;
+
+export const privacyAnswerContract = (onAnswered?: OnAnswered) => defineContract({
   kind: 'privacy.answer',
   payload: AnswerPayload,
   roles: ['node', 'holder'],
@@ -52,7 +55,10 @@ export const privacyAnswer = defineContract({
     // An index by key for contracts that read answers (approval checks), under every name of the figure.
     const latest: LatestAnswer = { query: q.id, answer: p.answer, period: q.period, height: ctx.height, time: ctx.time, ...(q.set ? { set: q.set } : {}) };
     const names = findField(await loadPrivacyConfig(state, ctx.genesis), q.field);
-    for (const name of [q.field, ...(names?.aliases ?? [])]) state.put(pq.latest(q.enterprise, name, answerSlot(predicate)), latest);
+    const all = [q.field, ...(names?.aliases ?? [])];
+    for (const name of all) state.put(pq.latest(q.enterprise, name, answerSlot(predicate)), latest);
+    if (names && !all.includes(names.name)) all.push(names.name);
+    await onAnswered?.(ctx, state, { query: q.id, enterprise: q.enterprise, names: all, predicate: q.predicate, answer: p.answer });
     ctx.emit('privacy.answered', {
       query: q.id,
       requester: q.requester.dept,
