@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Platform } from '../../server/platform.ts';
-import { ApiError, createClient, type KeyValueStore } from '../../web/src/api/client.ts';
+import { ApiError, apiErrorFrom, createClient, type KeyValueStore } from '../../web/src/api/client.ts';
 import { deptFromPath } from '../../web/src/dept.ts';
 import { startTestPlatform, TEST_PASSWORD } from '../support/platform.ts';
 
@@ -116,6 +116,17 @@ describe('portal request client', () => {
     const bare = await rejection(createClient({ fetch: async () => new Response('oops', { status: 502, statusText: 'Bad Gateway' }) }).get('/x'));
     assert.equal(bare.status, 502);
     assert.equal(bare.code, 'HTTP_502');
+  });
+
+  test('a refusal keeps the body\'s data: the request client and the upload (api/upload.ts) build it alike', async () => {
+    // A bank statement refused part way through: the lines before the refused batch stay recorded.
+    const body = { code: 'ALREADY_SETTLED', message: 'payment AW-1-0-1 is settled (the first 400 lines were recorded)', data: { recorded: 400, txs: ['t1'] } };
+    const asked = await rejection(createClient({ fetch: async () => Response.json(body, { status: 409 }) }).post('/x'));
+    assert.deepEqual([asked.status, asked.code, asked.message, asked.data], [409, 'ALREADY_SETTLED', body.message, body.data]);
+    const sent = apiErrorFrom(409, body, 'upload failed with HTTP 409');
+    assert.deepEqual([sent.status, sent.code, sent.message, sent.data], [409, 'ALREADY_SETTLED', body.message, body.data]);
+    const bare = apiErrorFrom(502, undefined, 'upload failed with HTTP 502');
+    assert.deepEqual([bare.code, bare.message, bare.data], ['HTTP_502', 'upload failed with HTTP 502', undefined]);
   });
 
   test('the department comes from the first path segment', () => {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { LocalLog } from '../../server/chain/orderer/localLog.ts';
 import { openDb } from '../../server/chain/store/openDb.ts';
 import { portalMiddleware } from '../../server/http/portal.ts';
@@ -15,7 +15,7 @@ import type { ApplicationRecord, AwardRecord, ExpertRecord } from '../../server/
 import { pdf, png } from '../approval/support.ts';
 import { apply, DAY, login, passDays, payoutEnterprise, publish, seedStaff, stateOf, synced, TestClock, until, type Session, type TestEnterprise } from '../payout/support.ts';
 import { makeConsortium, silentLogger } from '../support/fixtures.ts';
-import { TEST_PASSWORD } from '../support/platform.ts';
+import { committed, launchChromium, needBuiltPortal, noChromium, portalPage, shot, shotsOnFailure, signIn } from './browser.ts';
 
 /**
  * The reviewing expert's and the finance officer's payout pages in a real browser (Debian's
@@ -28,9 +28,6 @@ import { TEST_PASSWORD } from '../support/platform.ts';
  * statement (one settled, one failed), retries the failure in a new run settled by a pain.002,
  * and reads the reconciliation and its chart. Screenshots land in test-artifacts/screenshots/.
  */
-const SHOTS = 'test-artifacts/screenshots';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PASS = 'zhuanjia-kouling-2026';
 const REPORT = pdf('rd-audit-report-2025 研发投入专项审计');
 const PHOTO = png();
@@ -66,7 +63,7 @@ async function startPlatform(clock: TestClock, dist: string): Promise<Platform> 
   return p;
 }
 
-describe('expert review and finance disbursement in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}` }, () => {
+describe('expert review and finance disbursement in a browser', { skip: noChromium }, () => {
   const clock = new TestClock();
   let p: Platform;
   let base: string;
@@ -85,29 +82,6 @@ describe('expert review and finance disbursement in a browser', { skip: !existsS
   let publicKey: string;
   let dist: string;
 
-  const shot = async (page: Page, name: string) => {
-    await page.evaluate('window.scrollTo(0, 0)');
-    await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true, animations: 'disabled', style: '.el-message { display: none }' });
-  };
-  async function committed(scope: Locator): Promise<string> {
-    const box = scope.getByTestId('tx-outcome').filter({ hasText: /已上链|已最终确认/ }).last();
-    await box.waitFor({ timeout: 20_000 });
-    return box.innerText();
-  }
-  async function signIn(page: Page, dept: string, user: string) {
-    await page.goto(`${base}/${dept}/login`);
-    const form = page.getByTestId('login-submit');
-    const home = page.getByTestId('logout');
-    await form.or(home).first().waitFor();
-    if (await home.isVisible()) {
-      await home.click();
-      await form.waitFor();
-    }
-    await page.getByTestId('login-user').fill(user);
-    await page.getByTestId('login-password').fill(TEST_PASSWORD);
-    await form.click();
-    await page.getByTestId('role-intro').waitFor();
-  }
   async function download(page: Page, click: () => Promise<void>): Promise<{ name: string; body: Buffer }> {
     const [d] = await Promise.all([page.waitForEvent('download'), click()]);
     return { name: d.suggestedFilename(), body: readFileSync((await d.path())!) };
@@ -116,16 +90,10 @@ describe('expert review and finance disbursement in a browser', { skip: !existsS
   const statementInput = (page: Page) => page.getByTestId('statement-file').locator('input[type=file]');
   const award = (id: string) => stateOf<AwardRecord>(p, `pay/award/${id}`, 'finance');
 
-  afterEach(async (t) => {
-    if (!(t as unknown as { passed?: boolean }).passed) {
-      await expert?.screenshot({ path: `${SHOTS}/fail-expert.png`, fullPage: true }).catch(() => undefined);
-      await fin?.screenshot({ path: `${SHOTS}/fail-finance.png`, fullPage: true }).catch(() => undefined);
-    }
-  });
+  afterEach((t) => shotsOnFailure(t, { 'fail-expert': expert, 'fail-finance': fin }));
 
   before(async () => {
-    assert.ok(existsSync('web/dist/index.html'), 'the portal is not built: run `npm run build:web` first');
-    mkdirSync(SHOTS, { recursive: true });
+    needBuiltPortal();
     dist = await snapshotPortal();
     p = await startPlatform(clock, dist);
     base = `http://127.0.0.1:${((await p.listen(0)).address() as AddressInfo).port}`;
@@ -135,15 +103,10 @@ describe('expert review and finance disbursement in a browser', { skip: !existsS
     B = await payoutEnterprise(p, clerk, 602);
     // No privacy rules: the checks pass at once and the expert is drawn when the application lands.
     pol = await publish(policy, { review: { method: 'expert', experts: 1 } });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, chromiumSandbox: false, args: FLAGS });
+    browser = await launchChromium();
     // The expert and the finance officer each have their own browser (cookies, stored key).
-    const opts = { viewport: { width: 1366, height: 860 }, locale: 'zh-CN', acceptDownloads: true };
-    expert = await (await browser.newContext(opts)).newPage();
-    fin = await (await browser.newContext(opts)).newPage();
-    for (const page of [expert, fin]) {
-      page.setDefaultTimeout(10_000);
-      page.on('pageerror', (e) => console.error('page error:', e.message));
-    }
+    expert = await portalPage(browser, { acceptDownloads: true, timeout: 10_000 });
+    fin = await portalPage(browser, { acceptDownloads: true, timeout: 10_000 });
   });
   after(async () => {
     await browser?.close();
@@ -152,7 +115,7 @@ describe('expert review and finance disbursement in a browser', { skip: !existsS
   });
 
   test('评审密钥: the expert makes an X25519 key in the browser, backs it up and registers its public key', async () => {
-    await signIn(expert, 'econ', 'expert1');
+    await signIn(expert, base, 'econ', 'expert1');
     await expert.goto(`${base}/econ/expert-key`);
     assert.match(await expert.getByTestId('expert-key-intro').innerText(), /解密密钥[\s\S]*只有持有对应私钥的专家/);
     await expert.getByTestId('expert-key-pass').fill(PASS);
@@ -167,7 +130,7 @@ describe('expert review and finance disbursement in a browser', { skip: !existsS
     assert.equal(b.publicKey, publicKey);
     assert.ok(!JSON.stringify(b).includes('"secret'), 'the backup holds the key only sealed');
     await expert.getByTestId('expert-register').click();
-    await committed(expert.locator('body'));
+    await committed(expert);
     await expert.getByTestId('expert-reg-state').filter({ hasText: '已登记(与本浏览器一致)' }).waitFor();
     await shot(expert, 'expert-01-key');
     const rec = await stateOf<ExpertRecord>(p, 'pay/expert/econ/expert1');
@@ -254,7 +217,7 @@ describe('expert review and finance disbursement in a browser', { skip: !existsS
   });
 
   test('待支付款项: the finance officer sees the payable awards, confirms count and total, triggers a run and takes its pain.001', async () => {
-    await signIn(fin, 'finance', 'finance1');
+    await signIn(fin, base, 'finance', 'finance1');
     // Before any run: the two awards are reserved against the budget, nothing is paid.
     await fin.goto(`${base}/finance/budgets`);
     const card = fin.getByTestId(`budget-${pol}`);
@@ -378,7 +341,7 @@ describe('expert review and finance disbursement in a browser', { skip: !existsS
   });
 
   test('an auditor reads the same reconciliation, with nothing to trigger', async () => {
-    await signIn(fin, 'audit', 'auditor1');
+    await signIn(fin, base, 'audit', 'auditor1');
     await fin.goto(`${base}/audit/budgets`);
     const card = fin.getByTestId(`budget-${pol}`);
     await card.getByTestId('check-matches').filter({ hasText: '✓' }).waitFor();

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Module } from '../../server/chain/module.ts';
 import { LocalLog } from '../../server/chain/orderer/localLog.ts';
 import { openDb } from '../../server/chain/store/openDb.ts';
@@ -15,7 +14,7 @@ import { sealKey } from '../../web/src/crypto/keyVault.ts';
 import { pdf } from '../approval/support.ts';
 import { commitTaxAndInsured, DAY, login, passDays, payoutEnterprise, seedStaff, stateOf, TestClock, until, type TestEnterprise } from '../payout/support.ts';
 import { makeConsortium, silentLogger } from '../support/fixtures.ts';
-import { TEST_PASSWORD } from '../support/platform.ts';
+import { committed, launchChromium, needBuiltPortal, noChromium, pick, portalPage, shot, shotsOnFailure, signIn } from './browser.ts';
 
 /**
  * 政策兑现 in a real browser (Debian's Chromium) against an in-process platform with every module,
@@ -29,14 +28,11 @@ import { TEST_PASSWORD } from '../support/platform.ts';
  * without the officer's actions. Screenshots land in
  * test-artifacts/screenshots/policy-*.png.
  */
-const SHOTS = 'test-artifacts/screenshots';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PASS = 'qiye-kouling-2026';
 const DEPTS = ['market', 'tax', 'hrss', 'housing', 'enforcement', 'econ', 'finance', 'audit', 'service'];
 const TITLE = '高新技术企业研发投入奖励(第二批)';
 
-describe('policy payout pages in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}` }, () => {
+describe('policy payout pages in a browser', { skip: noChromium }, () => {
   const clock = new TestClock();
   // The policy node releases awards by itself once a period ends; the test turns that off after
   // the checks, so that the release the officer asks for on the page is the one that lands.
@@ -44,8 +40,6 @@ describe('policy payout pages in a browser', { skip: !existsSync(CHROMIUM) && `n
   let p: Platform;
   let base: string;
   let browser: Browser;
-  let entCtx: BrowserContext;
-  let staffCtx: BrowserContext;
   let ent: Page;
   let staff: Page;
   let A: TestEnterprise;
@@ -53,40 +47,14 @@ describe('policy payout pages in a browser', { skip: !existsSync(CHROMIUM) && `n
   let appId: string;
   let awardId: string;
 
-  const shot = async (page: Page, name: string) => {
-    await page.evaluate('window.scrollTo(0, 0)');
-    await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true, animations: 'disabled', style: '.el-message { display: none }' });
-  };
-  async function committed(page: Page, scope: Locator = page.locator('body')): Promise<string> {
-    const box = scope.getByTestId('tx-outcome').filter({ hasText: /已上链|已最终确认/ }).last();
-    await box.waitFor({ timeout: 20_000 });
-    return box.innerText();
-  }
-  async function signIn(page: Page, dept: string, user: string) {
-    await page.goto(`${base}/${dept}/login`);
-    await page.getByTestId('login-user').fill(user);
-    await page.getByTestId('login-password').fill(TEST_PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('role-intro').waitFor();
-  }
-  const pick = async (page: Page, testId: string, option: string) => {
-    await page.getByTestId(testId).click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click();
-  };
   const app = () => stateOf<ApplicationRecord>(p, `pay/app/${appId}`);
   const award = () => stateOf<AwardRecord>(p, `pay/award/${awardId}`);
   const ledger = () => stateOf<LedgerRecord>(p, `pay/ledger/${pol}`);
 
-  afterEach(async (t) => {
-    if (!(t as unknown as { passed?: boolean }).passed) {
-      await ent?.screenshot({ path: `${SHOTS}/policy-fail-enterprise.png`, fullPage: true }).catch(() => undefined);
-      await staff?.screenshot({ path: `${SHOTS}/policy-fail-staff.png`, fullPage: true }).catch(() => undefined);
-    }
-  });
+  afterEach((t) => shotsOnFailure(t, { 'policy-fail-enterprise': ent, 'policy-fail-staff': staff }));
 
   before(async () => {
-    assert.ok(existsSync('web/dist/index.html'), 'the portal is not built: run `npm run build:web` first');
-    mkdirSync(SHOTS, { recursive: true });
+    needBuiltPortal();
     const modules = (): Module[] => {
       const ms = createModules();
       const payout = ms.find((m) => m.name === 'payout')!;
@@ -110,17 +78,10 @@ describe('policy payout pages in a browser', { skip: !existsSync(CHROMIUM) && `n
     await commitTaxAndInsured(p, [{ code: A.code, taxFen: '150000000', insured: 25 }]);
     const backup = await sealKey(Buffer.from(A.secret).toString('hex'), PASS, A.code, 100_000);
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, chromiumSandbox: false, args: FLAGS });
-    entCtx = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN' });
-    staffCtx = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN' });
+    browser = await launchChromium();
     // Where the portal keeps the sealed key (web/src/crypto/keyVault.ts), as if imported from its backup file.
-    await entCtx.addInitScript({ content: `localStorage.setItem('tongban.enterpriseKey', ${JSON.stringify(JSON.stringify(backup))});` });
-    ent = await entCtx.newPage();
-    staff = await staffCtx.newPage();
-    for (const page of [ent, staff]) {
-      page.setDefaultTimeout(15_000);
-      page.on('pageerror', (e) => console.error('page error:', e.message));
-    }
+    ent = await portalPage(browser, { timeout: 15_000, init: `localStorage.setItem('tongban.enterpriseKey', ${JSON.stringify(JSON.stringify(backup))});` });
+    staff = await portalPage(browser, { timeout: 15_000 });
   });
   after(async () => {
     await browser?.close();
@@ -128,7 +89,7 @@ describe('policy payout pages in a browser', { skip: !existsSync(CHROMIUM) && `n
   });
 
   test('发布政策: the officer publishes a policy with a privacy rule; amounts typed in yuan land in fen', async () => {
-    await signIn(staff, 'econ', 'policy1');
+    await signIn(staff, base, 'econ', 'policy1');
     await staff.goto(`${base}/econ/policies`);
     await staff.getByTestId('to-publish').click();
     await staff.getByTestId('publish-form').waitFor();
@@ -231,7 +192,7 @@ describe('policy payout pages in a browser', { skip: !existsSync(CHROMIUM) && `n
 
     await form.getByTestId('pd-amount').fill('120,000');
     await form.getByTestId('pd-submit').click();
-    await committed(staff, staff.getByTestId('pol-decision-card'));
+    await committed(staff.getByTestId('pol-decision-card'));
     await staff.getByTestId('award-status').filter({ hasText: '待公示' }).waitFor();
     const decided = await app();
     assert.deepEqual([decided?.status, decided?.decision?.amountFen], ['approved', '12000000']);
@@ -242,7 +203,7 @@ describe('policy payout pages in a browser', { skip: !existsSync(CHROMIUM) && `n
   test('公示: the officer publicises; the list shows the period; the enterprise sees its award in publicity and objects', async () => {
     await staff.goto(`${base}/econ/policies/${pol}`);
     await staff.getByTestId('publicise').click();
-    await committed(staff, staff.getByTestId('policy-actions'));
+    await committed(staff.getByTestId('policy-actions'));
     assert.equal((await award())?.status, 'publicised');
     await staff.goto(`${base}/econ/publicity`);
     const lists = staff.getByTestId('publications');
@@ -258,7 +219,7 @@ describe('policy payout pages in a browser', { skip: !existsSync(CHROMIUM) && `n
     await ent.getByTestId('object-reasons').fill('核定金额低于申请金额，请说明核减依据。');
     await ent.getByTestId('sign-pass').fill(PASS);
     await ent.getByTestId('sign-submit').click();
-    await committed(ent, ent.getByTestId('objection-box'));
+    await committed(ent.getByTestId('objection-box'));
     await shot(ent, 'policy-10-enterprise-objected');
     assert.equal((await award())?.openObjections.length, 1);
   });
@@ -270,7 +231,7 @@ describe('policy payout pages in a browser', { skip: !existsSync(CHROMIUM) && `n
     await staff.getByTestId('resolve-reasons').fill('核减部分为不符合归集口径的费用，异议不成立。');
     await shot(staff, 'policy-11-objection-resolve');
     await staff.getByTestId('resolve-submit').click();
-    await committed(staff, staff.getByTestId('objections-card'));
+    await committed(staff.getByTestId('objections-card'));
     assert.equal((await stateOf<ObjectionRecord>(p, `pay/objection/${objection}`))?.status, 'dismissed');
 
     await staff.goto(`${base}/econ/policies/${pol}`);
@@ -285,7 +246,7 @@ describe('policy payout pages in a browser', { skip: !existsSync(CHROMIUM) && `n
     await passDays(p, clock, 8);
     await staff.reload();
     await staff.getByTestId('release').click();
-    await committed(staff, staff.getByTestId('policy-actions'));
+    await committed(staff.getByTestId('policy-actions'));
     assert.equal((await award())?.status, 'payable');
     assert.deepEqual([(await ledger())?.awardedFen, (await ledger())?.reservedFen], ['0', '12000000']);
     await staff.getByTestId('reconcile').click();
@@ -321,7 +282,7 @@ describe('policy payout pages in a browser', { skip: !existsSync(CHROMIUM) && `n
   });
 
   test('审计: an auditor reads the policy, its ledger and applications, with no officer actions', async () => {
-    await signIn(staff, 'audit', 'auditor1');
+    await signIn(staff, base, 'audit', 'auditor1');
     await staff.goto(`${base}/audit/policies/${pol}`);
     await staff.getByTestId('policy-detail').waitFor();
     await staff.getByTestId('ledger-reservedFen').filter({ hasText: '¥120,000.00' }).waitFor();

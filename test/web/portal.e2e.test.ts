@@ -1,32 +1,21 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Platform } from '../../server/platform.ts';
 import { startTestPlatform, TEST_PASSWORD } from '../support/platform.ts';
+import { launchChromium, needBuiltPortal, noChromium, portalPage, shot } from './browser.ts';
 
 /**
  * The portal in a real browser (Debian's Chromium) against an in-process platform: sign in as
  * an approver, read the dashboard, walk the explorer, switch language, sign out. The test
  * runner builds web/dist first (`npm run build:web`); screenshots land in test-artifacts/.
  */
-const SHOTS = 'test-artifacts/screenshots';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// Without the background-networking flags Chromium keeps trying to reach Google on a closed network.
-const FLAGS = ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-describe('department portal in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}` }, () => {
+describe('department portal in a browser', { skip: noChromium }, () => {
   let p: Platform;
   let base: string;
   let browser: Browser;
   let page: Page;
-  // Transitions are finished first (tags zoom in); toasts are hidden unless the shot is about them.
-  // From the top: the header is sticky, and a scrolled full-page shot would paint it mid-page.
-  const shot = async (name: string, toasts = false) => {
-    await page.evaluate('window.scrollTo(0, 0)');
-    await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true, animations: 'disabled', style: toasts ? undefined : '.el-message { display: none }' });
-  };
   const market = () => p.node('market');
   const addUser = (id: string) => market().submitAs('admin', 'user.register', { id, name: `测试${id}`, role: 'clerk' }, 'receipt');
   /** Waits until a number shown on the page reaches `min` (pushed by the live stream, not a reload). */
@@ -41,14 +30,11 @@ describe('department portal in a browser', { skip: !existsSync(CHROMIUM) && `no 
   }
 
   before(async () => {
-    assert.ok(existsSync('web/dist/index.html'), 'the portal is not built: run `npm run build:web` first');
-    mkdirSync(SHOTS, { recursive: true });
+    needBuiltPortal();
     p = await startTestPlatform({ portal: true });
     base = `http://127.0.0.1:${((await p.listen(0)).address() as AddressInfo).port}`;
-    // Playwright gives every launch a fresh profile directory of its own (the --user-data-dir).
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, chromiumSandbox: false, args: FLAGS });
-    page = await browser.newPage({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN' });
-    page.on('pageerror', (e) => console.error('page error:', e.message));
+    browser = await launchChromium();
+    page = await portalPage(browser);
   });
   after(async () => {
     await browser?.close();
@@ -60,7 +46,7 @@ describe('department portal in a browser', { skip: !existsSync(CHROMIUM) && `no 
     await page.getByTestId('dept-market').waitFor();
     assert.equal(await page.locator('[data-testid^="dept-"]').count(), 9);
     assert.match(await page.getByTestId('dept-market').innerText(), /市场监督管理局/);
-    await shot('01-chooser');
+    await shot(page, '01-chooser');
   });
 
   test('first load of a department portal is under 2 s and lands on the login page', async () => {
@@ -82,7 +68,7 @@ describe('department portal in a browser', { skip: !existsSync(CHROMIUM) && `no 
     await err.waitFor();
     assert.match(await err.innerText(), /用户名或密码错误/);
     assert.match(await err.innerText(), /BAD_CREDENTIALS/);
-    await shot('02-login-error');
+    await shot(page, '02-login-error');
   });
 
   test('approver1 signs in and the dashboard shows the height, following new blocks live', async () => {
@@ -104,14 +90,14 @@ describe('department portal in a browser', { skip: !existsSync(CHROMIUM) && `no 
     await shownAtLeast('height', market().height);
     await page.getByTestId('lag-chart').locator('canvas').waitFor();
     await shownAtLeast('final-height', market().height - 1);
-    await shot('03-dashboard', true);
+    await shot(page, '03-dashboard', true);
   });
 
   test('the explorer lists blocks, opens one and its transaction with the state before and after', async () => {
     await page.getByTestId('menu-blocks').click();
     const top = market().height;
     await page.getByTestId(`block-link-${top}`).waitFor();
-    await shot('04-blocks');
+    await shot(page, '04-blocks');
     // Paged by the server: genesis is on the last page.
     await page.locator('.el-pagination .number').last().click();
     await page.getByTestId('block-link-0').waitFor();
@@ -120,13 +106,13 @@ describe('department portal in a browser', { skip: !existsSync(CHROMIUM) && `no 
     await page.getByTestId(`block-link-${top}`).click();
     await page.getByTestId('block-detail').waitFor();
     assert.match(page.url(), new RegExp(`/market/blocks/${top}$`));
-    await shot('05-block');
+    await shot(page, '05-block');
     await page.getByTestId('tx-list').locator('a').first().click();
     await page.getByTestId('tx-detail').waitFor();
     assert.match(await page.getByTestId('tx-detail').innerText(), /user\.register/);
     assert.match(await page.getByTestId('tx-changes').innerText(), /user\/market\/e2e2/);
     await page.getByTestId('tx-outcome').filter({ hasText: '已最终确认' }).waitFor();
-    await shot('06-tx');
+    await shot(page, '06-tx');
     // The search box finds a transaction by its id (a block hash would match first).
     const txUrl = page.url();
     await page.getByTestId('menu-blocks').click();
@@ -139,7 +125,7 @@ describe('department portal in a browser', { skip: !existsSync(CHROMIUM) && `no 
     await page.getByTestId('menu-status').click();
     await page.getByTestId('members').waitFor();
     assert.match(await page.getByTestId('members').innerText(), /税务局/);
-    await shot('07-status');
+    await shot(page, '07-status');
 
     // A real halt needs a forked ledger; the banner only reads the status, so feed it one.
     await page.route('**/market/api/chain/status', async (route) => {
@@ -149,7 +135,7 @@ describe('department portal in a browser', { skip: !existsSync(CHROMIUM) && `no 
     await page.reload();
     await page.getByTestId('alarm').waitFor();
     assert.match(await page.getByTestId('alarm').innerText(), /本节点与联盟不一致/);
-    await shot('08-status-halted');
+    await shot(page, '08-status-halted');
     await page.unroute('**/market/api/chain/status');
     await page.reload();
     await page.getByTestId('members').waitFor();
@@ -162,7 +148,7 @@ describe('department portal in a browser', { skip: !existsSync(CHROMIUM) && `no 
     await page.getByTestId('dept-name').filter({ hasText: 'Market Regulation' }).waitFor();
     assert.match(await page.getByTestId('side-menu').innerText(), /Home[\s\S]*Block explorer[\s\S]*Node status/);
     assert.match(await page.getByTestId('logout').innerText(), /Sign out/);
-    await shot('09-dashboard-en');
+    await shot(page, '09-dashboard-en');
   });
 
   test('signing out ends the session on the server', async () => {
@@ -173,7 +159,7 @@ describe('department portal in a browser', { skip: !existsSync(CHROMIUM) && `no 
     await page.goto(base + '/market/blocks');
     await page.getByTestId('login-submit').waitFor();
     assert.match(page.url(), /\/market\/login\?redirect=/);
-    await shot('10-login-en');
+    await shot(page, '10-login-en');
   });
 
   test('enterprise tab: a key made in the browser signs the challenge; an unregistered key is told so', async () => {
@@ -188,6 +174,6 @@ describe('department portal in a browser', { skip: !existsSync(CHROMIUM) && `no 
     const err = page.getByTestId('error');
     await err.waitFor();
     assert.match(await err.innerText(), /not registered to an enterprise/);
-    await shot('11-enterprise-login');
+    await shot(page, '11-enterprise-login');
   });
 });

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createModules } from '../../server/modules.ts';
 import type { Platform } from '../../server/platform.ts';
 import { testCode } from '../approval/support.ts';
-import { startTestPlatform, TEST_PASSWORD } from '../support/platform.ts';
+import { startTestPlatform } from '../support/platform.ts';
+import { committed, launchChromium, needBuiltPortal, noChromium, pick, portalPage, shot, shotsOnFailure, signIn } from './browser.ts';
 
 /**
  * Each persona's main flow in a real browser (Debian's Chromium) against an in-process platform
@@ -16,20 +16,15 @@ import { startTestPlatform, TEST_PASSWORD } from '../support/platform.ts';
  * the enterprise and catches an altered row; an administrator proposes and another approves.
  * Screenshots land in test-artifacts/screenshots/.
  */
-const SHOTS = 'test-artifacts/screenshots';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PASS = 'qiye-kouling-2026';
 const CODE = testCode(4242);
 const NAME = '滨江瑞丰餐饮管理有限公司';
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n% e2e licence\ntrailer<</Root 1 0 R>>\n%%EOF\n');
 
-describe('persona workflows in a browser', { skip: !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}` }, () => {
+describe('persona workflows in a browser', { skip: noChromium }, () => {
   let p: Platform;
   let base: string;
   let browser: Browser;
-  let entCtx: BrowserContext;
-  let staffCtx: BrowserContext;
   let ent: Page;
   let staff: Page;
   let backupPath: string;
@@ -37,59 +32,17 @@ describe('persona workflows in a browser', { skip: !existsSync(CHROMIUM) && `no 
   let caseId: string;
   let proposalId: string;
 
-  // From the top: the header is sticky, and a scrolled full-page shot would paint it mid-page.
-  const shot = async (page: Page, name: string) => {
-    await page.evaluate('window.scrollTo(0, 0)');
-    await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true, animations: 'disabled', style: '.el-message { display: none }' });
-  };
-  /** Waits for the outcome box to say the transaction is in a block (or final), and returns its text. */
-  async function committed(page: Page, scope = page.locator('body')): Promise<string> {
-    const box = scope.getByTestId('tx-outcome').filter({ hasText: /已上链|已最终确认/ }).last();
-    await box.waitFor({ timeout: 20_000 });
-    return box.innerText();
-  }
-  async function signIn(page: Page, dept: string, user: string) {
-    await page.goto(`${base}/${dept}/login`);
-    const form = page.getByTestId('login-submit');
-    const home = page.getByTestId('logout');
-    await form.or(home).first().waitFor();
-    if (await home.isVisible()) {
-      await home.click();
-      await form.waitFor();
-    }
-    await page.getByTestId('login-user').fill(user);
-    await page.getByTestId('login-password').fill(TEST_PASSWORD);
-    await form.click();
-    await page.getByTestId('role-intro').waitFor();
-  }
-  const pick = async (page: Page, testId: string, option: string) => {
-    await page.getByTestId(testId).click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click();
-  };
-
   // A failed step leaves a picture of both browsers, to see what the page said.
-  afterEach(async (t) => {
-    if (!(t as unknown as { passed?: boolean }).passed) {
-      await ent?.screenshot({ path: `${SHOTS}/fail-enterprise.png`, fullPage: true }).catch(() => undefined);
-      await staff?.screenshot({ path: `${SHOTS}/fail-staff.png`, fullPage: true }).catch(() => undefined);
-    }
-  });
+  afterEach((t) => shotsOnFailure(t, { 'fail-enterprise': ent, 'fail-staff': staff }));
 
   before(async () => {
-    assert.ok(existsSync('web/dist/index.html'), 'the portal is not built: run `npm run build:web` first');
-    mkdirSync(SHOTS, { recursive: true });
+    needBuiltPortal();
     p = await startTestPlatform({ portal: true, modules: createModules, enterprises: 20 });
     base = `http://127.0.0.1:${((await p.listen(0)).address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, chromiumSandbox: false, args: FLAGS });
+    browser = await launchChromium();
     // The enterprise and the staff each have their own browser (cookies, stored key).
-    entCtx = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN', acceptDownloads: true });
-    staffCtx = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN' });
-    ent = await entCtx.newPage();
-    staff = await staffCtx.newPage();
-    for (const page of [ent, staff]) {
-      page.setDefaultTimeout(10_000);
-      page.on('pageerror', (e) => console.error('page error:', e.message));
-    }
+    ent = await portalPage(browser, { acceptDownloads: true, timeout: 10_000 });
+    staff = await portalPage(browser, { timeout: 10_000 });
   });
   after(async () => {
     await browser?.close();
@@ -115,7 +68,7 @@ describe('persona workflows in a browser', { skip: !existsSync(CHROMIUM) && `no 
   });
 
   test('窗口: the clerk checks the code\'s check character and registers the key read from the backup file', async () => {
-    await signIn(staff, 'service', 'clerk1');
+    await signIn(staff, base, 'service', 'clerk1');
     await staff.goto(`${base}/service/enterprises`);
     const wrong = CODE.slice(0, 17) + (CODE[17] === '0' ? '1' : '0');
     await staff.getByTestId('reg-code').fill(wrong);
@@ -188,7 +141,7 @@ describe('persona workflows in a browser', { skip: !existsSync(CHROMIUM) && `no 
   });
 
   test('审批: the approver finds it in the inbox, pulls the dossier with a purpose, and approves', async () => {
-    await signIn(staff, 'market', 'approver1');
+    await signIn(staff, base, 'market', 'approver1');
     await shot(staff, '25-approver-dashboard');
     await staff.goto(`${base}/market/worklist`);
     await staff.getByTestId('worklist').waitFor();
@@ -208,7 +161,7 @@ describe('persona workflows in a browser', { skip: !existsSync(CHROMIUM) && `no 
 
     await staff.getByTestId('opinion').fill('材料齐全，符合法定条件，准予许可。');
     await staff.getByTestId('decide-submit').click();
-    await committed(staff, staff.getByTestId('decision-card'));
+    await committed(staff.getByTestId('decision-card'));
     await shot(staff, '27-approver-decided');
     const app = await p.node('market').view().get<{ status: string; stages: { decisions: { opinion: string }[] }[] }>(`app/${appId}`);
     assert.equal(app?.status, 'approved');
@@ -217,7 +170,7 @@ describe('persona workflows in a browser', { skip: !existsSync(CHROMIUM) && `no 
   });
 
   test('审管执: an inspector\'s major finding opens a case; the enforcement officer fines it in 元 and closes it', async () => {
-    await signIn(staff, 'market', 'inspector1');
+    await signIn(staff, base, 'market', 'inspector1');
     await staff.goto(`${base}/market/inspections`);
     await staff.getByTestId('adhoc-code').fill(CODE);
     await staff.getByTestId('adhoc-subject').fill('食品经营许可证后日常监督检查');
@@ -234,7 +187,7 @@ describe('persona workflows in a browser', { skip: !existsSync(CHROMIUM) && `no 
     assert.match(caseId, /^CS-\d+-\d+-1$/);
     await shot(staff, '28-inspector-finding');
 
-    await signIn(staff, 'enforcement', 'enforcer1');
+    await signIn(staff, base, 'enforcement', 'enforcer1');
     await staff.goto(`${base}/enforcement/cases`);
     await staff.getByTestId(`case-${caseId}`).click();
     await staff.getByTestId('case-detail').waitFor();
@@ -260,7 +213,7 @@ describe('persona workflows in a browser', { skip: !existsSync(CHROMIUM) && `no 
   });
 
   test('审计: the auditor traces the enterprise across departments and opens one operation', async () => {
-    await signIn(staff, 'audit', 'auditor1');
+    await signIn(staff, base, 'audit', 'auditor1');
     await staff.goto(`${base}/audit/trace`);
     await staff.getByTestId('trace-input').fill(CODE);
     await staff.getByTestId('trace-search').click();
@@ -317,7 +270,7 @@ describe('persona workflows in a browser', { skip: !existsSync(CHROMIUM) && `no 
   });
 
   test('治理: an administrator proposes new credit weights and another department\'s administrator approves', async () => {
-    await signIn(staff, 'market', 'admin');
+    await signIn(staff, base, 'market', 'admin');
     await shot(staff, '36-admin-dashboard');
     await staff.goto(`${base}/market/governance`);
     await staff.getByTestId('propose-form').waitFor();
@@ -334,17 +287,17 @@ describe('persona workflows in a browser', { skip: !existsSync(CHROMIUM) && `no 
     await staff.getByTestId('w-sum').filter({ hasText: '10000 / 10000' }).waitFor();
     await staff.getByTestId('propose-note').fill('加大行政执法维度权重');
     await staff.getByTestId('propose-submit').click();
-    await committed(staff, staff.getByTestId('propose-form'));
+    await committed(staff.getByTestId('propose-form'));
     const item = staff.locator('[data-testid^="proposal-"]').filter({ hasText: '加大行政执法维度权重' }).first();
     await item.waitFor();
     proposalId = (await item.getAttribute('data-testid'))!.slice('proposal-'.length);
     assert.match(await staff.getByTestId(`proposal-count-${proposalId}`).innerText(), /1 \/ 7/);
     await shot(staff, '37-admin-proposed');
 
-    await signIn(staff, 'tax', 'admin');
+    await signIn(staff, base, 'tax', 'admin');
     await staff.goto(`${base}/tax/governance`);
     await staff.getByTestId(`approve-${proposalId}`).click();
-    await committed(staff, staff.getByTestId(`proposal-${proposalId}`));
+    await committed(staff.getByTestId(`proposal-${proposalId}`));
     await staff.getByTestId(`proposal-count-${proposalId}`).filter({ hasText: '2 / 7' }).waitFor();
     await shot(staff, '38-admin-approved');
     const stored = await p.node('tax').view().get<{ approvals: string[]; status: string }>(`gov/proposal/${proposalId}`);

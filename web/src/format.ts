@@ -4,4 +4,7 @@ export const shortHash = (h: string | null | undefined, n = 8) => (!h ? '' : h.l
 export const formatTime = (ms: number, locale: string) =>
   new Date(ms).toLocaleString(locale, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 
+/** `812 KB`, `4.7 MB`: a file's size as a person reads it (never `0 KB`). */
+export const fileSize = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
+
 export const prettyJson = (v: unknown) => (v === null || v === undefined ? '—' : JSON.stringify(v, null, 2));

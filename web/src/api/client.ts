@@ -15,6 +15,16 @@ export class ApiError extends Error {
 
 export const isApiError = (e: unknown): e is ApiError => e instanceof ApiError;
 
+/**
+ * The ApiError for a refused request, from the server's `{code, message, data}` body when it sent
+ * one. `data` says what stands after the refusal (how much of a bank statement was recorded before
+ * it, say); without a body the status and `fallback` have to do.
+ */
+export function apiErrorFrom(status: number, body: unknown, fallback: string): ApiError {
+  const b = (body ?? {}) as { code?: unknown; message?: unknown; data?: unknown };
+  return new ApiError(status, typeof b.code === 'string' ? b.code : `HTTP_${status}`, typeof b.message === 'string' ? b.message : fallback, b.data);
+}
+
 /** The part of Web Storage the client needs, so tests can pass a Map-backed one. */
 export interface KeyValueStore {
   getItem(key: string): string | null;
@@ -69,13 +79,7 @@ export function createClient(o: ClientOptions = {}) {
       json = undefined;
     }
     if (!res.ok) {
-      const b = (json ?? {}) as { code?: unknown; message?: unknown; data?: unknown };
-      const err = new ApiError(
-        res.status,
-        typeof b.code === 'string' ? b.code : `HTTP_${res.status}`,
-        typeof b.message === 'string' ? b.message : `${method} ${path} failed with HTTP ${res.status} ${res.statusText}`.trim(),
-        b.data,
-      );
+      const err = apiErrorFrom(res.status, json, `${method} ${path} failed with HTTP ${res.status} ${res.statusText}`.trim());
       if (res.status === 401 && err.code === 'UNAUTHENTICATED') onUnauthorized?.(err);
       throw err;
     }

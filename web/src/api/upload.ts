@@ -1,9 +1,9 @@
-import { ApiError, client } from './client.ts';
+import { ApiError, apiErrorFrom, client } from './client.ts';
 
 /**
  * Sends a file as the raw request body (the server answers JSON), reporting upload progress.
  * fetch() cannot report upload progress, so this one request uses XMLHttpRequest; it throws
- * the same ApiError as the request client and sends the same CSRF token.
+ * the same ApiError as the request client (with the body's `data`) and sends the same CSRF token.
  */
 export function uploadFile<T>(path: string, file: Blob, contentType: string, onProgress?: (fraction: number) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -17,20 +17,14 @@ export function uploadFile<T>(path: string, file: Blob, contentType: string, onP
     };
     xhr.onerror = () => reject(new ApiError(0, 'NETWORK', 'cannot reach the server; check the connection and retry'));
     xhr.onload = () => {
-      let json: { code?: unknown; message?: unknown } | undefined;
+      let json: unknown;
       try {
         json = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
       } catch {
         json = undefined;
       }
       if (xhr.status >= 200 && xhr.status < 300 && json !== undefined) return resolve(json as T);
-      reject(
-        new ApiError(
-          xhr.status,
-          typeof json?.code === 'string' ? json.code : `HTTP_${xhr.status}`,
-          typeof json?.message === 'string' ? json.message : `upload failed with HTTP ${xhr.status}`,
-        ),
-      );
+      reject(apiErrorFrom(xhr.status, json, `upload failed with HTTP ${xhr.status}`));
     };
     xhr.send(file);
   });

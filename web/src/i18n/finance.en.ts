@@ -207,6 +207,7 @@ export default {
       pendingList: 'Still in process at the bank, not recorded:',
       nothingNew: 'Nothing new to record.',
       refusedHint: 'Apart from any lines the message says were recorded, nothing of this statement was recorded. Check it and upload the whole statement again; lines already recorded are skipped.',
+      partial: 'Recorded before the refusal: {n} line(s), in these transactions:',
     },
     budget: {
       intro: 'Each policy\'s budget in its buckets (awarded, reserved, failed, paid, remaining), checked two ways: the buckets add up to the budget, and each bucket equals the awards in that state.',

@@ -1,4 +1,4 @@
-import { ApiError, client, deptApi } from '../client.ts';
+import { ApiError, apiErrorFrom, client, deptApi } from '../client.ts';
 import { qs } from '../query.ts';
 import { uploadFile } from '../upload.ts';
 import type { AwardQuery, AwardRecord, PolicyRow, Reconciliation, RunCreated, RunDetail, RunSummary, StatementResult } from './financeTypes.ts';
@@ -34,10 +34,7 @@ export async function fetchFile(path: string): Promise<{ blob: Blob; name: strin
   } catch (e) {
     throw new ApiError(0, 'NETWORK', `cannot reach the server (${(e as Error).message}); check the connection and retry`);
   }
-  if (!res.ok) {
-    const b = (await res.json().catch(() => ({}))) as { code?: unknown; message?: unknown };
-    throw new ApiError(res.status, typeof b.code === 'string' ? b.code : `HTTP_${res.status}`, typeof b.message === 'string' ? b.message : `GET ${path} failed with HTTP ${res.status}`);
-  }
+  if (!res.ok) throw apiErrorFrom(res.status, await res.json().catch(() => undefined), `GET ${path} failed with HTTP ${res.status}`);
   const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? path.split('/').pop()!.split('?')[0];
   return { blob: await res.blob(), name };
 }

@@ -84,6 +84,15 @@ export interface StatementResult {
   txs: string[];
 }
 
+/**
+ * The `data` of a statement refused part way through: the lines recorded before the refused batch
+ * (they stay recorded) and the transactions that recorded them.
+ */
+export interface StatementRefusal {
+  recorded: number;
+  txs: string[];
+}
+
 export interface PaymentRow {
   endToEndId: string;
   award: string;

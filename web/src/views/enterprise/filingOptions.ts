@@ -38,3 +38,5 @@ export const TRUTHFUL = {
 
 export const MATERIAL_TYPES: Record<string, 'pdf' | 'png' | 'jpeg'> = { 'application/pdf': 'pdf', 'image/png': 'png', 'image/jpeg': 'jpeg' };
 export const MAX_MATERIAL_BYTES = 5 * 1024 * 1024;
+/** What the file chooser offers: the same three types, by extension and by MIME type. */
+export const MATERIAL_ACCEPT = '.pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg';

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
+import { TEST_PASSWORD } from '../support/platform.ts';
+
+/**
+ * What the browser tests share: Debian's Chromium (playwright-core) and how it is started, the
+ * page size and language the screenshots are taken in, and the steps every flow takes again
+ * (sign in, pick from a select, wait for a transaction, take a screenshot).
+ */
+export const SHOTS = 'test-artifacts/screenshots';
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** For `describe(…, { skip: noChromium })`: why the browser tests cannot run here, or false. */
+export const noChromium = !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}`;
+// Without the background-networking flags Chromium keeps trying to reach Google on a closed network.
+const FLAGS = ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** The tests serve web/dist as it is: say so when it is not built, and make the screenshots' folder. */
+export function needBuiltPortal() {
+  assert.ok(existsSync('web/dist/index.html'), 'the portal is not built: run `npm run build:web` first');
+  mkdirSync(SHOTS, { recursive: true });
+}
+
+// Playwright gives every launch a fresh profile directory of its own (the --user-data-dir).
+export const launchChromium = (): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM, headless: true, chromiumSandbox: false, args: FLAGS });
+
+/**
+ * A page in a browser context of its own (cookies, stored keys: one person's browser), at the
+ * screenshots' size and in Chinese; `init` runs in it before any page script. Page errors go to
+ * the test's output.
+ */
+export async function portalPage(browser: Browser, o: BrowserContextOptions & { timeout?: number; init?: string } = {}): Promise<Page> {
+  const { timeout, init, ...options } = o;
+  const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN', ...options });
+  if (init) await context.addInitScript({ content: init });
+  const page = await context.newPage();
+  if (timeout) page.setDefaultTimeout(timeout);
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  return page;
+}
+
+/**
+ * A full-page screenshot in test-artifacts/screenshots/. Transitions are finished first (tags zoom
+ * in); toasts are hidden unless the shot is about them. From the top: the header is sticky, and a
+ * scrolled full-page shot would paint it mid-page.
+ */
+export async function shot(page: Page, name: string, toasts = false) {
+  await page.evaluate('window.scrollTo(0, 0)');
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true, animations: 'disabled', style: toasts ? undefined : '.el-message { display: none }' });
+}
+
+/** After a failed test, a picture of each page (named by its key), to see what it said. */
+export async function shotsOnFailure(t: unknown, pages: Record<string, Page | undefined>) {
+  if ((t as { passed?: boolean }).passed) return;
+  for (const [name, page] of Object.entries(pages)) await page?.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true }).catch(() => undefined);
+}
+
+/** Waits for the outcome box (the last one in `where`) to say the transaction is in a block or final, and returns its text. */
+export async function committed(where: Page | Locator): Promise<string> {
+  const box = where.getByTestId('tx-outcome').filter({ hasText: /已上链|已最终确认/ }).last();
+  await box.waitFor({ timeout: 20_000 });
+  return box.innerText();
+}
+
+/** Signs in at a department's login page as a demo user; a page still signed in signs out first. */
+export async function signIn(page: Page, base: string, dept: string, user: string) {
+  await page.goto(`${base}/${dept}/login`);
+  const form = page.getByTestId('login-submit');
+  const home = page.getByTestId('logout');
+  await form.or(home).first().waitFor();
+  if (await home.isVisible()) {
+    await home.click();
+    await form.waitFor();
+  }
+  await page.getByTestId('login-user').fill(user);
+  await page.getByTestId('login-password').fill(TEST_PASSWORD);
+  await form.click();
+  await page.getByTestId('role-intro').waitFor();
+}
+
+/** Picks an option of an Element Plus select by the select's test id and the option's text. */
+export async function pick(page: Page, testId: string, option: string) {
+  await page.getByTestId(testId).click();
+  await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click();
+}
