@@ -120,11 +120,13 @@ export default {
     },
     conflict: {
       title: 'Conflict of interest',
-      intro: 'If you have an interest in this enterprise (a post, an investment, relatives), declare a conflict and do not score.',
-      declare: 'Declare a conflict with this enterprise',
-      confirm: 'Declare a conflict with {name} ({code})? It is registered on the chain, and you will not be drawn for this enterprise again.',
-      declared: 'You declared a conflict with this enterprise',
-      stillAssigned: 'You were drawn for this application before the declaration and it is not reassigned by itself: tell the policy officer of Economy & IT, and do not score.',
+      intro: 'If you have an interest in this enterprise (a post, an investment, relatives), step back before scoring: you leave this review and the next expert in the draw takes your place.',
+      declare: 'Declare a conflict and step back',
+      confirm: 'Declare a conflict with {name} ({code})? The recusal and its reason are recorded on the chain; you leave this review and will not be drawn for this enterprise again. Your reason:',
+      reason: 'Reason, e.g. a relative of the legal representative',
+      reasonNeeded: 'Give a reason',
+      done: 'You stepped back: you have left this review, and the replacing expert receives the sealed materials.',
+      stillAssigned: 'You declared a conflict with this enterprise, but this application drew you before that. Step back from it here, and do not score.',
     },
   },
   fin: {

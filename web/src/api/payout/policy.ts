@@ -4,7 +4,7 @@ import { qs } from '../query.ts';
 import { uploadFile } from '../upload.ts';
 import type {
   AdvanceResult, ApplicationQuery, ApplicationRecord, AttachmentUpload, AwardRecord, Candidate, DecisionBody, DecisionResult, EligibleItem, ObjectionRecord,
-  PolicyDetail, PolicyPublishBody, PolicyQuery, PolicyRow, PrivacyConfigView, PublicationRecord, PubliciseResult, PublicityQuery, PublishResult, QueryView,
+  PolicyDetail, PolicyPublishBody, PolicyQuery, PrivacyConfigView, PublicationRecord, PubliciseResult, PublicityQuery, PublishResult, QueryView,
   ReconciliationSummary, ReleaseResult, ResolveBody, SignedPayoutResult,
 } from './policyTypes.ts';
 
@@ -16,7 +16,8 @@ const P = (path: string, dept?: string) => deptApi(`/payout${path}`, dept);
 const enc = encodeURIComponent;
 
 // policies
-export const policies = (q: PolicyQuery = {}) => client.get<{ items: PolicyRow[] }>(P(`/policies${qs({ ...q })}`));
+/** A page of policies, each with its budget ledger. */
+export const policies = (q: PolicyQuery = {}) => client.get<{ items: PolicyDetail[] }>(P(`/policies${qs({ ...q })}`));
 export const policy = (id: string) => client.get<PolicyDetail>(P(`/policies/${enc(id)}`));
 export const publish = (b: PolicyPublishBody) => client.post<PublishResult>(P('/policies'), b);
 export const candidates = (id: string, limit = 50) => client.get<{ policy: string; items: Candidate[] }>(P(`/policies/${enc(id)}/candidates${qs({ limit })}`));

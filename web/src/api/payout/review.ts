@@ -15,4 +15,6 @@ export const assigned = (q: ApplicationQuery = {}) => client.get<{ items: Applic
 export const application = (id: string) => client.get<ApplicationRecord>(P(`/applications/${enc(id)}`));
 export const policy = (id: string) => client.get<PolicyDetail>(P(`/policies/${enc(id)}`));
 export const materials = (id: string) => client.get<SealedMaterials>(P(`/applications/${enc(id)}/materials`));
+/** 回避: step back from a drawn application before scoring; the next expert in the draw takes the place. */
+export const recuse = (id: string, b: { reason: string }) => client.post<{ tx: string; replacedBy: string[] }>(P(`/applications/${enc(id)}/recuse`), b);
 export const review = (id: string, b: ReviewBody) => client.post<{ tx: string; done: boolean }>(P(`/applications/${enc(id)}/review`), b);
