@@ -13,7 +13,7 @@ import { createPlatform, type Platform } from '../../server/platform.ts';
 import { at, child, children, parseXml } from '../../server/policy-payout/bank/xml.ts';
 import type { ApplicationRecord, AwardRecord, ExpertRecord } from '../../server/policy-payout/records.ts';
 import { pdf, png } from '../approval/support.ts';
-import { apply, DAY, login, passDays, payoutEnterprise, publish, seedStaff, stateOf, synced, TestClock, until, type Session, type TestEnterprise } from '../payout/support.ts';
+import { apply, DAY, expertKeys, login, passDays, payoutEnterprise, publish, seedStaff, stateOf, synced, TestClock, until, type Session, type TestEnterprise } from '../payout/support.ts';
 import { makeConsortium, silentLogger } from '../support/fixtures.ts';
 import { committed, launchChromium, needBuiltPortal, noChromium, portalPage, shot, shotsOnFailure, signIn } from './browser.ts';
 
@@ -75,6 +75,7 @@ describe('expert review and finance disbursement in a browser', { skip: noChromi
   let B: TestEnterprise;
   let pol: string;
   let appA: string;
+  let appB: string;
   let awardA: string;
   let awardB: string;
   let run1: string;
@@ -199,14 +200,37 @@ describe('expert review and finance disbursement in a browser', { skip: noChromi
     assert.deepEqual(a?.review?.scores.map((s) => [s.expert, s.score, s.recommendFen]), [['expert1', 88, '12000000']]);
   });
 
-  test('setup: a second application is reviewed; both are decided, published, and payable once the period passes', async () => {
+  test('回避: drawn for a second application, the expert steps back with a reason and the next registered expert takes the place', async () => {
+    appB = await apply(p, B, pol, { requestedFen: '8000000' });
+    await until('B in review', async () => (await stateOf<ApplicationRecord>(p, `pay/app/${appB}`))?.status === 'reviewing');
+    assert.deepEqual((await stateOf<ApplicationRecord>(p, `pay/app/${appB}`))?.review?.experts, ['expert1']);
+    // a second expert registers after the draw: the one to step in
+    const e2 = await login(p, 'econ', 'expert2');
+    assert.equal((await e2.post('/econ/api/payout/experts/key', { encKey: expertKeys().publicKey })).status, 200);
+
+    await expert.goto(`${base}/econ/assigned/${appB}`);
+    await expert.getByTestId('conflict-declare').click();
+    // The reason is required: an empty one is not sent.
+    await confirmBox(expert, '确定');
+    await expert.locator('.el-message-box__errormsg', { hasText: '请填写回避理由' }).waitFor();
+    await expert.locator('.el-message-box__input input').fill('与该企业法定代表人系亲属');
+    await confirmBox(expert, '确定');
+    await expert.getByTestId('conflict-declared').waitFor();
+    await committed(expert.getByTestId('conflict-box'));
+    await shot(expert, 'expert-05-recused');
+    const b = await stateOf<ApplicationRecord>(p, `pay/app/${appB}`);
+    assert.deepEqual(b?.review?.experts, ['expert2']);
+    assert.match(b!.review!.excluded.at(-1)!.reason, /亲属/);
+    // and the enterprise is on expert1's declared conflicts for later draws
+    const reg = await stateOf<ExpertRecord>(p, 'pay/expert/econ/expert1');
+    assert.ok(reg?.declared.enterprises.includes(B.code));
+    assert.equal((await e2.post(`/econ/api/payout/applications/${appB}/review`, { score: 80, opinion: '符合条件。' })).status, 200);
+  });
+
+  test('setup: both applications are decided, published, and payable once the period passes', async () => {
     const ok = await policy.post(`/econ/api/payout/applications/${appA}/decision`, { decision: 'approve', amountFen: '12000000', reasons: '专家评审88分,核定奖励12万元' });
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
     awardA = ok.body.award;
-    const appB = await apply(p, B, pol, { requestedFen: '8000000' });
-    await until('B in review', async () => (await stateOf<ApplicationRecord>(p, `pay/app/${appB}`))?.status === 'reviewing');
-    const e1 = await login(p, 'econ', 'expert1');
-    assert.equal((await e1.post(`/econ/api/payout/applications/${appB}/review`, { score: 80, opinion: '符合条件。' })).status, 200);
     const okB = await policy.post(`/econ/api/payout/applications/${appB}/decision`, { decision: 'approve', amountFen: '8000000', reasons: '核定奖励8万元' });
     assert.equal(okB.status, 200, JSON.stringify(okB.body));
     awardB = okB.body.award;
