@@ -9,7 +9,8 @@ import { verifyAnswer } from '../server/privacy-query/zk/verifier.ts';
 
 /*
  * Privacy-query proving and verifying, with the keys of `npx tsx circuits/build.ts`:
- *   privacy.prove_p50.<circuit>  one warm proof at a time through the worker pool (ms)
+ *   privacy.prove_p50.<circuit>  one warm proof at a time through the worker pool (ms); with nothing
+ *                                else queued, a second worker helps with each (prover.ts)
  *   privacy.verify_p50           one threshold_gte verification on the calling thread (ms)
  *   privacy.proofs_per_s         threshold_gte proofs per second with every worker busy
  */
@@ -59,7 +60,7 @@ export async function runPrivacyBench(opts: { quick: boolean }): Promise<Metric[
   const prover = new Prover();
   const metrics: Metric[] = [];
   try {
-    // warm every worker on every circuit: wasm compiled, zkey read
+    // warm every worker on every circuit: wasm compiled, proving key read and its window tables built
     for (const c of CIRCUITS) await Promise.all(Array.from({ length: prover.size }, () => prover.prove(c, inputs[c])));
 
     const rounds = opts.quick ? 3 : 11;

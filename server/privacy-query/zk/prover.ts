@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import type { Groth16Proof } from 'snarkjs';
 import { ChainError } from '../../chain/errors.ts';
 import { DEFAULT_BUILD_DIR } from './keys.ts';
@@ -18,6 +18,8 @@ export interface ProverOptions {
   buildDir?: string;
   /** number of worker threads; one per core by default */
   size?: number;
+  /** let an idle worker help with another's proof when nothing else is queued; on by default */
+  split?: boolean;
 }
 
 interface Task {
@@ -32,10 +34,13 @@ interface Slot {
   worker: Worker;
   ready: boolean;
   task?: Task;
+  /** helping with another worker's proof */
+  helping?: boolean;
 }
 
 type Reply =
   | { ready: true }
+  | { helped: true }
   | { id: number; ok: true; proof: Groth16Proof; publicSignals: string[] }
   | { id: number; ok: false; kind: 'witness' | 'error'; message: string };
 
@@ -43,20 +48,27 @@ const failed = (message: string) => new ChainError('ZK_PROVER_FAILED', message, 
 
 /**
  * Groth16 proving off the event loop: a pool of worker threads (proverWorker.mjs), each keeping the
- * circuits' wasm and zkeys loaded. Requests queue in order and go to the first idle worker. A worker that
- * crashes fails its own request and is replaced; one that cannot even start is dropped, not respawned in a loop.
- * Idle workers are unref'd, so a forgotten pool does not keep the process alive; close() ends them.
+ * circuits' wasm and proving keys loaded. Requests queue in order and go to the first idle worker. When a
+ * request leaves the queue empty and another worker is idle, that worker helps with it: the two take the
+ * proof's five multi-exponentiations from a shared counter (see groth16Prove.mjs), so a lone request uses
+ * two cores; under load every worker proves on its own and nothing is shared. A worker that crashes fails
+ * its own request and is replaced (a helper that crashes only costs its partner the time to do its steps
+ * itself); one that cannot even start is dropped, not respawned in a loop. Idle workers are unref'd, so a
+ * forgotten pool does not keep the process alive; close() ends them.
  */
 export class Prover {
   private readonly buildDir: string;
+  private readonly split: boolean;
   private readonly slots: Slot[] = [];
   private readonly queue: Task[] = [];
   private nextId = 1;
+  private dispatchPending = false;
   private closed = false;
   private broken?: Error;
 
   constructor(opts: ProverOptions = {}) {
     this.buildDir = opts.buildDir ?? DEFAULT_BUILD_DIR;
+    this.split = opts.split ?? true;
     const size = opts.size ?? availableParallelism();
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
@@ -70,7 +82,14 @@ export class Prover {
     if (this.broken) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => {
       this.queue.push({ id: this.nextId++, circuit, input, resolve, reject });
-      this.dispatch();
+      // dispatch once the caller's synchronous burst is queued: the first request of a burst must not
+      // take an idle worker as its helper when the next request needs that worker
+      if (this.dispatchPending) return;
+      this.dispatchPending = true;
+      queueMicrotask(() => {
+        this.dispatchPending = false;
+        this.dispatch();
+      });
     });
   }
 
@@ -83,7 +102,7 @@ export class Prover {
   private spawn(): Slot {
     const worker = new Worker(new URL('./proverWorker.mjs', import.meta.url), {
       // web-worker, the thread library under ffjavascript, takes every worker thread for one of its own and
-      // loads workerData.mod in it as soon as snarkjs is imported; an empty module keeps it harmless.
+      // loads workerData.mod in it as soon as ffjavascript is imported; an empty module keeps it harmless.
       workerData: { buildDir: this.buildDir, mod: 'data:text/javascript,', type: 'module', name: 'tongban-prover' },
     });
     const slot: Slot = { worker, ready: false };
@@ -94,19 +113,37 @@ export class Prover {
     return slot;
   }
 
+  private idle(slot: Slot): boolean {
+    return slot.ready && !slot.task && !slot.helping;
+  }
+
   private dispatch(): void {
     for (const slot of this.slots) {
-      if (!slot.ready || slot.task || this.queue.length === 0) continue;
+      if (!this.idle(slot) || this.queue.length === 0) continue;
       const task = this.queue.shift()!;
       slot.task = task;
       slot.worker.ref();
-      slot.worker.postMessage({ id: task.id, circuit: task.circuit, input: task.input });
+      const helper = this.split && this.queue.length === 0 ? this.slots.find((s) => s !== slot && this.idle(s)) : undefined;
+      if (!helper) {
+        slot.worker.postMessage({ id: task.id, circuit: task.circuit, input: task.input });
+        continue;
+      }
+      const { port1, port2 } = new MessageChannel();
+      helper.helping = true;
+      helper.worker.ref();
+      helper.worker.postMessage({ help: true, circuit: task.circuit, port: port2 }, [port2]);
+      slot.worker.postMessage({ id: task.id, circuit: task.circuit, input: task.input, port: port1 }, [port1]);
     }
   }
 
   private settle(slot: Slot, reply: Reply): void {
     if ('ready' in reply) {
       slot.ready = true;
+      return this.dispatch();
+    }
+    if ('helped' in reply) {
+      slot.helping = false;
+      if (!slot.task) slot.worker.unref();
       return this.dispatch();
     }
     const task = slot.task;
