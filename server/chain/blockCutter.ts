@@ -1,8 +1,8 @@
 import type { LogEntry, LogRecord } from './schema.ts';
 
-export interface CutBlock {
+export interface CutBlock<E extends LogEntry = LogEntry> {
   height: number;
-  txs: LogEntry[];
+  txs: E[];
   firstOffset: number;
   /** offset of the record that ended the block (a full block's last tx, or a cut marker) */
   lastOffset: number;
@@ -16,8 +16,8 @@ export interface CutBlock {
  * height, and markers while nothing is pending, are ignored. Every node reading the same
  * log therefore cuts the same blocks.
  */
-export class BlockCutter {
-  private pending: LogEntry[] = [];
+export class BlockCutter<E extends LogEntry = LogEntry> {
+  private pending: E[] = [];
 
   constructor(
     private nextHeight: number,
@@ -33,7 +33,7 @@ export class BlockCutter {
   }
 
   /** Feed one record in log order; returns the block it completes, if any. */
-  feed(entry: LogEntry, record: LogRecord | undefined): CutBlock | undefined {
+  feed(entry: E, record: LogRecord | undefined): CutBlock<E> | undefined {
     // A record that is not a recognised cut or sig is treated as a transaction so the
     // executor can reject it visibly instead of it vanishing.
     if (!record || record.t === 'tx') {
@@ -45,8 +45,8 @@ export class BlockCutter {
     return undefined;
   }
 
-  private cut(end: LogEntry): CutBlock {
-    const block: CutBlock = {
+  private cut(end: LogEntry): CutBlock<E> {
+    const block: CutBlock<E> = {
       height: this.nextHeight,
       txs: this.pending,
       firstOffset: this.pending[0].offset,

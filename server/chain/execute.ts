@@ -58,7 +58,7 @@ export async function executeBlock(height: number, time: number, txs: BlockTx[],
       nonces.push({ signer: tx.signer, nonce: tx.nonce });
       try {
         const def = deps.registry.get(tx.kind);
-        const actor = await resolveActor(view.get, tx, def);
+        const actor = await resolveActor(deps.state.lookup, tx, def);
         const parsed = def.payload.safeParse(tx.payload);
         if (!parsed.success) {
           const issue = parsed.error.issues[0];
@@ -73,10 +73,14 @@ export async function executeBlock(height: number, time: number, txs: BlockTx[],
           signer: tx.signer,
           actor,
           genesis: deps.genesis,
-          emit: (type, data) => events.push({ type, data }),
+          // A method rather than a named arrow: this object is built per transaction, and the
+          // TypeScript loader gives every named arrow its name with a defineProperty as it is made.
+          emit(type, data) {
+            events.push({ type, data });
+          },
         };
         await def.apply(ctx, view, parsed.data);
-        await deps.state.commitTx();
+        deps.state.commitTx();
         receipts.push({ ...base, status: 'ok' });
       } catch (e) {
         deps.state.rollbackTx();

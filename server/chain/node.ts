@@ -21,9 +21,10 @@ import { BlockState, type StateView } from './state.ts';
 import { ChainStore, type Head, type TxRow } from './store/chainStore.ts';
 import { suiteByName, type CryptoSuite } from './suites/index.ts';
 import { checkTxStateless, signTx, txSigningText } from './tx.ts';
-import { blockTxFromRecord, preparseRecord } from './blockTx.ts';
+import { checkRecord, parseJson, settleSignature, type RecordCheck } from './blockTx.ts';
+import { logRecordOf } from './logRecord.ts';
 import { VerifiedCache } from './verifiedCache.ts';
-import { VerifyPool, type VerifyItem } from './verifyPool.ts';
+import { VerifyPool } from './verifyPool.ts';
 import { Waiters, txRowOf, type Waiter } from './waiters.ts';
 
 export interface NodeConfig {
@@ -60,6 +61,16 @@ export interface NodeStatus {
 
 export type WaitMode = 'none' | 'receipt' | 'final';
 
+/** A log entry as the node reads it: parsed once; a transaction record checked but for its signature. */
+interface ReadEntry extends LogEntry {
+  record: LogRecord | undefined;
+  /** for transaction records (and anything unrecognised, which becomes a rejected one) */
+  tx?: { text: string; recordHash: string; check: RecordCheck; verdict?: { batch: Promise<boolean[]>; index: number } };
+}
+
+/** Signatures sent to the worker pool per message: small enough that a block's first ones come back early. */
+const VERIFY_CHUNK = 256;
+
 /**
  * One department's node. It orders through the shared log, cuts and executes blocks exactly
  * as every other node does, commits each block in one database transaction, attests the
@@ -81,8 +92,9 @@ export class ChainNode extends EventEmitter {
   private readonly clock: Clock;
   private readonly verified: VerifiedCache;
   private readonly verifyPool?: VerifyPool;
+  private readonly txOpts: { chain: string; suite: CryptoSuite; maxTxBytes: number };
   private head!: Head;
-  private cutter!: BlockCutter;
+  private cutter!: BlockCutter<ReadEntry>;
   private finality!: FinalityTracker;
   private pendingCerts: Cert[] = [];
   private readonly recentHashes = new Map<number, string>();
@@ -97,6 +109,10 @@ export class ChainNode extends EventEmitter {
   private lastAttested: Record<string, number> = {};
   private pendingAttestations: { height: number; dept: string; hash: string; sig: string; offset: number }[] = [];
   private stopped = false;
+  /** blocks being applied, in log order; never rejects */
+  private pipeline: Promise<void> = Promise.resolve();
+  /** which subscription the queued batches belong to; batches of an abandoned one are dropped */
+  private generation = 0;
 
   constructor(config: NodeConfig, deps: NodeDeps) {
     super();
@@ -115,6 +131,7 @@ export class ChainNode extends EventEmitter {
     this.verifyPool = this.suite.name === 'ed25519' ? deps.verifyPool : undefined;
     this.store = new ChainStore(deps.db);
     this.registry = buildRegistry(this.modules);
+    this.txOpts = { chain: this.genesis.chain, suite: this.suite, maxTxBytes: this.genesis.limits.maxTxBytes };
   }
 
   get db(): Knex {
@@ -156,30 +173,42 @@ export class ChainNode extends EventEmitter {
 
   /**
    * Reads the log from the offset after the last committed block. If the subscription fails
-   * (a broker outage outlasting the client's retries), start again from there after a
-   * pause: the uncommitted tail is simply read again, and the cutter starts afresh with it.
+   * (a broker outage outlasting the client's retries), or applying a block does, start again
+   * from there after a pause: the uncommitted tail is simply read again, and the cutter starts
+   * afresh with it.
    */
   private follow(): void {
     if (this.stopped) return;
-    this.cutter = new BlockCutter(this.head.height + 1, this.genesis.limits.maxBlockTxs);
+    this.cutter = new BlockCutter<ReadEntry>(this.head.height + 1, this.genesis.limits.maxBlockTxs);
     this.cutTimerHeight = -1;
-    const sub = this.orderer.subscribe(this.head.lastOffset + 1, (entries) => this.onEntries(entries));
+    const gen = ++this.generation;
+    const sub = this.orderer.subscribe(this.head.lastOffset + 1, (entries) => this.onEntries(entries, gen));
     this.subscription = sub;
     sub.done.then(
       () => undefined,
-      (err) => {
-        if (this.stopped || this.halted) return;
-        this.log.error({ err }, 'log subscription failed; following again in 1 s');
-        this.emit('ordererError', err);
-        setTimeout(() => this.follow(), 1000).unref?.();
-      },
+      (err) => this.refollow(err, gen),
     );
+  }
+
+  private refollow(err: unknown, gen: number): void {
+    if (gen !== this.generation || this.stopped || this.halted) return;
+    this.generation++;
+    this.log.error({ err }, 'log subscription failed; following again in 1 s');
+    this.emit('ordererError', err);
+    const sub = this.subscription;
+    void (async () => {
+      await sub?.stop();
+      // whatever was applying finishes first, so the new subscription starts after it
+      await this.pipeline;
+      setTimeout(() => this.follow(), 1000).unref?.();
+    })();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.cutTimer);
     await this.subscription?.stop();
+    await this.pipeline;
     this.waiters.cancelAll(new ChainError('NODE_STOPPED', 'the node stopped before the transaction was committed', { status: 503 }));
   }
 
@@ -295,47 +324,100 @@ export class ChainNode extends EventEmitter {
 
   // ---------------------------------------------------------------- following the log
 
-  private async onEntries(entries: LogEntry[]): Promise<void> {
-    if (this.verifyPool && entries.length > 16) await this.preverify(entries);
+  /**
+   * Takes a delivered batch: parses and checks it at once, sends its signatures to the worker
+   * pool, and queues it behind the batches being applied. Resolves when the batch before it is
+   * applied, so the orderer reads one batch ahead and the pool verifies it while this thread
+   * executes and commits blocks; blocks are still applied one at a time, in log order.
+   */
+  private async onEntries(entries: LogEntry[], gen: number): Promise<void> {
+    if (this.halted) return;
+    const read = this.readEntries(entries);
+    const before = this.pipeline;
+    this.pipeline = before.then(async () => {
+      if (gen !== this.generation || this.stopped) return;
+      try {
+        await this.process(read);
+      } catch (err) {
+        this.refollow(err, gen);
+      }
+    });
+    await before;
+  }
+
+  private async process(entries: ReadEntry[]): Promise<void> {
     for (const entry of entries) {
       if (this.halted) return;
-      let record: LogRecord | undefined;
-      try {
-        const parsed = LogRecord.safeParse(JSON.parse(entry.data.toString('utf8')));
-        record = parsed.success ? parsed.data : undefined;
-      } catch {
-        record = undefined;
-      }
-      if (record?.t === 'sig') {
-        await this.onSig(record, entry);
+      if (entry.record?.t === 'sig') {
+        await this.onSig(entry.record, entry);
         continue;
       }
-      const block = this.cutter.feed(entry, record);
+      const block = this.cutter.feed(entry, entry.record);
       if (block) await this.applyBlock(block);
     }
     this.armCutTimer();
   }
 
   /**
-   * Checks the signatures of a batch's well-formed transactions in parallel and remembers the
-   * good ones, so checkTxs finds them verified. Anything that fails here is left for
-   * checkTxs, which rejects it with the usual code.
+   * Every check that needs no state, except signatures, which go to the worker pool when the
+   * batch is big enough to be worth it. A record this process has fully checked before (by
+   * another department's node in the embedded mode, or on submit) is recognised by the hash
+   * of its bytes. A record that is not a recognised cut or sig is treated as a transaction so
+   * the executor can reject it visibly instead of it vanishing.
    */
-  private async preverify(entries: LogEntry[]): Promise<void> {
-    const opts = { chain: this.genesis.chain, suite: this.suite, maxTxBytes: this.genesis.limits.maxTxBytes };
-    const todo: { recordHash: string; id: string; item: VerifyItem }[] = [];
-    for (const e of entries) {
-      const recordHash = sha256Hex(e.data);
-      if (this.verified.has(recordHash)) continue;
-      const p = preparseRecord(e.data.toString('utf8'), opts);
-      if (p) todo.push({ recordHash, id: p.id, item: { signer: p.signer, message: txSigningText(p.id), signature: p.signature } });
+  private readEntries(entries: LogEntry[]): ReadEntry[] {
+    const unsigned: ReadEntry[] = [];
+    const out = entries.map((e): ReadEntry => {
+      const text = e.data.toString('utf8');
+      const json = parseJson(text);
+      const record = logRecordOf(json);
+      const read: ReadEntry = { offset: e.offset, timestamp: e.timestamp, data: e.data, record };
+      if (!record || record.t === 'tx') {
+        const recordHash = sha256Hex(e.data);
+        const check = checkRecord(text, e.offset, json, this.txOpts, this.verified.get(recordHash));
+        read.tx = { text, recordHash, check };
+        if (check.signed) unsigned.push(read);
+      }
+      return read;
+    });
+    if (this.verifyPool && unsigned.length > 16) {
+      for (let i = 0; i < unsigned.length; i += VERIFY_CHUNK) {
+        const part = unsigned.slice(i, i + VERIFY_CHUNK);
+        const batch = this.verifyPool.verify(
+          part.map(({ tx }) => ({ signer: tx!.check.signed!.signer, message: txSigningText(tx!.check.item.id), signature: tx!.check.signed!.signature })),
+        );
+        part.forEach((r, index) => (r.tx!.verdict = { batch, index }));
+      }
     }
-    const ok = await this.verifyPool!.verify(todo.map((t) => t.item));
-    todo.forEach((t, i) => ok[i] && this.verified.add(t.recordHash, t.id));
+    return out;
   }
 
-  private async applyBlock(cut: CutBlock): Promise<void> {
-    const txs = this.checkTxs(cut.txs);
+  /** The block's transactions with their signature verdicts; the valid ones are remembered. */
+  private async settle(entries: ReadEntry[]): Promise<BlockTx[]> {
+    const out: BlockTx[] = [];
+    let batch: Promise<boolean[]> | undefined;
+    let verdicts: boolean[] = [];
+    for (const { tx } of entries) {
+      const { text, recordHash, check, verdict } = tx!;
+      let ok: boolean | undefined;
+      if (verdict) {
+        if (verdict.batch !== batch) {
+          batch = verdict.batch;
+          verdicts = await batch;
+        }
+        ok = verdicts[verdict.index];
+      } else if (check.signed && this.verified.get(recordHash) === check.item.id) {
+        ok = true; // checked meanwhile by another node of this process
+      }
+      const item = settleSignature(check, text, this.txOpts, ok);
+      if (!item.invalid) this.verified.add(recordHash, item.id);
+      out.push(item);
+    }
+    return out;
+  }
+
+  private async applyBlock(cut: CutBlock<ReadEntry>): Promise<void> {
+    const txs = await this.settle(cut.txs);
     // A transaction logged twice is receipted once, at its first offset.
     const known = await this.store.knownTxIds(txs.map((t) => t.id));
     const seen = new Set<string>();
@@ -384,7 +466,9 @@ export class ChainNode extends EventEmitter {
       await this.loadMembers();
       this.finality.prune((d) => this.members.find((m) => m.dept === d)?.nodeKey);
     }
-    for (const r of receipts) this.metrics.txs.inc({ dept: this.dept, status: r.status });
+    const ok = receipts.filter((r) => r.status === 'ok').length;
+    if (ok) this.metrics.txs.inc({ dept: this.dept, status: 'ok' }, ok);
+    if (ok < receipts.length) this.metrics.txs.inc({ dept: this.dept, status: 'rejected' }, receipts.length - ok);
     this.updateGauges();
     this.waiters.onBlock(committed, (i) => txRowOf(committed, i));
     this.emit('block', committed);
@@ -396,21 +480,6 @@ export class ChainNode extends EventEmitter {
         this.log.error({ err, module: m.name }, 'afterBlock failed');
       }
     }
-  }
-
-  /**
-   * Stateless checks of every transaction in a block; failures become rejected receipts.
-   * A record this process has fully checked before (by another department's node in the
-   * embedded mode, or by the worker pool) is recognised by the hash of its bytes.
-   */
-  private checkTxs(entries: LogEntry[]): BlockTx[] {
-    const opts = { chain: this.genesis.chain, suite: this.suite, maxTxBytes: this.genesis.limits.maxTxBytes };
-    return entries.map((e) => {
-      const recordHash = sha256Hex(e.data);
-      const item = blockTxFromRecord(e.data.toString('utf8'), e.offset, opts, this.verified.get(recordHash));
-      if (!item.invalid) this.verified.add(recordHash, item.id);
-      return item;
-    });
   }
 
   private async attest(height: number, hash: string): Promise<void> {

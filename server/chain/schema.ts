@@ -25,16 +25,23 @@ const hex = (len: number, what: string) =>
 
 export const Hash = hex(64, 'a hash');
 
-/** The signed transaction envelope. `actor` names the person a node signs for. */
+export const TX_KIND = /^[a-z][a-z0-9]*(\.[a-z][a-zA-Z0-9]*)+$/;
+export const LOWER_HEX = /^[0-9a-f]+$/;
+
+/**
+ * The signed transaction envelope. `actor` names the person a node signs for. plainTx.ts
+ * recognises the common valid case without the schema; change both together (the fast-path
+ * tests compare them).
+ */
 export const Tx = z.strictObject({
   chain: z.string().min(1).max(64),
-  kind: z.string().regex(/^[a-z][a-z0-9]*(\.[a-z][a-zA-Z0-9]*)+$/, 'kind looks like module.action'),
+  kind: z.string().regex(TX_KIND, 'kind looks like module.action'),
   payload: z.record(z.string(), z.unknown()),
-  signer: z.string().regex(/^[0-9a-f]+$/, 'signer must be a lowercase hex public key'),
+  signer: z.string().regex(LOWER_HEX, 'signer must be a lowercase hex public key'),
   actor: z.string().min(1).max(64).optional(),
   nonce: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   time: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  signature: z.string().regex(/^[0-9a-f]+$/, 'signature must be lowercase hex'),
+  signature: z.string().regex(LOWER_HEX, 'signature must be lowercase hex'),
 });
 export type Tx = z.infer<typeof Tx>;
 export type UnsignedTx = Omit<Tx, 'signature'>;

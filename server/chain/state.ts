@@ -31,27 +31,49 @@ const KEY = /^[A-Za-z0-9_.:\/-]{1,255}$/;
 export class BlockState {
   // `old` stays undefined until the block ends, then all old values are read in one batch.
   private readonly block = new Map<string, { value: string | null; old: string | null | undefined; txId: string }>();
-  private tx = new Map<string, string | null>();
+  private readonly tx = new Map<string, string | null>();
   private txId = '';
+  /** One view serves every transaction: it always reads and writes the current one. */
+  private readonly view: StateView;
 
-  constructor(private readonly reader: StateReader) {}
-
-  begin(txId: string): StateView {
-    this.tx = new Map();
-    this.txId = txId;
-    return {
-      get: async <T>(key: string) => {
-        const text = await this.read(key);
+  constructor(private readonly reader: StateReader) {
+    const state = this;
+    this.view = {
+      async get<T>(key: string) {
+        const text = await state.read(key);
         return text === null ? undefined : (JSON.parse(text) as T);
       },
-      put: (key, value) => {
+      put(key, value) {
         if (!KEY.test(key)) throw new Error(`invalid state key ${key}`);
-        this.tx.set(key, canonicalJson(value));
+        state.tx.set(key, canonicalJson(value));
       },
-      del: (key) => {
-        this.tx.set(key, null);
+      del(key) {
+        state.tx.set(key, null);
       },
     };
+  }
+
+  /**
+   * A read for callers that only look (resolving each transaction's actor): the parsed value
+   * is handed out again while the key's text is unchanged, frozen so that no caller can change
+   * it for the next one. Contracts get their own copy through the view.
+   */
+  readonly lookup = async <T>(key: string): Promise<T | undefined> => {
+    const text = await this.read(key);
+    if (text === null) return undefined;
+    const seen = this.looked.get(key);
+    if (seen?.text === text) return seen.value as T;
+    const value = Object.freeze(JSON.parse(text));
+    this.looked.set(key, { text, value });
+    return value as T;
+  };
+
+  private readonly looked = new Map<string, { text: string; value: unknown }>();
+
+  begin(txId: string): StateView {
+    this.tx.clear();
+    this.txId = txId;
+    return this.view;
   }
 
   private async read(key: string): Promise<string | null> {
@@ -61,24 +83,26 @@ export class BlockState {
     return (await this.reader.get(key)) ?? null;
   }
 
-  async commitTx(): Promise<void> {
+  commitTx(): void {
     for (const [key, value] of this.tx) {
       const prev = this.block.get(key);
       this.block.set(key, { value, old: prev ? prev.old : undefined, txId: this.txId });
     }
-    this.tx = new Map();
+    this.tx.clear();
   }
 
   rollbackTx(): void {
-    this.tx = new Map();
+    this.tx.clear();
   }
 
   /** The block's net writes in key order; a key written back to its old value still counts. */
   async writes(): Promise<StateWrite[]> {
-    const unknown = [...this.block.entries()].filter(([, w]) => w.old === undefined).map(([k]) => k);
+    const keys = [...this.block.keys()].sort();
+    const unknown = keys.filter((k) => this.block.get(k)!.old === undefined);
     if (unknown.length && this.reader.prefetch) await this.reader.prefetch(unknown);
     const out: StateWrite[] = [];
-    for (const [key, w] of [...this.block.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const key of keys) {
+      const w = this.block.get(key)!;
       const old = w.old === undefined ? ((await this.reader.get(key)) ?? null) : w.old;
       out.push({ key, old, new: w.value, txId: w.txId });
     }

@@ -1,13 +1,13 @@
-import { canonicalJson } from './canonical.ts';
+import { canonicalJson, canonicalJsonWithout } from './canonical.ts';
 import { ChainError } from './errors.ts';
 import { sha256Hex } from './hash.ts';
 import { Tx, type UnsignedTx } from './schema.ts';
 import type { CryptoSuite } from './suites/suite.ts';
+import { isPlainTx } from './plainTx.ts';
 
 /** Transaction id: SHA-256 of the canonical JSON of everything but the signature. */
 export function txId(tx: UnsignedTx | Tx): string {
-  const { signature: _omit, ...unsigned } = tx as Tx;
-  return sha256Hex(canonicalJson(unsigned));
+  return sha256Hex(canonicalJsonWithout(tx as Record<string, unknown>, 'signature'));
 }
 
 /** What is signed: a domain-separated id, so a signature can't be reused as another kind of message. */
@@ -27,12 +27,7 @@ export function parseTxStateless(
   raw: unknown,
   opts: { chain: string; suite: CryptoSuite; maxTxBytes: number; byteLength?: number },
 ): { tx: Tx; id: string } {
-  const parsed = Tx.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ChainError('MALFORMED_TX', `transaction is malformed at ${issue.path.join('.') || 'root'}: ${issue.message}`);
-  }
-  const tx = parsed.data;
+  const tx = isPlainTx(raw) ? raw : parseTx(raw);
   const size = opts.byteLength ?? Buffer.byteLength(canonicalJson(tx));
   if (size > opts.maxTxBytes) throw new ChainError('TX_TOO_LARGE', `transaction is ${size} bytes; the limit is ${opts.maxTxBytes}`, { status: 413 });
   if (tx.chain !== opts.chain) throw new ChainError('WRONG_CHAIN', `transaction is for chain "${tx.chain}", this is "${opts.chain}"`);
@@ -45,14 +40,24 @@ export function parseTxStateless(
   return { tx, id: txId(tx) };
 }
 
+function parseTx(raw: unknown): Tx {
+  const parsed = Tx.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ChainError('MALFORMED_TX', `transaction is malformed at ${issue.path.join('.') || 'root'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
 /** All stateless checks, the signature included. The executor re-runs the stateful ones. */
 export function checkTxStateless(
   raw: unknown,
   opts: { chain: string; suite: CryptoSuite; maxTxBytes: number; byteLength?: number },
 ): { tx: Tx; id: string } {
   const { tx, id } = parseTxStateless(raw, opts);
-  if (!opts.suite.verify(tx.signer, txSigningMessage(id), tx.signature)) {
-    throw new ChainError('BAD_SIGNATURE', 'the signature does not match the transaction and signer', { status: 401 });
-  }
+  if (!opts.suite.verify(tx.signer, txSigningMessage(id), tx.signature)) throw badSignature();
   return { tx, id };
 }
+
+export const badSignature = (): ChainError =>
+  new ChainError('BAD_SIGNATURE', 'the signature does not match the transaction and signer', { status: 401 });

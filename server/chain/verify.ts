@@ -11,7 +11,8 @@ import { Cert, type Genesis, type Header, type Tx } from './schema.ts';
 import { BlockState, type StateWrite } from './state.ts';
 import type { BlockRow, ChainStore, Head } from './store/chainStore.ts';
 import { suiteByName, type CryptoSuite } from './suites/index.ts';
-import { blockTxFromRecord, preparseRecord, TX_PREFIX } from './blockTx.ts';
+import { blockTxFromRecord, checkRecord, NOT_JSON, parseJson, settleSignature, TX_PREFIX, type RecordCheck } from './blockTx.ts';
+import { isPlainTx } from './plainTx.ts';
 import type { VerifyPool } from './verifyPool.ts';
 import { txId, txSigningText } from './tx.ts';
 
@@ -26,6 +27,10 @@ export interface VerifyProgress {
 }
 
 const PAGE = 500;
+/** Transactions read and checked ahead of the replay at a time, bounding memory on long chains. */
+const RANGE_TXS = 8000;
+/** Signatures per message to the worker pool: small enough that a block's first ones come back early. */
+const VERIFY_CHUNK = 256;
 
 /** A mismatch, thrown from deep inside and turned into the result at the top. */
 class Mismatch {
@@ -41,6 +46,7 @@ const show = (v: unknown): string => (typeof v === 'string' ? v : v === undefine
 
 /** Canonical where possible; a tampered value may not even be canonicalisable. */
 function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true; // the same value has the same text
   const text = (v: unknown) => {
     try {
       return canonicalJson(v ?? null);
@@ -65,6 +71,20 @@ interface StoredTx {
   events: string;
 }
 
+/**
+ * A stored transaction with its stateless checks done ahead of the replay, all but the
+ * signature, whose verdict the worker pool may still be working on.
+ */
+interface Prechecked {
+  row: StoredTx;
+  /** the log record the node saw, rebuilt from raw */
+  text: string;
+  check: RecordCheck;
+  /** raw parsed on its own (NOT_JSON if it isn't JSON by itself) */
+  inner: unknown;
+  verdict?: { batch: Promise<boolean[]>; index: number };
+}
+
 type Opts = { chain: string; suite: CryptoSuite; maxTxBytes: number };
 
 /**
@@ -84,21 +104,40 @@ export async function verifyChain(
   try {
     const head = await store.head();
     if (!head) throw new Mismatch(0, 'meta.height', 'a chain', 'an empty store');
-    const checked = new CheckedSignatures(suiteByName(genesis.suite), options.pool);
-    const replay = new Replay(genesis, registry, historyCursor(store), checked.suite);
+    const suite = suiteByName(genesis.suite);
+    const replay = new Replay(genesis, registry, historyCursor(store), suite);
+    const pool = suite.name === 'ed25519' ? options.pool : undefined;
     const stored0 = await store.blockByHeight(0);
     if (!stored0) throw new Mismatch(0, 'block', 'block 0', '(absent)');
     await replay.genesisBlock(stored0);
     for (let from = 1; from <= head.height; from += PAGE) {
       const to = Math.min(head.height, from + PAGE - 1);
       const blocks = await store.blocks(from, to - from + 1);
-      const txs = await txsBetween(store, from, to);
-      await checked.prepare([...txs.values()].flat(), replay.opts);
-      for (let h = from; h <= to; h++) {
-        const block = blocks[h - from];
-        if (!block || block.height !== h) throw new Mismatch(h, 'block', `block ${h}`, '(absent)');
-        await replay.block(block, txs.get(h) ?? []);
-        onProgress?.({ height: h, top: head.height, txs: replay.txs });
+      // Transactions by ranges of blocks; the next range is read and checked (its signatures
+      // sent to the pool) while this one replays.
+      const ranges: [number, number][] = [];
+      for (let h = from, n = 0; h <= to; h++) {
+        if (n === 0) ranges.push([h, h]);
+        ranges[ranges.length - 1][1] = h;
+        const count = Number(blocks[h - from]?.header?.txCount); // only sizes the ranges
+        n += count > 0 ? count : 0;
+        if (n >= RANGE_TXS) n = 0;
+      }
+      const load = ([a, b]: [number, number]) => {
+        const p = txsBetween(store, a, b).then((txs) => precheck(txs, replay.opts, pool));
+        p.catch(() => undefined); // awaited below; a failure surfaces there
+        return p;
+      };
+      let next = load(ranges[0]);
+      for (let r = 0; r < ranges.length; r++) {
+        const txs = await next;
+        if (r + 1 < ranges.length) next = load(ranges[r + 1]);
+        for (let h = ranges[r][0]; h <= ranges[r][1]; h++) {
+          const block = blocks[h - from];
+          if (!block || block.height !== h) throw new Mismatch(h, 'block', `block ${h}`, '(absent)');
+          await replay.block(block, txs.get(h) ?? []);
+          onProgress?.({ height: h, top: head.height, txs: replay.txs });
+        }
       }
     }
     await replay.finish(store, head);
@@ -114,34 +153,39 @@ const expectEq = (height: number, field: string, expected: unknown, actual: unkn
 };
 
 /**
- * Transaction signatures of a page of blocks, checked up front on every core when a pool is
- * given; the replay's suite then answers from what was checked (and checks anything else
- * itself), so the result is the same with or without the pool.
+ * Every stateless check of each stored transaction but the signature, which goes to the
+ * worker pool when there is one (in messages of VERIFY_CHUNK); the replay then waits only for
+ * the verdicts of the block it is at. Never throws: mismatches are named in block order, by
+ * the replay.
  */
-class CheckedSignatures {
-  private good = new Set<string>();
-  readonly suite: CryptoSuite;
-
-  constructor(
-    private readonly base: CryptoSuite,
-    private readonly pool?: VerifyPool,
-  ) {
-    const key = (pub: string, msg: Uint8Array, sig: string) => `${pub}:${sig}:${Buffer.from(msg).toString('latin1')}`;
-    this.suite = { ...base, verify: (pub, msg, sig) => this.good.has(key(pub, msg, sig)) || base.verify(pub, msg, sig) };
-    this.key = key;
+function precheck(txs: Map<number, StoredTx[]>, opts: Opts, pool: VerifyPool | undefined): Map<number, Prechecked[]> {
+  const out = new Map<number, Prechecked[]>();
+  const unsigned: Prechecked[] = [];
+  for (const [h, rows] of txs) {
+    out.set(
+      h,
+      rows.map((row) => {
+        // The store keeps raw, not the record; the node saw raw inside the canonical envelope.
+        const text = TX_PREFIX + row.raw + '}';
+        // Raw that is JSON by itself is exactly the envelope's tx, so it is parsed once.
+        const inner = parseJson(row.raw);
+        const json = inner === NOT_JSON ? parseJson(text) : { t: 'tx', tx: inner };
+        const p: Prechecked = { row, text, inner, check: checkRecord(text, Number(row.offset), json, opts) };
+        if (p.check.signed) unsigned.push(p);
+        return p;
+      }),
+    );
   }
-
-  private readonly key: (pub: string, msg: Uint8Array, sig: string) => string;
-
-  async prepare(rows: StoredTx[], opts: Opts): Promise<void> {
-    if (!this.pool || this.base.name !== 'ed25519') return;
-    const items = rows.flatMap((r) => {
-      const p = preparseRecord(TX_PREFIX + r.raw + '}', { ...opts, suite: this.base });
-      return p ? [{ signer: p.signer, message: txSigningText(p.id), signature: p.signature }] : [];
-    });
-    const ok = await this.pool.verify(items);
-    this.good = new Set(items.filter((_, i) => ok[i]).map((i) => this.key(i.signer, Buffer.from(i.message), i.signature)));
+  if (pool) {
+    for (let i = 0; i < unsigned.length; i += VERIFY_CHUNK) {
+      const part = unsigned.slice(i, i + VERIFY_CHUNK);
+      const batch = pool.verify(
+        part.map(({ check }) => ({ signer: check.signed!.signer, message: txSigningText(check.item.id), signature: check.signed!.signature })),
+      );
+      part.forEach((p, index) => (p.verdict = { batch, index }));
+    }
   }
+  return out;
 }
 
 /** The chain as it is rebuilt, block by block. */
@@ -174,8 +218,10 @@ class Replay {
     this.hashes.set(0, stored.hash);
   }
 
-  async block({ height: h, header: stored, hash: storedHash }: BlockRow, rows: StoredTx[]): Promise<void> {
-    const items = rows.map((row, i) => rebuildTx(h, i, row, this.opts));
+  async block({ height: h, header: stored, hash: storedHash }: BlockRow, checked: Prechecked[]): Promise<void> {
+    const rows = checked.map((c) => c.row);
+    const verdicts = await verdictsOf(checked);
+    const items = checked.map((c, i) => rebuildTx(h, i, c, this.opts, verdicts[i]));
     // Certificates count the membership in force before this block's transactions.
     this.lastCert = checkCerts(h, stored, this.opts, membersOf(this.state), this.hashes, this.lastCert);
     for (const k of this.hashes.keys()) if (k < this.lastCert) this.hashes.delete(k);
@@ -223,6 +269,7 @@ class Replay {
     for (let i = 0; i < Math.max(rows.length, writes.length); i++) {
       const w = writes[i];
       const r = rows[i];
+      if (w && r && w.key === r.k && w.old === r.old_v && w.new === r.new_v && w.txId === r.tx_id) continue;
       expectEq(height, `history[${w?.key ?? r.k}]`, w && [w.key, w.old, w.new, w.txId], r && [r.k, r.old_v, r.new_v, r.tx_id]);
     }
     for (const w of writes) {
@@ -258,18 +305,38 @@ async function txsBetween(store: ChainStore, from: number, to: number): Promise<
   return byHeight;
 }
 
+/** The signature verdicts the pool gave for a block's transactions (undefined: none asked). */
+async function verdictsOf(checked: Prechecked[]): Promise<(boolean | undefined)[]> {
+  const out: (boolean | undefined)[] = [];
+  let batch: Promise<boolean[]> | undefined;
+  let got: boolean[] = [];
+  for (const { verdict } of checked) {
+    if (verdict && verdict.batch !== batch) {
+      batch = verdict.batch;
+      got = await batch;
+    }
+    out.push(verdict ? got[verdict.index] : undefined);
+  }
+  return out;
+}
+
 /** Rebuilds the block transaction a node made, and checks its id and signature. */
-function rebuildTx(height: number, i: number, row: StoredTx, opts: Opts): BlockTx {
+function rebuildTx(height: number, i: number, { row, text, check, inner }: Prechecked, opts: Opts, verdict: boolean | undefined): BlockTx {
   if (Number(row.idx) !== i) throw new Mismatch(height, `tx[${i}].index`, i, Number(row.idx));
   // The store keeps raw, not the record; try both ways the node derives raw from a record.
-  const enveloped = blockTxFromRecord(TX_PREFIX + row.raw + '}', Number(row.offset), opts);
+  const enveloped = settleSignature(check, text, opts, verdict);
   // An accepted transaction must hash to its id and pass every stateless check; name what broke.
   if (row.status === 'ok') {
     let claimed: string | undefined;
-    try {
-      claimed = txId(JSON.parse(row.raw) as Tx);
-    } catch {
-      claimed = undefined;
+    if (inner === NOT_JSON) claimed = undefined;
+    // the check computed txId of this very object
+    else if (check.signed && isPlainTx(inner)) claimed = check.item.id;
+    else {
+      try {
+        claimed = txId(inner as Tx);
+      } catch {
+        claimed = undefined;
+      }
     }
     if (claimed !== row.id) throw new Mismatch(height, `tx[${i}].id`, claimed ?? 'unparseable', row.id);
   }

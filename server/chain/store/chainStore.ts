@@ -1,8 +1,10 @@
+import type Database from 'better-sqlite3';
 import type { Knex } from 'knex';
 import type { Header, Receipt } from '../schema.ts';
 import type { StateReader, StateWrite } from '../state.ts';
 import type { BlockTx } from '../execute.ts';
 import { migrateChain } from './migrate.ts';
+import { inList, isBetterSqlite, MAX_IN, statement, withConnection } from './sqliteStatements.ts';
 
 export interface Head {
   height: number;
@@ -48,11 +50,18 @@ export interface CommitInput {
 const CHUNK = 400; // keeps multi-row inserts under SQLite's bound-variable limit
 const MAX_CACHE = 200_000;
 
-/** Blocks, transactions, state and history in SQL. One database transaction per block. */
+/**
+ * Blocks, transactions, state and history in SQL. One database transaction per block. On
+ * SQLite the per-block reads and writes run as prepared statements on better-sqlite3 itself
+ * (same SQL effect, same transaction); MySQL goes through knex.
+ */
 export class ChainStore implements StateReader {
   private readonly cache = new Map<string, string | null>();
+  private readonly sqlite: boolean;
 
-  constructor(readonly db: Knex) {}
+  constructor(readonly db: Knex) {
+    this.sqlite = isBetterSqlite(db);
+  }
 
   async migrate(): Promise<void> {
     await migrateChain(this.db);
@@ -66,8 +75,11 @@ export class ChainStore implements StateReader {
   }
 
   async get(key: string): Promise<string | undefined> {
-    if (this.cache.has(key)) return this.cache.get(key) ?? undefined;
-    const row = await this.db('state').where('k', key).first('v');
+    const hit = this.cache.get(key);
+    if (hit !== undefined || this.cache.has(key)) return hit ?? undefined;
+    const row = this.sqlite
+      ? await withConnection(this.db, (c) => statement(c, 'SELECT v FROM state WHERE k = ?').get(key) as { v: string } | undefined)
+      : await this.db('state').where('k', key).first('v');
     const v = row ? (row.v as string) : null;
     this.remember(key, v);
     return v ?? undefined;
@@ -76,9 +88,23 @@ export class ChainStore implements StateReader {
   /** Loads many keys in one query, so a block's reads don't cost a round trip each. */
   async prefetch(keys: string[]): Promise<void> {
     const missing = [...new Set(keys)].filter((k) => !this.cache.has(k));
+    if (this.sqlite) {
+      if (missing.length) await withConnection(this.db, (c) => this.prefetchSqlite(c, missing));
+      return;
+    }
     for (let i = 0; i < missing.length; i += CHUNK) {
       const part = missing.slice(i, i + CHUNK);
       const rows: { k: string; v: string }[] = await this.db('state').whereIn('k', part).select('k', 'v');
+      const found = new Map(rows.map((r) => [r.k, r.v]));
+      for (const k of part) this.remember(k, found.get(k) ?? null);
+    }
+  }
+
+  private prefetchSqlite(conn: Database.Database, missing: string[]): void {
+    for (let i = 0; i < missing.length; i += MAX_IN) {
+      const part = missing.slice(i, i + MAX_IN);
+      const { params, marks } = inList(part);
+      const rows = statement(conn, `SELECT k, v FROM state WHERE k IN (${marks})`).all(params) as { k: string; v: string }[];
       const found = new Map(rows.map((r) => [r.k, r.v]));
       for (const k of part) this.remember(k, found.get(k) ?? null);
     }
@@ -91,6 +117,17 @@ export class ChainStore implements StateReader {
 
   async knownTxIds(ids: string[]): Promise<Set<string>> {
     const out = new Set<string>();
+    if (this.sqlite) {
+      if (ids.length) {
+        await withConnection(this.db, (c) => {
+          for (let i = 0; i < ids.length; i += MAX_IN) {
+            const { params, marks } = inList(ids.slice(i, i + MAX_IN));
+            for (const id of statement(c, `SELECT id FROM txs WHERE id IN (${marks})`).pluck().all(params) as string[]) out.add(id);
+          }
+        });
+      }
+      return out;
+    }
     for (let i = 0; i < ids.length; i += CHUNK) {
       const rows: { id: string }[] = await this.db('txs').whereIn('id', ids.slice(i, i + CHUNK)).select('id');
       for (const r of rows) out.add(r.id);
@@ -98,8 +135,13 @@ export class ChainStore implements StateReader {
     return out;
   }
 
+  /** Which of these (signer, nonce) pairs earlier blocks used, as "signer:nonce". */
   async usedNonces(pairs: { signer: string; nonce: number }[]): Promise<Set<string>> {
     const out = new Set<string>();
+    if (this.sqlite) {
+      if (pairs.length) await withConnection(this.db, (c) => usedNoncesSqlite(c, pairs, out));
+      return out;
+    }
     for (let i = 0; i < pairs.length; i += CHUNK) {
       const part = pairs.slice(i, i + CHUNK);
       const rows: { signer: string; nonce: number | string }[] = await this.db('nonces')
@@ -117,49 +159,12 @@ export class ChainStore implements StateReader {
    * leaves all of it or none of it.
    */
   async commitBlock(input: CommitInput, project?: (trx: Knex.Transaction) => Promise<void>): Promise<void> {
-    const { header, hash, txs, receipts, writes, nonces } = input;
     await this.db.transaction(async (trx) => {
-      await trx('blocks').insert({ height: header.height, hash, header: JSON.stringify(header), time: header.time, tx_count: header.txCount });
-      const txRows = receipts.map((r, i) => {
-        const t = txs[i];
-        return {
-          id: r.txId,
-          height: r.height,
-          idx: r.index,
-          log_offset: r.offset,
-          kind: t.tx?.kind ?? '?',
-          signer: t.tx?.signer ?? '?',
-          actor: t.tx?.actor ?? null,
-          raw: t.raw,
-          status: r.status,
-          code: r.code ?? null,
-          reason: r.reason ?? null,
-          events: JSON.stringify(r.events),
-        };
-      });
-      await insertChunked(trx, 'txs', txRows);
-      const puts = writes.filter((w) => w.new !== null).map((w) => ({ k: w.key, v: w.new! }));
-      for (let i = 0; i < puts.length; i += CHUNK) await trx('state').insert(puts.slice(i, i + CHUNK)).onConflict('k').merge();
-      const dels = writes.filter((w) => w.new === null).map((w) => w.key);
-      for (let i = 0; i < dels.length; i += CHUNK) await trx('state').whereIn('k', dels.slice(i, i + CHUNK)).delete();
-      await insertChunked(
-        trx,
-        'state_history',
-        writes.map((w) => ({ k: w.key, height: header.height, tx_id: w.txId, old_v: w.old, new_v: w.new })),
-      );
-      await insertChunked(trx, 'nonces', nonces.map((n) => ({ signer: n.signer, nonce: n.nonce })));
-      const att = (input.attestations ?? []).map((a) => ({ height: a.height, dept: a.dept, hash: a.hash, sig: a.sig, log_offset: a.offset }));
-      for (let i = 0; i < att.length; i += CHUNK) await trx('attestations').insert(att.slice(i, i + CHUNK)).onConflict(['height', 'dept']).ignore();
-      await setMeta(trx, {
-        height: String(header.height),
-        hash,
-        stateHash: header.stateHash,
-        lastOffset: String(header.lastOffset),
-        finalHeight: String(input.finalHeight),
-      });
+      if (this.sqlite) await withConnection(trx, (c) => writeBlockSqlite(c, input));
+      else await writeBlock(trx, input);
       if (project) await project(trx);
     });
-    for (const w of writes) this.remember(w.key, w.new);
+    for (const w of input.writes) this.remember(w.key, w.new);
   }
 
   async attestationsAbove(height: number): Promise<{ height: number; dept: string; hash: string; sig: string }[]> {
@@ -222,6 +227,104 @@ export class ChainStore implements StateReader {
       .limit(limit)
       .select('k', 'v');
     return rows.map((r) => ({ key: r.k, value: JSON.parse(r.v) }));
+  }
+}
+
+async function writeBlock(trx: Knex.Transaction, input: CommitInput): Promise<void> {
+  const { header, hash, txs, receipts, writes, nonces } = input;
+  await trx('blocks').insert({ height: header.height, hash, header: JSON.stringify(header), time: header.time, tx_count: header.txCount });
+  const txRows = receipts.map((r, i) => {
+    const t = txs[i];
+    return {
+      id: r.txId,
+      height: r.height,
+      idx: r.index,
+      log_offset: r.offset,
+      kind: t.tx?.kind ?? '?',
+      signer: t.tx?.signer ?? '?',
+      actor: t.tx?.actor ?? null,
+      raw: t.raw,
+      status: r.status,
+      code: r.code ?? null,
+      reason: r.reason ?? null,
+      events: JSON.stringify(r.events),
+    };
+  });
+  await insertChunked(trx, 'txs', txRows);
+  const puts = writes.filter((w) => w.new !== null).map((w) => ({ k: w.key, v: w.new! }));
+  for (let i = 0; i < puts.length; i += CHUNK) await trx('state').insert(puts.slice(i, i + CHUNK)).onConflict('k').merge();
+  const dels = writes.filter((w) => w.new === null).map((w) => w.key);
+  for (let i = 0; i < dels.length; i += CHUNK) await trx('state').whereIn('k', dels.slice(i, i + CHUNK)).delete();
+  await insertChunked(
+    trx,
+    'state_history',
+    writes.map((w) => ({ k: w.key, height: header.height, tx_id: w.txId, old_v: w.old, new_v: w.new })),
+  );
+  await insertChunked(trx, 'nonces', nonces.map((n) => ({ signer: n.signer, nonce: n.nonce })));
+  const att = (input.attestations ?? []).map((a) => ({ height: a.height, dept: a.dept, hash: a.hash, sig: a.sig, log_offset: a.offset }));
+  for (let i = 0; i < att.length; i += CHUNK) await trx('attestations').insert(att.slice(i, i + CHUNK)).onConflict(['height', 'dept']).ignore();
+  await setMeta(trx, {
+    height: String(header.height),
+    hash,
+    stateHash: header.stateHash,
+    lastOffset: String(header.lastOffset),
+    finalHeight: String(input.finalHeight),
+  });
+}
+
+/** writeBlock's rows, one prepared statement per table, in the same order. */
+function writeBlockSqlite(conn: Database.Database, input: CommitInput): void {
+  const { header, hash, txs, receipts, writes, nonces } = input;
+  statement(conn, 'INSERT INTO blocks (height, hash, header, time, tx_count) VALUES (?, ?, ?, ?, ?)').run(
+    header.height,
+    hash,
+    JSON.stringify(header),
+    header.time,
+    header.txCount,
+  );
+  const tx = statement(
+    conn,
+    'INSERT INTO txs (id, height, idx, log_offset, kind, signer, actor, raw, status, code, reason, events) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  for (let i = 0; i < receipts.length; i++) {
+    const r = receipts[i];
+    const t = txs[i];
+    const events = JSON.stringify(r.events);
+    tx.run(r.txId, r.height, r.index, r.offset, t.tx?.kind ?? '?', t.tx?.signer ?? '?', t.tx?.actor ?? null, t.raw, r.status, r.code ?? null, r.reason ?? null, events);
+  }
+  const put = statement(conn, 'INSERT INTO state (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v');
+  const del = statement(conn, 'DELETE FROM state WHERE k = ?');
+  for (const w of writes) {
+    if (w.new === null) del.run(w.key);
+    else put.run(w.key, w.new);
+  }
+  const history = statement(conn, 'INSERT INTO state_history (k, height, tx_id, old_v, new_v) VALUES (?, ?, ?, ?, ?)');
+  for (const w of writes) history.run(w.key, header.height, w.txId, w.old, w.new);
+  const nonce = statement(conn, 'INSERT INTO nonces (signer, nonce) VALUES (?, ?)');
+  for (const n of nonces) nonce.run(n.signer, n.nonce);
+  const att = statement(conn, 'INSERT INTO attestations (height, dept, hash, sig, log_offset) VALUES (?, ?, ?, ?, ?) ON CONFLICT (height, dept) DO NOTHING');
+  for (const a of input.attestations ?? []) att.run(a.height, a.dept, a.hash, a.sig, a.offset);
+  const meta = statement(conn, 'INSERT INTO chain_meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v');
+  meta.run('height', String(header.height));
+  meta.run('hash', hash);
+  meta.run('stateHash', header.stateHash);
+  meta.run('lastOffset', String(header.lastOffset));
+  meta.run('finalHeight', String(input.finalHeight));
+}
+
+function usedNoncesSqlite(conn: Database.Database, pairs: { signer: string; nonce: number }[], out: Set<string>): void {
+  const bySigner = new Map<string, number[]>();
+  for (const p of pairs) {
+    const list = bySigner.get(p.signer);
+    if (list) list.push(p.nonce);
+    else bySigner.set(p.signer, [p.nonce]);
+  }
+  for (const [signer, nonces] of bySigner) {
+    for (let i = 0; i < nonces.length; i += MAX_IN) {
+      const { params, marks } = inList(nonces.slice(i, i + MAX_IN));
+      const found = statement(conn, `SELECT nonce FROM nonces WHERE signer = ? AND nonce IN (${marks})`).pluck().all(signer, ...params) as number[];
+      for (const n of found) out.add(`${signer}:${Number(n)}`);
+    }
   }
 }
 

@@ -1,8 +1,12 @@
 import knex, { type Knex } from 'knex';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { checkpointInBackground } from './walCheckpointer.ts';
 
 export type DbConfig = { client: 'sqlite'; filename: string } | { client: 'mysql'; connection: Knex.MySql2ConnectionConfig | string };
+
+/** Log size (pages) at which the committing connection checkpoints by itself, if the worker falls behind. */
+const BACKSTOP_PAGES = 8000;
 
 /** Opens a node's database: SQLite (embedded default) or MySQL/MariaDB (cluster). */
 export function openDb(cfg: DbConfig): Knex {
@@ -20,6 +24,18 @@ export function openDb(cfg: DbConfig): Knex {
           conn.pragma('journal_mode = WAL');
           conn.pragma('synchronous = NORMAL');
           conn.pragma('busy_timeout = 5000');
+          if (cfg.filename !== ':memory:') {
+            // A block's rows land on random pages of the id and key indexes; with SQLite's
+            // default 2 MB most of those pages are evicted (and written) mid-block and read again.
+            conn.pragma('cache_size = -32768');
+            conn.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+            const release = checkpointInBackground(cfg.filename);
+            const close = conn.close.bind(conn);
+            conn.close = () => {
+              release();
+              return close();
+            };
+          }
           done(null, conn);
         },
       },
