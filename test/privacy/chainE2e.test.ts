@@ -131,3 +131,22 @@ describe('privacy query: ask → automatic proof → verified answer on every no
     assert.ok(listed.every((x) => x.verified));
   });
 });
+
+describe('privacy query before the consortium has adopted verification keys', () => {
+  let p: Platform;
+  before(async () => {
+    p = await startTestPlatform({ modules: createModules, depts: ['tax', 'econ', 'market', 'service'] });
+    await commitFigures(p.node('tax'), 'holder1', { field: 'tax.paid', period: '2025', rows: [{ enterprise: A, value: '153726481' }] });
+  });
+  after(() => p.stop());
+
+  test('the holder declines with NO_KEYS at once instead of proving an answer no node could accept', async () => {
+    const id = await ask(p.node('econ'), 'policy1', { enterprise: A, field: 'tax.paid', period: '2025', predicate: { kind: 'gte', params: { threshold: '1' } }, purpose: '惠企政策兑现资格核验', basis: { type: 'statute', rule: 'payout-tax' } });
+    for (const r of await answered(p, id)) {
+      assert.equal(r.status, 'declined');
+      assert.equal(r.declineReason, 'NO_KEYS');
+    }
+    const answers = await p.node('econ').db('txs').where({ kind: 'privacy.answer' }).count({ n: '*' }).first();
+    assert.equal(Number(answers!.n), 0, 'no proof was submitted');
+  });
+});

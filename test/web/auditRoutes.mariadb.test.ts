@@ -23,7 +23,7 @@ describe('audit routes on MariaDB', () => {
 
   before(async () => {
     server = await startMariaDb();
-    const keys = makeConsortium(['market', 'tax', 'hrss', 'audit', 'service']);
+    const keys = makeConsortium(['market', 'tax', 'hrss', 'housing', 'audit', 'service']);
     const log = new LocalLog(':memory:');
     const specs = await Promise.all(keys.genesis.members.map(async (m) => ({ dept: m.dept, db: openDb({ client: 'mysql', connection: await server.createDatabase(m.dept) }), orderer: log })));
     p = await createPlatform({ keys, specs, logger: silentLogger, modules: () => [approvalModule()] });

@@ -17,6 +17,9 @@ describe('department portal in a browser', { skip: noChromium }, () => {
   let browser: Browser;
   let page: Page;
   const market = () => p.node('market');
+  /** the block holding e2e2's registration: other departments' automation may add blocks after it */
+  let e2e2Height = 0;
+  let e2e2Tx = '';
   const addUser = (id: string) => market().submitAs('admin', 'user.register', { id, name: `测试${id}`, role: 'clerk' }, 'receipt');
   /** Waits until a number shown on the page reaches `min` (pushed by the live stream, not a reload). */
   async function shownAtLeast(testId: string, min: number): Promise<number> {
@@ -86,7 +89,9 @@ describe('department portal in a browser', { skip: noChromium }, () => {
     // New blocks arrive over the live stream without a reload.
     await page.getByTestId('live').filter({ hasText: '实时' }).waitFor();
     await addUser('e2e1');
-    await addUser('e2e2');
+    const e2e2 = await addUser('e2e2');
+    e2e2Height = e2e2.receipt!.height;
+    e2e2Tx = e2e2.id;
     await shownAtLeast('height', market().height);
     await page.getByTestId('lag-chart').locator('canvas').waitFor();
     await shownAtLeast('final-height', market().height - 1);
@@ -103,11 +108,11 @@ describe('department portal in a browser', { skip: noChromium }, () => {
     await page.getByTestId('block-link-0').waitFor();
     assert.match(page.url(), /\?page=\d+$/);
     await page.locator('.el-pagination .number').first().click();
-    await page.getByTestId(`block-link-${top}`).click();
+    await page.getByTestId(`block-link-${e2e2Height}`).click();
     await page.getByTestId('block-detail').waitFor();
-    assert.match(page.url(), new RegExp(`/market/blocks/${top}$`));
+    assert.match(page.url(), new RegExp(`/market/blocks/${e2e2Height}$`));
     await shot(page, '05-block');
-    await page.getByTestId('tx-list').locator('a').first().click();
+    await page.getByTestId('tx-list').locator(`a[href$="${e2e2Tx}"]`).click();
     await page.getByTestId('tx-detail').waitFor();
     assert.match(await page.getByTestId('tx-detail').innerText(), /user\.register/);
     assert.match(await page.getByTestId('tx-changes').innerText(), /user\/market\/e2e2/);

@@ -6,6 +6,7 @@ import { loadPrivacyConfig } from '../config.ts';
 import { daySet } from '../daySet.ts';
 import { effectiveStatus, type QueryRecord } from '../raise.ts';
 import { pq } from '../stateKeys.ts';
+import { consortiumKeys } from '../verificationKeys.ts';
 import { proveAnswer } from '../zk/answer.ts';
 import { openingOf } from './privateValues.ts';
 import type { ProverSource } from './proverSource.ts';
@@ -69,6 +70,12 @@ export class AutoAnswerer {
       await node.submitAs(undefined, 'privacy.decline', { query: id, reason: 'NO_DATA' }, 'none');
       return;
     }
+    // Without verification keys in force no proof can be accepted: say so at once rather than
+    // spend a proof on an answer the chain would reject.
+    if (!(await hasKeys(node))) {
+      await node.submitAs(undefined, 'privacy.decline', { query: id, reason: 'NO_KEYS' }, 'none');
+      return;
+    }
     const { binding, predicate } = bindingOf(q);
     const cfg = await loadPrivacyConfig(node.view(), node.genesis);
     const set = q.set ? await daySet(q.set.from, q.set.to, cfg.maxSetDays) : undefined;
@@ -78,3 +85,12 @@ export class AutoAnswerer {
     node.log.info({ query: id, field: q.field }, 'privacy: answered with a proof');
   }
 }
+
+const hasKeys = (node: ChainNode): Promise<boolean> =>
+  consortiumKeys(node.view(), node.genesis).then(
+    () => true,
+    (err: unknown) => {
+      if (isChainError(err) && err.code === 'PQ_NO_KEYS') return false;
+      throw err;
+    },
+  );
