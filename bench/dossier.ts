@@ -35,8 +35,7 @@ export async function runDossierBench(opts: { quick: boolean }): Promise<Figure[
   try {
     const password = 'bench-password-1';
     const t0 = performance.now();
-    process.env.TONGBAN_DEMO_ENTERPRISES = String(n); // seedDemo seeds the approval demo at this size
-    await seedDemo(p, { password });
+    await seedDemo(p, { password, enterprises: n });
     const seedSeconds = (performance.now() - t0) / 1000;
     const server = await p.listen(0);
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -61,7 +60,6 @@ export async function runDossierBench(opts: { quick: boolean }): Promise<Figure[
       { metric: 'dossier.seed_time', value: Math.round(seedSeconds), unit: 's' },
     ];
   } finally {
-    delete process.env.TONGBAN_DEMO_ENTERPRISES;
     await p.stop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -65,7 +65,7 @@ for (const name of chosen) {
   const figures = await suite.run({ quick: values.quick! });
   for (const f of figures) console.log(JSON.stringify(f));
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  const rows = figures.map((f) => `| ${f.metric} | ${f.value} | ${f.unit} |`).join('\n');
+  const rows = figures.map((f) => `| ${f.metric} | ${Number.isInteger(f.value) ? f.value : Math.round(f.value * 10) / 10} | ${f.unit} |`).join('\n');
   appendFileSync(
     results,
     `\n## ${name}${values.quick ? ' (quick)' : ''}: ${new Date().toISOString()}\n\nMachine: ${machine}\n\nMethod: ${suite.method}\n\n| metric | median | unit |\n|---|---|---|\n${rows}\n`,

@@ -10,6 +10,7 @@ import { loadOrCreateConsortium, readConsortium } from './consortiumFiles.ts';
 import { seedDemo } from './demo/seed.ts';
 import { createPlatform, type NodeSpec } from './platform.ts';
 import { portalMiddleware } from './http/portal.ts';
+import { processProver } from './privacy-query/holder/proverSource.ts';
 
 /**
  * Starts the platform.
@@ -41,6 +42,7 @@ async function main() {
   const specs: NodeSpec[] = keys.genesis.members.map((m) => ({ dept: m.dept, db: openDb({ client: 'sqlite', filename: join(dataDir, `${m.dept}.sqlite`) }), orderer: log }));
   const platform = await createPlatform({ keys, specs, logger, extraMiddleware: [portalMiddleware()] });
   await platform.listen(Number(a.port), a.host);
+  warmProver();
   if (a.demo && !a['no-demo']) await seedDemo(platform, { password: demoPassword(), enterprises: Number(process.env.TONGBAN_DEMO_ENTERPRISES ?? 300), log: (m) => logger.info(m) });
   logger.info(`Tongban 通办 embedded platform on http://${a.host}:${a.port}/ (departments: ${specs.map((s) => s.dept).join(', ')})`);
   onSignals(() => platform.stop());
@@ -58,8 +60,24 @@ async function startClusterNode() {
   const auth = platform.auths.get(a.dept!)!;
   if (process.env.TONGBAN_ADMIN_PASSWORD && !(await auth.hasPassword('admin'))) await auth.setPassword('admin', process.env.TONGBAN_ADMIN_PASSWORD);
   await platform.listen(Number(a.port), a.host);
+  warmProver();
   logger.info(`Tongban node ${a.dept} on http://${a.host}:${a.port}/${a.dept}/`);
   onSignals(() => platform.stop());
+}
+
+/**
+ * Loads the circuits into the prover's workers in the background, so the first question a holder
+ * answers does not pay for it. TONGBAN_PROVER_WARM=0 skips it (benchmarks that share the cores).
+ */
+function warmProver() {
+  if (process.env.TONGBAN_PROVER_WARM === '0') return;
+  const t0 = performance.now();
+  processProver()
+    .warm()
+    .then(
+      () => logger.info(`prover ready: circuits loaded in ${Math.round(performance.now() - t0)} ms`),
+      (err) => logger.warn({ err }, 'prover: circuits not loaded ahead; the first question loads them'),
+    );
 }
 
 /** Demo password: from the environment, or made once and kept in the data directory (never in the repo). */

@@ -186,4 +186,28 @@ describe('prover pool', () => {
     assert.ok(ticks > elapsed / 50, `timer ticked ${ticks} times in ${elapsed} ms`);
     assert.ok(worstGap < Math.max(150, elapsed / 3), `event loop blocked for ${worstGap} ms of ${elapsed}`);
   });
+
+  test('warm() loads the named circuits in every worker ahead of the first question', async () => {
+    const pool = new Prover({ size: 2 });
+    try {
+      await pool.warm(['threshold_gte']);
+      const c = predicateCases.find((x) => x.name === 'gte below')!;
+      const result = await proveAnswer(pool, { binding: bindingOf(openings[c.opening]), predicate: parsePredicate(c.predicate), ...opening(c.opening) });
+      assert.equal(await verifyQueryAnswer(keys, { binding: bindingOf(openings[c.opening]), predicate: parsePredicate(c.predicate), answer: result.answer, proof: result.proof }), true);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('warm() names the circuit whose build is missing; a closed pool refuses', async () => {
+    const pool = new Prover({ size: 1, buildDir: '/nonexistent/tongban-build' });
+    try {
+      await assert.rejects(pool.warm(['equality']), (e: Error) => code(e) === 'ZK_PROVER_FAILED' && /equality/.test(e.message));
+    } finally {
+      await pool.close();
+    }
+    const closed = new Prover({ size: 1 });
+    await closed.close();
+    await assert.rejects(closed.warm(), (e: Error) => code(e) === 'ZK_PROVER_FAILED');
+  });
 });

@@ -3,7 +3,7 @@ import { MessageChannel, Worker } from 'node:worker_threads';
 import type { Groth16Proof } from 'snarkjs';
 import { ChainError } from '../../chain/errors.ts';
 import { DEFAULT_BUILD_DIR } from './keys.ts';
-import type { CircuitName } from './publicSignals.ts';
+import { CIRCUITS, type CircuitName } from './publicSignals.ts';
 
 export interface ProveResult {
   proof: Groth16Proof;
@@ -36,11 +36,14 @@ interface Slot {
   task?: Task;
   /** helping with another worker's proof */
   helping?: boolean;
+  /** waiting for the worker to load the circuits warm() named */
+  warming?: { resolve: () => void; reject: (e: Error) => void };
 }
 
 type Reply =
   | { ready: true }
   | { helped: true }
+  | { warmed: true; error?: string }
   | { id: number; ok: true; proof: Groth16Proof; publicSignals: string[] }
   | { id: number; ok: false; kind: 'witness' | 'error'; message: string };
 
@@ -65,6 +68,7 @@ export class Prover {
   private dispatchPending = false;
   private closed = false;
   private broken?: Error;
+  private warmList?: readonly CircuitName[];
 
   constructor(opts: ProverOptions = {}) {
     this.buildDir = opts.buildDir ?? DEFAULT_BUILD_DIR;
@@ -93,9 +97,29 @@ export class Prover {
     });
   }
 
+  /**
+   * Loads the circuits' witness calculators, proving keys and window tables in every worker now, so the
+   * first question does not pay for them (half a second to a second per worker). Resolves when every
+   * worker has them; a worker that replaces a crashed one loads them too.
+   */
+  warm(circuits: readonly CircuitName[] = CIRCUITS): Promise<void> {
+    if (this.closed) return Promise.reject(failed('the prover has been closed'));
+    if (this.broken) return Promise.reject(this.broken);
+    this.warmList = circuits;
+    const each = this.slots.map(
+      (slot) =>
+        new Promise<void>((resolve, reject) => {
+          slot.warming = { resolve, reject };
+          if (slot.ready) slot.worker.postMessage({ warm: circuits });
+        }),
+    );
+    return Promise.all(each).then(() => undefined);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.failAll(failed('the prover has been closed'));
+    for (const s of this.slots) s.warming?.reject(failed('the prover has been closed'));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
@@ -139,7 +163,15 @@ export class Prover {
   private settle(slot: Slot, reply: Reply): void {
     if ('ready' in reply) {
       slot.ready = true;
+      if (this.warmList) slot.worker.postMessage({ warm: this.warmList });
       return this.dispatch();
+    }
+    if ('warmed' in reply) {
+      const w = slot.warming;
+      slot.warming = undefined;
+      if (reply.error) w?.reject(failed(`loading the circuits failed: ${reply.error}`));
+      else w?.resolve();
+      return;
     }
     if ('helped' in reply) {
       slot.helping = false;
@@ -164,6 +196,7 @@ export class Prover {
     slot.worker.removeAllListeners();
     void slot.worker.terminate();
     slot.task?.reject(failed(`prover worker failed: ${e.message}`));
+    slot.warming?.reject(failed(`prover worker failed: ${e.message}`));
     if (!slot.ready) {
       this.slots.splice(i, 1);
       if (this.slots.length > 0) return;

@@ -104,4 +104,17 @@ async function helpRequest({ circuit, port }) {
   }
 }
 
-parentPort.on('message', (msg) => void (msg.help ? helpRequest(msg) : proveRequest(msg)));
+/** Loads circuits one after another (the worker stays free for a proof between them); the first failure is reported. */
+async function warmRequest({ warm }) {
+  let error;
+  for (const name of warm) {
+    try {
+      await load(name);
+    } catch (e) {
+      error ??= `${name}: ${String(e?.message ?? e)}`;
+    }
+  }
+  parentPort.postMessage({ warmed: true, ...(error ? { error } : {}) });
+}
+
+parentPort.on('message', (msg) => void (msg.warm ? warmRequest(msg) : msg.help ? helpRequest(msg) : proveRequest(msg)));
