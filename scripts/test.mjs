@@ -33,4 +33,5 @@ const list = roots.flatMap(files).sort();
 // start their own servers on their own ports.
 // --test-force-exit: a file whose tests are all done must not wait on a handle some library
 // keeps open (snarkjs/ffjavascript curve threads); the tests themselves close what they start.
-run(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', '--test-concurrency=2', '--test-timeout=600000', ...list]);
+// blockingStdout.mjs: so that a force-exited file's last verdicts still reach the runner.
+run(process.execPath, ['--import', './scripts/blockingStdout.mjs', '--import', 'tsx', '--test', '--test-force-exit', '--test-concurrency=2', '--test-timeout=600000', ...list]);
