@@ -16,8 +16,6 @@ export async function runClusterBench({ quick }: { quick: boolean }): Promise<Fi
   const depts = ['market', 'tax', 'hrss', 'housing'];
   // BENCH_PROFILE=<dir> writes a CPU profile of every node process there.
   const nodeArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  // The nodes' provers would load their circuits while the load runs; nothing here proves.
-  process.env.TONGBAN_PROVER_WARM = '0';
   const c = await startLocalCluster({ dir, depts, basePort: 18900, nodeArgs });
   try {
     const n = quick ? 4000 : 8000;
