@@ -18,14 +18,14 @@ import { systemClock, type Clock } from './orderer/localLog.ts';
 import type { ContractRegistry } from './registry.ts';
 import { LogRecord, type Cert, type Genesis, type Header, type LogEntry, type Receipt, type Tx } from './schema.ts';
 import { BlockState, type StateView } from './state.ts';
-import { ChainStore, type Head, type TxRow } from './store/chainStore.ts';
+import { ChainStore, txRowOf, type Head, type TxRow } from './store/chainStore.ts';
 import { suiteByName, type CryptoSuite } from './suites/index.ts';
 import { checkTxStateless, signTx, txSigningText } from './tx.ts';
 import { checkRecord, parseJson, settleSignature, type RecordCheck } from './blockTx.ts';
 import { logRecordOf } from './logRecord.ts';
 import { VerifiedCache } from './verifiedCache.ts';
 import { VerifyPool } from './verifyPool.ts';
-import { Waiters, txRowOf, type Waiter } from './waiters.ts';
+import { Waiters, type Waiter } from './waiters.ts';
 
 export interface NodeConfig {
   dept: string;

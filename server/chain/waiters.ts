@@ -77,22 +77,3 @@ export class Waiters {
   }
 }
 
-/** The row a committed transaction has in the store, built from the block without a query. */
-export function txRowOf(block: CommittedBlock, i: number): TxRow {
-  const r = block.receipts[i];
-  const t = block.txs[i];
-  return {
-    id: r.txId,
-    height: r.height,
-    index: r.index,
-    offset: r.offset,
-    kind: t.tx?.kind ?? '?',
-    signer: t.tx?.signer ?? '?',
-    actor: t.tx?.actor ?? null,
-    raw: t.raw,
-    status: r.status,
-    code: r.code ?? null,
-    reason: r.reason ?? null,
-    events: r.events,
-  };
-}

@@ -35,6 +35,27 @@ export interface TxRow {
   events: Receipt['events'];
 }
 
+/** The row a committed transaction has in the store, built from its block without a query: what
+ * writeBlock stores and what waiters on a fresh block receive. */
+export function txRowOf(block: { receipts: Receipt[]; txs: BlockTx[] }, i: number): TxRow {
+  const r = block.receipts[i];
+  const t = block.txs[i];
+  return {
+    id: r.txId,
+    height: r.height,
+    index: r.index,
+    offset: r.offset,
+    kind: t.tx?.kind ?? '?',
+    signer: t.tx?.signer ?? '?',
+    actor: t.tx?.actor ?? null,
+    raw: t.raw,
+    status: r.status,
+    code: r.code ?? null,
+    reason: r.reason ?? null,
+    events: r.events,
+  };
+}
+
 export interface CommitInput {
   header: Header;
   hash: string;
@@ -231,24 +252,11 @@ export class ChainStore implements StateReader {
 }
 
 async function writeBlock(trx: Knex.Transaction, input: CommitInput): Promise<void> {
-  const { header, hash, txs, receipts, writes, nonces } = input;
+  const { header, hash, receipts, writes, nonces } = input;
   await trx('blocks').insert({ height: header.height, hash, header: JSON.stringify(header), time: header.time, tx_count: header.txCount });
-  const txRows = receipts.map((r, i) => {
-    const t = txs[i];
-    return {
-      id: r.txId,
-      height: r.height,
-      idx: r.index,
-      log_offset: r.offset,
-      kind: t.tx?.kind ?? '?',
-      signer: t.tx?.signer ?? '?',
-      actor: t.tx?.actor ?? null,
-      raw: t.raw,
-      status: r.status,
-      code: r.code ?? null,
-      reason: r.reason ?? null,
-      events: JSON.stringify(r.events),
-    };
+  const txRows = receipts.map((_, i) => {
+    const t = txRowOf(input, i);
+    return { id: t.id, height: t.height, idx: t.index, log_offset: t.offset, kind: t.kind, signer: t.signer, actor: t.actor, raw: t.raw, status: t.status, code: t.code, reason: t.reason, events: JSON.stringify(t.events) };
   });
   await insertChunked(trx, 'txs', txRows);
   const puts = writes.filter((w) => w.new !== null).map((w) => ({ k: w.key, v: w.new! }));
@@ -274,7 +282,7 @@ async function writeBlock(trx: Knex.Transaction, input: CommitInput): Promise<vo
 
 /** writeBlock's rows, one prepared statement per table, in the same order. */
 function writeBlockSqlite(conn: Database.Database, input: CommitInput): void {
-  const { header, hash, txs, receipts, writes, nonces } = input;
+  const { header, hash, receipts, writes, nonces } = input;
   statement(conn, 'INSERT INTO blocks (height, hash, header, time, tx_count) VALUES (?, ?, ?, ?, ?)').run(
     header.height,
     hash,
@@ -287,10 +295,8 @@ function writeBlockSqlite(conn: Database.Database, input: CommitInput): void {
     'INSERT INTO txs (id, height, idx, log_offset, kind, signer, actor, raw, status, code, reason, events) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   for (let i = 0; i < receipts.length; i++) {
-    const r = receipts[i];
-    const t = txs[i];
-    const events = JSON.stringify(r.events);
-    tx.run(r.txId, r.height, r.index, r.offset, t.tx?.kind ?? '?', t.tx?.signer ?? '?', t.tx?.actor ?? null, t.raw, r.status, r.code ?? null, r.reason ?? null, events);
+    const t = txRowOf(input, i);
+    tx.run(t.id, t.height, t.index, t.offset, t.kind, t.signer, t.actor, t.raw, t.status, t.code, t.reason, JSON.stringify(t.events));
   }
   const put = statement(conn, 'INSERT INTO state (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v');
   const del = statement(conn, 'DELETE FROM state WHERE k = ?');
