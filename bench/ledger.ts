@@ -18,7 +18,10 @@ import { VerifyPool } from '../server/chain/verifyPool.ts';
 export const method =
   'verify_ceiling: node:crypto ed25519 verify in one worker per core. node_pipeline: one node applies a pre-filled local log of signed user.register ' +
   'transactions into a file SQLite db (verify, execute, commit). embedded_final: all 9 departments in one process, transactions submitted through ' +
-  'node.submit, counted when final on every node. latency: submit-to-final at half that rate. Each figure is the median of 3 runs (1 with --quick).';
+  'node.submit, counted when final on every node. latency: submit-to-final at half that rate. cluster4_final: 4 department processes on MariaDB ' +
+  'with the mock broker, signed transactions POSTed to all four in batches of 100 (/api/txs, 8 clients), counted when final on every node; ' +
+  'cluster4_final_single: one transaction per request (/api/tx, 64 clients; not with --quick). Each figure is the median of 3 runs (1 with --quick); ' +
+  'the cluster figures are one run each.';
 
 const logger = pino({ level: 'silent' });
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -10,7 +10,7 @@ import { attestationMessage, FinalityTracker } from './finality.ts';
 import { quorumOf } from './genesis.ts';
 import { sha256Hex } from './hash.ts';
 import { blockHash, buildHeader, genesisBlock } from './header.ts';
-import { keys, resolveActor, type MemberRecord } from './identity.ts';
+import { keys, type MemberRecord } from './identity.ts';
 import type { Metrics } from './metrics.ts';
 import type { CommittedBlock, Module } from './module.ts';
 import type { Orderer, Subscription } from './orderer/orderer.ts';
@@ -20,7 +20,8 @@ import { LogRecord, type Cert, type Genesis, type Header, type LogEntry, type Re
 import { BlockState, type StateView } from './state.ts';
 import { ChainStore, txRowOf, type Head, type TxRow } from './store/chainStore.ts';
 import { suiteByName, type CryptoSuite } from './suites/index.ts';
-import { checkTxStateless, signTx, txSigningText } from './tx.ts';
+import { signTx, txSigningText } from './tx.ts';
+import { admitTxs } from './admitTxs.ts';
 import { checkRecord, parseJson, settleSignature, type RecordCheck } from './blockTx.ts';
 import { logRecordOf } from './logRecord.ts';
 import { VerifiedCache } from './verifiedCache.ts';
@@ -219,32 +220,34 @@ export class ChainNode extends EventEmitter {
    * executor applies), then appends it to the log. Bad input throws; nothing is written.
    */
   async submit(raw: unknown, byteLength?: number): Promise<{ id: string; tx: Tx }> {
+    const [one] = await this.submitMany([raw], byteLength === undefined ? undefined : [byteLength]);
+    return one;
+  }
+
+  /**
+   * A batch of signed transactions (an agency's bulk upload, a load generator), admitted whole
+   * or not at all and appended to the log in one write, in the order given.
+   */
+  async submitMany(raws: unknown[], byteLengths?: number[]): Promise<{ id: string; tx: Tx }[]> {
     if (this.halted) throw new ChainError('NODE_HALTED', 'this node disagrees with the consortium and has stopped; see its status', { status: 503 });
-    const { tx, id } = checkTxStateless(raw, {
-      chain: this.genesis.chain,
+    const items = await admitTxs(raws, {
+      genesis: this.genesis,
       suite: this.suite,
-      maxTxBytes: this.genesis.limits.maxTxBytes,
-      byteLength,
+      registry: this.registry,
+      view: this.view(),
+      usedNonces: (pairs) => this.store.usedNonces(pairs),
+      now: () => this.clock.now(),
+      verifyPool: this.verifyPool,
+    }, byteLengths);
+    const records = items.map(({ tx, id }) => {
+      const record = Buffer.from(canonicalJson({ t: 'tx', tx }));
+      // Checked in full just now: when this record comes back from the log, don't check it again.
+      this.verified.add(sha256Hex(record), id);
+      return record;
     });
-    const def = this.registry.get(tx.kind);
-    const parsed = def.payload.safeParse(tx.payload);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ChainError('BAD_PAYLOAD', `payload.${issue.path.join('.')}: ${issue.message}`);
-    }
-    await resolveActor(this.view().get, tx, def);
-    if ((await this.store.usedNonces([{ signer: tx.signer, nonce: tx.nonce }])).size > 0) {
-      throw new ChainError('NONCE_REUSED', `nonce ${tx.nonce} was already used by this signer`, { status: 409 });
-    }
-    if (Math.abs(tx.time - this.clock.now()) > this.genesis.limits.txTtlMs) {
-      throw new ChainError('TX_EXPIRED', 'transaction time is too far from now; check the clock of the signing device');
-    }
-    const record = Buffer.from(canonicalJson({ t: 'tx', tx }));
-    // Checked in full just now: when this record comes back from the log, don't check it again.
-    this.verified.add(sha256Hex(record), id);
-    await this.orderer.append([record]);
-    this.metrics.submits.inc({ dept: this.dept });
-    return { id, tx };
+    await this.orderer.append(records);
+    this.metrics.submits.inc({ dept: this.dept }, items.length);
+    return items;
   }
 
   /** Signs with this node's key on behalf of one of its staff (or of the node itself). */

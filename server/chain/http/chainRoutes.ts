@@ -12,6 +12,10 @@ const STAFF = ['admin', 'approver', 'inspector', 'enforcer', 'policy', 'expert',
 
 const WaitQuery = z.enum(['none', 'receipt', 'final']).default('none');
 
+/** Transactions per batch submission; the body limit (8 MB) bounds their total size too. */
+export const MAX_BATCH = 1000;
+const TxBatch = z.object({ txs: z.array(z.unknown()).min(1).max(MAX_BATCH) });
+
 export const publicTx = (t: TxRow) => ({
   id: t.id,
   height: t.height,
@@ -53,6 +57,28 @@ export function chainRoutes(node: ChainNode): Router {
     }
     const row = await node.waitFor(id, wait);
     ctx.body = { id, receipt: publicTx(row), final: row.height <= node.finalHeight };
+  });
+
+  apiDocs.add({
+    method: 'post',
+    path: '/{dept}/api/txs',
+    summary: `Submit up to ${MAX_BATCH} signed transactions as {txs: [...]}: all are ordered, in the order given, or none (the error names the first bad one by index). ?wait=receipt|final waits for all.`,
+  });
+  r.post('/txs', async (ctx) => {
+    const wait = WaitQuery.parse(ctx.query.wait ?? 'none');
+    const body = TxBatch.safeParse(ctx.request.body);
+    if (!body.success) {
+      throw new ChainError('BAD_BATCH', `the body must be {"txs": [...]} with 1 to ${MAX_BATCH} signed transactions`);
+    }
+    const items = await node.submitMany(body.data.txs);
+    const ids = items.map((t) => t.id);
+    if (wait === 'none') {
+      ctx.status = 202;
+      ctx.body = { ids };
+      return;
+    }
+    const rows = await Promise.all(ids.map((id) => node.waitFor(id, wait)));
+    ctx.body = { ids, receipts: rows.map(publicTx), final: rows.every((row) => row.height <= node.finalHeight) };
   });
 
   apiDocs.add({ method: 'get', path: '/{dept}/api/tx/{id}', summary: 'A transaction with its receipt and the state it changed.', roles: [...STAFF] });

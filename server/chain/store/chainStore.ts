@@ -4,6 +4,7 @@ import type { Header, Receipt } from '../schema.ts';
 import type { StateReader, StateWrite } from '../state.ts';
 import type { BlockTx } from '../execute.ts';
 import { migrateChain } from './migrate.ts';
+import { insertRows } from './mysqlRows.ts';
 import { inList, isBetterSqlite, MAX_IN, statement, withConnection } from './sqliteStatements.ts';
 
 export interface Head {
@@ -74,7 +75,8 @@ const MAX_CACHE = 200_000;
 /**
  * Blocks, transactions, state and history in SQL. One database transaction per block. On
  * SQLite the per-block reads and writes run as prepared statements on better-sqlite3 itself
- * (same SQL effect, same transaction); MySQL goes through knex.
+ * (same SQL effect, same transaction); on MySQL the per-transaction rows go as prepared
+ * multi-row INSERTs (mysqlRows.ts), the rest through knex.
  */
 export class ChainStore implements StateReader {
   private readonly cache = new Map<string, string | null>();
@@ -256,19 +258,15 @@ async function writeBlock(trx: Knex.Transaction, input: CommitInput): Promise<vo
   await trx('blocks').insert({ height: header.height, hash, header: JSON.stringify(header), time: header.time, tx_count: header.txCount });
   const txRows = receipts.map((_, i) => {
     const t = txRowOf(input, i);
-    return { id: t.id, height: t.height, idx: t.index, log_offset: t.offset, kind: t.kind, signer: t.signer, actor: t.actor, raw: t.raw, status: t.status, code: t.code, reason: t.reason, events: JSON.stringify(t.events) };
+    return [t.id, t.height, t.index, t.offset, t.kind, t.signer, t.actor, t.raw, t.status, t.code, t.reason, JSON.stringify(t.events)];
   });
-  await insertChunked(trx, 'txs', txRows);
-  const puts = writes.filter((w) => w.new !== null).map((w) => ({ k: w.key, v: w.new! }));
-  for (let i = 0; i < puts.length; i += CHUNK) await trx('state').insert(puts.slice(i, i + CHUNK)).onConflict('k').merge();
+  await insertRows(trx, 'txs', ['id', 'height', 'idx', 'log_offset', 'kind', 'signer', 'actor', 'raw', 'status', 'code', 'reason', 'events'], txRows);
+  const puts = writes.filter((w) => w.new !== null).map((w) => [w.key, w.new]);
+  await insertRows(trx, 'state', ['k', 'v'], puts, ' ON DUPLICATE KEY UPDATE `v` = VALUES(`v`)');
   const dels = writes.filter((w) => w.new === null).map((w) => w.key);
   for (let i = 0; i < dels.length; i += CHUNK) await trx('state').whereIn('k', dels.slice(i, i + CHUNK)).delete();
-  await insertChunked(
-    trx,
-    'state_history',
-    writes.map((w) => ({ k: w.key, height: header.height, tx_id: w.txId, old_v: w.old, new_v: w.new })),
-  );
-  await insertChunked(trx, 'nonces', nonces.map((n) => ({ signer: n.signer, nonce: n.nonce })));
+  await insertRows(trx, 'state_history', ['k', 'height', 'tx_id', 'old_v', 'new_v'], writes.map((w) => [w.key, header.height, w.txId, w.old, w.new]));
+  await insertRows(trx, 'nonces', ['signer', 'nonce'], nonces.map((n) => [n.signer, n.nonce]));
   const att = (input.attestations ?? []).map((a) => ({ height: a.height, dept: a.dept, hash: a.hash, sig: a.sig, log_offset: a.offset }));
   for (let i = 0; i < att.length; i += CHUNK) await trx('attestations').insert(att.slice(i, i + CHUNK)).onConflict(['height', 'dept']).ignore();
   await setMeta(trx, {
@@ -332,10 +330,6 @@ function usedNoncesSqlite(conn: Database.Database, pairs: { signer: string; nonc
       for (const n of found) out.add(`${signer}:${Number(n)}`);
     }
   }
-}
-
-async function insertChunked(trx: Knex.Transaction, table: string, rows: object[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) await trx(table).insert(rows.slice(i, i + CHUNK));
 }
 
 async function setMeta(db: Knex | Knex.Transaction, values: Record<string, string>): Promise<void> {
