@@ -1,3 +1,4 @@
+import { parsePayload } from './parsePayload.ts';
 import { ChainError, isChainError } from './errors.ts';
 import { resolveActor } from './identity.ts';
 import type { ContractRegistry } from './registry.ts';
@@ -45,11 +46,7 @@ export async function admitTxs(raws: unknown[], deps: AdmitDeps, byteLengths?: n
   for (const [i, { tx }] of items.entries()) {
     await atAsync(i, items.length, async () => {
       const def = deps.registry.get(tx.kind);
-      const parsed = def.payload.safeParse(tx.payload);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new ChainError('BAD_PAYLOAD', `payload.${issue.path.join('.')}: ${issue.message}`);
-      }
+      parsePayload(def, tx.payload);
       await resolveActor(deps.view.get, tx, def);
       if (Math.abs(tx.time - deps.now()) > genesis.limits.txTtlMs) {
         throw new ChainError('TX_EXPIRED', 'transaction time is too far from now; check the clock of the signing device');

@@ -1,3 +1,4 @@
+import { parsePayload } from './parsePayload.ts';
 import type { TxContext } from './contract.ts';
 import { ChainError, isChainError } from './errors.ts';
 import { resolveActor } from './identity.ts';
@@ -59,11 +60,7 @@ export async function executeBlock(height: number, time: number, txs: BlockTx[],
       try {
         const def = deps.registry.get(tx.kind);
         const actor = await resolveActor(deps.state.lookup, tx, def);
-        const parsed = def.payload.safeParse(tx.payload);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          throw new ChainError('BAD_PAYLOAD', `payload.${issue.path.join('.')}: ${issue.message}`);
-        }
+        const payload = parsePayload(def, tx.payload);
         const ctx: TxContext = {
           chain: deps.genesis.chain,
           height,
@@ -79,7 +76,7 @@ export async function executeBlock(height: number, time: number, txs: BlockTx[],
             events.push({ type, data });
           },
         };
-        await def.apply(ctx, view, parsed.data);
+        await def.apply(ctx, view, payload);
         deps.state.commitTx();
         receipts.push({ ...base, status: 'ok' });
       } catch (e) {

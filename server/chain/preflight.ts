@@ -1,3 +1,4 @@
+import { parsePayload } from './parsePayload.ts';
 import type { TxContext } from './contract.ts';
 import { ChainError, isChainError } from './errors.ts';
 import { resolveActor } from './identity.ts';
@@ -17,13 +18,7 @@ import { checkTxStateless } from './tx.ts';
 export async function preflight(node: ChainNode, raw: unknown): Promise<{ tx: Tx; id: string }> {
   const { tx, id } = checkTxStateless(raw, { chain: node.genesis.chain, suite: node.suite, maxTxBytes: node.genesis.limits.maxTxBytes });
   const def = node.registry.get(tx.kind);
-  const parsed = def.payload.safeParse(tx.payload);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    // Issues that carry their own code (amounts: NEGATIVE_AMOUNT, AMOUNT_TOO_LARGE, ...) keep it.
-    const code = (issue.code === 'custom' && (issue.params?.code as string | undefined)) || 'BAD_PAYLOAD';
-    throw new ChainError(code, `payload.${issue.path.join('.')}: ${issue.message}`);
-  }
+  const payload = parsePayload(def, tx.payload, true);
   const actor = await resolveActor(node.view().get, tx, def);
   const state = new BlockState(node.store);
   const view = state.begin(id);
@@ -35,7 +30,7 @@ export async function preflight(node: ChainNode, raw: unknown): Promise<{ tx: Tx
     signer: tx.signer, actor, genesis: node.genesis, emit: () => {},
   };
   try {
-    await (def.precheck ?? def.apply)(ctx, view, parsed.data);
+    await (def.precheck ?? def.apply)(ctx, view, payload);
   } catch (e) {
     if (isChainError(e)) throw e;
     node.log.error({ err: e, kind: tx.kind }, 'contract failed in preflight');
