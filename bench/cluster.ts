@@ -5,6 +5,7 @@ import { startLocalCluster, type LocalCluster } from '../deploy/localCluster.ts'
 import type { Tx } from '../server/chain/schema.ts';
 import { ed25519Suite } from '../server/chain/suites/ed25519.ts';
 import { signTx } from '../server/chain/tx.ts';
+import { processCpuSeconds } from './processCpu.ts';
 import type { Figure } from './run.ts';
 
 const DEPTS = ['market', 'tax', 'hrss', 'housing'];
@@ -30,7 +31,9 @@ export async function runClusterBench({ quick }: { quick: boolean }): Promise<Fi
   try {
     const n = quick ? 4000 : 8000;
     const batched = signed(c, 0, n);
-    const out: Figure[] = [{ metric: 'ledger.cluster4_final', value: await run(c, requests(batched, 100), 8, 'txs'), unit: 'tx/s' }];
+    const cpu0 = cpuSnapshot(c);
+    const tps = await run(c, requests(batched, 100), 8, 'txs');
+    const out: Figure[] = [{ metric: 'ledger.cluster4_final', value: tps, unit: 'tx/s' }, ...cpuFigures(cpu0, cpuSnapshot(c), n)];
     if (!quick) {
       const single = signed(c, n + 100, n / 2);
       out.push({ metric: 'ledger.cluster4_final_single', value: await run(c, requests(single, 1), 64, 'tx'), unit: 'tx/s' });
@@ -40,6 +43,36 @@ export async function runClusterBench({ quick }: { quick: boolean }): Promise<Fi
     await c.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** CPU seconds used so far by each process of the cluster, and by this one (the load generator). */
+function cpuSnapshot(c: LocalCluster): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const { name, pid } of c.processes()) {
+    const s = processCpuSeconds(pid);
+    if (s !== undefined) out.set(name, s);
+  }
+  const own = process.cpuUsage();
+  out.set('client', (own.user + own.system) / 1e6);
+  return out;
+}
+
+/**
+ * Where the run's CPU went, in microseconds per transaction: all processes together, one
+ * department node (the mean of the four), and the MariaDB server holding all four databases.
+ * With the run's rate, these show what share of the machine each part takes.
+ */
+function cpuFigures(before: Map<string, number>, after: Map<string, number>, count: number): Figure[] {
+  const used = (name: string) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
+  const perTx = (seconds: number) => Math.round((seconds * 1e6) / count);
+  if (DEPTS.some((d) => !after.has(d)) || !after.has('mariadb')) return []; // no /proc here
+  const nodes = DEPTS.reduce((s, d) => s + used(d), 0);
+  const total = [...after.keys()].reduce((s, name) => s + used(name), 0);
+  return [
+    { metric: 'ledger.cluster4_cpu_total', value: perTx(total), unit: 'µs CPU/tx' },
+    { metric: 'ledger.cluster4_cpu_node', value: perTx(nodes / DEPTS.length), unit: 'µs CPU/tx' },
+    { metric: 'ledger.cluster4_cpu_db', value: perTx(used('mariadb')), unit: 'µs CPU/tx' },
+  ];
 }
 
 /** `count` registrations, signed ahead by the four nodes in turn, nonces from `from + 1`. */

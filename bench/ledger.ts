@@ -20,7 +20,9 @@ export const method =
   'transactions into a file SQLite db (verify, execute, commit). embedded_final: all 9 departments in one process, transactions submitted through ' +
   'node.submit, counted when final on every node. latency: submit-to-final at half that rate. cluster4_final: 4 department processes on MariaDB ' +
   'with the mock broker, signed transactions POSTed to all four in batches of 100 (/api/txs, 8 clients), counted when final on every node; ' +
-  'cluster4_final_single: one transaction per request (/api/tx, 64 clients; not with --quick). Each figure is the median of 3 runs (1 with --quick); ' +
+  'cluster4_final_single: one transaction per request (/api/tx, 64 clients; not with --quick). cluster4_cpu_total/node/db: CPU (user + system, ' +
+  'from /proc) the batched run used per transaction: all processes (nodes, MariaDB, broker, load generator), one node on average, the MariaDB server. ' +
+  'verify_cpu: cores / verify_ceiling. cluster4_cpu_goal: 6 × verify_cpu, the CPU per transaction at which two cores reach ⅔ of verify_ceiling / 4. Each figure is the median of 3 runs (1 with --quick); ' +
   'the cluster figures are one run each.';
 
 const logger = pino({ level: 'silent' });
@@ -156,9 +158,15 @@ export async function runLedgerBench({ quick }: { quick: boolean }): Promise<Fig
     { metric: 'ledger.final_latency_p50', value: median(emb.map((e) => e.p50)), unit: 'ms' },
     { metric: 'ledger.final_latency_p99', value: median(emb.map((e) => e.p99)), unit: 'ms' },
   ];
+  // CPU time one signature check takes here, and what the whole cluster may spend per
+  // transaction for cluster4_final to reach ⅔ of verify_ceiling / 4: six checks' worth, of which
+  // its four nodes' checks take four.
+  const verifyCpu = (cpus().length * 1e6) / median(ceiling);
+  out.push({ metric: 'ledger.verify_cpu', value: Math.round(verifyCpu), unit: 'µs CPU/check' });
   try {
     const { runClusterBench } = await import(optional('./cluster.ts'));
     out.push(...(await runClusterBench({ quick })));
+    out.push({ metric: 'ledger.cluster4_cpu_goal', value: Math.round(6 * verifyCpu), unit: 'µs CPU/tx' });
   } catch (err) {
     console.error(`cluster figures skipped: ${(err as Error).message}`);
   }

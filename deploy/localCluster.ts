@@ -11,6 +11,8 @@ export interface LocalCluster {
   kafka: MockKafka;
   dbUrls: Record<string, string>;
   urls: Record<string, string>;
+  /** The processes running now: each department's node, then `mariadb` and `broker`. */
+  processes(): { name: string; pid: number }[];
   /** SIGKILL one department's process (a crash, not a shutdown) */
   kill(dept: string): Promise<void>;
   start(dept: string): Promise<void>;
@@ -78,6 +80,11 @@ export async function startLocalCluster(o: { dir: string; depts?: string[]; base
     kafka,
     dbUrls,
     urls,
+    processes: () => [
+      ...[...procs].filter(([, p]) => p.exitCode === null && p.signalCode === null).map(([name, p]) => ({ name, pid: p.pid! })),
+      { name: 'mariadb', pid: maria.pid },
+      { name: 'broker', pid: kafka.pid },
+    ],
     kill,
     start,
     async stop() {

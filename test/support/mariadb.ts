@@ -13,6 +13,8 @@ import mysql from 'mysql2/promise';
 export interface MariaDb {
   /** root URL without a database, e.g. mysql://root@127.0.0.1:41234 */
   url: string;
+  /** the server process, for CPU accounting */
+  pid: number;
   /** Creates an empty database and returns its URL. */
   createDatabase(name: string): Promise<string>;
   stop(): Promise<void>;
@@ -105,6 +107,7 @@ function handle(child: ChildProcess, dir: string, url: string, port: number): Ma
   let stopped = false;
   return {
     url,
+    pid: child.pid!,
     async createDatabase(name) {
       if (!/^[a-z][a-z0-9_]{0,63}$/.test(name)) throw new Error(`unsafe database name ${name}`);
       const conn = await mysql.createConnection({ host: '127.0.0.1', port, user: 'root' });

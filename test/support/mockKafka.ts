@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
  */
 export interface MockKafka {
   bootstrap: string[];
+  /** the broker process, for CPU accounting */
+  pid: number;
   /** Sends one command line; resolves on `ok`, rejects with the broker's `err` message. */
   command(line: string): Promise<void>;
   brokerDown(id: number): Promise<void>;
@@ -102,6 +104,7 @@ export async function startMockKafka(opts: { brokers?: number; topics?: string[]
 
   return {
     bootstrap,
+    pid: child.pid!,
     command,
     brokerDown: (id) => command(`down ${id}`),
     brokerUp: (id) => command(`up ${id}`),
