@@ -67,6 +67,8 @@ describe('a 4-department cluster with faults', () => {
 
     // A department crashes and comes back; it catches up from its last applied offset.
     await c.kill('hrss');
+    // what the benchmark accounts CPU to: the running nodes, the database server and the broker
+    assert.deepEqual(c.processes().map((p) => p.name).sort(), ['broker', 'housing', 'mariadb', 'market', 'tax']);
     for (let i = 0; i < 20; i++) await collect(depts[i % 2]);
     await c.start('hrss');
     // Finality waits for the restarted department's peers to settle after the faults; on a
