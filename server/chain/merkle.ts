@@ -26,7 +26,8 @@ export function merkleRoot(leaves: string[]): string {
   return level.toString('hex', 0, 32);
 }
 
-function merkleRootOfHex(leaves: string[]): string {
+/** The root by hashPair, one hex node at a time: the definition the fast path above must match. */
+export function merkleRootOfHex(leaves: string[]): string {
   let level = leaves;
   while (level.length > 1) {
     const next: string[] = [];

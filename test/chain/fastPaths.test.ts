@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { canonicalJson, canonicalJsonWithout } from '../../server/chain/canonical.ts';
 import { hashPair, sha256Hex } from '../../server/chain/hash.ts';
 import { logRecordOf } from '../../server/chain/logRecord.ts';
-import { merkleRoot } from '../../server/chain/merkle.ts';
+import { merkleRoot, merkleRootOfHex } from '../../server/chain/merkle.ts';
 import { LogRecord, Tx } from '../../server/chain/schema.ts';
 import { isPlainTx } from '../../server/chain/plainTx.ts';
 
@@ -88,22 +88,14 @@ describe('fast paths agree with the general rules', () => {
   });
 
   test('merkleRoot folds hex leaves exactly as hashPair does', () => {
-    const fold = (leaves: string[]): string => {
-      if (leaves.length === 0) return '0'.repeat(64);
-      let level = leaves;
-      while (level.length > 1) {
-        const next: string[] = [];
-        for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? hashPair(level[i], level[i + 1]) : level[i]);
-        level = next;
-      }
-      return level[0];
-    };
-    for (let n = 0; n <= 70; n++) {
+    assert.equal(merkleRoot([]), '0'.repeat(64));
+    for (let n = 1; n <= 70; n++) {
       const leaves = Array.from({ length: n }, (_, i) => sha256Hex(`leaf ${i}`));
-      assert.equal(merkleRoot(leaves), fold(leaves));
+      assert.equal(merkleRoot(leaves), merkleRootOfHex(leaves));
     }
-    const odd = ['AB'.repeat(32), 'zz', 'c'.repeat(63), sha256Hex('x')];
-    assert.equal(merkleRoot(odd), fold(odd));
+    // Leaves that are not 32 bytes of hex are folded by hashPair as they are; the odd one out is promoted.
+    const odd = ['AB'.repeat(32), 'zz', 'c'.repeat(63), sha256Hex('x'), sha256Hex('y')];
+    assert.equal(merkleRoot(odd), hashPair(hashPair(hashPair(odd[0], odd[1]), hashPair(odd[2], odd[3])), odd[4]));
   });
 
   test('isPlainTx accepts only what the Tx schema accepts unchanged', () => {
