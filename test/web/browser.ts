@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { TEST_PASSWORD } from '../support/platform.ts';
 
@@ -10,6 +10,13 @@ import { TEST_PASSWORD } from '../support/platform.ts';
  */
 export const SHOTS = 'test-artifacts/screenshots';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/**
+ * How long a step (a click, a wait for text) may take before it fails. Generous: the suite runs
+ * two files at once on two cores, and a page may wait on a proof or a block.
+ */
+const STEP_TIMEOUT = 20_000;
+/** A download starts once the click lands; past this it is not coming. */
+const DOWNLOAD_TIMEOUT = 30_000;
 /** For `describe(…, { skip: noChromium })`: why the browser tests cannot run here, or false. */
 export const noChromium = !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}`;
 // Without the background-networking flags Chromium keeps trying to reach Google on a closed network.
@@ -30,13 +37,28 @@ export const launchChromium = (): Promise<Browser> => chromium.launch({ executab
  * the test's output.
  */
 export async function portalPage(browser: Browser, o: BrowserContextOptions & { timeout?: number; init?: string } = {}): Promise<Page> {
-  const { timeout, init, ...options } = o;
+  const { timeout = STEP_TIMEOUT, init, ...options } = o;
   const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN', ...options });
   if (init) await context.addInitScript({ content: init });
   const page = await context.newPage();
-  if (timeout) page.setDefaultTimeout(timeout);
+  page.setDefaultTimeout(timeout);
   page.on('pageerror', (e) => console.error('page error:', e.message));
   return page;
+}
+
+/**
+ * The file a click hands to the browser's download, with the name the browser would save it
+ * under. The wait starts before the click, so a quick download is not missed; the click is
+ * awaited on its own, so a click that cannot happen fails with Playwright's account of why
+ * (hidden, covered, moving) instead of as a download that never came.
+ */
+export async function download(page: Page, click: () => Promise<unknown>): Promise<{ name: string; body: Buffer; path: string }> {
+  const started = page.waitForEvent('download', { timeout: DOWNLOAD_TIMEOUT });
+  started.catch(() => undefined); // its failure is reported by the await below, after the click's
+  await click();
+  const d = await started;
+  const path = (await d.path())!;
+  return { name: d.suggestedFilename(), body: readFileSync(path), path };
 }
 
 /**

@@ -15,7 +15,7 @@ import type { ApplicationRecord, AwardRecord, ExpertRecord } from '../../server/
 import { pdf, png } from '../approval/support.ts';
 import { apply, DAY, expertKeys, login, passDays, payoutEnterprise, publish, seedStaff, stateOf, synced, TestClock, until, type Session, type TestEnterprise } from '../payout/support.ts';
 import { makeConsortium, silentLogger } from '../support/fixtures.ts';
-import { committed, launchChromium, needBuiltPortal, noChromium, portalPage, shot, shotsOnFailure, signIn } from './browser.ts';
+import { committed, download, launchChromium, needBuiltPortal, noChromium, portalPage, shot, shotsOnFailure, signIn } from './browser.ts';
 
 /**
  * The reviewing expert's and the finance officer's payout pages in a real browser (Debian's
@@ -83,10 +83,6 @@ describe('expert review and finance disbursement in a browser', { skip: noChromi
   let publicKey: string;
   let dist: string;
 
-  async function download(page: Page, click: () => Promise<void>): Promise<{ name: string; body: Buffer }> {
-    const [d] = await Promise.all([page.waitForEvent('download'), click()]);
-    return { name: d.suggestedFilename(), body: readFileSync((await d.path())!) };
-  }
   const confirmBox = (page: Page, button: string) => page.locator('.el-message-box__btns button', { hasText: button }).click();
   const statementInput = (page: Page) => page.getByTestId('statement-file').locator('input[type=file]');
   const award = (id: string) => stateOf<AwardRecord>(p, `pay/award/${id}`, 'finance');
@@ -106,8 +102,8 @@ describe('expert review and finance disbursement in a browser', { skip: noChromi
     pol = await publish(policy, { review: { method: 'expert', experts: 1 } });
     browser = await launchChromium();
     // The expert and the finance officer each have their own browser (cookies, stored key).
-    expert = await portalPage(browser, { acceptDownloads: true, timeout: 10_000 });
-    fin = await portalPage(browser, { acceptDownloads: true, timeout: 10_000 });
+    expert = await portalPage(browser, { acceptDownloads: true });
+    fin = await portalPage(browser, { acceptDownloads: true });
   });
   after(async () => {
     await browser?.close();

@@ -80,8 +80,8 @@ describe('policy payout pages in a browser', { skip: noChromium }, () => {
 
     browser = await launchChromium();
     // Where the portal keeps the sealed key (web/src/crypto/keyVault.ts), as if imported from its backup file.
-    ent = await portalPage(browser, { timeout: 15_000, init: `localStorage.setItem('tongban.enterpriseKey', ${JSON.stringify(JSON.stringify(backup))});` });
-    staff = await portalPage(browser, { timeout: 15_000 });
+    ent = await portalPage(browser, { init: `localStorage.setItem('tongban.enterpriseKey', ${JSON.stringify(JSON.stringify(backup))});` });
+    staff = await portalPage(browser);
   });
   after(async () => {
     await browser?.close();

@@ -6,7 +6,7 @@ import { createModules } from '../../server/modules.ts';
 import type { Platform } from '../../server/platform.ts';
 import { testCode } from '../approval/support.ts';
 import { startTestPlatform } from '../support/platform.ts';
-import { committed, launchChromium, needBuiltPortal, noChromium, pick, portalPage, shot, shotsOnFailure, signIn } from './browser.ts';
+import { committed, download, launchChromium, needBuiltPortal, noChromium, pick, portalPage, shot, shotsOnFailure, signIn } from './browser.ts';
 
 /**
  * Each persona's main flow in a real browser (Debian's Chromium) against an in-process platform
@@ -41,8 +41,8 @@ describe('persona workflows in a browser', { skip: noChromium }, () => {
     base = `http://127.0.0.1:${((await p.listen(0)).address() as AddressInfo).port}`;
     browser = await launchChromium();
     // The enterprise and the staff each have their own browser (cookies, stored key).
-    ent = await portalPage(browser, { acceptDownloads: true, timeout: 10_000 });
-    staff = await portalPage(browser, { timeout: 10_000 });
+    ent = await portalPage(browser, { acceptDownloads: true });
+    staff = await portalPage(browser);
   });
   after(async () => {
     await browser?.close();
@@ -61,9 +61,9 @@ describe('persona workflows in a browser', { skip: noChromium }, () => {
     await ent.getByTestId('key-generate').click();
     const pub = (await ent.getByTestId('onboard-pubkey').innerText()).trim();
     assert.match(pub, /^[0-9a-f]{64}$/);
-    const [download] = await Promise.all([ent.waitForEvent('download'), ent.getByTestId('key-export').click()]);
-    assert.match(download.suggestedFilename(), new RegExp(`tongban-key-${CODE}\\.json`));
-    backupPath = (await download.path())!;
+    const backup = await download(ent, () => ent.getByTestId('key-export').click());
+    assert.match(backup.name, new RegExp(`tongban-key-${CODE}\\.json`));
+    backupPath = backup.path;
     await shot(ent, '20-enterprise-onboard');
   });
 
