@@ -6,7 +6,7 @@ import type { Genesis, Tx } from './schema.ts';
 import type { StateView } from './state.ts';
 import type { CryptoSuite } from './suites/suite.ts';
 import { badSignature, parseTxStateless, txSigningMessage, txSigningText } from './tx.ts';
-import type { VerifyPool } from './verifyPool.ts';
+import { POOL_THRESHOLD, type VerifyPool } from './verifyPool.ts';
 
 export interface AdmitDeps {
   genesis: Genesis;
@@ -18,9 +18,6 @@ export interface AdmitDeps {
   /** verifies a batch's signatures on every core; without it they are checked here */
   verifyPool?: VerifyPool;
 }
-
-/** Below this many signatures a batch is checked on the calling thread: a worker round trip costs more. */
-const POOL_THRESHOLD = 16;
 
 /**
  * Every check a submission gets before it is ordered (the executor's own stateless rules, the

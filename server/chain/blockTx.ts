@@ -2,7 +2,8 @@ import { ChainError } from './errors.ts';
 import type { BlockTx } from './execute.ts';
 import { sha256Hex } from './hash.ts';
 import type { CryptoSuite } from './suites/suite.ts';
-import { badSignature, parseTxStateless, txSigningMessage } from './tx.ts';
+import { badSignature, parseTxStateless, txSigningMessage, txSigningText } from './tx.ts';
+import type { VerifyItem } from './verifyPool.ts';
 
 export const TX_PREFIX = '{"t":"tx","tx":';
 
@@ -55,6 +56,9 @@ export function checkRecord(text: string, offset: number, json: unknown, opts: O
     return { item: invalid(text, offset, err instanceof ChainError ? err : new ChainError('MALFORMED_TX', 'malformed transaction')) };
   }
 }
+
+/** What the worker pool is asked to verify for a record whose signature is still to be checked. */
+export const signatureToVerify = ({ item, signed }: RecordCheck): VerifyItem => ({ signer: signed!.signer, message: txSigningText(item.id), signature: signed!.signature });
 
 /** The block transaction once the signature's verdict is known (computed here when not given). */
 export function settleSignature(check: RecordCheck, text: string, opts: Opts, ok?: boolean): BlockTx {

@@ -20,12 +20,12 @@ import { LogRecord, type Cert, type Genesis, type Header, type LogEntry, type Re
 import { BlockState, type StateView } from './state.ts';
 import { ChainStore, txRowOf, type Head, type TxRow } from './store/chainStore.ts';
 import { suiteByName, type CryptoSuite } from './suites/index.ts';
-import { signTx, txSigningText } from './tx.ts';
+import { signTx } from './tx.ts';
 import { admitTxs } from './admitTxs.ts';
-import { checkRecord, parseJson, settleSignature, type RecordCheck } from './blockTx.ts';
+import { checkRecord, parseJson, settleSignature, signatureToVerify, type RecordCheck } from './blockTx.ts';
 import { logRecordOf } from './logRecord.ts';
 import { VerifiedCache } from './verifiedCache.ts';
-import { VerifyPool } from './verifyPool.ts';
+import { POOL_THRESHOLD, verdictsAt, VerifyPool, type PendingVerdict } from './verifyPool.ts';
 import { Waiters, type Waiter } from './waiters.ts';
 
 export interface NodeConfig {
@@ -66,11 +66,8 @@ export type WaitMode = 'none' | 'receipt' | 'final';
 interface ReadEntry extends LogEntry {
   record: LogRecord | undefined;
   /** for transaction records (and anything unrecognised, which becomes a rejected one) */
-  tx?: { text: string; recordHash: string; check: RecordCheck; verdict?: { batch: Promise<boolean[]>; index: number } };
+  tx?: { text: string; recordHash: string; check: RecordCheck; verdict?: PendingVerdict };
 }
-
-/** Signatures sent to the worker pool per message: small enough that a block's first ones come back early. */
-const VERIFY_CHUNK = 256;
 
 /**
  * One department's node. It orders through the shared log, cuts and executes blocks exactly
@@ -383,40 +380,25 @@ export class ChainNode extends EventEmitter {
       }
       return read;
     });
-    if (this.verifyPool && unsigned.length > 16) {
-      for (let i = 0; i < unsigned.length; i += VERIFY_CHUNK) {
-        const part = unsigned.slice(i, i + VERIFY_CHUNK);
-        const batch = this.verifyPool.verify(
-          part.map(({ tx }) => ({ signer: tx!.check.signed!.signer, message: txSigningText(tx!.check.item.id), signature: tx!.check.signed!.signature })),
-        );
-        part.forEach((r, index) => (r.tx!.verdict = { batch, index }));
-      }
+    if (this.verifyPool && unsigned.length > POOL_THRESHOLD) {
+      const pending = this.verifyPool.verifyInRounds(unsigned.map((r) => signatureToVerify(r.tx!.check)));
+      unsigned.forEach((r, i) => (r.tx!.verdict = pending[i]));
     }
     return out;
   }
 
   /** The block's transactions with their signature verdicts; the valid ones are remembered. */
   private async settle(entries: ReadEntry[]): Promise<BlockTx[]> {
-    const out: BlockTx[] = [];
-    let batch: Promise<boolean[]> | undefined;
-    let verdicts: boolean[] = [];
-    for (const { tx } of entries) {
-      const { text, recordHash, check, verdict } = tx!;
-      let ok: boolean | undefined;
-      if (verdict) {
-        if (verdict.batch !== batch) {
-          batch = verdict.batch;
-          verdicts = await batch;
-        }
-        ok = verdicts[verdict.index];
-      } else if (check.signed && this.verified.get(recordHash) === check.item.id) {
-        ok = true; // checked meanwhile by another node of this process
-      }
+    const verdicts = await verdictsAt(entries.map((e) => e.tx!.verdict));
+    return entries.map(({ tx }, i) => {
+      const { text, recordHash, check } = tx!;
+      let ok = verdicts[i];
+      // checked meanwhile by another node of this process
+      if (ok === undefined && check.signed && this.verified.get(recordHash) === check.item.id) ok = true;
       const item = settleSignature(check, text, this.txOpts, ok);
       if (!item.invalid) this.verified.add(recordHash, item.id);
-      out.push(item);
-    }
-    return out;
+      return item;
+    });
   }
 
   private async applyBlock(cut: CutBlock<ReadEntry>): Promise<void> {

@@ -11,10 +11,10 @@ import { Cert, type Genesis, type Header, type Tx } from './schema.ts';
 import { BlockState, type StateWrite } from './state.ts';
 import type { BlockRow, ChainStore, Head } from './store/chainStore.ts';
 import { suiteByName, type CryptoSuite } from './suites/index.ts';
-import { blockTxFromRecord, checkRecord, NOT_JSON, parseJson, settleSignature, TX_PREFIX, type RecordCheck } from './blockTx.ts';
+import { blockTxFromRecord, checkRecord, NOT_JSON, parseJson, settleSignature, signatureToVerify, TX_PREFIX, type RecordCheck } from './blockTx.ts';
 import { isPlainTx } from './plainTx.ts';
-import type { VerifyPool } from './verifyPool.ts';
-import { txId, txSigningText } from './tx.ts';
+import { verdictsAt, type PendingVerdict, type VerifyPool } from './verifyPool.ts';
+import { txId } from './tx.ts';
 
 export type VerifyResult =
   | { ok: true; height: number; txs: number }
@@ -29,8 +29,6 @@ export interface VerifyProgress {
 const PAGE = 500;
 /** Transactions read and checked ahead of the replay at a time, bounding memory on long chains. */
 const RANGE_TXS = 8000;
-/** Signatures per message to the worker pool: small enough that a block's first ones come back early. */
-const VERIFY_CHUNK = 256;
 
 /** A mismatch, thrown from deep inside and turned into the result at the top. */
 class Mismatch {
@@ -82,7 +80,7 @@ interface Prechecked {
   check: RecordCheck;
   /** raw parsed on its own (NOT_JSON if it isn't JSON by itself) */
   inner: unknown;
-  verdict?: { batch: Promise<boolean[]>; index: number };
+  verdict?: PendingVerdict;
 }
 
 type Opts = { chain: string; suite: CryptoSuite; maxTxBytes: number };
@@ -154,7 +152,7 @@ const expectEq = (height: number, field: string, expected: unknown, actual: unkn
 
 /**
  * Every stateless check of each stored transaction but the signature, which goes to the
- * worker pool when there is one (in messages of VERIFY_CHUNK); the replay then waits only for
+ * worker pool when there is one (in rounds); the replay then waits only for
  * the verdicts of the block it is at. Never throws: mismatches are named in block order, by
  * the replay.
  */
@@ -177,13 +175,8 @@ function precheck(txs: Map<number, StoredTx[]>, opts: Opts, pool: VerifyPool | u
     );
   }
   if (pool) {
-    for (let i = 0; i < unsigned.length; i += VERIFY_CHUNK) {
-      const part = unsigned.slice(i, i + VERIFY_CHUNK);
-      const batch = pool.verify(
-        part.map(({ check }) => ({ signer: check.signed!.signer, message: txSigningText(check.item.id), signature: check.signed!.signature })),
-      );
-      part.forEach((p, index) => (p.verdict = { batch, index }));
-    }
+    const pending = pool.verifyInRounds(unsigned.map((p) => signatureToVerify(p.check)));
+    unsigned.forEach((p, i) => (p.verdict = pending[i]));
   }
   return out;
 }
@@ -220,7 +213,7 @@ class Replay {
 
   async block({ height: h, header: stored, hash: storedHash }: BlockRow, checked: Prechecked[]): Promise<void> {
     const rows = checked.map((c) => c.row);
-    const verdicts = await verdictsOf(checked);
+    const verdicts = await verdictsAt(checked.map((c) => c.verdict));
     const items = checked.map((c, i) => rebuildTx(h, i, c, this.opts, verdicts[i]));
     // Certificates count the membership in force before this block's transactions.
     this.lastCert = checkCerts(h, stored, this.opts, membersOf(this.state), this.hashes, this.lastCert);
@@ -303,21 +296,6 @@ async function txsBetween(store: ChainStore, from: number, to: number): Promise<
     else byHeight.set(Number(r.height), [r]);
   }
   return byHeight;
-}
-
-/** The signature verdicts the pool gave for a block's transactions (undefined: none asked). */
-async function verdictsOf(checked: Prechecked[]): Promise<(boolean | undefined)[]> {
-  const out: (boolean | undefined)[] = [];
-  let batch: Promise<boolean[]> | undefined;
-  let got: boolean[] = [];
-  for (const { verdict } of checked) {
-    if (verdict && verdict.batch !== batch) {
-      batch = verdict.batch;
-      got = await batch;
-    }
-    out.push(verdict ? got[verdict.index] : undefined);
-  }
-  return out;
 }
 
 /** Rebuilds the block transaction a node made, and checks its id and signature. */
