@@ -5,7 +5,7 @@ import { BlockCutter, type CutBlock } from './blockCutter.ts';
 import { canonicalJson } from './canonical.ts';
 import { buildRegistry } from './buildRegistry.ts';
 import { ChainError } from './errors.ts';
-import { executeBlock, type BlockTx } from './execute.ts';
+import { executeBlock } from './execute.ts';
 import { attestationMessage, FinalityTracker } from './finality.ts';
 import { quorumOf } from './genesis.ts';
 import { sha256Hex } from './hash.ts';
@@ -22,10 +22,9 @@ import { ChainStore, txRowOf, type Head, type TxRow } from './store/chainStore.t
 import { suiteByName, type CryptoSuite } from './suites/index.ts';
 import { signTx } from './tx.ts';
 import { admitTxs } from './admitTxs.ts';
-import { checkRecord, parseJson, settleSignature, signatureToVerify, type RecordCheck } from './blockTx.ts';
-import { logRecordOf } from './logRecord.ts';
+import { LogReader, type ReadEntry } from './logReader.ts';
 import { VerifiedCache } from './verifiedCache.ts';
-import { POOL_THRESHOLD, verdictsAt, VerifyPool, type PendingVerdict } from './verifyPool.ts';
+import { VerifyPool } from './verifyPool.ts';
 import { Waiters, type Waiter } from './waiters.ts';
 
 export interface NodeConfig {
@@ -62,13 +61,6 @@ export interface NodeStatus {
 
 export type WaitMode = 'none' | 'receipt' | 'final';
 
-/** A log entry as the node reads it: parsed once; a transaction record checked but for its signature. */
-interface ReadEntry extends LogEntry {
-  record: LogRecord | undefined;
-  /** for transaction records (and anything unrecognised, which becomes a rejected one) */
-  tx?: { text: string; recordHash: string; check: RecordCheck; verdict?: PendingVerdict };
-}
-
 /**
  * One department's node. It orders through the shared log, cuts and executes blocks exactly
  * as every other node does, commits each block in one database transaction, attests the
@@ -90,7 +82,7 @@ export class ChainNode extends EventEmitter {
   private readonly clock: Clock;
   private readonly verified: VerifiedCache;
   private readonly verifyPool?: VerifyPool;
-  private readonly txOpts: { chain: string; suite: CryptoSuite; maxTxBytes: number };
+  private readonly reader: LogReader;
   private head!: Head;
   private cutter!: BlockCutter<ReadEntry>;
   private finality!: FinalityTracker;
@@ -129,7 +121,7 @@ export class ChainNode extends EventEmitter {
     this.verifyPool = this.suite.name === 'ed25519' ? deps.verifyPool : undefined;
     this.store = new ChainStore(deps.db);
     this.registry = buildRegistry(this.modules);
-    this.txOpts = { chain: this.genesis.chain, suite: this.suite, maxTxBytes: this.genesis.limits.maxTxBytes };
+    this.reader = new LogReader({ chain: this.genesis.chain, suite: this.suite, maxTxBytes: this.genesis.limits.maxTxBytes }, this.verified, this.verifyPool);
   }
 
   get db(): Knex {
@@ -332,7 +324,7 @@ export class ChainNode extends EventEmitter {
    */
   private async onEntries(entries: LogEntry[], gen: number): Promise<void> {
     if (this.halted) return;
-    const read = this.readEntries(entries);
+    const read = this.reader.read(entries);
     const before = this.pipeline;
     this.pipeline = before.then(async () => {
       if (gen !== this.generation || this.stopped) return;
@@ -358,51 +350,8 @@ export class ChainNode extends EventEmitter {
     this.armCutTimer();
   }
 
-  /**
-   * Every check that needs no state, except signatures, which go to the worker pool when the
-   * batch is big enough to be worth it. A record this process has fully checked before (by
-   * another department's node in the embedded mode, or on submit) is recognised by the hash
-   * of its bytes. A record that is not a recognised cut or sig is treated as a transaction so
-   * the executor can reject it visibly instead of it vanishing.
-   */
-  private readEntries(entries: LogEntry[]): ReadEntry[] {
-    const unsigned: ReadEntry[] = [];
-    const out = entries.map((e): ReadEntry => {
-      const text = e.data.toString('utf8');
-      const json = parseJson(text);
-      const record = logRecordOf(json);
-      const read: ReadEntry = { offset: e.offset, timestamp: e.timestamp, data: e.data, record };
-      if (!record || record.t === 'tx') {
-        const recordHash = sha256Hex(e.data);
-        const check = checkRecord(text, e.offset, json, this.txOpts, this.verified.get(recordHash));
-        read.tx = { text, recordHash, check };
-        if (check.signed) unsigned.push(read);
-      }
-      return read;
-    });
-    if (this.verifyPool && unsigned.length > POOL_THRESHOLD) {
-      const pending = this.verifyPool.verifyInRounds(unsigned.map((r) => signatureToVerify(r.tx!.check)));
-      unsigned.forEach((r, i) => (r.tx!.verdict = pending[i]));
-    }
-    return out;
-  }
-
-  /** The block's transactions with their signature verdicts; the valid ones are remembered. */
-  private async settle(entries: ReadEntry[]): Promise<BlockTx[]> {
-    const verdicts = await verdictsAt(entries.map((e) => e.tx!.verdict));
-    return entries.map(({ tx }, i) => {
-      const { text, recordHash, check } = tx!;
-      let ok = verdicts[i];
-      // checked meanwhile by another node of this process
-      if (ok === undefined && check.signed && this.verified.get(recordHash) === check.item.id) ok = true;
-      const item = settleSignature(check, text, this.txOpts, ok);
-      if (!item.invalid) this.verified.add(recordHash, item.id);
-      return item;
-    });
-  }
-
   private async applyBlock(cut: CutBlock<ReadEntry>): Promise<void> {
-    const txs = await this.settle(cut.txs);
+    const txs = await this.reader.settle(cut.txs);
     // A transaction logged twice is receipted once, at its first offset.
     const known = await this.store.knownTxIds(txs.map((t) => t.id));
     const seen = new Set<string>();

@@ -1,9 +1,7 @@
 import { canonicalJson } from './canonical.ts';
-import { ChainError } from './errors.ts';
 import { executeBlock, type BlockTx } from './execute.ts';
 import { verifyCert } from './finality.ts';
 import { quorumOf } from './genesis.ts';
-import { sha256Hex } from './hash.ts';
 import { blockHash, buildHeader, genesisBlock } from './header.ts';
 import { keys, type MemberRecord } from './identity.ts';
 import type { ContractRegistry } from './registry.ts';
