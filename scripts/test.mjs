@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureSystemPackages } from './testDeps.mjs';
 
 const args = process.argv.slice(2);
 const roots = args.length ? args : ['test'];
@@ -21,6 +22,9 @@ function files(dir) {
     return e.name.endsWith('.test.ts') ? [p] : [];
   });
 }
+
+ensureSystemPackages();
+if (!existsSync('node_modules/.package-lock.json')) run('npm', ['ci', '--no-audit', '--no-fund']);
 
 if (!args.length) {
   run('npx', ['tsc', '--noEmit', '-p', '.']);
