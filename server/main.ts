@@ -10,6 +10,7 @@ import { loadOrCreateConsortium, readConsortium } from './consortiumFiles.ts';
 import { seedDemo } from './demo/seed.ts';
 import { createPlatform, type NodeSpec } from './platform.ts';
 import { portalMiddleware } from './http/portal.ts';
+import { PASSWORD_PROBLEM_TEXT, passwordProblem } from './http/passwordPolicy.ts';
 import { processProver } from './privacy-query/holder/proverSource.ts';
 
 /**
@@ -80,12 +81,21 @@ function warmProver() {
     );
 }
 
-/** Demo password: from the environment, or made once and kept in the data directory (never in the repo). */
+/**
+ * Demo password: from the environment, or made once and kept in the data directory (never in the
+ * repo). A made one is 16 characters, which the password policy accepts whatever classes it has.
+ */
 function demoPassword(): string {
-  if (process.env.TONGBAN_DEMO_PASSWORD) return process.env.TONGBAN_DEMO_PASSWORD;
+  const fromEnv = process.env.TONGBAN_DEMO_PASSWORD;
+  if (fromEnv) {
+    const problem = passwordProblem('admin', fromEnv);
+    if (problem) throw new Error(`TONGBAN_DEMO_PASSWORD: ${PASSWORD_PROBLEM_TEXT[problem].en}`);
+    return fromEnv;
+  }
   const f = join(dataDir, 'demo-password.txt');
+  // A data directory made before the policy keeps its password: its users have it already.
   if (existsSync(f)) return readFileSync(f, 'utf8').trim();
-  const pw = randomBytes(9).toString('base64url');
+  const pw = randomBytes(12).toString('base64url');
   writeFileSync(f, pw + '\n', { mode: 0o600 });
   logger.info(`demo password for every demo user (admin, approver1, ...): ${pw}  (saved in ${f})`);
   return pw;
