@@ -56,7 +56,9 @@ async function startClusterNode() {
   if (!keys.nodeKeys[a.dept!]) throw new Error(`no key for ${a.dept} in ${dir}/keys`);
   const orderer = await KafkaLog.connect({ brokers: a.kafka!.split(','), chain: keys.genesis.chain, clientId: `tongban-${a.dept}`, logger });
   const db = a.db ? openDb({ client: 'mysql', connection: a.db }) : openDb({ client: 'sqlite', filename: join(dataDir, `${a.dept}.sqlite`) });
-  const platform = await createPlatform({ keys, specs: [{ dept: a.dept!, db, orderer }], logger, extraMiddleware: [portalMiddleware()] });
+  // Behind a TLS proxy every request comes from the proxy's address; the sign-in limits need the client's.
+  const trustProxy = process.env.TONGBAN_TRUST_PROXY === '1';
+  const platform = await createPlatform({ keys, specs: [{ dept: a.dept!, db, orderer }], logger, extraMiddleware: [portalMiddleware()], trustProxy });
   // The department administrator's first portal password comes from the operator, never the repo.
   const auth = platform.auths.get(a.dept!)!;
   if (process.env.TONGBAN_ADMIN_PASSWORD && !(await auth.hasPassword('admin'))) await auth.setPassword('admin', process.env.TONGBAN_ADMIN_PASSWORD);

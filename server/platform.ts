@@ -41,6 +41,7 @@ export async function createPlatform(o: {
   extraMiddleware?: Koa.Middleware[];
   /** sign-in limits, clock and the like for every node's sessions (tests) */
   auth?: AuthOptions;
+  trustProxy?: boolean;
 }): Promise<Platform> {
   const metrics = createMetrics();
   const nodes: ChainNode[] = [];
@@ -58,7 +59,7 @@ export async function createPlatform(o: {
     nodes.push(node);
     auths.set(s.dept, auth);
   }
-  const app = createApp({ nodes, auths, logger: o.logger, metrics, extra: o.extraMiddleware });
+  const app = createApp({ nodes, auths, logger: o.logger, metrics, extra: o.extraMiddleware, trustProxy: o.trustProxy });
   let server: Server | undefined;
   return {
     nodes,

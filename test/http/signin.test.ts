@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
+import { createApp } from '../../server/http/app.ts';
 import { AuthService } from '../../server/http/auth.ts';
 import { ChallengeStore } from '../../server/http/challengeStore.ts';
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from '../../server/http/loginLimiter.ts';
 import { checkPassword, DUMMY_HASH, hashPassword } from '../../server/http/password.ts';
 import { PASSWORD_POLICY, passwordProblem } from '../../server/http/passwordPolicy.ts';
 import type { Platform } from '../../server/platform.ts';
+import { silentLogger } from '../support/fixtures.ts';
 import { login, startTestPlatform, TEST_PASSWORD } from '../support/platform.ts';
 
 const MINUTE = 60_000;
@@ -170,6 +172,15 @@ describe('enterprise sign-in and its challenges', () => {
     assert.equal((await http.get('/market/api/auth/challenge')).status, 429);
     clock.advance(MINUTE + 1);
     await http.get('/market/api/auth/challenge').expect(200);
+  });
+
+  test('behind a trusted proxy the address is the one the proxy appended, not one a client made up', async () => {
+    const proxied = request(createApp({ nodes: p.nodes, auths: p.auths, logger: silentLogger, metrics: p.metrics, trustProxy: true }).callback());
+    const attempt = (forwarded: string) => proxied.post('/market/api/auth/enterprise').set('X-Forwarded-For', forwarded).send({ publicKey: 'ab'.repeat(32), challenge: 'made-up', signature: 'ab' });
+    for (let i = 0; i < 4; i++) assert.equal((await attempt('10.0.0.1')).status, 401);
+    assert.equal((await attempt('10.0.0.1')).status, 429);
+    assert.equal((await attempt('10.0.0.9, 10.0.0.1')).status, 429, 'a forged first hop changes nothing');
+    assert.equal((await attempt('10.0.0.2')).status, 401, 'another client has its own budget');
   });
 
   test('ChallengeStore: one attempt per challenge, expiry, and the bound', () => {
