@@ -82,8 +82,11 @@ export class LoginLimiter {
     const now = this.clock();
     for (const { key, scope } of entries(k)) {
       const rule = this.limits[scope];
+      // The row is made on its own first: two transactions inserting the same key and then both
+      // locking it would deadlock on InnoDB. Then one locked read-modify-write per failure, so
+      // concurrent failures (other workers of the node) are each counted.
+      await this.db(TABLE).insert({ limit_key: key, failures: 0, window_start: now, locked_until: 0, lockouts: 0, last_failure: now }).onConflict('limit_key').ignore();
       await this.db.transaction(async (trx) => {
-        await trx(TABLE).insert({ limit_key: key, failures: 0, window_start: now, locked_until: 0, lockouts: 0, last_failure: now }).onConflict('limit_key').ignore();
         const q = trx(TABLE).where({ limit_key: key }).first();
         const row: Row = await (isMysql(this.db) ? q.forUpdate() : q);
         let failures = Number(row.failures);
