@@ -27,16 +27,18 @@ export function authRoutes(auth: AuthService): Router {
     (ctx.cookies as any).secure = true;
     ctx.cookies.set(auth.cookieName, token, { httpOnly: true, sameSite: 'strict', secure: true, path: `/${auth.node.dept}`, overwrite: true });
   };
+  // A session this browser held before (another tab's, say) is replaced, not left behind.
+  const signedIn = async (ctx: Context, s: { token: string; csrf: string; user: unknown }) => {
+    const before = (ctx.state.sessionToken ?? ctx.state.staleSessionToken) as string | undefined;
+    if (before) await auth.logout(before);
+    setCookie(ctx, s.token);
+    ctx.body = { user: s.user, csrfToken: s.csrf };
+  };
 
   apiDocs.add({ method: 'post', path: '/{dept}/api/auth/login', summary: 'Staff sign-in; sets an HttpOnly session cookie and returns a CSRF token.', body: Login });
   r.post('/auth/login', async (ctx) => {
     const b = Login.parse(ctx.request.body);
-    const s = await auth.login(b.user, b.password, ctx.ip);
-    // A session this browser held before (another tab's, say) is replaced, not left behind.
-    const stale = (ctx.state.sessionToken ?? ctx.state.staleSessionToken) as string | undefined;
-    if (stale) await auth.logout(stale);
-    setCookie(ctx, s.token);
-    ctx.body = { user: s.user, csrfToken: s.csrf };
+    await signedIn(ctx, await auth.login(b.user, b.password, ctx.ip));
   });
 
   apiDocs.add({ method: 'get', path: '/{dept}/api/auth/challenge', summary: 'A one-time challenge for an enterprise to sign.' });
@@ -47,11 +49,7 @@ export function authRoutes(auth: AuthService): Router {
   apiDocs.add({ method: 'post', path: '/{dept}/api/auth/enterprise', summary: 'Enterprise sign-in with a signature over the challenge.', body: EnterpriseLogin });
   r.post('/auth/enterprise', async (ctx) => {
     const b = EnterpriseLogin.parse(ctx.request.body);
-    const s = await auth.enterpriseLogin(b.publicKey, b.challenge, b.signature, ctx.ip);
-    const stale = (ctx.state.sessionToken ?? ctx.state.staleSessionToken) as string | undefined;
-    if (stale) await auth.logout(stale);
-    setCookie(ctx, s.token);
-    ctx.body = { user: s.user, csrfToken: s.csrf };
+    await signedIn(ctx, await auth.enterpriseLogin(b.publicKey, b.challenge, b.signature, ctx.ip));
   });
 
   // With the CSRF token the session ends on the server too; without it only the cookie goes.
