@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import pino from 'pino';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import { createApp } from '../../server/http/app.ts';
@@ -30,6 +31,7 @@ const signIn = (p: Platform, user: string, password: string) => request(p.app.ca
 describe('staff sign-in: lockout per user and per address, metrics, one scrypt on every path', () => {
   const clock = manualClock();
   const verified: string[] = [];
+  const logLines: string[] = [];
   let p: Platform;
   const limits: LoginLimits = { ...DEFAULT_LOGIN_LIMITS, address: { ...DEFAULT_LOGIN_LIMITS.address, max: 30 } };
 
@@ -39,6 +41,7 @@ describe('staff sign-in: lockout per user and per address, metrics, one scrypt o
       auth: {
         clock: clock.read,
         limits,
+        logger: pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) }),
         verifyPassword: (pw, stored) => {
           verified.push(stored);
           return checkPassword(pw, stored);
@@ -126,7 +129,14 @@ describe('staff sign-in: lockout per user and per address, metrics, one scrypt o
     clock.advance(61 * MINUTE);
   });
 
-  test('a password is never logged; a metric line is exposed on /metrics', async () => {
+  test('a failure is logged with user, address and reason, never the password; the metric is on /metrics', async () => {
+    logLines.length = 0;
+    await signIn(p, 'policy1', 'Secret-Guess-42').expect(401);
+    assert.equal(logLines.length, 1);
+    const line = JSON.parse(logLines[0]);
+    assert.deepEqual([line.user, line.reason, line.msg], ['policy1', 'UNKNOWN_USER', 'sign-in failed']);
+    assert.match(line.address, /127\.0\.0\.1/);
+    assert.ok(!logLines[0].includes('Secret-Guess-42'));
     const text = (await request(p.app.callback()).get('/metrics').expect(200)).text;
     assert.match(text, /tongban_login_failures_total\{dept="market",reason="WRONG_PASSWORD"\} \d+/);
   });
