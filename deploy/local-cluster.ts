@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startLocalCluster } from './localCluster.ts';
 
-process.env.TONGBAN_ADMIN_PASSWORD ??= randomBytes(9).toString('base64url');
+process.env.TONGBAN_ADMIN_PASSWORD ??= randomBytes(12).toString('base64url'); // 16 characters: the password policy's passphrase length
 
 const dir = process.env.TONGBAN_CLUSTER_DIR ?? mkdtempSync(join(tmpdir(), 'tongban-cluster-'));
 const cluster = await startLocalCluster({ dir, log: (m) => console.log(m) });

@@ -10,6 +10,7 @@ import { loadOrCreateConsortium, readConsortium } from './consortiumFiles.ts';
 import { seedDemo } from './demo/seed.ts';
 import { createPlatform, type NodeSpec } from './platform.ts';
 import { portalMiddleware } from './http/portal.ts';
+import { PASSWORD_PROBLEM_TEXT, passwordProblem } from './http/passwordPolicy.ts';
 import { processProver } from './privacy-query/holder/proverSource.ts';
 
 /**
@@ -55,7 +56,9 @@ async function startClusterNode() {
   if (!keys.nodeKeys[a.dept!]) throw new Error(`no key for ${a.dept} in ${dir}/keys`);
   const orderer = await KafkaLog.connect({ brokers: a.kafka!.split(','), chain: keys.genesis.chain, clientId: `tongban-${a.dept}`, logger });
   const db = a.db ? openDb({ client: 'mysql', connection: a.db }) : openDb({ client: 'sqlite', filename: join(dataDir, `${a.dept}.sqlite`) });
-  const platform = await createPlatform({ keys, specs: [{ dept: a.dept!, db, orderer }], logger, extraMiddleware: [portalMiddleware()] });
+  // Behind a TLS proxy every request comes from the proxy's address; the sign-in limits need the client's.
+  const trustProxy = process.env.TONGBAN_TRUST_PROXY === '1';
+  const platform = await createPlatform({ keys, specs: [{ dept: a.dept!, db, orderer }], logger, extraMiddleware: [portalMiddleware()], trustProxy });
   // The department administrator's first portal password comes from the operator, never the repo.
   const auth = platform.auths.get(a.dept!)!;
   if (process.env.TONGBAN_ADMIN_PASSWORD && !(await auth.hasPassword('admin'))) await auth.setPassword('admin', process.env.TONGBAN_ADMIN_PASSWORD);
@@ -80,12 +83,21 @@ function warmProver() {
     );
 }
 
-/** Demo password: from the environment, or made once and kept in the data directory (never in the repo). */
+/**
+ * Demo password: from the environment, or made once and kept in the data directory (never in the
+ * repo). A made one is 16 characters, which the password policy accepts whatever classes it has.
+ */
 function demoPassword(): string {
-  if (process.env.TONGBAN_DEMO_PASSWORD) return process.env.TONGBAN_DEMO_PASSWORD;
+  const fromEnv = process.env.TONGBAN_DEMO_PASSWORD;
+  if (fromEnv) {
+    const problem = passwordProblem('admin', fromEnv);
+    if (problem) throw new Error(`TONGBAN_DEMO_PASSWORD: ${PASSWORD_PROBLEM_TEXT[problem].en}`);
+    return fromEnv;
+  }
   const f = join(dataDir, 'demo-password.txt');
+  // A data directory made before the policy keeps its password: its users have it already.
   if (existsSync(f)) return readFileSync(f, 'utf8').trim();
-  const pw = randomBytes(9).toString('base64url');
+  const pw = randomBytes(12).toString('base64url');
   writeFileSync(f, pw + '\n', { mode: 0o600 });
   logger.info(`demo password for every demo user (admin, approver1, ...): ${pw}  (saved in ${f})`);
   return pw;

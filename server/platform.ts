@@ -8,7 +8,7 @@ import type { Module } from './chain/module.ts';
 import { ChainNode } from './chain/node.ts';
 import type { Orderer } from './chain/orderer/orderer.ts';
 import { createApp } from './http/app.ts';
-import { AuthService } from './http/auth.ts';
+import { AuthService, type AuthOptions } from './http/auth.ts';
 import { createModules } from './modules.ts';
 import { VerifiedCache } from './chain/verifiedCache.ts';
 import { VerifyPool } from './chain/verifyPool.ts';
@@ -39,6 +39,9 @@ export async function createPlatform(o: {
   logger: Logger;
   modules?: () => Module[];
   extraMiddleware?: Koa.Middleware[];
+  /** sign-in limits, clock and the like for every node's sessions (tests) */
+  auth?: AuthOptions;
+  trustProxy?: boolean;
 }): Promise<Platform> {
   const metrics = createMetrics();
   const nodes: ChainNode[] = [];
@@ -51,12 +54,12 @@ export async function createPlatform(o: {
       { db: s.db, orderer: s.orderer, modules: (o.modules ?? createModules)(), logger: o.logger, metrics, verified, verifyPool },
     );
     await node.start();
-    const auth = new AuthService(node);
+    const auth = new AuthService(node, { metrics, logger: node.log, ...o.auth });
     await auth.migrate();
     nodes.push(node);
     auths.set(s.dept, auth);
   }
-  const app = createApp({ nodes, auths, logger: o.logger, metrics, extra: o.extraMiddleware });
+  const app = createApp({ nodes, auths, logger: o.logger, metrics, extra: o.extraMiddleware, trustProxy: o.trustProxy });
   let server: Server | undefined;
   return {
     nodes,

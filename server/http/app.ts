@@ -20,6 +20,8 @@ export interface AppOptions {
   metrics: Metrics;
   /** extra middleware mounted last (the portal's static files) */
   extra?: Koa.Middleware[];
+  /** behind one TLS proxy: the client address (sign-in limits) is the one the proxy appends to X-Forwarded-For */
+  trustProxy?: boolean;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface AppOptions {
  * the same paths.
  */
 export function createApp(o: AppOptions): Koa {
-  const app = new Koa({ proxy: false });
+  const app = new Koa(o.trustProxy ? { proxy: true, maxIpsCount: 1 } : { proxy: false });
   // Clients that go away mid-response (a closed tab, a dropped event stream) are routine.
   app.on('error', (err: NodeJS.ErrnoException) => {
     if (['ERR_STREAM_PREMATURE_CLOSE', 'EPIPE', 'ECONNRESET'].includes(err.code ?? '')) return;

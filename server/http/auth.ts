@@ -1,10 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Context, Next } from 'koa';
+import type { Logger } from 'pino';
 import { ChainError } from '../chain/errors.ts';
 import { keys, type SignerRecord, type UserRecord } from '../chain/identity.ts';
+import type { Metrics } from '../chain/metrics.ts';
 import type { ChainNode } from '../chain/node.ts';
 import type { Role } from '../chain/schema.ts';
-import { checkPassword, hashPassword } from './password.ts';
+import { ChallengeStore, MAX_CHALLENGES } from './challengeStore.ts';
+import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LimitKeys, type LoginLimits } from './loginLimiter.ts';
+import { checkPassword, DUMMY_HASH, hashPassword } from './password.ts';
+import { PASSWORD_PROBLEM_TEXT, passwordProblem } from './passwordPolicy.ts';
 
 export interface SessionUser {
   dept: string;
@@ -15,20 +20,46 @@ export interface SessionUser {
   publicKey?: string;
 }
 
+export interface AuthOptions {
+  clock?: () => number;
+  limits?: LoginLimits;
+  maxChallenges?: number;
+  /** counts failed sign-ins as tongban_login_failures_total{dept,reason} */
+  metrics?: Pick<Metrics, 'loginFailures'>;
+  /** defaults to the node's logger */
+  logger?: Logger;
+  /** the password check, replaceable so a test can see that every path runs it */
+  verifyPassword?: (password: string, stored: string) => Promise<boolean>;
+}
+
 const SESSION_MS = 8 * 60 * 60 * 1000;
-const CHALLENGE_MS = 5 * 60 * 1000;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 export const loginMessage = (chain: string, dept: string, challenge: string) => Buffer.from(`tongban/login/v1:${chain}:${dept}:${challenge}`);
+const BAD_CREDENTIALS = () => new ChainError('BAD_CREDENTIALS', '用户名或密码错误 / wrong user id or password', { status: 401 });
 
 /**
  * Portal sessions of one node. Staff roles live on the chain (so every node can check a
- * staff transaction); passwords and sessions stay in this node's own database. Sessions are
- * re-checked against the chain on every request, so disabling a user ends all their sessions.
+ * staff transaction); passwords, sessions and sign-in failure counts stay in this node's own
+ * database. Sessions are re-checked against the chain on every request, so disabling a user
+ * ends all their sessions.
  */
 export class AuthService {
-  private readonly challenges = new Map<string, number>();
+  private readonly clock: () => number;
+  private readonly challenges: ChallengeStore;
+  private readonly limiter: LoginLimiter;
+  private readonly verify: (password: string, stored: string) => Promise<boolean>;
+  private readonly log: Logger;
 
-  constructor(readonly node: ChainNode) {}
+  constructor(
+    readonly node: ChainNode,
+    private readonly o: AuthOptions = {},
+  ) {
+    this.clock = o.clock ?? Date.now;
+    this.challenges = new ChallengeStore(this.clock, o.maxChallenges ?? MAX_CHALLENGES);
+    this.limiter = new LoginLimiter(node.db, o.limits ?? DEFAULT_LOGIN_LIMITS, this.clock);
+    this.verify = o.verifyPassword ?? checkPassword;
+    this.log = o.logger ?? node.log;
+  }
 
   get cookieName(): string {
     return `tb_session_${this.node.dept}`;
@@ -53,10 +84,19 @@ export class AuthService {
         t.index(['user_id']);
       });
     }
+    await LoginLimiter.migrate(db);
+  }
+
+  /** Refuses (400 WEAK_PASSWORD, both languages) a password the policy does not allow for this user. */
+  checkPolicy(userId: string, password: string): void {
+    const problem = passwordProblem(userId, password);
+    if (!problem) return;
+    const text = PASSWORD_PROBLEM_TEXT[problem];
+    throw new ChainError('WEAK_PASSWORD', `${text.zh} / ${text.en}`, { data: { problem } });
   }
 
   async setPassword(userId: string, password: string): Promise<void> {
-    if (password.length < 8) throw new ChainError('WEAK_PASSWORD', 'a password needs at least 8 characters');
+    this.checkPolicy(userId, password);
     const hash = await hashPassword(password);
     await this.node.db('auth_passwords').insert({ user_id: userId, hash }).onConflict('user_id').merge();
   }
@@ -65,35 +105,65 @@ export class AuthService {
     return !!(await this.node.db('auth_passwords').where({ user_id: userId }).first());
   }
 
-  async login(userId: string, password: string) {
+  async login(userId: string, password: string, address = 'unknown') {
+    const limit: LimitKeys = { user: userId, address };
+    await this.guard('staff', limit);
     const row = await this.node.db('auth_passwords').where({ user_id: userId }).first();
     const user = await this.node.view().get<UserRecord>(keys.user(this.node.dept, userId));
-    // One message for every failure, so the form does not reveal which user ids exist.
-    if (!row || !user?.active || !(await checkPassword(password, row.hash))) {
-      throw new ChainError('BAD_CREDENTIALS', '用户名或密码错误 / wrong user id or password', { status: 401 });
+    const missing = !user ? 'UNKNOWN_USER' : !user.active ? 'INACTIVE_USER' : !row ? 'NO_PASSWORD' : undefined;
+    // One scrypt on every path, so the answer's timing does not tell which user ids exist.
+    const ok = await this.verify(password, missing ? DUMMY_HASH : row.hash);
+    if (missing || !ok) {
+      await this.failed('staff', limit, missing ?? 'WRONG_PASSWORD');
+      // One message for every failure, so the form does not reveal which user ids exist.
+      throw BAD_CREDENTIALS();
     }
-    return this.open({ dept: user.dept, id: user.id, role: user.role, name: user.name });
+    await this.limiter.reset(userId);
+    return this.open({ dept: user!.dept, id: user!.id, role: user!.role, name: user!.name });
   }
 
-  challenge(): { challenge: string; message: string } {
-    const now = Date.now();
-    for (const [c, exp] of this.challenges) if (exp < now) this.challenges.delete(c);
-    const challenge = randomBytes(24).toString('hex');
-    this.challenges.set(challenge, now + CHALLENGE_MS);
+  async challenge(address = 'unknown'): Promise<{ challenge: string; message: string }> {
+    await this.guard('enterprise', { address });
+    const challenge = this.challenges.issue();
     return { challenge, message: loginMessage(this.node.genesis.chain, this.node.dept, challenge).toString() };
   }
 
   /** An enterprise signs in by signing a one-time challenge with the key it registered. */
-  async enterpriseLogin(publicKey: string, challenge: string, signature: string) {
-    const exp = this.challenges.get(challenge);
-    this.challenges.delete(challenge); // one attempt per challenge
-    if (!exp || exp < Date.now()) throw new ChainError('BAD_CHALLENGE', 'the sign-in challenge is unknown or expired; ask for a new one', { status: 401 });
+  async enterpriseLogin(publicKey: string, challenge: string, signature: string, address = 'unknown') {
+    const limit: LimitKeys = { address };
+    await this.guard('enterprise', limit);
+    const refuse = async (code: string, message: string): Promise<never> => {
+      await this.failed('enterprise', limit, code, { publicKey });
+      throw new ChainError(code, message, { status: 401 });
+    };
+    if (!this.challenges.take(challenge)) return refuse('BAD_CHALLENGE', 'the sign-in challenge is unknown or expired; ask for a new one');
     const signer = await this.node.view().get<SignerRecord>(keys.signer(publicKey));
-    if (!signer || signer.type !== 'enterprise') throw new ChainError('UNKNOWN_SIGNER', 'this key is not registered to an enterprise', { status: 401 });
+    if (!signer || signer.type !== 'enterprise') return refuse('UNKNOWN_SIGNER', 'this key is not registered to an enterprise');
     if (!this.node.suite.verify(publicKey, loginMessage(this.node.genesis.chain, this.node.dept, challenge), signature)) {
-      throw new ChainError('BAD_SIGNATURE', 'the signature does not match the challenge and key', { status: 401 });
+      return refuse('BAD_SIGNATURE', 'the signature does not match the challenge and key');
     }
     return this.open({ dept: this.node.dept, id: signer.code, role: 'enterprise', name: signer.code, publicKey });
+  }
+
+  /** Refuses a locked user or address before any work, and counts the refusal. */
+  private async guard(kind: 'staff' | 'enterprise', limit: LimitKeys) {
+    try {
+      await this.limiter.check(limit);
+    } catch (e) {
+      this.report(kind, limit, 'TOO_MANY_ATTEMPTS');
+      throw e;
+    }
+  }
+
+  private async failed(kind: 'staff' | 'enterprise', limit: LimitKeys, reason: string, extra: Record<string, unknown> = {}) {
+    this.report(kind, limit, reason, extra);
+    await this.limiter.fail(limit);
+  }
+
+  // Never the password: only who, from where, and why.
+  private report(kind: 'staff' | 'enterprise', limit: LimitKeys, reason: string, extra: Record<string, unknown> = {}) {
+    this.o.metrics?.loginFailures.inc({ dept: this.node.dept, reason });
+    this.log.warn({ dept: this.node.dept, kind, user: limit.user, address: limit.address, reason, ...extra }, 'sign-in failed');
   }
 
   private async open(user: SessionUser) {
@@ -105,14 +175,14 @@ export class AuthService {
       role: user.role,
       public_key: user.publicKey ?? null,
       csrf,
-      expires: Date.now() + SESSION_MS,
+      expires: this.clock() + SESSION_MS,
     });
     return { token, csrf, user };
   }
 
   async resolve(token: string): Promise<{ user: SessionUser; csrf: string } | undefined> {
     const row = await this.node.db('auth_sessions').where({ token_hash: sha(token) }).first();
-    if (!row || Number(row.expires) < Date.now()) return undefined;
+    if (!row || Number(row.expires) < this.clock()) return undefined;
     if (row.role === 'enterprise') {
       const signer = await this.node.view().get<SignerRecord>(keys.signer(row.public_key));
       if (!signer || signer.type !== 'enterprise') return undefined; // key rotated away
@@ -137,18 +207,25 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /**
  * Reads the session cookie into `ctx.state.user`. State-changing requests made with a
  * session must echo its CSRF token in `x-csrf-token`, which a page of another site can't read.
+ * Signing in and out do not act as the session: there a missing or stale token only means the
+ * request goes on without it (`ctx.state.staleSessionToken`), so a tab that lost the token can
+ * still sign in again, and signing out still clears the cookie.
  */
 export function sessionMiddleware(auth: AuthService) {
+  const withoutSession = new Set(['/auth/login', '/auth/enterprise', '/auth/logout'].map((p) => `/${auth.node.dept}/api${p}`));
   return async (ctx: Context, next: Next) => {
     const token = ctx.cookies.get(auth.cookieName);
     if (token) {
       const s = await auth.resolve(token);
       if (s) {
         if (UNSAFE.has(ctx.method) && ctx.get('x-csrf-token') !== s.csrf) {
-          throw new ChainError('CSRF', 'missing or wrong x-csrf-token header; reload the page', { status: 403 });
+          if (!withoutSession.has(ctx.path)) throw new ChainError('CSRF', 'missing or wrong x-csrf-token header; reload the page', { status: 403 });
+          ctx.state.staleSessionToken = token;
+        } else {
+          ctx.state.user = s.user;
+          ctx.state.sessionToken = token;
+          ctx.state.csrf = s.csrf;
         }
-        ctx.state.user = s.user;
-        ctx.state.sessionToken = token;
       }
     }
     await next();

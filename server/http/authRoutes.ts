@@ -1,14 +1,25 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
+import { isChainError } from '../chain/errors.ts';
 import { apiDocs } from './openapi.ts';
 import { currentUser, type AuthService } from './auth.ts';
+import { PASSWORD_POLICY } from './passwordPolicy.ts';
 
 const Login = z.strictObject({ user: z.string().min(1).max(64), password: z.string().min(1).max(200) });
 const EnterpriseLogin = z.strictObject({ publicKey: z.string().regex(/^[0-9a-f]{64,130}$/), challenge: z.string(), signature: z.string().regex(/^[0-9a-f]+$/) });
 
 export function authRoutes(auth: AuthService): Router {
   const r = new Router();
+  // A refusal that names a wait (a locked sign-in, a full challenge store) says it in Retry-After too.
+  r.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (e) {
+      if (isChainError(e) && typeof e.data?.retryAfter === 'number') ctx.set('Retry-After', String(e.data.retryAfter));
+      throw e;
+    }
+  });
   // Always Secure: browsers accept Secure cookies on http://localhost, and anywhere else the
   // portal must be served over TLS (see deploy/). `cookies.secure` only lifts the library's
   // own refusal to set one when Koa itself sits behind plain HTTP on loopback or a TLS proxy.
@@ -16,28 +27,33 @@ export function authRoutes(auth: AuthService): Router {
     (ctx.cookies as any).secure = true;
     ctx.cookies.set(auth.cookieName, token, { httpOnly: true, sameSite: 'strict', secure: true, path: `/${auth.node.dept}`, overwrite: true });
   };
+  // A session this browser held before (another tab's, say) is replaced, not left behind.
+  const signedIn = async (ctx: Context, s: { token: string; csrf: string; user: unknown }) => {
+    const before = (ctx.state.sessionToken ?? ctx.state.staleSessionToken) as string | undefined;
+    if (before) await auth.logout(before);
+    setCookie(ctx, s.token);
+    ctx.body = { user: s.user, csrfToken: s.csrf };
+  };
 
   apiDocs.add({ method: 'post', path: '/{dept}/api/auth/login', summary: 'Staff sign-in; sets an HttpOnly session cookie and returns a CSRF token.', body: Login });
   r.post('/auth/login', async (ctx) => {
     const b = Login.parse(ctx.request.body);
-    const s = await auth.login(b.user, b.password);
-    setCookie(ctx, s.token);
-    ctx.body = { user: s.user, csrfToken: s.csrf };
+    await signedIn(ctx, await auth.login(b.user, b.password, ctx.ip));
   });
 
   apiDocs.add({ method: 'get', path: '/{dept}/api/auth/challenge', summary: 'A one-time challenge for an enterprise to sign.' });
-  r.get('/auth/challenge', (ctx) => {
-    ctx.body = auth.challenge();
+  r.get('/auth/challenge', async (ctx) => {
+    ctx.body = await auth.challenge(ctx.ip);
   });
 
   apiDocs.add({ method: 'post', path: '/{dept}/api/auth/enterprise', summary: 'Enterprise sign-in with a signature over the challenge.', body: EnterpriseLogin });
   r.post('/auth/enterprise', async (ctx) => {
     const b = EnterpriseLogin.parse(ctx.request.body);
-    const s = await auth.enterpriseLogin(b.publicKey, b.challenge, b.signature);
-    setCookie(ctx, s.token);
-    ctx.body = { user: s.user, csrfToken: s.csrf };
+    await signedIn(ctx, await auth.enterpriseLogin(b.publicKey, b.challenge, b.signature, ctx.ip));
   });
 
+  // With the CSRF token the session ends on the server too; without it only the cookie goes.
+  apiDocs.add({ method: 'post', path: '/{dept}/api/auth/logout', summary: 'Sign out: always clears the session cookie; ends the session on the server when the CSRF token is sent.' });
   r.post('/auth/logout', async (ctx) => {
     const token = ctx.state.sessionToken as string | undefined;
     if (token) await auth.logout(token);
@@ -46,8 +62,16 @@ export function authRoutes(auth: AuthService): Router {
     ctx.body = { ok: true };
   });
 
+  // The CSRF token is bound to the HttpOnly cookie; handing it to a same-origin caller lets a
+  // second tab (or a reload) act with the session (the double-submit pattern).
+  apiDocs.add({ method: 'get', path: '/{dept}/api/auth/me', summary: 'The signed-in user and the session\'s CSRF token.' });
   r.get('/auth/me', (ctx) => {
-    ctx.body = { user: currentUser(ctx) };
+    ctx.body = { user: currentUser(ctx), csrfToken: ctx.state.csrf as string };
+  });
+
+  apiDocs.add({ method: 'get', path: '/{dept}/api/auth/password-policy', summary: 'The password policy this node enforces (no session needed).' });
+  r.get('/auth/password-policy', (ctx) => {
+    ctx.body = PASSWORD_POLICY;
   });
 
   return r;

@@ -3,6 +3,7 @@ import type { Module } from '../../server/chain/module.ts';
 import { LocalLog } from '../../server/chain/orderer/localLog.ts';
 import { openDb } from '../../server/chain/store/openDb.ts';
 import { createPlatform, type Platform } from '../../server/platform.ts';
+import type { AuthOptions } from '../../server/http/auth.ts';
 import { seedDemo } from '../../server/demo/seed.ts';
 import { portalMiddleware } from '../../server/http/portal.ts';
 import { makeConsortium, silentLogger } from './fixtures.ts';
@@ -10,11 +11,11 @@ import { makeConsortium, silentLogger } from './fixtures.ts';
 export const TEST_PASSWORD = 'test-password-1';
 
 /** A whole embedded platform in memory, with demo staff, for supertest; `portal` also serves web/dist. */
-export async function startTestPlatform(o: { depts?: string[]; modules?: () => Module[]; demo?: boolean; portal?: boolean; enterprises?: number } = {}): Promise<Platform> {
+export async function startTestPlatform(o: { depts?: string[]; modules?: () => Module[]; demo?: boolean; portal?: boolean; enterprises?: number; auth?: AuthOptions } = {}): Promise<Platform> {
   const keys = makeConsortium(o.depts ?? ['market', 'tax', 'hrss', 'housing', 'enforcement', 'econ', 'finance', 'audit', 'service']);
   const log = new LocalLog(':memory:');
   const specs = keys.genesis.members.map((m) => ({ dept: m.dept, db: openDb({ client: 'sqlite', filename: ':memory:' }), orderer: log }));
-  const p = await createPlatform({ keys, specs, logger: silentLogger, modules: o.modules, extraMiddleware: o.portal ? [portalMiddleware()] : undefined });
+  const p = await createPlatform({ keys, specs, logger: silentLogger, modules: o.modules, extraMiddleware: o.portal ? [portalMiddleware()] : undefined, auth: o.auth });
   if (o.demo !== false) await seedDemo(p, { password: TEST_PASSWORD, enterprises: o.enterprises ?? 0 });
   return p;
 }

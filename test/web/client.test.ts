@@ -85,7 +85,7 @@ describe('portal request client', () => {
 
     // A second client with the same cookie but no token: what a forged cross-site form would be.
     const forged = createClient({ baseUrl, fetch: jar });
-    const e = await rejection(forged.post('/market/api/auth/logout'));
+    const e = await rejection(forged.post('/market/api/admin/proposals', {}));
     assert.equal(e.status, 403);
     assert.equal(e.code, 'CSRF');
 
@@ -96,6 +96,29 @@ describe('portal request client', () => {
     reloaded.setCsrfToken(null);
     assert.equal(store.map.has('csrf.market'), false);
     assert.equal((await rejection(c.get('/market/api/auth/me'))).code, 'UNAUTHENTICATED');
+  });
+
+  test('a second tab takes the token from /auth/me; a token made stale by a new sign-in is refreshed once', async () => {
+    const jar = cookieFetch();
+    const first = createClient({ baseUrl, fetch: jar });
+    first.setCsrfToken((await first.post<{ csrfToken: string }>('/market/api/auth/login', { user: 'admin', password: TEST_PASSWORD })).csrfToken);
+
+    const second = createClient({ baseUrl, fetch: jar });
+    const me = await second.get<{ csrfToken: string }>('/market/api/auth/me');
+    assert.equal(me.csrfToken, first.csrfToken);
+    second.setCsrfToken(me.csrfToken);
+    const propose = { type: 'member.remove', params: { dept: 'housing' }, note: 'two tabs' };
+    await second.post('/market/api/admin/proposals', propose);
+
+    // The second tab signs in again: the first tab's token belongs to a session that is gone.
+    second.setCsrfToken((await second.post<{ csrfToken: string }>('/market/api/auth/login', { user: 'admin', password: TEST_PASSWORD })).csrfToken);
+    assert.equal((await rejection(first.post('/market/api/admin/proposals', propose))).code, 'CSRF');
+    let asked = 0;
+    first.onCsrfRefused(async () => (asked++, (await first.get<{ csrfToken: string }>('/market/api/auth/me')).csrfToken));
+    await first.post('/market/api/admin/proposals', propose);
+    assert.equal(asked, 1);
+    assert.equal(first.csrfToken, second.csrfToken);
+    await first.post('/market/api/auth/logout');
   });
 
   test('tells the app when the session is gone, then still throws', async () => {

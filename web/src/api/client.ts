@@ -55,8 +55,9 @@ export function createClient(o: ClientOptions = {}) {
   const storeKey = o.storeKey ?? 'tongban.csrf';
   let csrf: string | null = o.store?.getItem(storeKey) ?? null;
   let onUnauthorized: ((e: ApiError) => void) | undefined;
+  let refreshCsrf: (() => Promise<string | null>) | undefined;
 
-  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async function request<T>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (UNSAFE.has(method) && csrf) headers['x-csrf-token'] = csrf;
@@ -81,27 +82,42 @@ export function createClient(o: ClientOptions = {}) {
     if (!res.ok) {
       const err = apiErrorFrom(res.status, json, `${method} ${path} failed with HTTP ${res.status} ${res.statusText}`.trim());
       if (res.status === 401 && err.code === 'UNAUTHENTICATED') onUnauthorized?.(err);
+      // Another tab signed in again (a new session, a new token): ask for the current token and
+      // try once more. A CSRF refusal means the server did nothing, so the retry is safe.
+      if (res.status === 403 && err.code === 'CSRF' && refreshCsrf && !retried) {
+        const token = await refreshCsrf().catch(() => null);
+        if (token && token !== csrf) {
+          setCsrfToken(token);
+          return request<T>(method, path, body, true);
+        }
+      }
       throw err;
     }
     if (json === undefined) throw new ApiError(res.status, 'BAD_RESPONSE', `${method} ${path} returned no JSON body`);
     return json as T;
   }
 
+  function setCsrfToken(token: string | null) {
+    csrf = token;
+    if (token) o.store?.setItem(storeKey, token);
+    else o.store?.removeItem(storeKey);
+  }
+
   return {
-    request,
+    request: <T>(method: string, path: string, body?: unknown) => request<T>(method, path, body),
     get: <T>(path: string) => request<T>('GET', path),
     post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, body),
-    setCsrfToken(token: string | null) {
-      csrf = token;
-      if (token) o.store?.setItem(storeKey, token);
-      else o.store?.removeItem(storeKey);
-    },
+    setCsrfToken,
     get csrfToken() {
       return csrf;
     },
     /** Called (before the throw) when the server says the session is gone, so the app can show the login page. */
     onUnauthorized(fn: (e: ApiError) => void) {
       onUnauthorized = fn;
+    },
+    /** How to learn the session's current token (`/auth/me`) when the server says ours is stale. */
+    onCsrfRefused(fn: () => Promise<string | null>) {
+      refreshCsrf = fn;
     },
   };
 }

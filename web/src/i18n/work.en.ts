@@ -408,7 +408,14 @@ export default {
     registerHint: 'Register a member of staff and their role (registering a disabled person enables them again); the first password is kept on this node only.',
     registerSubmit: 'Register on the chain',
     firstPassword: 'First password',
-    shortPassword: 'At least 8 characters',
+    pwPolicy: 'Passwords: at least {minLength} characters with {minClasses} of lowercase, uppercase, digits and other characters (or at least {passphraseLength} characters of any kind); not the user id; not one of the most common passwords.',
+    pwProblem: {
+      TOO_SHORT: 'At least {minLength} characters',
+      TOO_LONG: 'At most {maxLength} characters',
+      TOO_FEW_CLASSES: '{minClasses} of lowercase, uppercase, digits, other characters, or {passphraseLength} characters',
+      EQUALS_USER_ID: 'May not equal the user id',
+      TOO_COMMON: 'Among the most common passwords',
+    },
     badId: '2-64 lowercase letters, digits, dot, dash or underscore',
   },
 } satisfies typeof work;

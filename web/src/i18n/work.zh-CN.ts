@@ -410,7 +410,14 @@ export default {
     registerHint: '登记本部门工作人员及其角色(登记已停用的人员即恢复启用);初始口令只保存在本节点。',
     registerSubmit: '登记上链',
     firstPassword: '初始口令',
-    shortPassword: '口令至少 8 位',
+    pwPolicy: '口令要求:至少 {minLength} 位,含小写字母、大写字母、数字、其他字符中的至少 {minClasses} 类(或不少于 {passphraseLength} 位的任意字符);不得与用户名相同;不得为常见口令。',
+    pwProblem: {
+      TOO_SHORT: '口令至少 {minLength} 位',
+      TOO_LONG: '口令最多 {maxLength} 位',
+      TOO_FEW_CLASSES: '须含四类字符中的 {minClasses} 类,或不少于 {passphraseLength} 位',
+      EQUALS_USER_ID: '口令不能与用户名相同',
+      TOO_COMMON: '口令过于常见',
+    },
     badId: '用户名为 2-64 位小写字母、数字、点、连字符或下划线',
   },
 };

@@ -16,12 +16,17 @@ export const useSession = defineStore('session', () => {
     departments.value = await auth.departments();
   }
 
+  // Another tab may sign in again and so change the session's token under this one.
+  client.onCsrfRefused(async () => (await auth.me()).csrfToken);
+
   let restoring: Promise<void> | undefined;
   /** Asks the server once per page load whether the cookie still holds a session. */
   function restore(): Promise<void> {
     if (checked.value) return Promise.resolve();
     restoring ??= auth.me().then(
       (r) => {
+        // A tab opened beside a signed-in one shares its cookie but not its memory: take the token here.
+        client.setCsrfToken(r.csrfToken);
         user.value = r.user;
         checked.value = true;
       },

@@ -1,10 +1,12 @@
 import { client, deptApi } from '../client.ts';
-import type { Challenge, Department, EnterpriseLoginBody, LoginBody, LoginResult, SessionUser } from './types.ts';
+import type { Challenge, Department, EnterpriseLoginBody, LoginBody, LoginResult, MeResult, PasswordPolicy } from './types.ts';
 
 export const login = (b: LoginBody) => client.post<LoginResult>(deptApi('/auth/login'), b);
-export const me = () => client.get<{ user: SessionUser }>(deptApi('/auth/me'));
+export const me = () => client.get<MeResult>(deptApi('/auth/me'));
 export const logout = () => client.post<{ ok: true }>(deptApi('/auth/logout'));
 export const challenge = () => client.get<Challenge>(deptApi('/auth/challenge'));
+/** The password policy this node enforces; no session needed. */
+export const passwordPolicy = () => client.get<PasswordPolicy>(deptApi('/auth/password-policy'));
 export const loginEnterprise = (b: EnterpriseLoginBody) => client.post<LoginResult>(deptApi('/auth/enterprise'), b);
 /** The departments this server process hosts (not under a department's prefix). */
 export const departments = () => client.get<Department[]>('/api/departments');

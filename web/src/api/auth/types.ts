@@ -16,6 +16,14 @@ export interface LoginBody {
   password: string;
 }
 
+export type { PasswordPolicy } from '../../../../server/http/passwordPolicy.ts';
+
+/** `/auth/me`: who is signed in, and the session's CSRF token for a tab that does not have it yet. */
+export interface MeResult {
+  user: SessionUser;
+  csrfToken: string;
+}
+
 export interface LoginResult {
   user: SessionUser;
   csrfToken: string;
