@@ -7,6 +7,7 @@ import { seedDemo } from '../server/demo/seed.ts';
 import { createModules } from '../server/modules.ts';
 import { createPlatform, type Platform } from '../server/platform.ts';
 import { adoptVerificationKeys } from '../server/privacy-query/bootstrap.ts';
+import { DEFAULT_STATUTES } from '../server/privacy-query/config.ts';
 import { commitFigures } from '../server/privacy-query/holder/figures.ts';
 import { processProver } from '../server/privacy-query/holder/proverSource.ts';
 import type { QueryRecord } from '../server/privacy-query/raise.ts';
@@ -32,7 +33,9 @@ function code(i: number): string {
 }
 
 async function start(): Promise<Platform> {
-  const keys = createConsortium({ chain: 'bench-privacy', time: Date.now(), limits: { blockWaitMs: 20 } });
+  // A statute naming the question asked here: the demo's payout statutes allow only a policy's own checks.
+  const statutes = [...DEFAULT_STATUTES, { id: 'bench-tax', dept: 'econ', field: 'tax.paid', basis: '基准测试:纳税额不低于100万元', questions: [{ kind: 'gte' as const, value: '100000000' }] }];
+  const keys = createConsortium({ chain: 'bench-privacy', time: Date.now(), limits: { blockWaitMs: 20 }, config: { privacy: { statutes } } });
   const log = new LocalLog(':memory:');
   const specs = keys.genesis.members.map((m) => ({ dept: m.dept, db: openDb({ client: 'sqlite', filename: ':memory:' }), orderer: log }));
   const p = await createPlatform({ keys, specs, logger: pino({ level: 'silent' }), modules: createModules });
@@ -78,7 +81,7 @@ export async function runPrivacyE2eBench(opts: { quick: boolean }): Promise<Figu
         period: '2025',
         predicate: { kind: 'gte', params: { threshold: '100000000' } },
         purpose: '惠企政策兑现资格核验',
-        basis: { type: 'statute', rule: 'payout-tax' },
+        basis: { type: 'statute', rule: 'bench-tax' },
       }, 'none');
       const q = await finalAnswer(econ, id);
       if (!q.verified) throw new Error(`query ${id} ${q.status} ${q.declineReason ?? ''}`);

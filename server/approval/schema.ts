@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DeptId, Hash } from '../chain/schema.ts';
+import { QuestionSpec } from '../privacy-query/questions.ts';
 
 /**
  * Payloads of the approval module's transactions: the single source of their types. Record
@@ -77,7 +78,6 @@ export const Commitment = z.strictObject({
   accepted: z.literal(true),
 });
 
-/** Consent to one named cross-department check: which department may ask what, and why. */
 /**
  * The enterprise lets one department ask about one of its figures (held by another department)
  * for a purpose. `dept` is the department that asks: the privacy-query contract accepts a
@@ -87,6 +87,8 @@ export const Consent = z.strictObject({
   dept: DeptId,
   field: z.string().regex(/^[a-z]+(\.[a-zA-Z]+)+$/, 'a field like tax.paidAnnual'),
   purpose: Text(200),
+  /** the questions consented to (server/privacy-query/questions.ts); none: only those an application of the enterprise's own asks */
+  questions: z.array(QuestionSpec).max(5).optional(),
 });
 export type Consent = z.infer<typeof Consent>;
 

@@ -37,8 +37,13 @@ export async function normaliseRule(state: StateView, genesis: Genesis, rule: Pr
   return { ...rule, field: f.name, predicate: { kind: rule.predicate.kind, params } };
 }
 
-/** Asks one rule of the enterprise on the policy department's authority; the answer comes later. */
+/**
+ * Asks one rule of the enterprise on the policy department's authority; the answer comes later. The
+ * published rule is the question's basis and gives its parameters (raiseQuery's `published`), on the
+ * legal ground the rule names (a statute for policy applications, or the enterprise's consent).
+ */
 export function askRule(ctx: TxContext, state: StateView, policy: PolicyRecord, rule: PrivacyRule, code: string, application: string, n: number): Promise<string> {
+  const params = Object.fromEntries(Object.entries(rule.predicate.params).map(([k, v]) => [k, String(v)]));
   return raiseQuery(
     ctx,
     state,
@@ -54,6 +59,7 @@ export function askRule(ctx: TxContext, state: StateView, policy: PolicyRecord, 
       ...(rule.set ? { set: rule.set } : {}),
     },
     n,
+    { period: rule.period, predicate: { kind: rule.predicate.kind, params }, ...(rule.set ? { set: rule.set } : {}) },
   );
 }
 

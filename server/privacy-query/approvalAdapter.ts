@@ -1,43 +1,35 @@
 import type { Knex } from 'knex';
 import type { StateView } from '../chain/state.ts';
 import type { SessionUser } from '../http/auth.ts';
-import type { PrivacyAnswer, PrivacyCheck, PrivacyPort } from '../approval/privacy.ts';
-import { PrivacyConfig, type PrivacyRules } from './config.ts';
+import type { CheckSubject, PrivacyAnswer, PrivacyCheck, PrivacyPort } from '../approval/privacy.ts';
+import { findField, loadPrivacyConfig, PrivacyConfig, type PrivacyRules } from './config.ts';
+import { exactOf, periodAt, specOfCheck, windowOf } from './questions.ts';
 import { describe } from './http/views.ts';
 import type { QueryRecord } from './raise.ts';
 import { answeredAbout } from './readModel/queries.ts';
 import { pq, type LatestAnswer } from './stateKeys.ts';
 
-const ymd = (s: string) => s.replace(/-/g, '');
-
-/** The first day of a window of `amount` days, months or years ending on `to` (yyyymmdd). */
-export function windowStart(to: string, amount: number, unit: 'd' | 'm' | 'y'): string {
-  const d = new Date(Date.UTC(Number(to.slice(0, 4)), Number(to.slice(4, 6)) - 1, Number(to.slice(6))));
-  if (unit === 'd') d.setUTCDate(d.getUTCDate() - amount + 1);
-  else {
-    d.setUTCMonth(d.getUTCMonth() - (unit === 'y' ? 12 * amount : amount));
-    d.setUTCDate(d.getUTCDate() + 1);
-  }
-  return `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}`;
-}
-
 /**
  * Reads an approval check's answer from state by key (deterministic, as a contract must): the latest
- * verified answer about this enterprise, figure and question. 'noneWithin 12m' accepts the latest
- * "free of cases" answer whose day window covers at least that span.
+ * verified answer about this enterprise, figure, question and the period the check needs at the
+ * application's time (periodAt: last year's tax, this month's insured employees, cases as of this
+ * day), so an answer about another period never satisfies it. 'noneWithin 12m' accepts the "free of
+ * cases" answer as of that day whose day window covers at least that span.
  */
-async function answer(state: StateView, code: string, check: PrivacyCheck): Promise<PrivacyAnswer | undefined> {
+async function answer(state: StateView, subject: CheckSubject, check: PrivacyCheck): Promise<PrivacyAnswer | undefined> {
+  const f = findField(await loadPrivacyConfig(state, subject.genesis), check.field);
+  if (!f) return undefined;
+  const period = periodAt(f.period, f.kind, subject.at);
+  const spec = specOfCheck(check);
   let latest: LatestAnswer | undefined;
-  if (check.op === 'gte' || check.op === 'lte' || check.op === 'eq') {
-    latest = await state.get<LatestAnswer>(pq.latest(code, check.field, `${check.op}/${check.value}`));
-  } else if (check.op === 'validOn') {
-    latest = await state.get<LatestAnswer>(pq.latest(code, check.field, `dateValid/${ymd(check.value)}`));
+  if (spec.kind === 'notInSet') {
+    const found = await state.get<LatestAnswer>(pq.latest(subject.code, check.field, period, 'notInSet'));
+    if (found?.set && found.set.to === period && found.set.from <= windowOf(spec.value!, period).from) latest = found;
   } else {
-    const m = /^([1-9][0-9]{0,3})([dmy])$/.exec(check.value);
-    const found = m ? await state.get<LatestAnswer>(pq.latest(code, check.field, 'notInSet')) : undefined;
-    if (m && found?.set && found.set.from <= windowStart(found.set.to, Number(m[1]), m[2] as 'd' | 'm' | 'y')) latest = found;
+    const q = exactOf(spec, period, subject.at);
+    latest = await state.get<LatestAnswer>(pq.latest(subject.code, check.field, period, `${q.kind}/${Object.values(q.params)[0]}`));
   }
-  return latest ? { answer: latest.answer, ref: pq.query(latest.query), time: latest.time } : undefined;
+  return latest && latest.period === period ? { answer: latest.answer, ref: pq.query(latest.query), time: latest.time } : undefined;
 }
 
 /** The answered questions about an enterprise, as the dossier lists them: question, answer, proof reference. */

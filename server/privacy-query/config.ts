@@ -4,6 +4,7 @@ import type { StateView } from '../chain/state.ts';
 import { reject } from '../chain/errors.ts';
 import { isCalendarDay } from './zk/predicates.ts';
 import { pq } from './stateKeys.ts';
+import { QuestionSpec } from './questions.ts';
 
 /**
  * The consortium's privacy-query rules: which figures exist and who holds them, which statutes let a
@@ -29,13 +30,24 @@ export const FieldDef = z.strictObject({
 });
 export type FieldDef = z.infer<typeof FieldDef>;
 
-export const Statute = z.strictObject({
-  id: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/),
-  /** the department the law lets ask */
-  dept: DeptId,
-  field: FieldName,
-  basis: z.string().min(1).max(300),
-});
+/**
+ * A law that lets a department ask without the enterprise's consent, and only what it names: the
+ * questions it allows (any period), or, with `origin`, only questions asked for an open case of that
+ * kind: an approval application or inspection/enforcement case of the asking department about this
+ * enterprise (with `questions` naming what may be asked then), or a policy application (the
+ * published policy's rule gives the question, asked by the application itself).
+ */
+export const Statute = z
+  .strictObject({
+    id: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/),
+    /** the department the law lets ask */
+    dept: DeptId,
+    field: FieldName,
+    basis: z.string().min(1).max(300),
+    questions: z.array(QuestionSpec).max(10).default([]),
+    origin: z.enum(['approval', 'case', 'payout']).optional(),
+  })
+  .refine((s) => s.questions.length > 0 || s.origin === 'payout', { message: 'a statute names the questions it allows, unless a published policy gives them (origin payout)' });
 export type Statute = z.infer<typeof Statute>;
 
 /*
@@ -52,12 +64,12 @@ export const DEFAULT_FIELDS: z.input<typeof FieldDef>[] = [
 ];
 
 export const DEFAULT_STATUTES: Statute[] = [
-  { id: 'payout-tax', dept: 'econ', field: 'tax.paid', basis: '《滨江市惠企政策兑现管理办法》第十二条：兑现部门可核验申报企业的纳税情况' },
-  { id: 'payout-insured', dept: 'econ', field: 'hrss.insured', basis: '《滨江市惠企政策兑现管理办法》第十二条：兑现部门可核验申报企业的参保人数' },
-  { id: 'payout-cases', dept: 'econ', field: 'enforcement.cases', basis: '《滨江市惠企政策兑现管理办法》第十三条：有行政处罚记录的企业不予兑现' },
-  { id: 'approval-licence', dept: 'housing', field: 'market.licence', basis: '《优化营商环境条例》第十九条：审批部门通过共享核验营业执照' },
-  { id: 'approval-cases', dept: 'housing', field: 'enforcement.cases', basis: '《建筑市场信用管理暂行办法》第九条：审批时核查行政处罚记录' },
-  { id: 'audit-tax', dept: 'audit', field: 'tax.paid', basis: '《审计法》第三十四条：审计机关有权要求被审计单位提供有关资料' },
+  { id: 'payout-tax', dept: 'econ', field: 'tax.paid', basis: '《滨江市惠企政策兑现管理办法》第十二条：兑现部门可核验申报企业的纳税情况', questions: [], origin: 'payout' },
+  { id: 'payout-insured', dept: 'econ', field: 'hrss.insured', basis: '《滨江市惠企政策兑现管理办法》第十二条：兑现部门可核验申报企业的参保人数', questions: [], origin: 'payout' },
+  { id: 'payout-cases', dept: 'econ', field: 'enforcement.cases', basis: '《滨江市惠企政策兑现管理办法》第十三条：有行政处罚记录的企业不予兑现', questions: [], origin: 'payout' },
+  { id: 'approval-licence', dept: 'housing', field: 'market.licence', basis: '《优化营商环境条例》第十九条：审批部门通过共享核验营业执照', questions: [{ kind: 'dateValid' }], origin: 'approval' },
+  { id: 'approval-cases', dept: 'housing', field: 'enforcement.cases', basis: '《建筑市场信用管理暂行办法》第九条：审批时核查行政处罚记录', questions: [{ kind: 'notInSet', value: '12m' }], origin: 'approval' },
+  { id: 'audit-tax', dept: 'audit', field: 'tax.paid', basis: '《审计法》第三十四条：审计机关有权要求被审计单位提供有关资料', questions: [{ kind: 'gte', value: '1' }] },
 ];
 
 export const PrivacyConfig = z.strictObject({
@@ -65,6 +77,12 @@ export const PrivacyConfig = z.strictObject({
   statutes: z.array(Statute).max(200).default(DEFAULT_STATUTES),
   /** a question not answered within this many blocks expires */
   expiryBlocks: z.number().int().min(1).max(1_000_000).default(1000),
+  /**
+   * How many distinct cut points (see disclosure.ts) may ever be asked of one enterprise's figure for
+   * one period, by all departments together: every node sees every answer, so this bounds what the
+   * whole consortium can learn of the figure. Asking an already-asked question again is free.
+   */
+  maxDistinctQuestions: z.number().int().min(1).max(64).default(2),
   /** the longest window of days a set question may name (the set is built on every node) */
   maxSetDays: z.number().int().min(1).max(3660).default(1100),
   /** the verification keys every node checks proofs with; see keys.ts for how they get here */

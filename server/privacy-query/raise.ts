@@ -5,10 +5,10 @@ import { sha256Hex } from '../chain/hash.ts';
 import { keys, type MemberRecord } from '../chain/identity.ts';
 import { DeptId } from '../chain/schema.ts';
 import type { StateView } from '../chain/state.ts';
-import type { FilingRecord } from '../approval/records.ts';
-import { ak } from '../approval/stateKeys.ts';
+import { allowedFor, describeAllowed, isAllowedQuestion, type Basis, type PublishedQuestion } from './basis.ts';
 import { isValidPeriod, loadPrivacyConfig, PREDICATES_BY_KIND, requireField, type FieldDef, type PrivacyRules } from './config.ts';
 import { daySet } from './daySet.ts';
+import { withinBudget } from './disclosure.ts';
 import { commitmentOf, pq } from './stateKeys.ts';
 import { isCreditCode } from './zk/commitment.ts';
 import { parsePredicate, type Predicate, type PredicateInput } from './zk/predicates.ts';
@@ -20,7 +20,7 @@ export interface QueryRequest {
   period: string; // decimal string, e.g. '2025' or '202610'
   predicate: PredicateInput; // from zk/predicates.ts
   purpose: string;
-  basis: { type: 'consent' } | { type: 'statute'; rule: string };
+  basis: Basis;
   origin?: { module: string; ref: string }; // e.g. {module:'payout', ref: applicationId}
   /** set fields only: the day window [from, to] whose root the set predicate names; `to` must be the period */
   set?: { from: string; to: string };
@@ -62,7 +62,11 @@ export const QueryRequestSchema = z.strictObject({
   period: z.string().regex(/^[0-9]{4,8}$/, 'a period is 4 to 8 decimal digits'),
   predicate: z.strictObject({ kind: z.string().max(20), params: z.record(z.string(), z.unknown()) }),
   purpose: Text(200),
-  basis: z.discriminatedUnion('type', [z.strictObject({ type: z.literal('consent') }), z.strictObject({ type: z.literal('statute'), rule: z.string().min(1).max(41) })]),
+  basis: z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('consent') }),
+    z.strictObject({ type: z.literal('statute'), rule: z.string().min(1).max(41) }),
+    z.strictObject({ type: z.literal('approval'), app: z.string().min(1).max(40) }),
+  ]),
   origin: z.strictObject({ module: z.string().regex(/^[a-z][a-z0-9-]{1,31}$/), ref: z.string().min(1).max(120) }).optional(),
   set: z.strictObject({ from: z.string().regex(/^[0-9]{8}$/), to: z.string().regex(/^[0-9]{8}$/) }).optional(),
 });
@@ -73,22 +77,6 @@ export const predicateJson = (p: Predicate): PredicateInput =>
 
 /** The query id: the transaction's id, or a hash of it and a counter when one transaction asks several. */
 export const queryIdOf = (txId: string, n?: number): string => (n === undefined ? txId : sha256Hex(`${txId}:${n}`));
-
-/** Consent on the enterprise's current filing for this department and figure, or a statute in force. */
-async function checkBasis(state: StateView, cfg: PrivacyRules, f: FieldDef, req: QueryRequest): Promise<string | undefined> {
-  const names = [f.name, ...f.aliases];
-  if (req.basis.type === 'consent') {
-    const filing = await state.get<FilingRecord>(ak.filing(req.enterprise));
-    const ok = filing?.consents.some((c) => c.dept === req.requester.dept && names.includes(c.field));
-    if (!ok) reject('PQ_NO_BASIS', `the enterprise has not consented to ${req.requester.dept} asking about ${f.name}`, 403);
-    return undefined;
-  }
-  const rule = req.basis.rule;
-  const s = cfg.statutes.find((r) => r.id === rule);
-  if (!s) reject('PQ_NO_BASIS', `no statutory rule "${rule}" in the consortium's configuration`, 403);
-  if (s.dept !== req.requester.dept || !names.includes(s.field)) reject('PQ_NO_BASIS', `rule ${rule} does not let ${req.requester.dept} ask about ${f.name}`, 403);
-  return s.basis;
-}
 
 /** The predicate, within its circuit's bounds, of a kind the field supports; a set predicate's root must be its day window's. */
 async function checkPredicate(cfg: PrivacyRules, f: FieldDef, req: QueryRequest): Promise<Predicate> {
@@ -106,12 +94,13 @@ async function checkPredicate(cfg: PrivacyRules, f: FieldDef, req: QueryRequest)
 }
 
 /**
- * Validates basis (consent in the enterprise's filing for that requester dept + field, or a statutory rule
- * in consortium config), the field's holder, a commitment existing, the predicate bounds; writes the query;
- * emits 'privacy.asked'. Throws ChainError on refusal. Returns the query id: ctx.txId when n is undefined,
- * else sha256Hex(`${ctx.txId}:${n}`).
+ * Validates the basis (basis.ts: consent, statute or approval application, and the questions it allows),
+ * the field's holder, the predicate bounds, a commitment existing and the disclosure budget
+ * (disclosure.ts); writes the query; emits 'privacy.asked'. Throws ChainError on refusal. Returns the
+ * query id: ctx.txId when n is undefined, else sha256Hex(`${ctx.txId}:${n}`). `published` is the
+ * question a published policy fixes, passed only by its application's contract (askRule).
  */
-export async function raiseQuery(ctx: TxContext, state: StateView, req: QueryRequest, n?: number): Promise<string> {
+export async function raiseQuery(ctx: TxContext, state: StateView, req: QueryRequest, n?: number, published?: PublishedQuestion): Promise<string> {
   const shape = QueryRequestSchema.safeParse(req);
   if (!shape.success) {
     const issue = shape.error.issues[0];
@@ -125,13 +114,19 @@ export async function raiseQuery(ctx: TxContext, state: StateView, req: QueryReq
   if (!asker?.active) reject('PQ_UNKNOWN_DEPT', `${req.requester.dept} is not an active member`, 403);
   const holder = await state.get<MemberRecord>(keys.member(f.holder));
   if (!holder?.active) reject('PQ_NO_HOLDER', `${f.holder}, the holder of ${f.name}, is not an active member`, 409);
-  const basisText = await checkBasis(state, cfg, f, req);
+  const { basisText, allowed } = await allowedFor(state, cfg, f, req, published);
   const predicate = await checkPredicate(cfg, f, req);
+  const asked = { field: f.name, period: req.period, predicate: predicateJson(predicate) as { kind: string; params: Record<string, string> }, ...(req.set ? { set: req.set } : {}) };
+  if (!isAllowedQuestion(allowed, asked, ctx.time)) {
+    reject('PQ_PARAMS_NOT_ALLOWED', `the ${req.basis.type} basis does not allow this question about ${f.name} for ${req.period}; it allows: ${describeAllowed(allowed, req.period, ctx.time)}`, 403);
+  }
   const c = await commitmentOf(state, f.name, req.period, req.enterprise);
   if (!c) reject('PQ_NO_COMMITMENT', `${f.holder} has not committed ${f.name} for ${req.period} of this enterprise`, 404);
 
   const id = queryIdOf(ctx.txId, n);
   if (await state.get(pq.query(id))) reject('PQ_DUPLICATE_QUERY', 'this query has already been asked', 409);
+  const disclosed = await withinBudget(state, cfg.maxDistinctQuestions ?? 2, f, req.enterprise, req.period, predicate, req.set);
+  if (disclosed) state.put(pq.disclosed(req.enterprise, f.name, req.period), disclosed);
   // Stored as it arrived except for the field, which is always the canonical name the commitment uses.
   const record: QueryRecord = {
     ...shape.data,

@@ -14,10 +14,12 @@ export const pq = {
   /** CommitSeries of one figure and period: its version counter */
   series: (field: string, period: string) => `pq/series/${field}/${period}`,
   /**
-   * The latest verified answer about one enterprise, figure and question (slot: 'gte/100', 'notInSet', ...),
+   * The latest verified answer about one enterprise, figure, period and question (slot: 'gte/100', 'notInSet', ...),
    * under the figure's name and each alias: lets other contracts (approval checks) find it by key.
    */
-  latest: (enterprise: string, field: string, slot: string) => `pq/latest/${enterprise}/${field}/${slot}`,
+  latest: (enterprise: string, field: string, period: string, slot: string) => `pq/latest/${enterprise}/${field}/${period}/${slot}`,
+  /** Disclosed: the distinct cuts asked so far of one enterprise's figure and period, by every department (disclosure.ts) */
+  disclosed: (enterprise: string, field: string, period: string) => `pq/disclosed/${enterprise}/${field}/${period}`,
   /** PrivacyRules set by governance (privacy.setRules); absent: genesis.config.privacy */
   rules: () => 'pq/rules',
   /** StoredKeys set by governance (privacy.setVerificationKeys); absent: genesis.config.privacy.verificationKeys */

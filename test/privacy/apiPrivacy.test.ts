@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createModules } from '../../server/modules.ts';
 import type { Platform } from '../../server/platform.ts';
-import { adoptVerificationKeys } from '../../server/privacy-query/bootstrap.ts';
+import { adoptVerificationKeys, decideTogether } from '../../server/privacy-query/bootstrap.ts';
 import { PRIVATE_TABLE } from '../../server/privacy-query/holder/privateValues.ts';
 import { testCode } from '../approval/support.ts';
 import { login, startTestPlatform, type Session } from '../support/platform.ts';
+import { testPrivacyRules } from './support.ts';
 
 /* /<dept>/api/privacy: who may do what over HTTP, what they see, and bad input refused with a code and nothing written. */
 
@@ -33,6 +34,7 @@ const gteBody = (enterprise = A) => ({ enterprise, field: 'tax.paid', period: '2
 before(async () => {
   p = await startTestPlatform({ modules: createModules });
   await adoptVerificationKeys(p.nodes);
+  await decideTogether(p.nodes, 'privacy.setRules', testPrivacyRules());
   taxHolder = await login(p, 'tax', 'holder1');
   policy = await login(p, 'econ', 'policy1');
 });

@@ -8,7 +8,6 @@ import { seedDemo } from '../../server/demo/seed.ts';
 import { createPlatform, type Platform } from '../../server/platform.ts';
 import { bindingOf } from '../../server/privacy-query/binding.ts';
 import { decideTogether } from '../../server/privacy-query/bootstrap.ts';
-import { PrivacyConfig } from '../../server/privacy-query/config.ts';
 import { commitFigures } from '../../server/privacy-query/holder/figures.ts';
 import { openingOf } from '../../server/privacy-query/holder/privateValues.ts';
 import { privacyModule, privacyPort } from '../../server/privacy-query/index.ts';
@@ -21,6 +20,7 @@ import { Prover } from '../../server/privacy-query/zk/prover.ts';
 import { verifyQueryAnswer } from '../../server/privacy-query/zk/verifier.ts';
 import { testCode } from '../approval/support.ts';
 import { makeConsortium, silentLogger } from '../support/fixtures.ts';
+import { TEST_STATUTES, testPrivacyRules } from './support.ts';
 import { TEST_PASSWORD } from '../support/platform.ts';
 
 /*
@@ -65,7 +65,7 @@ async function honestProof(q: QueryRecord) {
 }
 
 before(async () => {
-  const keys = makeConsortium(['market', 'tax', 'hrss', 'housing', 'enforcement', 'econ', 'finance', 'audit', 'service'], {}, { config: { privacy: { ...(await privacyGenesisConfig()), expiryBlocks: EXPIRY } } });
+  const keys = makeConsortium(['market', 'tax', 'hrss', 'housing', 'enforcement', 'econ', 'finance', 'audit', 'service'], {}, { config: { privacy: { ...(await privacyGenesisConfig()), expiryBlocks: EXPIRY, statutes: TEST_STATUTES, maxDistinctQuestions: 4 } } });
   const log = new LocalLog(':memory:');
   const specs = keys.genesis.members.map((m) => ({ dept: m.dept, db: openDb({ client: 'sqlite', filename: ':memory:' }), orderer: log }));
   prover = new Prover({ size: 2 });
@@ -188,8 +188,8 @@ describe('the consortium\'s rules', () => {
     const body = { ...gte(A, '1'), basis: { type: 'statute', rule: 'finance-tax' } };
     const before = await p.node('finance').submitAs('finance1', 'privacy.ask', body);
     assert.equal(before.receipt!.code, 'PQ_NO_BASIS');
-    const cfg = PrivacyConfig.parse({ expiryBlocks: EXPIRY });
-    const rules = { ...cfg, verificationKeys: undefined, statutes: [...cfg.statutes, { id: 'finance-tax', dept: 'finance', field: 'tax.paid', basis: '《预算法》第五十七条：财政部门核验收入' }] };
+    const cfg = testPrivacyRules({ expiryBlocks: EXPIRY });
+    const rules = { ...cfg, statutes: [...cfg.statutes, { id: 'finance-tax', dept: 'finance', field: 'tax.paid', basis: '《预算法》第五十七条：财政部门核验收入', questions: [{ kind: 'gte', value: '1' }] }] };
     await decideTogether(p.nodes, 'privacy.setRules', rules);
     const after = await p.node('finance').submitAs('finance1', 'privacy.ask', body);
     assert.equal(after.receipt!.status, 'ok', after.receipt!.code ?? '');

@@ -3,13 +3,14 @@ import { after, before, describe, test } from 'node:test';
 import type { ChainNode } from '../../server/chain/node.ts';
 import { createModules } from '../../server/modules.ts';
 import type { Platform } from '../../server/platform.ts';
-import { adoptVerificationKeys } from '../../server/privacy-query/bootstrap.ts';
+import { adoptVerificationKeys, decideTogether } from '../../server/privacy-query/bootstrap.ts';
 import { daySet } from '../../server/privacy-query/daySet.ts';
 import { commitFigures } from '../../server/privacy-query/holder/figures.ts';
 import type { QueryRecord } from '../../server/privacy-query/raise.ts';
 import { pq } from '../../server/privacy-query/stateKeys.ts';
 import { filingOf, login, registerEnterprise, testCode } from '../approval/support.ts';
 import { startTestPlatform } from '../support/platform.ts';
+import { testPrivacyRules } from './support.ts';
 
 /*
  * Workflow 4 end to end on the shipped modules: holders load figures, other departments ask on a
@@ -43,11 +44,12 @@ describe('privacy query: ask → automatic proof → verified answer on every no
   before(async () => {
     p = await startTestPlatform({ modules: createModules });
     await adoptVerificationKeys(p.nodes);
+    await decideTogether(p.nodes, 'privacy.setRules', testPrivacyRules());
     const clerk = await login(p, 'service', 'clerk1');
     const ent = await registerEnterprise(p, clerk, 7001);
     const consents = [
-      { dept: 'econ', field: 'market.capital', purpose: '惠企政策注册资本核验' },
-      { dept: 'housing', field: 'tax.paidAnnual', purpose: '工程建设审批纳税核验' },
+      { dept: 'econ', field: 'market.capital', purpose: '惠企政策注册资本核验', questions: [{ kind: 'range', value: '1000000000-10000000000' }] },
+      { dept: 'housing', field: 'tax.paidAnnual', purpose: '工程建设审批纳税核验', questions: [{ kind: 'gte', value: '100000000' }] },
     ];
     const filed = await ent.submit('filing.submit', { ...filingOf(ent), consents });
     assert.equal(filed.status, 200, JSON.stringify(filed.body));
@@ -120,11 +122,18 @@ describe('privacy query: ask → automatic proof → verified answer on every no
 
   test('the approval module reads the answer through its privacy port', async () => {
     const { privacyPort } = await import('../../server/privacy-query/approvalAdapter.ts');
-    const a = await privacyPort.answer(p.node('housing').view(), A, { type: 'privacy', dept: 'tax', field: 'tax.paidAnnual', op: 'gte', value: '100000000', label: 'x', blocking: false });
+    const genesis = p.node('housing').genesis;
+    const in2026 = { code: A, at: Date.UTC(2026, 2, 1), genesis }; // needs last year's (2025) tax
+    const on20251231 = { code: A, at: Date.UTC(2025, 11, 31, 4), genesis }; // needs cases as of that day
+    const taxCheck = { type: 'privacy', dept: 'tax', field: 'tax.paidAnnual', op: 'gte', value: '100000000', label: 'x', blocking: false } as const;
+    const a = await privacyPort.answer(p.node('housing').view(), in2026, taxCheck);
     assert.equal(a?.answer, true);
-    const none = await privacyPort.answer(p.node('housing').view(), A, { type: 'privacy', dept: 'enforcement', field: 'enforcement.cases', op: 'noneWithin', value: '12m', label: 'x', blocking: false });
+    assert.equal(await privacyPort.answer(p.node('housing').view(), { ...in2026, at: Date.UTC(2027, 2, 1) }, taxCheck), undefined, 'an application in 2027 needs the 2026 figure; the 2025 answer does not count');
+    const none = await privacyPort.answer(p.node('housing').view(), on20251231, { type: 'privacy', dept: 'enforcement', field: 'enforcement.cases', op: 'noneWithin', value: '12m', label: 'x', blocking: false });
     assert.equal(none?.answer, true, 'a full-year window covers 12 months');
-    const wider = await privacyPort.answer(p.node('housing').view(), A, { type: 'privacy', dept: 'enforcement', field: 'enforcement.cases', op: 'noneWithin', value: '24m', label: 'x', blocking: false });
+    const later = await privacyPort.answer(p.node('housing').view(), { ...on20251231, at: Date.UTC(2026, 0, 5, 4) }, { type: 'privacy', dept: 'enforcement', field: 'enforcement.cases', op: 'noneWithin', value: '12m', label: 'x', blocking: false });
+    assert.equal(later, undefined, 'an answer as of an earlier day says nothing about the days since');
+    const wider = await privacyPort.answer(p.node('housing').view(), on20251231, { type: 'privacy', dept: 'enforcement', field: 'enforcement.cases', op: 'noneWithin', value: '24m', label: 'x', blocking: false });
     assert.equal(wider, undefined, 'a one-year window says nothing about two years');
     const listed = (await privacyPort.answersFor(p.node('housing').db, A, { dept: 'housing', id: 'approver1', role: 'approver', name: 'x' })) as { answer: boolean; verified: boolean }[];
     assert.ok(listed.length >= 6);
@@ -136,6 +145,7 @@ describe('privacy query before the consortium has adopted verification keys', ()
   let p: Platform;
   before(async () => {
     p = await startTestPlatform({ modules: createModules, depts: ['tax', 'econ', 'market', 'service'] });
+    await decideTogether(p.nodes, 'privacy.setRules', testPrivacyRules());
     await commitFigures(p.node('tax'), 'holder1', { field: 'tax.paid', period: '2025', rows: [{ enterprise: A, value: '153726481' }] });
   });
   after(() => p.stop());

@@ -17,6 +17,7 @@ import { privacyGenesisConfig } from '../../server/privacy-query/verificationKey
 import { testCode } from '../approval/support.ts';
 import { makeConsortium } from '../support/fixtures.ts';
 import { TEST_PASSWORD } from '../support/platform.ts';
+import { TEST_STATUTES } from './support.ts';
 
 /*
  * Least knowledge (DOMAIN: "raw figures stay with their owner"): after a run of questions, the raw
@@ -46,7 +47,7 @@ async function waitAnswered(id: string): Promise<QueryRecord> {
 
 before(async () => {
   const sink = new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) });
-  const keys = makeConsortium(['market', 'tax', 'hrss', 'housing', 'enforcement', 'econ', 'finance', 'audit', 'service'], {}, { config: { privacy: await privacyGenesisConfig() } });
+  const keys = makeConsortium(['market', 'tax', 'hrss', 'housing', 'enforcement', 'econ', 'finance', 'audit', 'service'], {}, { config: { privacy: { ...(await privacyGenesisConfig()), statutes: TEST_STATUTES, maxDistinctQuestions: 3 } } });
   const log = new LocalLog(':memory:');
   const specs = keys.genesis.members.map((m) => ({ dept: m.dept, db: openDb({ client: 'sqlite', filename: ':memory:' }), orderer: log }));
   p = await createPlatform({ keys, specs, logger: pino({ level: 'trace' }, sink), modules: createModules });

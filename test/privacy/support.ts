@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
+import { DEFAULT_STATUTES, PrivacyRules } from '../../server/privacy-query/config.ts';
 import { DEFAULT_BUILD_DIR } from '../../server/privacy-query/zk/keys.ts';
 import type { CircuitInput } from '../../server/privacy-query/zk/prover.ts';
 import type { CircuitName, QueryBinding } from '../../server/privacy-query/zk/publicSignals.ts';
@@ -66,3 +67,18 @@ export async function witness(circuit: CircuitName, input: CircuitInput): Promis
     throw e;
   }
 }
+
+/*
+ * Statutes as these tests ask them: the demo city's, with the questions the tests ask named in them and
+ * no origin required. Governance names a statute's questions the same way (server/privacy-query/config.ts).
+ */
+const TEST_QUESTIONS: Record<string, { kind: string; value?: string }[]> = {
+  'payout-tax': [{ kind: 'gte', value: '100000000' }, { kind: 'gte', value: '50000000' }, { kind: 'gte', value: '1' }, { kind: 'range', value: '150000000-160000000' }],
+  'payout-insured': [{ kind: 'gte', value: '20' }, { kind: 'lte', value: '30' }, { kind: 'eq', value: '25' }],
+  'payout-cases': [{ kind: 'notInSet', value: '12m' }],
+  'approval-licence': [{ kind: 'dateValid', value: '20261201' }],
+};
+export const TEST_STATUTES = DEFAULT_STATUTES.map(({ origin, ...s }) => (TEST_QUESTIONS[s.id] ? { ...s, questions: TEST_QUESTIONS[s.id] } : { ...s, ...(origin ? { origin } : {}) }));
+
+/** The privacy rules these tests run under (governance may set them with privacy.setRules). */
+export const testPrivacyRules = (o: { maxDistinctQuestions?: number; expiryBlocks?: number } = {}) => PrivacyRules.parse({ statutes: TEST_STATUTES, maxDistinctQuestions: o.maxDistinctQuestions ?? 4, ...(o.expiryBlocks ? { expiryBlocks: o.expiryBlocks } : {}) });

@@ -12,5 +12,8 @@ export function errorMessage(e: unknown): string {
 }
 
 export function errorDetail(e: unknown): string | undefined {
-  return isApiError(e) ? i18n.global.t('error.code', { code: e.code, status: e.status }) : undefined;
+  if (!isApiError(e)) return undefined;
+  const code = i18n.global.t('error.code', { code: e.code, status: e.status });
+  const key = `error.codes.${e.code}`;
+  return i18n.global.te(key) ? `${i18n.global.t(key)} · ${code}` : code;
 }

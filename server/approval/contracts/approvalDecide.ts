@@ -31,7 +31,7 @@ export const approvalDecide = (privacy: PrivacyPort) =>
       if (stage.status !== 'open') reject('STAGE_NOT_OPEN', `stage ${stage.name} is ${stage.status}, not open for a decision`, 409);
       const def = await loadProcess(state, app.process);
       const sdef = def.phases[stage.phase]?.stages.find((s) => s.id === stage.id);
-      const checks = await evaluateChecks(state, privacy, app.code, sdef?.checks ?? []);
+      const checks = await evaluateChecks(state, privacy, { code: app.code, at: app.submittedAt, genesis: ctx.genesis }, sdef?.checks ?? []);
       const failed = blockingFailures(checks);
       if (p.decision === 'approve' && failed.length) {
         reject('CHECK_FAILED', `cannot approve: ${failed.map((c) => `${c.label} (${c.detail})`).join('; ')}`, 409);

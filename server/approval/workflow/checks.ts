@@ -1,7 +1,7 @@
 import type { StateView } from '../../chain/state.ts';
 import { currentScore } from '../credit/facts.ts';
 import { gradeAtLeast } from '../credit/score.ts';
-import type { PrivacyPort } from '../privacy.ts';
+import type { CheckSubject, PrivacyPort } from '../privacy.ts';
 import type { CheckDef } from '../processes.ts';
 import type { CheckResult } from '../records.ts';
 import { ak } from '../stateKeys.ts';
@@ -10,7 +10,8 @@ import { ak } from '../stateKeys.ts';
  * Evaluates a stage's checks against state at this moment. Credit grades come from the score on
  * the chain; privacy predicates from the privacy-query answers, or "pending" until there is one.
  */
-export async function evaluateChecks(state: StateView, privacy: PrivacyPort, code: string, checks: CheckDef[]): Promise<CheckResult[]> {
+export async function evaluateChecks(state: StateView, privacy: PrivacyPort, subject: CheckSubject, checks: CheckDef[]): Promise<CheckResult[]> {
+  const code = subject.code;
   const out: CheckResult[] = [];
   for (const c of checks) {
     if (c.type === 'creditGrade') {
@@ -25,7 +26,7 @@ export async function evaluateChecks(state: StateView, privacy: PrivacyPort, cod
         ref: ak.creditScore(code),
       });
     } else {
-      const a = await privacy.answer(state, code, c);
+      const a = await privacy.answer(state, subject, c);
       out.push({
         type: 'privacy',
         label: c.label,

@@ -22,7 +22,7 @@ export async function openStage(ctx: TxContext, state: StateView, privacy: Priva
     openedAt: ctx.time,
     dueAt: cal.dueAt(ctx.time, stage.days),
     closedAt: undefined,
-    checks: await evaluateChecks(state, privacy, app.code, sdef.checks),
+    checks: await evaluateChecks(state, privacy, { code: app.code, at: app.submittedAt, genesis: ctx.genesis }, sdef.checks),
   };
 }
 

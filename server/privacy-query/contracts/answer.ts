@@ -29,7 +29,11 @@ export async function openQueryOfHolder(ctx: TxContext, state: StateView, id: st
  * query: once answered, any later proof (a re-randomised copy too) is refused by status, not by bytes.
  */
 /** Called in the answer's transaction with each verified answer (the credit score listens; see modules.ts). */
-export type OnAnswered = (ctx: TxContext, state: StateView, a: { query: string; enterprise: string; names: string[]; predicate: { kind: string; params: Record<string, unknown> }; answer: boolean }) => Promise<void>;
+export type OnAnswered = (
+  ctx: TxContext,
+  state: StateView,
+  a: { query: string; enterprise: string; names: string[]; period: string; periodFormat: 'yyyy' | 'yyyymm' | 'yyyymmdd'; predicate: { kind: string; params: Record<string, unknown> }; answer: boolean },
+) => Promise<void>;
 
 export const privacyAnswerContract = (onAnswered?: OnAnswered) => defineContract({
   kind: 'privacy.answer',
@@ -52,13 +56,14 @@ export const privacyAnswerContract = (onAnswered?: OnAnswered) => defineContract
       answeredAt: ctx.time,
       answeredBy: ctx.actor.id,
     } satisfies QueryRecord);
-    // An index by key for contracts that read answers (approval checks), under every name of the figure.
+    // An index by key for contracts that read answers (approval checks), under every name of the figure
+    // and by period, so a check reads the answer about the period it needs and never an older one.
     const latest: LatestAnswer = { query: q.id, answer: p.answer, period: q.period, height: ctx.height, time: ctx.time, ...(q.set ? { set: q.set } : {}) };
     const names = findField(await loadPrivacyConfig(state, ctx.genesis), q.field);
     const all = [q.field, ...(names?.aliases ?? [])];
-    for (const name of all) state.put(pq.latest(q.enterprise, name, answerSlot(predicate)), latest);
+    for (const name of all) state.put(pq.latest(q.enterprise, name, q.period, answerSlot(predicate)), latest);
     if (names && !all.includes(names.name)) all.push(names.name);
-    await onAnswered?.(ctx, state, { query: q.id, enterprise: q.enterprise, names: all, predicate: q.predicate, answer: p.answer });
+    await onAnswered?.(ctx, state, { query: q.id, enterprise: q.enterprise, names: all, period: q.period, periodFormat: names?.period ?? 'yyyy', predicate: q.predicate, answer: p.answer });
     ctx.emit('privacy.answered', {
       query: q.id,
       requester: q.requester.dept,

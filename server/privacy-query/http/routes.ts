@@ -7,6 +7,7 @@ import { apiDocs } from '../../http/openapi.ts';
 import { currentUser, requireRole, type SessionUser } from '../../http/auth.ts';
 import { actAs } from '../../chain/preflight.ts';
 import { bindingOf } from '../binding.ts';
+import { allowedFor, exactAllowed, type Basis } from '../basis.ts';
 import { loadPrivacyConfig } from '../config.ts';
 import { daySet } from '../daySet.ts';
 import { commitFigures, FigureUpload } from '../holder/figures.ts';
@@ -34,6 +35,14 @@ const ListQuery = z.object({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
+const AllowedQuery = z.object({
+  enterprise: z.string().length(18),
+  basis: z.enum(['consent', 'statute', 'approval']),
+  rule: z.string().min(1).max(41).optional(),
+  app: z.string().min(1).max(40).optional(),
+  period: z.string().regex(/^[0-9]{4,8}$/).optional(),
+});
+
 /** The query, if the caller's department asked it or holds its figure, or the caller audits; otherwise it does not exist. */
 async function visibleQuery(node: ChainNode, u: SessionUser, id: string): Promise<QueryRecord> {
   const q = /^[0-9a-f]{64}$/.test(id) ? await node.view().get<QueryRecord>(pq.query(id)) : undefined;
@@ -54,7 +63,34 @@ export function privacyRoutes(node: ChainNode): Router {
     ctx.body = { ...cfg, fields: cfg.fields.map((f) => ({ ...f, fieldId: fieldId(f.name).toString() })), keys: stored ? { version: stored.version, hashes: stored.hashes, source: 'governance' } : { source: node.genesis.config.privacy ? 'genesis' : 'none' } };
   });
 
-  doc('post', '/queries', 'Ask a yes/no question of a figure another department holds, on the enterprise\'s consent or a statute. For set figures, give set {from, to} and leave setRoot out.', ASKERS, AskPayload);
+  doc('get', '/allowed', 'The questions a basis lets my department ask about an enterprise (consent; statute, one rule or all of ours; approval with app): figure, period when fixed, predicate.', ASKERS);
+  r.get('/allowed', requireRole(...ASKERS), async (ctx) => {
+    const u = currentUser(ctx);
+    const q = AllowedQuery.parse(ctx.query);
+    const view = node.view();
+    const cfg = await loadPrivacyConfig(view, node.genesis);
+    const bases: Basis[] =
+      q.basis === 'consent' ? [{ type: 'consent' }]
+      : q.basis === 'approval' ? [{ type: 'approval', app: q.app ?? '' }]
+      : q.rule ? [{ type: 'statute', rule: q.rule }]
+      : cfg.statutes.filter((s) => s.dept === u.dept).map((s) => ({ type: 'statute', rule: s.id }));
+    const items: unknown[] = [];
+    for (const basis of bases) {
+      for (const f of cfg.fields) {
+        // A basis that does not reach this figure (PQ_NO_BASIS) simply has nothing to list for it.
+        const got = await allowedFor(view, cfg, f, { requester: { dept: u.dept }, enterprise: q.enterprise, basis }).catch((e) => (e instanceof ChainError ? undefined : Promise.reject(e)));
+        for (const a of got?.allowed ?? []) {
+          const period = a.period ?? q.period;
+          if (!period && a.spec && (a.spec.kind === 'inSet' || a.spec.kind === 'notInSet')) continue; // its window needs the as-of day
+          const e = exactAllowed(a, period ?? '', Date.now());
+          items.push({ basis, field: f.name, label: f.label, labelEn: f.labelEn, period: a.period, predicate: { kind: e.kind, params: e.params }, ...(e.set ? { set: e.set } : {}), ...(a.label ? { note: a.label } : {}) });
+        }
+      }
+    }
+    ctx.body = { items };
+  });
+
+  doc('post', '/queries', 'Ask a yes/no question of a figure another department holds, on a basis (consent, statute, approval application) and with parameters it allows (GET /allowed), within the disclosure budget. For set figures, give set {from, to} and leave setRoot out.', ASKERS, AskPayload);
   r.post('/queries', requireRole(...ASKERS), async (ctx) => {
     const body = AskPayload.parse(ctx.request.body);
     const params = { ...body.predicate.params };

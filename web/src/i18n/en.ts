@@ -177,5 +177,11 @@ export default {
     code: 'Error code {code} (HTTP {status})',
     forbidden: 'Your role may not open that page',
     notFound: 'No such page',
+    /** codes whose refusal deserves words of its own; others show the server's message */
+    codes: {
+      PQ_NO_BASIS: 'No basis to ask: it takes the enterprise\'s consent, a statute, or an approval your department handles',
+      PQ_PARAMS_NOT_ALLOWED: 'The basis does not allow this question: its figure, threshold and period come from the basis',
+      PQ_DISCLOSURE_BUDGET: 'This figure of the enterprise has been asked about as many distinct thresholds as allowed for the period; only questions already asked may be asked again',
+    },
   },
 } satisfies typeof zhCN;

@@ -183,6 +183,12 @@ export default {
       asOf: 'as of block time {t}',
       left: '{n} days left',
     },
+    ask: {
+      title: 'Privacy query',
+      button: 'Ask',
+      asked: 'asked; the holder answers with a zero-knowledge proof',
+      purpose: 'Approval check: application {id}',
+    },
     decide: {
       title: 'Decision',
       checks: 'Checks',

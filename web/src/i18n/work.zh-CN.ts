@@ -185,6 +185,12 @@ export default {
       asOf: '截至区块时间 {t}',
       left: '剩余 {n} 天',
     },
+    ask: {
+      title: '隐私问询',
+      button: '发起问询',
+      asked: '已发起,待数据部门以零知识证明答复',
+      purpose: '审批核验:申请 {id}',
+    },
     decide: {
       title: '审批决定',
       checks: '核验项',

@@ -178,5 +178,11 @@ export default {
     code: '错误代码 {code}(HTTP {status})',
     forbidden: '您的角色无权访问该页面',
     notFound: '页面不存在',
+    /** codes whose refusal deserves words of its own; others show the server's message */
+    codes: {
+      PQ_NO_BASIS: '没有问询依据:须有企业授权、法规条款或本部门经办的审批事项',
+      PQ_PARAMS_NOT_ALLOWED: '该依据不允许此问题:问询的指标、阈值与期间须由依据给定',
+      PQ_DISCLOSURE_BUDGET: '该企业此项数据本期可问询的不同阈值已达上限,只能重复已问过的问题',
+    },
   },
 };
