@@ -30,7 +30,8 @@ export interface PolicyRecord {
 }
 
 /**
- * Budget accounting of one policy. Every fen of the budget is in exactly one bucket:
+ * Budget accounting of one policy line (all versions of a policy): `policy` is the line's first
+ * version, and a new version sets `budgetFen`. Every fen of the budget is in exactly one bucket:
  * budget = awarded + reserved + failed + paid + remaining, remaining ≥ 0.
  *   awarded: approved or in publication, not yet payable
  *   reserved: payable or in a payment run awaiting the bank
@@ -136,6 +137,8 @@ export interface PublicationRecord {
   endsAt: number;
   awards: { award: string; code: string; enterpriseName: string; amountFen: string }[];
   totalFen: string;
+  /** a list republishing one award whose amount an upheld objection changed: what it replaces */
+  republishes?: { publication: string; objection: string; award: string; previousAmountFen: string };
   by: By;
   txId: string;
 }
