@@ -18,6 +18,7 @@ describe('policy payout: an expert steps back from a drawn review', () => {
   let p: Platform;
   let A: TestEnterprise;
   let app: string;
+  let pol: string;
   const keys: Record<string, ReturnType<typeof expertKeys>> = {};
   const material = pdf('recuse-report');
   const expert = (id: string) => login(p, 'econ', id);
@@ -34,13 +35,20 @@ describe('policy payout: an expert steps back from a drawn review', () => {
     A = await payoutEnterprise(p, await login(p, 'service', 'clerk1'), 201);
     await commitTaxAndInsured(p, [{ code: A.code, taxFen: '150000000', insured: 25 }]);
     for (const id of ['expert1', 'expert2', 'expert3']) await register(id);
-    const pol = await publish(policy, { eligibility: { privacy: [TAX_RULE, INSURED_RULE], minGrade: 'B', industries: ['C'], regions: ['江南区'] }, review: { method: 'expert', experts: 2 } });
+    pol = await publish(policy, { eligibility: { privacy: [TAX_RULE, INSURED_RULE], minGrade: 'B', industries: ['C'], regions: ['江南区'] }, review: { method: 'expert', experts: 2 } });
     const up = await (await A.login('econ')).post(`/econ/api/payout/attachments?policy=${pol}`).set('content-type', 'application/pdf').send(material);
     assert.equal(up.status, 201, JSON.stringify(up.body));
     app = await apply(p, A, pol, { requestedFen: '15000000', attachments: [{ hash: up.body.hash, name: '审计报告.pdf', type: 'pdf', size: up.body.size }] });
     await until('in review', async () => (await stateOf<any>(p, `pay/app/${app}`)).status === 'reviewing');
   });
   after(() => p.stop());
+
+  test('the draw is the same on every node, from the panel fixed at publication', async () => {
+    const first = await review();
+    for (const node of p.nodes) assert.deepEqual((await stateOf<any>(p, `pay/app/${app}`, node.dept)).review, first, node.dept);
+    assert.deepEqual(await stateOf(p, `pay/panel/${pol}`), ['expert1', 'expert2', 'expert3']);
+    assert.equal(first.experts.length, 2);
+  });
 
   test('bad requests change nothing', async () => {
     const before = await review();
