@@ -67,11 +67,14 @@ export async function drawExperts(state: StateView, policy: { id: string; dept: 
 
 /**
  * The next expert for an application whose reviewer stepped back: the same ranking as the draw,
- * skipping everyone drawn or excluded before (a recused expert is not drawn again). Only the
- * policy's panel is drawn from, so an expert registered since its publication never steps in.
+ * from the policy's panel, skipping those drawn and those who stepped back (never drawn again).
+ * Panel members left out at the draw for a conflict or an inactive account are checked again as
+ * they are now, like at any draw; an expert registered since publication is not on the panel.
  */
-export async function nextExpert(state: StateView, policy: { id: string; dept: string }, app: { id: string; code: string; industry: string; review?: { experts: string[]; excluded: { expert: string }[] } }): Promise<string | undefined> {
+export async function nextExpert(state: StateView, policy: { id: string; dept: string }, app: { id: string; code: string; industry: string; review?: { experts: string[]; excluded: { expert: string; reason: string; recused?: boolean }[] } }): Promise<string | undefined> {
   const ranked = await drawExperts(state, policy, app.id, app.code, app.industry, Number.MAX_SAFE_INTEGER);
-  const out = new Set([...(app.review?.experts ?? []), ...(app.review?.excluded ?? []).map((e) => e.expert)]);
+  // recusals recorded before the flag existed carry only their reason's marker
+  const recused = (app.review?.excluded ?? []).filter((e) => e.recused || e.reason.includes('/ recused at ')).map((e) => e.expert);
+  const out = new Set([...(app.review?.experts ?? []), ...recused]);
   return ranked.experts.find((id) => !out.has(id));
 }

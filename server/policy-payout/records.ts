@@ -92,7 +92,8 @@ export interface ApplicationRecord {
   review?: {
     experts: string[];
     rule: string;
-    excluded: { expert: string; reason: string }[];
+    /** left out at the draw (conflict, inactive) or stepped back after it (recused) */
+    excluded: { expert: string; reason: string; recused?: boolean }[];
     scores: ExpertScore[];
     /** mean score in hundredths, rounded down, once all have scored */
     meanScoreX100?: number;

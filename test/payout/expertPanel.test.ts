@@ -82,6 +82,23 @@ describe('the expert draw: a panel fixed at publication', () => {
     assert.deepEqual(rec.review!.excluded.map((e) => e.expert), ['expert1']);
   });
 
+  test('after a recusal, a panel member left out for a conflict it has since withdrawn may step in; a recused one never returns', async () => {
+    const h = new Harness();
+    const codes = h.enterprises(1);
+    await h.expert('expert1');
+    await h.expert('expert2', { enterprises: [codes[0]] });
+    const pol = await h.publish({ budgetFen: '1000000', capFen: '500000', experts: 1 });
+    const app = await h.apply(codes[0], pol);
+    assert.deepEqual(h.get<ApplicationRecord>(`pay/app/${app}`)!.review!.experts, ['expert1']);
+    await h.expert('expert2'); // registers again, declaring no conflict
+    assert.ok((await h.run('payout.recuse', { id: 'expert1', role: 'expert', dept: 'econ' }, { application: app, reason: '亲属关系' })).ok);
+    assert.deepEqual(h.get<ApplicationRecord>(`pay/app/${app}`)!.review!.experts, ['expert2']);
+    assert.ok((await h.run('payout.recuse', { id: 'expert2', role: 'expert', dept: 'econ' }, { application: app, reason: '业务往来' })).ok);
+    const rec = h.get<ApplicationRecord>(`pay/app/${app}`)!;
+    assert.deepEqual(rec.review!.experts, [], 'expert1 stepped back: not drawn again');
+    assert.deepEqual(rec.review!.excluded.filter((e) => e.recused).map((e) => e.expert), ['expert1', 'expert2']);
+  });
+
   test('the draw is the same on every node: two independent executions of the same transactions agree', async () => {
     const runs = [];
     for (let i = 0; i < 2; i++) {

@@ -204,7 +204,7 @@ describe('expert review and finance disbursement in a browser', { skip: noChromi
     appB = await apply(p, B, pol, { requestedFen: '8000000' });
     await until('B in review', async () => (await stateOf<ApplicationRecord>(p, `pay/app/${appB}`))?.status === 'reviewing');
     assert.deepEqual((await stateOf<ApplicationRecord>(p, `pay/app/${appB}`))?.review?.experts, ['expert1']);
-    // expert2, on the policy's panel, clears the conflicts it declared: the one to step in
+    // expert2, on the policy's panel, withdraws the conflicts it declared: the one to step in
     const e2 = await login(p, 'econ', 'expert2');
     assert.equal((await e2.post('/econ/api/payout/experts/key', { encKey: expertKeys().publicKey })).status, 200);
 

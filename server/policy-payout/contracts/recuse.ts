@@ -47,7 +47,7 @@ export const payoutRecuse = defineContract({
     if (app.review.scores.some((s) => s.expert === ctx.actor.id)) reject('ALREADY_REVIEWED', 'you have already scored this application; a score cannot be withdrawn', 409);
     const policy = await loadPolicy(state, app.policy);
     app.review.experts = app.review.experts.filter((id) => id !== ctx.actor.id);
-    app.review.excluded.push({ expert: ctx.actor.id, reason: `回避：${p.reason} / recused at ${ctx.txId}` });
+    app.review.excluded.push({ expert: ctx.actor.id, reason: `回避：${p.reason} / recused at ${ctx.txId}`, recused: true });
     const added = await topUpReview(state, policy, app);
     state.put(pk.app(app.id), app);
     emitRecords(ctx, 'payout.expertRecused', { application: app.id, dept: app.dept, expert: ctx.actor.id, replacedBy: added, experts: app.review.experts }, [pk.app(app.id)]);
