@@ -200,7 +200,7 @@ describe('expert review and finance disbursement in a browser', { skip: noChromi
     assert.deepEqual(a?.review?.scores.map((s) => [s.expert, s.score, s.recommendFen]), [['expert1', 88, '12000000']]);
   });
 
-  test('回避: drawn for a second application, the expert steps back with a reason and the next registered expert takes the place', async () => {
+  test('回避: drawn for a second application, the expert steps back with a reason and the next expert of the policy panel takes the place', async () => {
     appB = await apply(p, B, pol, { requestedFen: '8000000' });
     await until('B in review', async () => (await stateOf<ApplicationRecord>(p, `pay/app/${appB}`))?.status === 'reviewing');
     assert.deepEqual((await stateOf<ApplicationRecord>(p, `pay/app/${appB}`))?.review?.experts, ['expert1']);
