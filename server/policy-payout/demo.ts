@@ -57,6 +57,10 @@ async function seed(p: Platform, log?: (m: string) => void): Promise<void> {
   const now = Date.now();
   const base = { legalBasis: '《滨江市促进实体经济高质量发展若干政策》', window: { opensAt: now - DAY, closesAt: now + 90 * DAY }, publicityDays: 7 };
   const pub = (payload: Record<string, unknown>) => econ.submitAs('policy1', 'payout.publish', { ...base, ...payload });
+  // Reviewers are drawn from the experts registered when a policy is published, so the
+  // registrations go into the log first (no need to wait for their block: the log's order is the
+  // order of execution).
+  const experts = await Promise.all(['expert1', 'expert2', 'expert3'].map((id) => econ.submitAs(id, 'payout.expertRegister', { encKey: sha256Hex(`tongban-demo/payout/expert/${id}`), conflicts: {} }, 'none')));
   const [rd, jobs, sme] = await Promise.all([
     pub({ title: '高新技术企业研发投入奖励', budgetFen: '500000000', capFen: '50000000', review: { method: 'expert', experts: 2 }, exclusionGroup: 'rd-2026',
       eligibility: { privacy: [
@@ -66,7 +70,7 @@ async function seed(p: Platform, log?: (m: string) => void): Promise<void> {
     pub({ title: '小微企业稳岗补贴', budgetFen: '100000000', capFen: '3000000', review: { method: 'none' }, eligibility: { minGrade: 'C' } }),
     pub({ title: '专精特新企业一次性奖励', budgetFen: '200000000', capFen: '30000000', review: { method: 'none' }, eligibility: { regions: ['江南区'] } }),
     ...ents.map((e) => ok(service.submitAs('clerk1', 'enterprise.register', { code: e.code, name: e.name, publicKey: e.key.publicKey, verification: { method: 'window', note: '演示数据 demo' } }), `registering ${e.name}`)),
-    ...['expert1', 'expert2', 'expert3'].map((id) => econ.submitAs(id, 'payout.expertRegister', { encKey: sha256Hex(`tongban-demo/payout/expert/${id}`), conflicts: {} })),
+    ...experts.map((e) => econ.waitFor(e.id, 'receipt')),
     commitFigures(p.node('tax'), 'holder1', { field: 'tax.paid', period: '2025', rows: ents.map((e) => ({ enterprise: e.code, value: e.tax })) }),
     commitFigures(p.node('hrss'), 'holder1', { field: 'hrss.insured', period: '202510', rows: ents.map((e) => ({ enterprise: e.code, value: e.insured })) }),
   ]);

@@ -4,7 +4,7 @@ import type { StateView } from '../chain/state.ts';
 import type { ExpertRecord } from './records.ts';
 import { pk } from './stateKeys.ts';
 
-export const DRAW_RULE = 'sha256(applicationId + "|" + expertId) 升序取前 n 名，排除回避 / ascending, first n, conflicts excluded';
+export const DRAW_RULE = 'sha256(applicationId + "|" + expertId) 升序取前 n 名，仅限政策发布时登记的专家，排除回避 / ascending, first n, among the experts registered when the policy was published, conflicts excluded';
 
 export interface Draw {
   experts: string[];
@@ -20,19 +20,40 @@ export function conflictOf(e: ExpertRecord, code: string, industry: string): str
   return undefined;
 }
 
+/** An active expert of the department with a registered key: one who can be drawn. */
+async function drawable(state: StateView, dept: string, id: string): Promise<ExpertRecord | undefined> {
+  const user = await state.get<UserRecord>(keys.user(dept, id));
+  const rec = await state.get<ExpertRecord>(pk.expert(dept, id));
+  return user?.active && user.role === 'expert' && rec ? rec : undefined;
+}
+
 /**
- * Draws the reviewers of an application from the policy department's registered experts: a rule
- * anyone can recompute from the chain (no randomness), so the draw is auditable and no one can
- * steer an application to a friendly expert. Disabled users and conflicts are left out, with why.
+ * The panel of a policy with expert review, fixed at its publication: the department's experts
+ * who can be drawn then. Application ids are known only after publication, so an expert id
+ * chosen to rank first for an application can no longer join the panel it would be drawn from.
  */
-export async function drawExperts(state: StateView, dept: string, application: string, code: string, industry: string, n: number): Promise<Draw> {
+export async function panelAtPublication(state: StateView, dept: string): Promise<string[]> {
   const pool = (await state.get<string[]>(pk.expertPool(dept))) ?? [];
+  const out: string[] = [];
+  for (const id of pool) if (await drawable(state, dept, id)) out.push(id);
+  return out;
+}
+
+/**
+ * Draws the reviewers of an application from its policy's panel: a rule anyone can recompute
+ * from the chain (no randomness), so the draw is auditable and no one can steer an application
+ * to a friendly expert. Disabled users and conflicts are left out, with why. A policy published
+ * before panels were kept has none and draws from the department's pool, as it did then, so
+ * replaying those blocks gives the same draws.
+ */
+export async function drawExperts(state: StateView, policy: { id: string; dept: string }, application: string, code: string, industry: string, n: number): Promise<Draw> {
+  const dept = policy.dept;
+  const pool = (await state.get<string[]>(pk.panel(policy.id))) ?? (await state.get<string[]>(pk.expertPool(dept))) ?? [];
   const excluded: Draw['excluded'] = [];
   const eligible: string[] = [];
   for (const id of pool) {
-    const user = await state.get<UserRecord>(keys.user(dept, id));
-    const rec = await state.get<ExpertRecord>(pk.expert(dept, id));
-    if (!user?.active || user.role !== 'expert' || !rec) {
+    const rec = await drawable(state, dept, id);
+    if (!rec) {
       excluded.push({ expert: id, reason: '账号已停用 / not an active expert' });
       continue;
     }
@@ -46,10 +67,14 @@ export async function drawExperts(state: StateView, dept: string, application: s
 
 /**
  * The next expert for an application whose reviewer stepped back: the same ranking as the draw,
- * skipping everyone drawn or excluded before (a recused expert is not drawn again).
+ * from the policy's panel, skipping those drawn and those who stepped back (never drawn again).
+ * Panel members left out at the draw for a conflict or an inactive account are checked again as
+ * they are now, like at any draw; an expert registered since publication is not on the panel.
  */
-export async function nextExpert(state: StateView, dept: string, app: { id: string; code: string; industry: string; review?: { experts: string[]; excluded: { expert: string }[] } }): Promise<string | undefined> {
-  const ranked = await drawExperts(state, dept, app.id, app.code, app.industry, Number.MAX_SAFE_INTEGER);
-  const out = new Set([...(app.review?.experts ?? []), ...(app.review?.excluded ?? []).map((e) => e.expert)]);
+export async function nextExpert(state: StateView, policy: { id: string; dept: string }, app: { id: string; code: string; industry: string; review?: { experts: string[]; excluded: { expert: string; reason: string; recused?: boolean }[] } }): Promise<string | undefined> {
+  const ranked = await drawExperts(state, policy, app.id, app.code, app.industry, Number.MAX_SAFE_INTEGER);
+  // recusals recorded before the flag existed carry only their reason's marker
+  const recused = (app.review?.excluded ?? []).filter((e) => e.recused || e.reason.includes('/ recused at ')).map((e) => e.expert);
+  const out = new Set([...(app.review?.experts ?? []), ...recused]);
   return ranked.experts.find((id) => !out.has(id));
 }

@@ -22,10 +22,31 @@ export function balanced(l: LedgerRecord): boolean {
   return parts.every((p) => p >= 0n) && parts.reduce((a, b) => a + b, 0n) === BigInt(l.budgetFen);
 }
 
-export async function loadLedger(state: StateView, policy: string): Promise<LedgerRecord> {
-  const l = await state.get<LedgerRecord>(pk.ledger(policy));
-  if (!l) reject('UNKNOWN_POLICY', `no policy ${policy}`, 404);
+/**
+ * The books of a policy line: every version of a policy draws on its first version's ledger, so a
+ * new version cannot bring a second budget (awards under the old terms and the new share one).
+ */
+export async function loadLedger(state: StateView, policy: { lineage: string }): Promise<LedgerRecord> {
+  const l = await state.get<LedgerRecord>(pk.ledger(policy.lineage));
+  if (!l) reject('UNKNOWN_POLICY', `no policy ${policy.lineage}`, 404);
   return l;
+}
+
+/** What the line has spoken for: every fen awarded, reserved, failed (held for a retry) or paid. */
+export const committedFen = (l: LedgerRecord): bigint => BigInt(l.budgetFen) - BigInt(l.remainingFen);
+
+/**
+ * A new version sets the line's budget. It may raise or lower it, but never below what the line has
+ * already committed, so the total of all versions' awards stays within the current budget.
+ */
+export function rebudget(l: LedgerRecord, budgetFen: string): LedgerRecord {
+  const committed = committedFen(l);
+  if (BigInt(budgetFen) < committed) {
+    reject('BUDGET_BELOW_COMMITTED', `the policy line has already committed ${committed} fen; a new version's budget (${budgetFen} fen) cannot be less`, 409, { committedFen: committed.toString(), budgetFen });
+  }
+  const next = { ...l, budgetFen, remainingFen: (BigInt(budgetFen) - committed).toString() };
+  if (!balanced(next)) reject('LEDGER_INCONSISTENT', 'the budget buckets no longer add up', 500);
+  return next;
 }
 
 /**

@@ -29,7 +29,7 @@ export interface Reconciliation {
 }
 
 /**
- * Per policy: the ledger, checked two ways (its buckets add up to the budget; and each bucket
+ * Per policy line (every version shares the first version's books): the ledger, checked two ways (its buckets add up to the budget; and each bucket
  * equals the sum of the awards in the matching status), with every award and payment attempt.
  */
 export function reconcile(p: PolicyRecord, ledger: LedgerRecord, awards: AwardRecord[], payments: PaymentRow[], asOf: { height: number; time: number }): Reconciliation {

@@ -30,7 +30,8 @@ export interface PolicyRecord {
 }
 
 /**
- * Budget accounting of one policy. Every fen of the budget is in exactly one bucket:
+ * Budget accounting of one policy line (all versions of a policy): `policy` is the line's first
+ * version, and a new version sets `budgetFen`. Every fen of the budget is in exactly one bucket:
  * budget = awarded + reserved + failed + paid + remaining, remaining ≥ 0.
  *   awarded: approved or in publication, not yet payable
  *   reserved: payable or in a payment run awaiting the bank
@@ -91,7 +92,8 @@ export interface ApplicationRecord {
   review?: {
     experts: string[];
     rule: string;
-    excluded: { expert: string; reason: string }[];
+    /** left out at the draw (conflict, inactive) or stepped back after it (recused) */
+    excluded: { expert: string; reason: string; recused?: boolean }[];
     scores: ExpertScore[];
     /** mean score in hundredths, rounded down, once all have scored */
     meanScoreX100?: number;
@@ -136,6 +138,8 @@ export interface PublicationRecord {
   endsAt: number;
   awards: { award: string; code: string; enterpriseName: string; amountFen: string }[];
   totalFen: string;
+  /** a list republishing one award whose amount an upheld objection changed: what it replaces */
+  republishes?: { publication: string; objection: string; award: string; previousAmountFen: string };
   by: By;
   txId: string;
 }

@@ -1,5 +1,6 @@
 import { ChainError } from '../chain/errors.ts';
 import type { ChainNode } from '../chain/node.ts';
+import { pmtInfIdOf } from './bank/pain001.ts';
 import type { StatusReport } from './bank/statusReport.ts';
 import type { AwardRecord, RunRecord } from './records.ts';
 import type { SettlementItem } from './schema.ts';
@@ -18,25 +19,45 @@ export interface StatementResult {
 }
 
 /**
+ * The report's items plus a failed item for every transaction of the run inside a block the bank
+ * rejected whole without listing it (our file has one payment-information block per run, so a
+ * rejected group or block is every payment of the run).
+ */
+export function withRejectedBlocks(run: RunRecord, report: StatusReport): SettlementItem[] {
+  if (!report.rejected.length) return report.items;
+  for (const b of report.rejected) {
+    if (b.scope === 'paymentInformation' && b.pmtInfId !== pmtInfIdOf(run)) {
+      throw new ChainError('BAD_STATEMENT', `the report rejects payment information ${b.pmtInfId}, which is not in run ${run.id} (${pmtInfIdOf(run)})`, { status: 422 });
+    }
+  }
+  const reason = report.rejected[0].reason.slice(0, 200);
+  const listed = new Set(report.items.map((i) => i.endToEndId));
+  return [...report.items, ...run.items.filter((i) => !listed.has(i.endToEndId)).map((i): SettlementItem => ({ endToEndId: i.endToEndId, outcome: 'failed', reason }))];
+}
+
+/**
  * Records a bank statement for a run as payout.settle transactions (`submit` signs them for a
  * finance officer and waits for each receipt).
+ * A block the bank rejected whole fails every payment of the run in it (withRejectedBlocks).
  * Lines the chain already holds with the same outcome are skipped, so re-reading a statement after
  * a crash (some batches recorded, some not) records exactly the rest. Whatever slips past this
  * (two imports racing) the contract refuses: ALREADY_SETTLED, ALREADY_RECORDED.
  */
 export async function recordStatement(node: ChainNode, run: RunRecord, report: StatusReport, submit: (kind: string, payload: Record<string, unknown>) => Promise<{ id: string; events: { type: string; data: Record<string, unknown> }[] }>): Promise<StatementResult> {
   if (report.run && report.run !== run.id) throw new ChainError('WRONG_RUN', `the report answers message ${report.run}, not run ${run.id}`, { status: 409 });
+  const items = withRejectedBlocks(run, report);
+  const listed = new Set(items.map((i) => i.endToEndId));
   const view = node.view();
   const todo: SettlementItem[] = [];
   let alreadyRecorded = 0;
-  for (const item of report.items) {
+  for (const item of items) {
     const ref = parseEndToEndId(item.endToEndId);
     const award = ref ? await view.get<AwardRecord>(pk.award(ref.award)) : undefined;
     const pay = award?.payments.find((x) => x.endToEndId === item.endToEndId);
     if (pay && pay.status === item.outcome) alreadyRecorded++;
     else todo.push(item);
   }
-  const out: StatementResult = { run: run.id, settled: 0, failed: 0, alreadyRecorded, pending: report.pending, txs: [] };
+  const out: StatementResult = { run: run.id, settled: 0, failed: 0, alreadyRecorded, pending: report.pending.filter((id) => !listed.has(id)), txs: [] };
   for (let i = 0; i < todo.length; i += BATCH) {
     const row = await submit('payout.settle', { run: run.id, results: todo.slice(i, i + BATCH) }).catch((e) => {
       // Say what stands: nothing of this statement, or the lines before the refused batch.

@@ -19,6 +19,8 @@ export const pk = {
   run: (id: string) => `pay/run/${id}`,
   expert: (dept: string, id: string) => `pay/expert/${dept}/${id}`,
   expertPool: (dept: string) => `pay/experts/${dept}`,
+  /** the experts a policy's reviewers are drawn from, fixed when it was published */
+  panel: (policy: string) => `pay/panel/${policy}`,
   /** awards of a policy by stage, bucketed (see bucketSet.ts) so a contract can list them */
   stage: (policy: string, stage: AwardQueue) => `pay/q/${policy}/${stage}`,
 };

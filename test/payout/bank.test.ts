@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PAIN001_NS, pain001, type Party } from '../../server/policy-payout/bank/pain001.ts';
+import { PAIN001_NS, pain001, pmtInfIdOf, type Party } from '../../server/policy-payout/bank/pain001.ts';
 import { parsePain002, parseStatementCsv } from '../../server/policy-payout/bank/statusReport.ts';
 import { at, child, children, parseXml } from '../../server/policy-payout/bank/xml.ts';
-import type { RunRecord } from '../../server/policy-payout/records.ts';
+import type { AwardRecord, LedgerRecord, RunRecord } from '../../server/policy-payout/records.ts';
+import { withRejectedBlocks } from '../../server/policy-payout/settlement.ts';
+import { ECON_NODE, FINANCE, Harness, POLICY } from './harness.ts';
 import { pain001Problems } from './pain001Schema.ts';
 
 const payee = (name: string, account: string) => ({ name, account, bankName: '中国建设银行滨江分行', bankCode: '105331000017' });
@@ -99,6 +101,7 @@ describe('bank answers: pain.002 status reports and CSV statements', () => {
       { endToEndId: 'AW-101-0-1', outcome: 'failed', reason: 'AC04 账户已销户 & 已退回' },
     ]);
     assert.deepEqual(r.pending, ['AW-102-0-1']);
+    assert.deepEqual(r.rejected, []);
   });
 
   test('prefixed namespaces read the same', () => {
@@ -123,4 +126,77 @@ describe('bank answers: pain.002 status reports and CSV statements', () => {
     ['another message type', () => parsePain002('<Document><CstmrCdtTrfInitn/></Document>'), 'BAD_STATEMENT'],
   ];
   for (const [name, f, code] of bad) test(`refused: ${name}`, () => assert.throws(f, (e: any) => e.code === code));
+});
+
+/** A pain.002 report on run PR-42-0: group status, then payment-information blocks (status and transactions). */
+const statusReport = (o: { grp?: string; grpReason?: string; blocks?: { id?: string; sts?: string; reason?: string; txs?: [string, string][] }[] }) => `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10"><CstmrPmtStsRpt>
+  <GrpHdr><MsgId>BANK-2</MsgId><CreDtTm>2026-04-02T09:00:00+08:00</CreDtTm></GrpHdr>
+  <OrgnlGrpInfAndSts><OrgnlMsgId>PR-42-0</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId>${o.grp ? `<GrpSts>${o.grp}</GrpSts>` : ''}${o.grpReason ? `<StsRsnInf><Rsn><Cd>${o.grpReason}</Cd></Rsn><AddtlInf>付款账户余额不足</AddtlInf></StsRsnInf>` : ''}</OrgnlGrpInfAndSts>
+  ${(o.blocks ?? []).map((b) => `<OrgnlPmtInfAndSts>${b.id ? `<OrgnlPmtInfId>${b.id}</OrgnlPmtInfId>` : ''}${b.sts ? `<PmtInfSts>${b.sts}</PmtInfSts>` : ''}${b.reason ? `<StsRsnInf><Rsn><Cd>${b.reason}</Cd></Rsn></StsRsnInf>` : ''}
+    ${(b.txs ?? []).map(([e2e, sts]) => `<TxInfAndSts><OrgnlEndToEndId>${e2e}</OrgnlEndToEndId><TxSts>${sts}</TxSts></TxInfAndSts>`).join('\n    ')}
+  </OrgnlPmtInfAndSts>`).join('\n  ')}
+</CstmrPmtStsRpt></Document>`;
+
+describe('pain.002: only a final status settles; a rejected group or block fails all its payments', () => {
+  test('ACSC and ACCC settle; ACWC, ACSP, ACTC, ACCP, PDNG and RCVD are interim', () => {
+    const statuses = ['ACSC', 'ACCC', 'ACWC', 'ACSP', 'ACTC', 'ACCP', 'PDNG', 'RCVD'];
+    const r = parsePain002(statusReport({ blocks: [{ id: 'PR-42-0-1', txs: statuses.map((s, i) => [`AW-${100 + i}-0-1`, s]) }] }));
+    assert.deepEqual(r.items, [{ endToEndId: 'AW-100-0-1', outcome: 'settled' }, { endToEndId: 'AW-101-0-1', outcome: 'settled' }]);
+    assert.deepEqual(r.pending, ['AW-102-0-1', 'AW-103-0-1', 'AW-104-0-1', 'AW-105-0-1', 'AW-106-0-1', 'AW-107-0-1']);
+    assert.deepEqual(r.rejected, []);
+  });
+
+  test('a group rejected without transactions: every payment of the run fails, with the bank\'s reason', () => {
+    const { run } = runOf(3);
+    const r = parsePain002(statusReport({ grp: 'RJCT', grpReason: 'AM04' }));
+    assert.deepEqual(r.items, []);
+    assert.deepEqual(r.rejected, [{ scope: 'group', reason: 'AM04 付款账户余额不足' }]);
+    assert.deepEqual(withRejectedBlocks(run, r), run.items.map((i) => ({ endToEndId: i.endToEndId, outcome: 'failed', reason: 'AM04 付款账户余额不足' })));
+  });
+
+  test('a payment-information block rejected without transactions: its payments fail; a block of another run is refused', () => {
+    const { run } = runOf(2);
+    const r = parsePain002(statusReport({ grp: 'PART', blocks: [{ id: pmtInfIdOf(run), sts: 'RJCT', reason: 'DT01' }] }));
+    assert.deepEqual(r.rejected, [{ scope: 'paymentInformation', pmtInfId: 'PR-42-0-1', reason: 'DT01' }]);
+    assert.deepEqual(withRejectedBlocks(run, r).map((i) => [i.endToEndId, i.outcome, i.reason]), [['AW-100-0-1', 'failed', 'DT01'], ['AW-101-0-1', 'failed', 'DT01']]);
+    const other = parsePain002(statusReport({ blocks: [{ id: 'PR-7-0-1', sts: 'RJCT' }] }));
+    assert.throws(() => withRejectedBlocks(run, other), (e: any) => e.code === 'BAD_STATEMENT');
+  });
+
+  test('listed transactions of a rejected block fail with their own reason; the rest are named from the run', () => {
+    const { run } = runOf(3);
+    const r = parsePain002(statusReport({ grp: 'RJCT', blocks: [{ id: 'PR-42-0-1', txs: [['AW-101-0-1', 'PDNG']] }] }));
+    assert.deepEqual(r.pending, []);
+    assert.deepEqual(withRejectedBlocks(run, r).map((i) => [i.endToEndId, i.outcome]), [['AW-101-0-1', 'failed'], ['AW-100-0-1', 'failed'], ['AW-102-0-1', 'failed']]);
+  });
+
+  const contradictions: [string, string][] = [
+    ['a settled transaction inside a rejected group', statusReport({ grp: 'RJCT', blocks: [{ id: 'PR-42-0-1', txs: [['AW-100-0-1', 'ACSC']] }] })],
+    ['a settled transaction inside a rejected block', statusReport({ blocks: [{ id: 'PR-42-0-1', sts: 'RJCT', txs: [['AW-100-0-1', 'ACCC']] }] })],
+    ['a rejected block that does not say which', statusReport({ blocks: [{ sts: 'RJCT' }] })],
+  ];
+  for (const [name, xml] of contradictions) test(`refused: ${name}`, () => assert.throws(() => parsePain002(xml), (e: any) => e.code === 'BAD_STATEMENT'));
+
+  test('on the chain: a whole-group rejection fails every payment of the run and leaves it open for a retry', async () => {
+    const h = new Harness();
+    const codes = h.enterprises(3);
+    const pol = await h.publish({ budgetFen: '3000000', capFen: '1000000', publicityDays: 1 });
+    for (const c of codes) assert.ok((await h.run('payout.decide', POLICY, { application: await h.apply(c, pol), decision: 'approve', amountFen: '1000000', reasons: '符合' })).ok);
+    assert.ok((await h.run('payout.publicise', POLICY, { policy: pol })).ok);
+    h.passDays(2);
+    assert.ok((await h.run('payout.release', ECON_NODE, { policy: pol })).ok);
+    const made = await h.run('payout.run', FINANCE, { policy: pol });
+    assert.ok(made.ok);
+    const run = h.get<RunRecord>(`pay/run/${made.events[0].data.run}`)!;
+    const xml = statusReport({ grp: 'RJCT', grpReason: 'AM04' }).replaceAll('PR-42-0', run.id);
+    const results = withRejectedBlocks(run, parsePain002(xml));
+    const settle = await h.run('payout.settle', FINANCE, { run: run.id, results });
+    assert.ok(settle.ok, settle.ok ? '' : settle.code);
+    for (const it of run.items) assert.equal(h.get<AwardRecord>(`pay/award/${it.award}`)!.status, 'failed');
+    const ledger = h.get<LedgerRecord>(`pay/ledger/${pol}`)!;
+    assert.deepEqual([ledger.reservedFen, ledger.failedFen], ['0', '3000000']);
+    const retry = await h.run('payout.run', FINANCE, { policy: pol, retryFailed: true });
+    assert.ok(retry.ok && retry.events[0].data.count === 3);
+  });
 });

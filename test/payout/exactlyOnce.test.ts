@@ -58,9 +58,13 @@ describe('at most one payout per award: concurrent triggers and statements', () 
 
   test('the chain alone refuses a second run of the same awards (50 runs submitted at once, no HTTP queue)', async () => {
     const [run] = (await p.node('finance').db('pay_runs').select('id')).map((r: { id: string }) => r.id);
-    const all = ['endToEndId,status,bankRef,reason', ...setup.awards.map((a) => `${a}-1,failed,,AC04 账户异常`)].join('\n');
-    const st = await finance.post(`/finance/api/payout/runs/${run}/statement`).set('content-type', 'text/csv').send(all);
+    // The bank rejects the whole file (GrpSts RJCT) without listing a transaction: every payment failed.
+    const rejected = `<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10"><CstmrPmtStsRpt><GrpHdr><MsgId>S9</MsgId><CreDtTm>2026-03-01T10:00:00+08:00</CreDtTm></GrpHdr><OrgnlGrpInfAndSts><OrgnlMsgId>${run}</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId><GrpSts>RJCT</GrpSts><StsRsnInf><Rsn><Cd>AM04</Cd></Rsn></StsRsnInf></OrgnlGrpInfAndSts></CstmrPmtStsRpt></Document>`;
+    const st = await finance.post(`/finance/api/payout/runs/${run}/statement`).set('content-type', 'application/xml').send(rejected);
+    assert.equal(st.status, 200, JSON.stringify(st.body));
     assert.equal(st.body.failed, N);
+    const again = await finance.post(`/finance/api/payout/runs/${run}/statement`).set('content-type', 'application/xml').send(rejected);
+    assert.deepEqual([again.body.failed, again.body.alreadyRecorded], [0, N], 'read twice, recorded once');
     const node = p.node('finance');
     const receipts = await Promise.all(Array.from({ length: 50 }, () => node.submitAs('finance1', 'payout.run', { policy: setup.policy, retryFailed: true })));
     const okRuns = receipts.filter((r) => r.receipt!.status === 'ok');

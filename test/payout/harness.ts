@@ -74,17 +74,27 @@ export class Harness {
     });
   }
 
-  async publish(o: { budgetFen: string; capFen: string; publicityDays?: number }): Promise<string> {
+  /** An expert of econ (the user record the chain would hold) who registers an encryption key. */
+  async expert(id: string, conflicts: { enterprises?: string[] } = {}): Promise<Actor> {
+    this.state.set(`user/econ/${id}`, canonicalJson({ id, dept: 'econ', name: id, role: 'expert', active: true }));
+    const actor: Actor = { id, role: 'expert', dept: 'econ' };
+    const r = await this.run('payout.expertRegister', actor, { encKey: sha256Hex(`key/${id}`), conflicts });
+    if (!r.ok) throw new Error(`expertRegister: ${r.code} ${r.message}`);
+    return actor;
+  }
+
+  async publish(o: { budgetFen: string; capFen: string; publicityDays?: number; supersedes?: string; experts?: number }): Promise<string> {
     const r = await this.run('payout.publish', POLICY, {
       title: '性质测试政策', legalBasis: '测试', budgetFen: o.budgetFen, capFen: o.capFen,
-      window: { opensAt: 0, closesAt: this.time + 3650 * DAY }, review: { method: 'none' }, publicityDays: o.publicityDays ?? 5,
+      window: { opensAt: 0, closesAt: this.time + 3650 * DAY }, review: o.experts ? { method: 'expert', experts: o.experts } : { method: 'none' }, publicityDays: o.publicityDays ?? 5,
+      ...(o.supersedes ? { supersedes: o.supersedes } : {}),
     });
     if (!r.ok) throw new Error(`publish: ${r.code} ${r.message}`);
     return r.events[0].data.policy as string;
   }
 
-  async apply(code: string, policy: string): Promise<string> {
-    const r = await this.run('payout.apply', ent(code), { policy, filingVersion: 1, statement: '申请', payee: { name: this.get<any>(`filing/${code}`).profile.name, account: '62220210012345', bankName: '工行', bankCode: '102331000013' } });
+  async apply(code: string, policy: string, extra: Record<string, unknown> = {}): Promise<string> {
+    const r = await this.run('payout.apply', ent(code), { policy, filingVersion: 1, statement: '申请', payee: { name: this.get<any>(`filing/${code}`).profile.name, account: '62220210012345', bankName: '工行', bankCode: '102331000013' }, ...extra });
     if (!r.ok) throw new Error(`apply: ${r.code} ${r.message}`);
     return r.events[0].data.application as string;
   }

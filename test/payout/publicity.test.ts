@@ -59,6 +59,12 @@ describe('publication period and objections gate every payment', () => {
     assert.equal(c.status, 200, JSON.stringify(c.body));
     const changed = (await stateOf<AwardRecord>(p, `pay/award/${award.changed}`))!;
     assert.equal(changed.amountFen, '600000');
+    const lists = (await staff.get(`/market/api/payout/publications?policy=${pol}`).expect(200)).body.items;
+    const republished = lists.find((l: any) => l.id === changed.publication);
+    assert.ok(republished, 'the changed award is on a new publication list, public like the first');
+    assert.deepEqual(republished.awards.map((x: any) => [x.award, x.amountFen]), [[award.changed, '600000']]);
+    assert.equal(republished.republishes.previousAmountFen, '1000000');
+    assert.deepEqual([republished.startsAt, republished.endsAt], [changed.publicity!.startsAt, changed.publicity!.endsAt]);
     assert.equal(changed.publicity!.endsAt > clock.t + 6 * 86_400_000, true, 'published afresh for a full period');
     const ledger = (await stateOf<LedgerRecord>(p, `pay/ledger/${pol}`))!;
     assert.deepEqual([ledger.awardedFen, ledger.remainingFen], ['2600000', '7400000'], 'the withdrawn and the reduced money are back in the budget');

@@ -11,13 +11,14 @@ import {
 /**
  * 回避 after the draw: a drawn expert who finds a conflict only when reading steps back before
  * scoring; the next expert in the draw's ranking takes the place and gets the sealed materials.
- * When no expert is left the application waits, and an officer's advance fills the place once a
- * new expert has registered.
+ * When no expert of the policy's panel is left the application waits: an expert registered after
+ * the policy was published is never drawn for it.
  */
 describe('policy payout: an expert steps back from a drawn review', () => {
   let p: Platform;
   let A: TestEnterprise;
   let app: string;
+  let pol: string;
   const keys: Record<string, ReturnType<typeof expertKeys>> = {};
   const material = pdf('recuse-report');
   const expert = (id: string) => login(p, 'econ', id);
@@ -34,13 +35,20 @@ describe('policy payout: an expert steps back from a drawn review', () => {
     A = await payoutEnterprise(p, await login(p, 'service', 'clerk1'), 201);
     await commitTaxAndInsured(p, [{ code: A.code, taxFen: '150000000', insured: 25 }]);
     for (const id of ['expert1', 'expert2', 'expert3']) await register(id);
-    const pol = await publish(policy, { eligibility: { privacy: [TAX_RULE, INSURED_RULE], minGrade: 'B', industries: ['C'], regions: ['江南区'] }, review: { method: 'expert', experts: 2 } });
+    pol = await publish(policy, { eligibility: { privacy: [TAX_RULE, INSURED_RULE], minGrade: 'B', industries: ['C'], regions: ['江南区'] }, review: { method: 'expert', experts: 2 } });
     const up = await (await A.login('econ')).post(`/econ/api/payout/attachments?policy=${pol}`).set('content-type', 'application/pdf').send(material);
     assert.equal(up.status, 201, JSON.stringify(up.body));
     app = await apply(p, A, pol, { requestedFen: '15000000', attachments: [{ hash: up.body.hash, name: '审计报告.pdf', type: 'pdf', size: up.body.size }] });
     await until('in review', async () => (await stateOf<any>(p, `pay/app/${app}`)).status === 'reviewing');
   });
   after(() => p.stop());
+
+  test('the draw is the same on every node, from the panel fixed at publication', async () => {
+    const first = await review();
+    for (const node of p.nodes) assert.deepEqual((await stateOf<any>(p, `pay/app/${app}`, node.dept)).review, first, node.dept);
+    assert.deepEqual(await stateOf(p, `pay/panel/${pol}`), ['expert1', 'expert2', 'expert3']);
+    assert.equal(first.experts.length, 2);
+  });
 
   test('bad requests change nothing', async () => {
     const before = await review();
@@ -80,7 +88,7 @@ describe('policy payout: an expert steps back from a drawn review', () => {
     assert.ok((await openSealed(sealed.items[0].jwe, keys[spare])).equals(material));
   });
 
-  test('a scored expert cannot step back; with nobody left the review waits until a new expert registers', async () => {
+  test('a scored expert cannot step back; with nobody left on the panel the review waits, and a newly registered expert is not drawn', async () => {
     const [scorer, other] = (await review()).experts;
     const sc = await expert(scorer);
     assert.equal((await sc.post(`/econ/api/payout/applications/${app}/review`, { score: 80, opinion: '材料齐全' })).status, 200);
@@ -100,20 +108,16 @@ describe('policy payout: an expert steps back from a drawn review', () => {
     const tooSoon = await officer.post(`/econ/api/payout/applications/${app}/advance`, {});
     assert.equal(tooSoon.status, 409);
 
+    // An expert registered after publication is not on the policy's panel: never drawn for it.
     const econ = p.node('econ');
     await econ.submitAs('admin', 'user.register', { id: 'expert4', name: '新专家', role: 'expert' }, 'receipt');
     await p.auths.get('econ')!.setPassword('expert4', TEST_PASSWORD);
     await register('expert4');
-    const filled = await officer.post(`/econ/api/payout/applications/${app}/advance`, {});
-    assert.equal(filled.status, 200, JSON.stringify(filled.body));
-    const done = await stateOf<any>(p, `pay/app/${app}`);
-    assert.deepEqual(done.review.experts, [scorer, 'expert4']);
-    assert.equal(done.waiting, undefined);
-    const e4 = await expert('expert4');
-    await until('sealed for expert4', async () => (await e4.get(`/econ/api/payout/applications/${app}/materials`)).body.items?.length === 1);
-    assert.equal((await e4.post(`/econ/api/payout/applications/${app}/review`, { score: 70, opinion: '同意' })).status, 200);
-    const decided = await stateOf<any>(p, `pay/app/${app}`);
-    assert.equal(decided.status, 'deciding');
-    assert.equal(decided.review.meanScoreX100, 7500);
+    const still = await officer.post(`/econ/api/payout/applications/${app}/advance`, {});
+    assert.equal(still.status, 409);
+    assert.equal(still.body.code, 'CHECKS_PENDING');
+    const after = await stateOf<any>(p, `pay/app/${app}`);
+    assert.deepEqual(after.review.experts, [scorer]);
+    assert.equal((await (await expert('expert4')).post(`/econ/api/payout/applications/${app}/review`, { score: 70, opinion: '同意' })).body.code, 'NOT_ASSIGNED');
   });
 });

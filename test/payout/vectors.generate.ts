@@ -6,7 +6,9 @@
  *
  * The cases follow one award through its life on a small chain (publish, apply, decide, publicise,
  * release, run, settle), each pre-state being the previous case's post-state, plus the refusals
- * that guard money: above the cap, over the budget, before the period ends, not finance, settled twice.
+ * that guard money: above the cap, over the budget, before the period ends, not finance, settled twice;
+ * then a new version of the policy that shares its budget, an amount changed on objection, and the
+ * expert panel fixed at publication.
  * test/chain/contractVectors.test.ts replays them with every node's contracts.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -103,4 +105,44 @@ const RUN = String(ran.receipt.events[0].data.run);
 await vector('payout.run', 'nothing-left', 'a second run finds nothing payable: the award is in the first', T0 + 6 * DAY + 2000, signed(tax, 'fin1', 'payout.run', { policy: POL }));
 await vector('payout.settle', 'settles', 'the bank settled the payment: paid, out of the reserve', T0 + 7 * DAY, signed(tax, 'fin1', 'payout.settle', { run: RUN, results: [{ endToEndId: `${AWARD}-1`, outcome: 'settled', bankRef: 'B1' }] }), true);
 await vector('payout.settle', 'already-settled', 'settling an award that is already paid is refused', T0 + 7 * DAY + 1000, signed(tax, 'fin1', 'payout.settle', { run: RUN, results: [{ endToEndId: `${AWARD}-1`, outcome: 'settled', bankRef: 'B2' }] }));
+
+// One policy line, one budget: a new version re-sets the line's budget, and what the line has
+// already paid counts against it, so the new version cannot bring a second budget.
+const v2 = await vector('payout.publish', 'new-version-shares-budget', 'a new version names the old: no second ledger; the line\'s books keep what was paid, 1,000,000 fen left', T0 + 8 * DAY, signed(market, 'pol1', 'payout.publish', { ...policy, title: '向量测试政策（修订）', supersedes: POL }), true);
+const POL2 = String(v2.receipt.events[0].data.policy);
+await vector('payout.publish', 'budget-below-committed', 'a new version cannot set the line\'s budget below what it has committed (2,000,000 fen paid)', T0 + 8 * DAY + 1000, signed(market, 'pol1', 'payout.publish', { ...policy, budgetFen: '1999999', capFen: '1000000', supersedes: POL2 }));
+
+const firm2 = key('payout/enterprise2');
+const CODE2 = withCheckChar('91330106MA2VECT1P');
+const NAME2 = '滨江向量二号有限公司';
+state = {
+  ...state,
+  [`key/${firm2.publicKey}`]: { type: 'enterprise', code: CODE2 },
+  [`ent/${CODE2}`]: { code: CODE2, name: NAME2, status: 'active', currentKey: firm2.publicKey },
+  [`filing/${CODE2}`]: { code: CODE2, version: 1, profile: { name: NAME2, address: '滨江市江南区向量路2号', industry: { code: 'C39', name: '电子' } } },
+};
+const payee2 = { ...payee, name: NAME2, account: '6222021001000000002' };
+const applied2 = await vector('payout.apply', 'applies-to-new-version', 'a second enterprise applies to the new version, asking 1,500,000 fen', T0 + 9 * DAY, signed(firm2, undefined, 'payout.apply', { policy: POL2, filingVersion: 1, requestedFen: '1500000', statement: '申请', payee: payee2 }), true);
+const APP2 = String(applied2.receipt.events[0].data.application);
+await vector('payout.decide', 'line-budget-exceeded', 'under the new version only what the line has left: 1,000,001 fen do not fit', T0 + 9 * DAY + 1000, signed(market, 'pol1', 'payout.decide', { application: APP2, decision: 'approve', amountFen: '1000001', reasons: '超出' }));
+const decided2 = await vector('payout.decide', 'approves-within-line-budget', '800,000 fen fit the line\'s remaining 1,000,000', T0 + 9 * DAY + 2000, signed(market, 'pol1', 'payout.decide', { application: APP2, decision: 'approve', amountFen: '800000', reasons: '符合条件' }), true);
+const AWARD2 = (decided2.receipt.events[0].data.records as string[]).find((k) => k.startsWith('pay/award/'))!.slice('pay/award/'.length);
+await vector('payout.publicise', 'publishes-new-version', '公示 of the new version\'s award', T0 + 9 * DAY + 3000, signed(market, 'pol1', 'payout.publicise', { policy: POL2 }), true);
+const objected = await vector('payout.object', 'objects-in-period', 'an objection to the award within its period', T0 + 10 * DAY, signed(market, 'pol1', 'payout.object', { award: AWARD2, reasons: '金额偏高' }), true);
+const OBJ = String(objected.receipt.events[0].data.objection);
+await vector('payout.resolve', 'change-above-request', 'a changed amount above the 1,500,000 fen applied for is refused', T0 + 10 * DAY + 1000, signed(market, 'pol1', 'payout.resolve', { objection: OBJ, outcome: 'change', amountFen: '1500001', reasons: '调整' }));
+await vector('payout.resolve', 'change-above-budget', 'raising the award by 200,001 fen needs more than the 200,000 the line has left', T0 + 10 * DAY + 1000, signed(market, 'pol1', 'payout.resolve', { objection: OBJ, outcome: 'change', amountFen: '1000001', reasons: '调整' }));
+await vector('payout.resolve', 'change-republishes', 'a change within the rules: the award goes on a new publication list for a full period', T0 + 10 * DAY + 1000, signed(market, 'pol1', 'payout.resolve', { objection: OBJ, outcome: 'change', amountFen: '600000', reasons: '按实际投入调整' }));
+
+// Reviewers are drawn from the experts registered when the policy is published (its panel).
+state = {
+  ...state,
+  'user/market/exp1': { id: 'exp1', dept: 'market', name: '专家甲', role: 'expert', active: true },
+  'user/market/exp2': { id: 'exp2', dept: 'market', name: '专家乙', role: 'expert', active: true },
+  'pay/expert/market/exp1': { dept: 'market', id: 'exp1', encKey: sha256Hex('vectors/exp1'), declared: { enterprises: [], industries: [] }, configured: { enterprises: [], industries: [] }, updatedAt: T0 },
+  'pay/experts/market': ['exp1', 'exp2'],
+};
+const reviewed = { ...policy, title: '专家评审政策', review: { method: 'expert', experts: 1 } };
+await vector('payout.publish', 'fixes-expert-panel', 'an expert-reviewed policy fixes its panel: registered, active experts only (exp2 has no key yet)', T0 + 11 * DAY, signed(market, 'pol1', 'payout.publish', reviewed));
+await vector('payout.publish', 'too-few-experts', 'two reviewers asked, one expert registered: refused', T0 + 11 * DAY, signed(market, 'pol1', 'payout.publish', { ...reviewed, review: { method: 'expert', experts: 2 } }));
 console.log('payout vectors written under', ROOT);

@@ -98,8 +98,10 @@ describe('expert review and finance disbursement in a browser', { skip: noChromi
     const clerk = await login(p, 'service', 'clerk1');
     A = await payoutEnterprise(p, clerk, 601);
     B = await payoutEnterprise(p, clerk, 602);
-    // No privacy rules: the checks pass at once and the expert is drawn when the application lands.
-    pol = await publish(policy, { review: { method: 'expert', experts: 1 } });
+    // The policy's panel is fixed when it is published (after expert1 registers in the browser).
+    // expert2 is on it, but declares conflicts with both enterprises, so expert1 is drawn first.
+    const e2 = await login(p, 'econ', 'expert2');
+    assert.equal((await e2.post('/econ/api/payout/experts/key', { encKey: expertKeys().publicKey, conflicts: { enterprises: [A.code, B.code] } })).status, 200);
     browser = await launchChromium();
     // The expert and the finance officer each have their own browser (cookies, stored key).
     expert = await portalPage(browser, { acceptDownloads: true });
@@ -135,6 +137,8 @@ describe('expert review and finance disbursement in a browser', { skip: noChromi
   });
 
   test('setup: the enterprise applies with two attachments; expert1 is drawn and the node seals them to the key', async () => {
+    // No privacy rules: the checks pass at once and the expert is drawn when the application lands.
+    pol = await publish(policy, { review: { method: 'expert', experts: 1 } });
     const s = await A.login('econ');
     const att = [];
     for (const [body, type, name] of [[REPORT, 'application/pdf', '研发投入专项审计报告.pdf'], [PHOTO, 'image/png', '研发中心现场照片.png']] as const) {
@@ -196,11 +200,11 @@ describe('expert review and finance disbursement in a browser', { skip: noChromi
     assert.deepEqual(a?.review?.scores.map((s) => [s.expert, s.score, s.recommendFen]), [['expert1', 88, '12000000']]);
   });
 
-  test('回避: drawn for a second application, the expert steps back with a reason and the next registered expert takes the place', async () => {
+  test('回避: drawn for a second application, the expert steps back with a reason and the next expert of the policy panel takes the place', async () => {
     appB = await apply(p, B, pol, { requestedFen: '8000000' });
     await until('B in review', async () => (await stateOf<ApplicationRecord>(p, `pay/app/${appB}`))?.status === 'reviewing');
     assert.deepEqual((await stateOf<ApplicationRecord>(p, `pay/app/${appB}`))?.review?.experts, ['expert1']);
-    // a second expert registers after the draw: the one to step in
+    // expert2, on the policy's panel, withdraws the conflicts it declared: the one to step in
     const e2 = await login(p, 'econ', 'expert2');
     assert.equal((await e2.post('/econ/api/payout/experts/key', { encKey: expertKeys().publicKey })).status, 200);
 

@@ -26,6 +26,9 @@ export interface Party {
 /** Text fields are cut to their ISO 20022 maximum lengths (Max140Text names, Max140Text remittance). */
 const cut = (s: string, n: number) => [...s].slice(0, n).join('');
 
+/** The id of a run's one payment-information block, which a bank's pain.002 names back (OrgnlPmtInfId). */
+export const pmtInfIdOf = (run: { id: string }): string => `${run.id}-1`;
+
 /**
  * The customer credit transfer initiation (pain.001.001.09) for a payment run: one payment
  * information block drawn on the treasury account, one transaction per award, each with the
@@ -67,7 +70,7 @@ export function pain001(run: RunRecord, parties: ReadonlyMap<string, Party>): st
     `      <InitgPty><Nm>${esc(cut(run.debtor.name, 140))}</Nm></InitgPty>`,
     '    </GrpHdr>',
     '    <PmtInf>',
-    `      <PmtInfId>${esc(run.id)}-1</PmtInfId>`,
+    `      <PmtInfId>${esc(pmtInfIdOf(run))}</PmtInfId>`,
     '      <PmtMtd>TRF</PmtMtd>',
     '      <BtchBookg>false</BtchBookg>',
     `      <NbOfTxs>${run.count}</NbOfTxs>`,

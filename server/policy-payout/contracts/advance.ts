@@ -9,7 +9,8 @@ import { topUpReview } from './recuse.ts';
 /**
  * Re-reads an application's privacy answers and moves it on. The policy department's node submits
  * it when an answer to one of its questions lands (or a question expires); an officer may too, and
- * also to fill a review left short of experts by a recusal once new experts have registered.
+ * also to fill a review left short of experts by a recusal once a member of the policy's panel can
+ * be drawn again (experts registered after publication are not on it).
  * It only reads the chain, so whoever submits it, the outcome is the same.
  */
 export const payoutAdvance = defineContract({
@@ -21,7 +22,7 @@ export const payoutAdvance = defineContract({
     const policy = await loadPolicy(state, app.policy);
     requirePolicyDept(ctx, policy);
     if (app.status === 'reviewing' && app.review && app.review.experts.length < policy.review.experts) {
-      // a review short of experts after a recusal: draw again now that the pool may have grown
+      // a review short of experts after a recusal: draw again from the panel (a member may be back)
       const added = await topUpReview(state, policy, app);
       if (!added.length) reject('CHECKS_PENDING', app.waiting ?? 'no eligible expert yet', 409);
       state.put(pk.app(app.id), app);

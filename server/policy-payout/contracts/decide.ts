@@ -35,7 +35,7 @@ export const payoutDecide = defineContract({
       const amount = BigInt(p.amountFen);
       if (amount > BigInt(policy.capFen)) reject('ABOVE_CAP', `${p.amountFen} fen is above the per-enterprise cap of ${policy.capFen} fen`, 422);
       if (app.requestedFen && amount > BigInt(app.requestedFen)) reject('ABOVE_REQUEST', `${p.amountFen} fen is more than the ${app.requestedFen} fen applied for`, 422);
-      saveLedger(state, move(await loadLedger(state, policy.id), amount, 'remaining', 'awarded'));
+      saveLedger(state, move(await loadLedger(state, policy), amount, 'remaining', 'awarded'));
       const award: AwardRecord = {
         id: awardIdOf(app.id),
         policy: policy.id,
@@ -56,7 +56,7 @@ export const payoutDecide = defineContract({
       app.status = 'approved';
       app.award = award.id;
       app.decision = { decision: 'approve', amountFen: p.amountFen, reasons: p.reasons, by, time: ctx.time, txId: ctx.txId };
-      records.push(pk.award(award.id), pk.ledger(policy.id));
+      records.push(pk.award(award.id), pk.ledger(policy.lineage));
     }
     state.put(pk.app(app.id), app);
     emitRecords(ctx, 'payout.decided', { application: app.id, policy: policy.id, decision: p.decision, ...(p.amountFen ? { amountFen: p.amountFen } : {}) }, records);

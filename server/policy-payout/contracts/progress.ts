@@ -44,7 +44,7 @@ export async function progress(ctx: TxContext, state: StateView, policy: PolicyR
     app.status = 'deciding';
     delete app.waiting;
   } else {
-    const draw = await drawExperts(state, policy.dept, app.id, app.code, app.industry, policy.review.experts);
+    const draw = await drawExperts(state, policy, app.id, app.code, app.industry, policy.review.experts);
     if (draw.experts.length < policy.review.experts) {
       app.waiting = `可选评审专家不足（需 ${policy.review.experts} 名，可用 ${draw.experts.length} 名）/ not enough eligible experts`;
     } else {

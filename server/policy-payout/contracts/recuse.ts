@@ -8,18 +8,19 @@ import { PayoutRecuse } from '../schema.ts';
 import { pk } from '../stateKeys.ts';
 import { emitRecords, loadApplication, loadPolicy } from './common.ts';
 
-const tooFew = (need: number, have: number) => `可选评审专家不足（需 ${need} 名，现 ${have} 名）/ not enough eligible experts`;
+const tooFew = (need: number, have: number) => `可选评审专家不足（需 ${need} 名，现 ${have} 名；专家组在政策发布时确定）/ not enough eligible experts on the policy's panel`;
 
 /**
  * Brings an application's review back to the number of experts its policy asks for, drawing each
- * newcomer by the same ranking as the first draw. Returns who was added; when the pool runs dry the
- * application waits (with why) until an officer advances it after new experts register.
+ * newcomer by the same ranking as the first draw, from the policy's panel. Returns who was added;
+ * when the panel runs dry the application waits (with why) until an officer advances it after a
+ * panel member can be drawn again (re-enabled, say); experts registered later never join it.
  */
 export async function topUpReview(state: StateView, policy: PolicyRecord, app: ApplicationRecord): Promise<string[]> {
   const review = app.review!;
   const added: string[] = [];
   while (review.experts.length < policy.review.experts) {
-    const next = await nextExpert(state, policy.dept, app);
+    const next = await nextExpert(state, policy, app);
     if (!next) break;
     review.experts.push(next);
     added.push(next);
@@ -46,7 +47,7 @@ export const payoutRecuse = defineContract({
     if (app.review.scores.some((s) => s.expert === ctx.actor.id)) reject('ALREADY_REVIEWED', 'you have already scored this application; a score cannot be withdrawn', 409);
     const policy = await loadPolicy(state, app.policy);
     app.review.experts = app.review.experts.filter((id) => id !== ctx.actor.id);
-    app.review.excluded.push({ expert: ctx.actor.id, reason: `回避：${p.reason} / recused at ${ctx.txId}` });
+    app.review.excluded.push({ expert: ctx.actor.id, reason: `回避：${p.reason} / recused at ${ctx.txId}`, recused: true });
     const added = await topUpReview(state, policy, app);
     state.put(pk.app(app.id), app);
     emitRecords(ctx, 'payout.expertRecused', { application: app.id, dept: app.dept, expert: ctx.actor.id, replacedBy: added, experts: app.review.experts }, [pk.app(app.id)]);

@@ -29,7 +29,7 @@ export const payoutRelease = defineContract({
   async apply(ctx: TxContext, state, p) {
     const policy = await loadPolicy(state, p.policy);
     const ids = await setList(state, pk.stage(policy.id, 'publicised'));
-    let ledger = await loadLedger(state, policy.id);
+    let ledger = await loadLedger(state, policy);
     const released: string[] = [];
     const waiting: Record<string, number> = {};
     for (const id of ids) {
@@ -51,6 +51,6 @@ export const payoutRelease = defineContract({
     saveLedger(state, ledger);
     await setRemoveMany(state, pk.stage(policy.id, 'publicised'), released);
     await setAddMany(state, pk.stage(policy.id, 'payable'), released);
-    emitRecords(ctx, 'payout.released', { policy: policy.id, awards: released.length }, [pk.ledger(policy.id), ...released.map(pk.award)]);
+    emitRecords(ctx, 'payout.released', { policy: policy.id, awards: released.length }, [pk.ledger(policy.lineage), ...released.map(pk.award)]);
   },
 });

@@ -39,7 +39,7 @@ export const payoutRun = defineContract({
   async apply(ctx, state, p) {
     const { cfg, policy, ids, failed } = await runnable(ctx, state, p);
     const id = runId(ctx);
-    let ledger = await loadLedger(state, policy.id);
+    let ledger = await loadLedger(state, policy);
     const items: RunItem[] = [];
     let total = 0n;
     for (const awardId of ids) {
@@ -64,7 +64,7 @@ export const payoutRun = defineContract({
     state.put(pk.run(id), run);
     emitRecords(ctx, 'payout.runCreated', { run: id, policy: policy.id, count: items.length, totalFen: run.totalFen }, [
       pk.run(id),
-      pk.ledger(policy.id),
+      pk.ledger(policy.lineage),
       ...ids.map(pk.award),
     ]);
   },

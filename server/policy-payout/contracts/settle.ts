@@ -5,7 +5,7 @@ import { loadLedger, move, saveLedger } from '../ledger.ts';
 import type { AwardRecord, LedgerRecord } from '../records.ts';
 import { PayoutSettle } from '../schema.ts';
 import { parseEndToEndId, pk } from '../stateKeys.ts';
-import { byOf, emitRecords, note, requireFinance } from './common.ts';
+import { byOf, emitRecords, loadPolicy, note, requireFinance } from './common.ts';
 
 /**
  * The finance office records the bank's answer for payments of a run: settled (paid, for good) or
@@ -35,15 +35,17 @@ export const payoutSettle = defineContract({
       if (award.status === 'paid') reject('ALREADY_SETTLED', `award ${award.id} is already paid (${award.paid?.endToEndId}); it is never paid twice`, 409, { endToEndId: r.endToEndId, award: award.id });
       if (pay.status !== 'sent') reject('ALREADY_RECORDED', `payment ${r.endToEndId} was already recorded as ${pay.status}`, 409, { endToEndId: r.endToEndId });
       if (award.current !== pay.endToEndId || award.status !== 'paying') reject('STALE_ATTEMPT', `payment ${r.endToEndId} is not the award's attempt in flight`, 409, { endToEndId: r.endToEndId });
-      const ledger = ledgers.get(award.policy) ?? (await loadLedger(state, award.policy));
+      // the books are the policy line's (see ledger.ts): two versions' awards in one statement share them
+      const { lineage } = await loadPolicy(state, award.policy);
+      const ledger = ledgers.get(lineage) ?? (await loadLedger(state, { lineage }));
       Object.assign(pay, { status: r.outcome, ...(r.bankRef ? { bankRef: r.bankRef } : {}), ...(r.reason ? { reason: r.reason } : {}), recordedAt: ctx.time, recordedBy: by, txId: ctx.txId });
       if (r.outcome === 'settled') {
-        ledgers.set(award.policy, move(ledger, award.amountFen, 'reserved', 'paid'));
+        ledgers.set(lineage, move(ledger, award.amountFen, 'reserved', 'paid'));
         award.status = 'paid';
         award.paid = { endToEndId: pay.endToEndId, ...(r.bankRef ? { bankRef: r.bankRef } : {}), time: ctx.time, txId: ctx.txId };
         settled++;
       } else {
-        ledgers.set(award.policy, move(ledger, award.amountFen, 'reserved', 'failed'));
+        ledgers.set(lineage, move(ledger, award.amountFen, 'reserved', 'failed'));
         award.status = 'failed';
         await setAdd(state, pk.stage(award.policy, 'failed'), award.id);
         failed++;

@@ -79,7 +79,7 @@ export function financeRoutes(node: ChainNode): Router {
     ctx.body = await recordStatement(node, run, report, (kind, payload) => actAs(node, user, kind, payload));
   });
 
-  doc('get', '/policies/{id}/reconciliation', 'Budget, awarded, reserved, failed, paid, remaining of a policy, checked against every award; ?format=csv for a spreadsheet.', ['finance', 'auditor', 'policy']);
+  doc('get', '/policies/{id}/reconciliation', 'Budget, awarded, reserved, failed, paid, remaining of a policy line (all its versions share one budget), checked against every award; ?format=csv for a spreadsheet.', ['finance', 'auditor', 'policy']);
   r.get('/policies/:id/reconciliation', requireRole('finance', 'auditor', 'policy'), async (ctx) => {
     const u = currentUser(ctx);
     const id = parseWith(PolicyId, param(ctx, 'id'), 'policy');
@@ -87,7 +87,7 @@ export function financeRoutes(node: ChainNode): Router {
     if (!p || (u.role === 'policy' && u.dept !== p.dept)) throw notFound('policy');
     const asOf = { height: node.height, time: await headTime(node) };
     // One read transaction, so the ledger and the awards are of the same block.
-    const report = await node.db.transaction(async (trx) => reconcile(p, (await q.ledger(trx, id))!, await q.awardsOfPolicy(trx, id), await q.paymentsOfPolicy(trx, id), asOf));
+    const report = await node.db.transaction(async (trx) => reconcile(p, (await q.ledger(trx, id))!, await q.awardsOfLine(trx, id), await q.paymentsOfLine(trx, id), asOf));
     if (ctx.query.format === 'csv') {
       ctx.type = 'text/csv; charset=utf-8';
       ctx.set('content-disposition', `attachment; filename="reconciliation-${id}.csv"`);

@@ -14,9 +14,9 @@ export interface Page {
 
 export type PolicyRow = PolicyRecord & { successor: string | null };
 
-/** A page of policies, newest first, each with its budget ledger (a list shows how much is spoken for). */
+/** A page of policies, newest first, each with its line's budget ledger (a list shows how much is spoken for). */
 export async function listPolicies(db: Knex, f: { dept?: string; openAt?: number }, page: Page): Promise<(PolicyRow & { ledger?: LedgerRecord })[]> {
-  const q = db('pay_policies as p').leftJoin('pay_ledgers as l', 'l.policy', 'p.id').select('p.json', 'p.successor', 'l.json as ledger').orderBy('p.id', 'desc').limit(page.limit).offset(page.offset);
+  const q = db('pay_policies as p').leftJoin('pay_ledgers as l', 'l.policy', 'p.lineage').select('p.json', 'p.successor', 'l.json as ledger').orderBy('p.id', 'desc').limit(page.limit).offset(page.offset);
   if (f.dept) q.where('p.dept', f.dept);
   if (f.openAt !== undefined) q.whereNull('p.successor').where('p.opens_at', '<=', f.openAt).where('p.closes_at', '>', f.openAt);
   return (await q).map((r: { json: string; successor: string | null; ledger: string | null }) => ({ ...JSON.parse(r.json), successor: r.successor, ...(r.ledger ? { ledger: JSON.parse(r.ledger) } : {}) }));
@@ -27,9 +27,13 @@ export async function policy(db: Knex, id: string): Promise<PolicyRow | undefine
   return r ? { ...JSON.parse(r.json), successor: r.successor } : undefined;
 }
 
+/** The ledger of a policy's line: every version of a policy shares its first version's books. */
 export async function ledger(db: Knex, policy: string): Promise<LedgerRecord | undefined> {
-  return one(await db('pay_ledgers').where({ policy }).first('json'));
+  return one(await db('pay_ledgers as l').join('pay_policies as p', 'p.lineage', 'l.policy').where('p.id', policy).first('l.json'));
 }
+
+/** Ids of every version of a policy's line. */
+const lineOf = (db: Knex, policy: string) => db('pay_policies').select('id').where('lineage', db('pay_policies').select('lineage').where('id', policy));
 
 /** Applications the viewer may list: its own (enterprise), its department's (policy), those it reviews (expert), all (audit). */
 export function applicationScope(db: Knex, u: SessionUser): Knex.QueryBuilder | undefined {
@@ -96,14 +100,16 @@ export interface PaymentRow {
   reason: string | null;
 }
 
-export async function paymentsOfPolicy(db: Knex, policy: string): Promise<PaymentRow[]> {
-  const rows: { e2e_id: string; award: string; run: string; attempt: number; amount_fen: string; status: string; json: string }[] = await db('pay_payments').where({ policy }).orderBy('e2e_id').select('e2e_id', 'award', 'run', 'attempt', 'amount_fen', 'status', 'json');
+/** Every payment attempt of a policy's line (all its versions, whose books are one). */
+export async function paymentsOfLine(db: Knex, policy: string): Promise<PaymentRow[]> {
+  const rows: { e2e_id: string; award: string; run: string; attempt: number; amount_fen: string; status: string; json: string }[] = await db('pay_payments').whereIn('policy', lineOf(db, policy)).orderBy('e2e_id').select('e2e_id', 'award', 'run', 'attempt', 'amount_fen', 'status', 'json');
   return rows.map((r) => {
     const p = JSON.parse(r.json) as { bankRef?: string; reason?: string };
     return { endToEndId: r.e2e_id, award: r.award, run: r.run, attempt: Number(r.attempt), amountFen: r.amount_fen, status: r.status, bankRef: p.bankRef ?? null, reason: p.reason ?? null };
   });
 }
 
-export async function awardsOfPolicy(db: Knex, policy: string): Promise<AwardRecord[]> {
-  return parse(await db('pay_awards').where({ policy }).orderBy('id').select('json'));
+/** Every award of a policy's line (all its versions, whose books are one). */
+export async function awardsOfLine(db: Knex, policy: string): Promise<AwardRecord[]> {
+  return parse(await db('pay_awards').whereIn('policy', lineOf(db, policy)).orderBy('id').select('json'));
 }

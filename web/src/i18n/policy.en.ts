@@ -100,7 +100,7 @@ export default {
       industriesHint: 'GB/T 4754 codes or prefixes, comma-separated, e.g. C, I65; empty for any',
       regionsHint: 'District names the address must contain, comma-separated; empty for any',
       groupHint: 'One live application per enterprise in the group, e.g. rd-2026',
-      expertsHint: 'Drawn at random from the department\'s registered experts, conflicts excluded.',
+      expertsHint: 'Drawn from the department\'s experts registered when the policy is published (register them first), conflicts excluded.',
       rule: 'Rule {n}',
       addRule: 'Add a privacy-query rule',
       pickField: 'Choose a figure',

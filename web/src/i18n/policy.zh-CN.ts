@@ -99,7 +99,7 @@ export default {
       industriesHint: '国民经济行业分类代码或前缀,逗号分隔,如 C, I65;留空不限',
       regionsHint: '注册地址须包含的区县名,逗号分隔,如 江南区;留空不限',
       groupHint: '同组政策每户只能有一项在办申报(多头申报),如 rd-2026',
-      expertsHint: '从本部门登记的评审专家中随机抽取,回避者除外。',
+      expertsHint: '从政策发布时本部门已登记的评审专家中抽取,回避者除外。',
       rule: '规则 {n}',
       addRule: '添加隐私问询规则',
       pickField: '选择数据项',
