@@ -109,6 +109,8 @@ const VERBATIM = /^[^"\\\u0000-\u001F\uD800-\uDFFF]*$/;
 
 function checkedCanonicalJson(value: unknown): string {
   assertLedgerValue(value, '$', 0);
+  // after the value rules, so a value that breaks both is refused as NOT_CANONICAL, as before
+  assertWellFormed(value, '$');
   let out: string | undefined;
   try {
     out = canonicalize(value);
@@ -120,14 +122,9 @@ function checkedCanonicalJson(value: unknown): string {
   return out;
 }
 
-const illFormed = (path: string) =>
-  new ChainError('ILL_FORMED_TEXT', `${path}: text must be well-formed Unicode (a lone surrogate has no UTF-8 form)`);
-
 function assertLedgerValue(v: unknown, path: string, depth: number): void {
   switch (typeof v) {
     case 'string':
-      if (!isWellFormed(v)) throw illFormed(path);
-      return;
     case 'boolean':
       return;
     case 'number':
@@ -144,11 +141,28 @@ function assertLedgerValue(v: unknown, path: string, depth: number): void {
       }
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
         if (x === undefined) continue;
-        if (!isWellFormed(k)) throw illFormed(`${path} key`);
         assertLedgerValue(x, `${path}.${k}`, depth + 1);
       }
       return;
     default:
       throw new ChainError('NOT_CANONICAL', `${path}: ${typeof v} is not allowed on the ledger`);
+  }
+}
+
+/** Lone surrogates have no UTF-8 form; the value is known to be a bounded ledger value here. */
+function assertWellFormed(v: unknown, path: string): void {
+  if (typeof v === 'string') {
+    if (!isWellFormed(v)) throw new ChainError('ILL_FORMED_TEXT', `${path}: text must be well-formed Unicode (a lone surrogate has no UTF-8 form)`);
+    return;
+  }
+  if (typeof v !== 'object' || v === null) return;
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => assertWellFormed(x, `${path}[${i}]`));
+    return;
+  }
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (x === undefined) continue;
+    if (!isWellFormed(k)) throw new ChainError('ILL_FORMED_TEXT', `${path}: a key must be well-formed Unicode (a lone surrogate has no UTF-8 form)`);
+    assertWellFormed(x, `${path}.${k}`);
   }
 }

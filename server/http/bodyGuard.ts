@@ -43,6 +43,25 @@ const illFormed = (path: string) =>
 export const forbiddenKey = (path: string) =>
   new ChainError('FORBIDDEN_KEY', `${path}: the keys __proto__, constructor and prototype are not accepted in a request body`);
 
+/**
+ * What the body parser's failures mean to the caller (passed as its `onError`): every one is
+ * about the bytes sent, so each is a 4xx with its own code, never a 500.
+ */
+export function refuseBody(err: any): never {
+  const status = typeof err?.status === 'number' ? err.status : undefined;
+  if (err?.type === 'entity.too.large' || status === 413) {
+    throw new ChainError('BODY_TOO_LARGE', 'the request body is larger than this endpoint accepts', { status: 413 });
+  }
+  if (status === 415 || err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') {
+    throw new ChainError('UNSUPPORTED_ENCODING', `the body's content or character encoding is not supported: ${String(err?.message ?? '').slice(0, 80)}`, { status: 415 });
+  }
+  if (err instanceof SyntaxError && /prototype/.test(err.message)) throw forbiddenKey('body');
+  if (err instanceof SyntaxError || err?.type === 'entity.parse.failed') throw new ChainError('MALFORMED_JSON', 'the request body is not valid JSON');
+  // zlib's codes: a body declared gzip, deflate or br that is not
+  if (typeof err?.code === 'string' && err.code.startsWith('Z_')) throw new ChainError('BAD_CONTENT_ENCODING', 'the body is not valid data for its Content-Encoding');
+  throw new ChainError('BAD_BODY', 'the request body could not be read', { status: status && status >= 400 && status < 500 ? status : 400 });
+}
+
 /** Refuses a parsed JSON body that nests too deep, holds ill-formed text or prototype keys. */
 export function bodyGuard() {
   return async (ctx: Context, next: Next) => {

@@ -2,7 +2,6 @@ import type { Context, Next } from 'koa';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { isChainError } from '../chain/errors.ts';
-import { forbiddenKey } from './bodyGuard.ts';
 
 /**
  * The one place errors become responses: `{code, message}` with a 4xx for anything the
@@ -29,12 +28,7 @@ export function errorMiddleware(logger: Logger) {
       } else if (err?.type === 'entity.too.large' || err?.status === 413) {
         ctx.status = 413;
         ctx.body = { code: 'BODY_TOO_LARGE', message: 'the request body is larger than this endpoint accepts' };
-      } else if (err instanceof SyntaxError && (err as any).status === 400 && /prototype/.test(err.message)) {
-        // the body parser's own refusal of a "__proto__" key
-        const e = forbiddenKey('body');
-        ctx.status = e.status;
-        ctx.body = { code: e.code, message: e.message };
-      } else if (err?.type === 'entity.parse.failed' || (err?.status === 400 && (err instanceof SyntaxError || /json/i.test(String(err?.message))))) {
+      } else if (err?.type === 'entity.parse.failed' || (err?.status === 400 && /json/i.test(String(err?.message)))) {
         ctx.status = 400;
         ctx.body = { code: 'MALFORMED_JSON', message: 'the request body is not valid JSON' };
       } else if (typeof err?.status === 'number' && err.status < 500 && err.expose) {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import request from 'supertest';
@@ -37,6 +38,8 @@ type Who = { name: string; dept: string; role: string; session?: Session };
 
 // ------------------------------------------------------------------ hostile material
 
+/** sends a Buffer as its bytes (supertest would otherwise turn it into JSON) */
+const asIs = (b: unknown) => b as string;
 const deep = (n: number, open: string, close: string, inner = '1') => open.repeat(n) + inner + close.repeat(n);
 const MEGA = 'あ'.repeat(350_000); // about 1 MB of UTF-8
 
@@ -230,7 +233,15 @@ describe('every route under hostile input', () => {
       const nested = await http().post(path).set('content-type', 'application/json').send(deep(10_000, '{"a":', '}', '{}'));
       assert.equal(nested.status, 400, path);
       assert.equal(nested.body.code, 'TOO_DEEP', path);
+      // compressed bodies: garbage, an encoding nobody speaks, and a prototype key inside gzip
+      const garbage = await http().post(path).set('content-type', 'application/json').set('content-encoding', 'gzip').serialize(asIs).send(Buffer.from('not gzip at all'));
+      assert.deepEqual([garbage.status, garbage.body.code], [400, 'BAD_CONTENT_ENCODING'], path);
+      const bogus = await http().post(path).set('content-type', 'application/json').set('content-encoding', 'x-bogus').send('{}');
+      assert.deepEqual([bogus.status, bogus.body.code], [415, 'UNSUPPORTED_ENCODING'], path);
+      const zipped = await http().post(path).set('content-type', 'application/json').set('content-encoding', 'gzip').serialize(asIs).send(gzipSync('{"__proto__":{"x":1}}'));
+      assert.deepEqual([zipped.status, zipped.body.code], [400, 'FORBIDDEN_KEY'], path);
     }
+    assert.equal(heights(), h0, 'nothing refused moved the chain');
   });
 
   test('hostile JSON bodies on every route with a session of each role that may use it', async () => {
