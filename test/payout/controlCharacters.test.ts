@@ -76,6 +76,15 @@ describe('control characters in names: refused when filed, so pain.001 stays val
     );
   });
 
+  test('a name recorded before the rule still makes a valid file: the character is written as U+FFFD', () => {
+    const xml = pain001Of({ ...PAYEE, name: '滨江\u0001贸易\ud800' }, '奖励\u001B[0m', { ...DEBTOR, name: '国库\uFFFF' });
+    const doc = parseXml(xml);
+    assert.deepEqual(pain001Problems(doc), []);
+    const tx = children(child(child(doc, 'CstmrCdtTrfInitn'), 'PmtInf'), 'CdtTrfTxInf')[0];
+    assert.equal(at(tx, 'Cdtr', 'Nm'), '滨江\uFFFD贸易\uFFFD');
+    assert.equal(at(child(child(doc, 'CstmrCdtTrfInitn'), 'GrpHdr'), 'InitgPty', 'Nm'), '国库\uFFFD');
+  });
+
   test('control characters in the filing schemas that feed names: profile, legal representative, contacts', () => {
     const ent = { code: '91330106MA0000000X', name: '滨江' } as TestEnterprise;
     const base = filingOf(ent);

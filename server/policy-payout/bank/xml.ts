@@ -1,7 +1,12 @@
 import { ChainError } from '../../chain/errors.ts';
 
-/** Escapes text for XML element content and attribute values. */
-export const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+/**
+ * Escapes text for XML element content and attribute values. Filed names cannot hold characters
+ * XML does not allow (they are refused at filing); one recorded before that rule is written as
+ * U+FFFD rather than making the whole file invalid.
+ */
+export const esc = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(NOT_XML_CHARS, '\uFFFD');
 
 export interface XmlNode {
   name: string;
@@ -14,6 +19,7 @@ export interface XmlNode {
 const isXmlChar = (c: number) => c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
 /** Anything outside Char, in raw text: C0 controls but tab, LF and CR; U+FFFE, U+FFFF; lone surrogates. */
 const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const NOT_XML_CHARS = new RegExp(NOT_XML_CHAR.source, 'g');
 
 const unesc = (s: string) =>
   s.replace(/&([^;&<]{0,12});|&/g, (ref: string, e: string | undefined) => {
