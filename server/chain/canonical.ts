@@ -18,6 +18,18 @@ export function canonicalJson(value: unknown): string {
  */
 export const MAX_LEDGER_DEPTH = 64;
 
+/** True when a parsed JSON value nests no deeper than ledger values may; walked without recursion. */
+export function withinLedgerDepth(value: unknown): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= MAX_LEDGER_DEPTH) return false;
+    for (const x of Array.isArray(v) ? v : Object.values(v)) stack.push([x, depth + 1]);
+  }
+  return true;
+}
+
 /** canonicalJson of an object without one of its own keys, without copying the object. */
 export function canonicalJsonWithout(value: Record<string, unknown>, omit: string): string {
   return plainObject(value, 0, omit) ?? checkedCanonicalJson(copyWithout(value, omit));

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { buildRegistry } from '../../server/chain/buildRegistry.ts';
 import { canonicalJson } from '../../server/chain/canonical.ts';
+import { publicTx } from '../../server/chain/http/chainRoutes.ts';
 import { sha256Hex } from '../../server/chain/hash.ts';
 import { ChainStore } from '../../server/chain/store/chainStore.ts';
 import { ed25519Suite } from '../../server/chain/suites/ed25519.ts';
@@ -59,6 +60,11 @@ describe('hostile text and nesting in the ordering log', () => {
       assert.equal(n.isHalted, false, `${n.dept} goes on`);
       assert.equal((await n.store.blockByHeight(last.height))!.hash, (await market.store.blockByHeight(last.height))!.hash, `${n.dept} agrees`);
     }
+    // What the block and transaction routes answer must serialise: a record too deep is shown as its text.
+    for (const row of await market.store.txsOfBlock((await market.store.tx(sha256Hex(cases[2][1])))!.height)) {
+      assert.doesNotThrow(() => JSON.stringify(publicTx(row)), row.id);
+    }
+    assert.equal(publicTx((await market.store.tx(sha256Hex(cases[2][1])))!).tx, cases[2][1]);
     const replay = await verifyChain(new ChainStore(market.db), keys.genesis, buildRegistry([]));
     assert.ok(replay.ok, `the replay derives the same receipts: ${JSON.stringify(replay)}`);
   });

@@ -206,6 +206,24 @@ describe('every route under hostile input', () => {
       await attack('address', 'get', url);
       await attack('address', 'get', url, admin);
     }
+    // Headers a client controls: cookies, the CSRF token, content and accept encodings.
+    const headers: Record<string, string>[] = [
+      { Cookie: 'tb_session_market=%; x=%ZZ' }, { Cookie: `tb_session_market=${'a'.repeat(6000)}` }, { Cookie: 'tb_session_market=__proto__' }, { Cookie: '=;;=;' }, { 'x-csrf-token': '%ED%A0%80' },
+      { 'content-type': 'application/json; charset=utf-7' }, { 'content-type': 'application/json; charset=bogus' }, { 'content-type': 'application/x-www-form-urlencoded' },
+      { 'accept-encoding': 'gzip;q=NaN, br;q=-1, *;q=1e400' }, { accept: '*/*;q=%' }, { 'content-type': 'text/plain' },
+    ];
+    for (const h of headers) {
+      for (const [method, url] of [['get', '/market/api/auth/me'], ['post', '/market/api/tx'], ['post', '/market/api/auth/login'], ['get', '/market/api/blocks']] as const) {
+        const before = log.length;
+        let req = method === 'get' ? http().get(url) : http().post(url);
+        for (const [k, v] of Object.entries(h)) req = req.set(k, v);
+        const res = await (method === 'post' ? req.send('{"user":"admin","password":"x"}') : req).timeout(BOUND_MS);
+        const label = `${method} ${url} ${JSON.stringify(h).slice(0, 80)} -> ${res.status} ${JSON.stringify(res.body)}`;
+        assert.ok(res.status < 500, label);
+        if (res.status >= 400) assert.equal(typeof res.body?.code, 'string', label);
+        assert.equal(log.length, before, label);
+      }
+    }
     // Each GET route gets a few of the query strings, in turn, so every one is tried on several routes.
     const gets = routes.filter((r) => r.method === 'get' && !STREAM.test(r.path));
     for (const [i, r] of gets.entries()) {
