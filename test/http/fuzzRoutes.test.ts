@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -111,11 +111,12 @@ describe('every route under hostile input', () => {
   let p: Platform;
   let log: LocalLog;
   let routes: Route[];
+  let dist: string;
   const who: Who[] = [];
   const http = () => request(p.app.callback());
 
   before(async () => {
-    const dist = mkdtempSync(join(tmpdir(), 'tongban-portal-'));
+    dist = mkdtempSync(join(tmpdir(), 'tongban-portal-'));
     writeFileSync(join(dist, 'index.html'), '<!doctype html><title>portal</title>');
     // Six departments hold every staff role; only the staff logged in below get a password.
     const keys = makeConsortium(['market', 'enforcement', 'econ', 'finance', 'audit', 'service']);
@@ -151,7 +152,10 @@ describe('every route under hostile input', () => {
     assert.ok(routes.length > 80, `the OpenAPI document lists every route (${routes.length})`);
     await quiet();
   });
-  after(() => p.stop());
+  after(async () => {
+    await p.stop();
+    rmSync(dist, { recursive: true, force: true });
+  });
 
   /** Waits until the log has stopped growing (blocks cut, attestations logged). */
   async function quiet(): Promise<void> {
