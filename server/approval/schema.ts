@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DeptId, Hash } from '../chain/schema.ts';
+import { Line, Prose } from '../chain/text.ts';
 import { QuestionSpec } from '../privacy-query/questions.ts';
 
 /**
@@ -19,14 +20,15 @@ export type Severity = z.infer<typeof Severity>;
 export const MaterialType = z.enum(['pdf', 'png', 'jpeg']);
 export type MaterialType = z.infer<typeof MaterialType>;
 export const MAX_MATERIAL_BYTES = 5 * 1024 * 1024;
-const Text = (max: number) => z.string().trim().min(1).max(max);
+/** free text; names and titles are Line */
+const Text = Prose;
 const RecordId = z.string().regex(/^[A-Z]{2}-[0-9]+-[0-9]+(-[0-9]+)?$/, 'a record id like AP-12-0');
 
 // ------------------------------------------------------------------ enterprises
 
 export const EnterpriseRegister = z.strictObject({
   code: CreditCodeField,
-  name: Text(100),
+  name: Line(100),
   publicKey: PublicKey,
   /** how the window verified who is registering (identity documents seen, by whom) */
   verification: z.strictObject({ method: z.enum(['window', 'eLicence', 'legalRepFace']), note: Text(200).optional() }),
@@ -42,18 +44,18 @@ export const EnterpriseRotateKey = z.strictObject({
 // ------------------------------------------------------------------ filings (一表申报)
 
 export const Contact = z.strictObject({
-  name: Text(32),
-  role: Text(32).optional(),
+  name: Line(32),
+  role: Line(32).optional(),
   phone: z.string().regex(/^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$/, 'a mainland mobile or landline number'),
   email: z.string().email().max(100).optional(),
 });
 
 export const Profile = z.strictObject({
-  name: Text(100),
-  legalRepresentative: Text(32),
-  address: Text(200),
+  name: Line(100),
+  legalRepresentative: Line(32),
+  address: Line(200),
   /** GB/T 4754 industry class, e.g. E47 (房屋建筑业) */
-  industry: z.strictObject({ code: z.string().regex(/^[A-T]([0-9]{2,4})?$/, 'a GB/T 4754 industry code like E47'), name: Text(50) }),
+  industry: z.strictObject({ code: z.string().regex(/^[A-T]([0-9]{2,4})?$/, 'a GB/T 4754 industry code like E47'), name: Line(50) }),
   registeredCapitalFen: Fen,
   employees: z.number().int().min(0).max(1_000_000),
   contacts: z.array(Contact).min(1).max(5),
@@ -62,18 +64,18 @@ export type Profile = z.infer<typeof Profile>;
 
 export const Material = z.strictObject({
   hash: Hash,
-  name: Text(120),
+  name: Line(120),
   type: MaterialType,
   size: z.number().int().min(1).max(MAX_MATERIAL_BYTES),
   /** what the paper is: 营业执照, 法定代表人身份证明, 场地使用证明, ... */
-  category: Text(40),
+  category: Line(40),
 });
 export type Material = z.infer<typeof Material>;
 
 /** A 告知承诺书: its text is part of the signed transaction, so the enterprise cannot deny it. */
 export const Commitment = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/),
-  title: Text(100),
+  title: Line(100),
   text: Text(2000),
   accepted: z.literal(true),
 });
@@ -109,8 +111,8 @@ export const FilingAmend = z.strictObject({ ...FilingBody, baseVersion: z.number
 export const ApprovalApply = z.strictObject({
   process: z.string().regex(/^[a-z][a-zA-Z0-9-]{1,40}$/),
   project: z.strictObject({
-    name: Text(100),
-    location: Text(200).optional(),
+    name: Line(100),
+    location: Line(200).optional(),
     investmentFen: Fen.optional(),
     description: Text(1000).optional(),
   }),
@@ -120,7 +122,7 @@ export const ApprovalApply = z.strictObject({
 
 export const Evidence = z.strictObject({
   type: z.enum(['dossierView', 'material', 'licence', 'inspection', 'case', 'privacyAnswer', 'siteVisit', 'note']),
-  ref: Text(120),
+  ref: Line(120),
 });
 export type Evidence = z.infer<typeof Evidence>;
 
@@ -145,7 +147,7 @@ export const LicenceRevoke = z.strictObject({ licence: RecordId, reason: Text(50
 
 export const InspectionPlan = z.strictObject({
   code: CreditCodeField,
-  subject: Text(200),
+  subject: Line(200),
   app: RecordId.optional(),
   licence: RecordId.optional(),
   /** working days within which it should happen */
@@ -154,7 +156,7 @@ export const InspectionPlan = z.strictObject({
 
 export const Finding = z.strictObject({
   severity: Severity,
-  category: Text(60),
+  category: Line(60),
   description: Text(1000),
   legalBasis: Text(200).optional(),
   /** the inspector asks for enforcement whatever the severity */
@@ -166,7 +168,7 @@ export const InspectionRecordPayload = z.strictObject({
   /** the planned inspection this completes; absent for an ad hoc one */
   inspection: RecordId.optional(),
   code: CreditCodeField.optional(),
-  subject: Text(200).optional(),
+  subject: Line(200).optional(),
   app: RecordId.optional(),
   licence: RecordId.optional(),
   result: z.enum(['pass', 'rectify', 'fail']),
@@ -174,7 +176,7 @@ export const InspectionRecordPayload = z.strictObject({
   note: Text(1000).optional(),
 });
 
-export const CaseOpen = z.strictObject({ code: CreditCodeField, subject: Text(200), severity: Severity, legalBasis: Text(200).optional() });
+export const CaseOpen = z.strictObject({ code: CreditCodeField, subject: Line(200), severity: Severity, legalBasis: Text(200).optional() });
 
 export const CaseDecide = z.strictObject({
   case: RecordId,
@@ -196,7 +198,7 @@ export const DossierView = z.strictObject({
   purpose: Text(200),
   sections: z.array(DossierSection).min(1).max(12),
   /** what was opened beyond the dossier itself, e.g. one material file */
-  item: Text(120).optional(),
+  item: Line(120).optional(),
 });
 
 export const CreditRecompute = z.strictObject({ codes: z.array(CreditCodeField).min(1).max(200) });

@@ -1,5 +1,6 @@
 import canonicalize from 'canonicalize';
 import { ChainError } from './errors.ts';
+import { isWellFormed } from './text.ts';
 
 /**
  * RFC 8785 (JCS) canonical JSON. Everything that is hashed or signed goes through here, so
@@ -7,12 +8,31 @@ import { ChainError } from './errors.ts';
  * hold floats or bigints: money and scores are decimal strings or safe integers.
  */
 export function canonicalJson(value: unknown): string {
-  return plain(value) ?? checkedCanonicalJson(value);
+  return plain(value, 0) ?? checkedCanonicalJson(value);
+}
+
+/**
+ * Nesting a ledger value may have. A fixed bound, not the stack's: a value nested deeper would
+ * otherwise serialise on one node and overflow the stack on another, and a record that deep in
+ * the log must be rejected the same way everywhere.
+ */
+export const MAX_LEDGER_DEPTH = 64;
+
+/** True when a parsed JSON value nests no deeper than ledger values may; walked without recursion. */
+export function withinLedgerDepth(value: unknown): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= MAX_LEDGER_DEPTH) return false;
+    for (const x of Array.isArray(v) ? v : Object.values(v)) stack.push([x, depth + 1]);
+  }
+  return true;
 }
 
 /** canonicalJson of an object without one of its own keys, without copying the object. */
 export function canonicalJsonWithout(value: Record<string, unknown>, omit: string): string {
-  return plainObject(value, omit) ?? checkedCanonicalJson(copyWithout(value, omit));
+  return plainObject(value, 0, omit) ?? checkedCanonicalJson(copyWithout(value, omit));
 }
 
 function copyWithout(value: Record<string, unknown>, omit: string): Record<string, unknown> {
@@ -27,7 +47,7 @@ function copyWithout(value: Record<string, unknown>, omit: string): Record<strin
  * (lone ones must be refused; pairs are rare enough to take the long way), toJSON objects,
  * undefined array elements, symbols, functions and bigints.
  */
-function plain(v: unknown): string | undefined {
+function plain(v: unknown, depth: number): string | undefined {
   switch (typeof v) {
     case 'string':
       if (VERBATIM.test(v)) return '"' + v + '"';
@@ -38,23 +58,24 @@ function plain(v: unknown): string | undefined {
       return v ? 'true' : 'false';
     case 'object': {
       if (v === null) return 'null';
+      if (depth >= MAX_LEDGER_DEPTH) return undefined;
       if (Array.isArray(v)) {
         let out = '[';
         for (let i = 0; i < v.length; i++) {
-          const x = plain(v[i]);
+          const x = plain(v[i], depth + 1);
           if (x === undefined) return undefined;
           out += i === 0 ? x : ',' + x;
         }
         return out + ']';
       }
-      return plainObject(v as Record<string, unknown>);
+      return plainObject(v as Record<string, unknown>, depth);
     }
     default:
       return undefined;
   }
 }
 
-function plainObject(o: Record<string, unknown>, omit?: string): string | undefined {
+function plainObject(o: Record<string, unknown>, depth: number, omit?: string): string | undefined {
   if (typeof o.toJSON === 'function') return undefined;
   const keys = sortKeys(Object.keys(o));
   let out = '{';
@@ -62,7 +83,7 @@ function plainObject(o: Record<string, unknown>, omit?: string): string | undefi
   for (const k of keys) {
     const x = o[k];
     if (x === undefined || k === omit) continue;
-    const s = plain(x);
+    const s = plain(x, depth + 1);
     if (s === undefined) return undefined;
     let key: string;
     if (VERBATIM.test(k)) key = k;
@@ -99,13 +120,21 @@ const SURROGATE = /[\uD800-\uDFFF]/;
 const VERBATIM = /^[^"\\\u0000-\u001F\uD800-\uDFFF]*$/;
 
 function checkedCanonicalJson(value: unknown): string {
-  assertLedgerValue(value, '$');
-  const out = canonicalize(value);
+  assertLedgerValue(value, '$', 0);
+  // after the value rules, so a value that breaks both is refused as NOT_CANONICAL, as before
+  assertWellFormed(value, '$');
+  let out: string | undefined;
+  try {
+    out = canonicalize(value);
+  } catch {
+    // the checks above leave nothing it refuses; should one slip by, it is still the caller's value
+    out = undefined;
+  }
   if (out === undefined) throw new ChainError('NOT_CANONICAL', 'value cannot be serialised as canonical JSON');
   return out;
 }
 
-function assertLedgerValue(v: unknown, path: string): void {
+function assertLedgerValue(v: unknown, path: string, depth: number): void {
   switch (typeof v) {
     case 'string':
     case 'boolean':
@@ -117,16 +146,35 @@ function assertLedgerValue(v: unknown, path: string): void {
       return;
     case 'object':
       if (v === null) return;
+      if (depth >= MAX_LEDGER_DEPTH) throw new ChainError('TOO_DEEP', `${path}: ledger values nest at most ${MAX_LEDGER_DEPTH} levels`);
       if (Array.isArray(v)) {
-        v.forEach((x, i) => assertLedgerValue(x, `${path}[${i}]`));
+        v.forEach((x, i) => assertLedgerValue(x, `${path}[${i}]`, depth + 1));
         return;
       }
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
         if (x === undefined) continue;
-        assertLedgerValue(x, `${path}.${k}`);
+        assertLedgerValue(x, `${path}.${k}`, depth + 1);
       }
       return;
     default:
       throw new ChainError('NOT_CANONICAL', `${path}: ${typeof v} is not allowed on the ledger`);
+  }
+}
+
+/** Lone surrogates have no UTF-8 form; the value is known to be a bounded ledger value here. */
+function assertWellFormed(v: unknown, path: string): void {
+  if (typeof v === 'string') {
+    if (!isWellFormed(v)) throw new ChainError('ILL_FORMED_TEXT', `${path}: text must be well-formed Unicode (a lone surrogate has no UTF-8 form)`);
+    return;
+  }
+  if (typeof v !== 'object' || v === null) return;
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => assertWellFormed(x, `${path}[${i}]`));
+    return;
+  }
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (x === undefined) continue;
+    if (!isWellFormed(k)) throw new ChainError('ILL_FORMED_TEXT', `${path}: a key must be well-formed Unicode (a lone surrogate has no UTF-8 form)`);
+    assertWellFormed(x, `${path}.${k}`);
   }
 }

@@ -10,6 +10,7 @@ import { AuthService, sessionMiddleware } from './auth.ts';
 import { adminRoutes } from './adminRoutes.ts';
 import { auditRoutes } from './auditRoutes.ts';
 import { authRoutes } from './authRoutes.ts';
+import { bodyGuard, refuseBody } from './bodyGuard.ts';
 import { errorMiddleware } from './errorMiddleware.ts';
 import { apiDocs } from './openapi.ts';
 
@@ -39,7 +40,8 @@ export function createApp(o: AppOptions): Koa {
   app.use(errorMiddleware(o.logger));
   // The portal's scripts compress to about a quarter; event streams opt out in sse.ts.
   app.use(compress({ threshold: 1024 }));
-  app.use(bodyParser({ jsonLimit: '8mb', enableTypes: ['json'], encoding: 'utf-8' }));
+  app.use(bodyParser({ jsonLimit: '8mb', enableTypes: ['json'], encoding: 'utf-8', onError: refuseBody }));
+  app.use(bodyGuard());
 
   const root = new Router();
   root.get('/health', async (ctx) => {

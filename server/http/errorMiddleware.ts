@@ -21,8 +21,10 @@ export function errorMiddleware(logger: Logger) {
         ctx.body = { code: err.code, message: err.message, ...(err.data ? { data: err.data } : {}) };
       } else if (err instanceof ZodError) {
         const issue = err.issues[0];
+        // a custom issue may name its own code (amounts, control characters)
+        const own = issue.code === 'custom' ? (issue.params?.code as string | undefined) : undefined;
         ctx.status = 400;
-        ctx.body = { code: 'BAD_REQUEST', message: `${issue.path.join('.') || 'body'}: ${issue.message}` };
+        ctx.body = { code: own || 'BAD_REQUEST', message: `${issue.path.join('.') || 'body'}: ${issue.message}` };
       } else if (err?.type === 'entity.too.large' || err?.status === 413) {
         ctx.status = 413;
         ctx.body = { code: 'BODY_TOO_LARGE', message: 'the request body is larger than this endpoint accepts' };

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve } from 'node:path';
 import type { Context, Next } from 'koa';
+import { ChainError } from '../chain/errors.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -31,7 +32,7 @@ export function portalMiddleware(dist = resolve('web/dist')) {
       }
       return next();
     }
-    const rel = normalize(decodeURIComponent(ctx.path)).replace(/^(\.\.[/\\])+/, '');
+    const rel = normalize(decodedPath(ctx.path)).replace(/^(\.\.[/\\])+/, '');
     const file = join(dist, rel);
     if (file.startsWith(dist) && rel !== '/' && existsSync(file) && statSync(file).isFile()) {
       ctx.type = TYPES[extname(file)] ?? 'application/octet-stream';
@@ -43,4 +44,16 @@ export function portalMiddleware(dist = resolve('web/dist')) {
     ctx.set('Cache-Control', 'no-cache');
     ctx.body = readFileSync(join(dist, 'index.html'));
   };
+}
+
+/** The address's path decoded, or BAD_PATH for percent-encoding that decodes to nothing (`/%`, `/%E0%A4%A`) or to a NUL. */
+function decodedPath(path: string): string {
+  let out: string;
+  try {
+    out = decodeURIComponent(path);
+  } catch {
+    throw new ChainError('BAD_PATH', 'the address holds malformed percent-encoding');
+  }
+  if (out.includes('\0')) throw new ChainError('BAD_PATH', 'the address holds a NUL character');
+  return out;
 }

@@ -1,4 +1,5 @@
 import { balanced } from './ledger.ts';
+import { csvFile, csvLine } from '../http/csv.ts';
 import { yuan } from './money.ts';
 import type { PaymentRow } from './readModel/queries.ts';
 import type { AwardRecord, LedgerRecord, PolicyRecord } from './records.ts';
@@ -52,17 +53,15 @@ export function reconcile(p: PolicyRecord, ledger: LedgerRecord, awards: AwardRe
   };
 }
 
-const cell = (v: unknown) => `"${String(v ?? '').replace(/"/g, '""')}"`;
-
 /** The same report as CSV (UTF-8 with BOM for spreadsheet programs): totals first, then one line per award. */
 export function reconciliationCsv(r: Reconciliation): string {
   const l = r.ledger;
   const lines = [
     ['policy', 'title', 'height', 'budget', 'awarded', 'reserved', 'failed', 'paid', 'remaining', 'balanced', 'matchesAwards'].join(','),
-    [r.policy, r.title, r.asOf.height, yuan(l.budgetFen), yuan(l.awardedFen), yuan(l.reservedFen), yuan(l.failedFen), yuan(l.paidFen), yuan(l.remainingFen), r.balanced, r.matchesAwards].map(cell).join(','),
+    csvLine([r.policy, r.title, r.asOf.height, yuan(l.budgetFen), yuan(l.awardedFen), yuan(l.reservedFen), yuan(l.failedFen), yuan(l.paidFen), yuan(l.remainingFen), r.balanced, r.matchesAwards]),
     '',
     ['award', 'code', 'name', 'amountFen', 'amountYuan', 'status', 'attempts', 'endToEndId', 'bankRef', 'paidAt'].join(','),
-    ...r.awards.map((a) => [a.award, a.code, a.name, a.amountFen, yuan(a.amountFen), a.status, a.attempts, a.endToEndId, a.bankRef, a.paidAt ? new Date(a.paidAt).toISOString() : ''].map(cell).join(',')),
+    ...r.awards.map((a) => csvLine([a.award, a.code, a.name, a.amountFen, yuan(a.amountFen), a.status, a.attempts, a.endToEndId, a.bankRef, a.paidAt ? new Date(a.paidAt).toISOString() : ''])),
   ];
-  return '\ufeff' + lines.join('\r\n') + '\r\n';
+  return csvFile(lines);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Grade } from '../approval/schema.ts';
+import { Line, Prose, refuseControl } from '../chain/text.ts';
 import { Fen, PositiveFen } from './money.ts';
 import { RecordIdPattern } from './stateKeys.ts';
 
@@ -8,7 +9,8 @@ import { RecordIdPattern } from './stateKeys.ts';
  * money.ts, whose issues carry a code per mistake (negative, fractional, too large, ...).
  */
 
-const Text = (max: number) => z.string().trim().min(1).max(max);
+/** free text; names and titles are Line */
+const Text = Prose;
 const id = (prefix: string, example: string) => z.string().regex(RecordIdPattern(prefix), `an id like ${example}`);
 export const PolicyId = id('PL', 'PL-12-0');
 export const ApplicationId = id('PA', 'PA-12-0');
@@ -21,12 +23,12 @@ export const IndustryPrefix = z.string().regex(/^[A-T]([0-9]{2,4})?$/, 'a GB/T 4
 /** One eligibility check asked of another department's data as a yes/no privacy query. */
 export const PrivacyRule = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a rule id like tax or insured'),
-  label: Text(80),
+  label: Line(80),
   field: z.string().regex(/^[a-z]+(\.[a-zA-Z]+)+$/).max(31),
   period: z.string().regex(/^[0-9]{4,8}$/, 'a period is 4 to 8 digits, e.g. 2025'),
   predicate: z.strictObject({
     kind: z.enum(['gte', 'lte', 'range', 'eq', 'dateValid', 'inSet', 'notInSet']),
-    params: z.record(z.string(), z.union([z.string().max(80), z.number().int()])),
+    params: z.record(z.string(), z.union([z.string().max(80).superRefine(refuseControl(false)), z.number().int()])),
   }),
   /** set questions (enforcement cases): the day window whose root the predicate names */
   set: z.strictObject({ from: z.string().regex(/^[0-9]{8}$/), to: z.string().regex(/^[0-9]{8}$/) }).optional(),
@@ -41,12 +43,12 @@ export const Eligibility = z.strictObject({
   /** GB/T 4754 codes or prefixes of the filing's industry; empty means any */
   industries: z.array(IndustryPrefix).max(20).default([]),
   /** district names the filing's address must contain; empty means any */
-  regions: z.array(Text(20)).max(20).default([]),
+  regions: z.array(Line(20)).max(20).default([]),
 });
 export type Eligibility = z.infer<typeof Eligibility>;
 
 export const PolicyPublish = z.strictObject({
-  title: Text(100),
+  title: Line(100),
   legalBasis: Text(300),
   summary: Text(2000).optional(),
   budgetFen: PositiveFen,
@@ -65,9 +67,9 @@ export type PolicyPublish = z.infer<typeof PolicyPublish>;
 
 /** The settlement account. An enterprise's account is printed on every invoice it issues (开户行及账号), so it is no secret. */
 export const Payee = z.strictObject({
-  name: Text(100),
+  name: Line(100),
   account: z.string().regex(/^[0-9]{8,32}$/, 'an account number of 8 to 32 digits'),
-  bankName: Text(60),
+  bankName: Line(60),
   /** CNAPS bank code (大额支付行号) */
   bankCode: z.string().regex(/^[0-9]{12}$/, 'a 12-digit CNAPS bank code'),
 });
@@ -75,7 +77,7 @@ export type Payee = z.infer<typeof Payee>;
 
 export const Attachment = z.strictObject({
   hash: z.string().regex(/^[0-9a-f]{64}$/),
-  name: Text(120),
+  name: Line(120),
   type: z.enum(['pdf', 'png', 'jpeg']),
   size: z.number().int().min(1).max(5 * 1024 * 1024),
 });
@@ -145,7 +147,7 @@ export const PayoutRun = z.strictObject({
 export const SettlementItem = z.strictObject({
   endToEndId: z.string().regex(/^AW-[0-9]+-[0-9]+-[0-9]+$/).max(35),
   outcome: z.enum(['settled', 'failed']),
-  bankRef: z.string().trim().min(1).max(35).optional(),
+  bankRef: Line(35).optional(),
   reason: Text(200).optional(),
 });
 export type SettlementItem = z.infer<typeof SettlementItem>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { QueryRequestSchema } from './raise.ts';
+import { Prose } from '../chain/text.ts';
 
 /** Zod schemas of the module's transaction payloads: the single source of their types. */
 
@@ -39,7 +40,7 @@ export const Groth16ProofSchema = z.strictObject({
 export const AnswerPayload = z.strictObject({ query: QueryId, answer: z.boolean(), proof: Groth16ProofSchema });
 export type AnswerPayload = z.infer<typeof AnswerPayload>;
 
-export const DeclinePayload = z.strictObject({ query: QueryId, reason: z.string().trim().min(1).max(200) });
+export const DeclinePayload = z.strictObject({ query: QueryId, reason: Prose(200) });
 export type DeclinePayload = z.infer<typeof DeclinePayload>;
 
 export { QueryId };

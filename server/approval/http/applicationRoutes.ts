@@ -3,6 +3,7 @@ import { ChainError } from '../../chain/errors.ts';
 import type { ChainNode } from '../../chain/node.ts';
 import { publicTx } from '../../chain/http/chainRoutes.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
+import { csvFile, csvLine } from '../../http/csv.ts';
 import { ENTERPRISE_KINDS } from '../contracts/index.ts';
 import { SHIPPED_PROCESSES, type ProcessDef } from '../processes.ts';
 import * as q from '../readModel/queries.ts';
@@ -46,11 +47,10 @@ export function applicationRoutes(node: ChainNode): Router {
   r.get('/applications/export', requireRole(...APP_READERS), async (ctx) => {
     const p = PageQuery.parse({ limit: 200, ...ctx.query });
     const apps = await q.listApplications(node.db, currentUser(ctx), p, p);
-    const cell = (v: unknown) => `"${String(v ?? '').replace(/"/g, '""')}"`;
-    const lines = apps.map((a) => [a.id, a.code, a.processName, a.project.name, a.status, new Date(a.submittedAt).toISOString(), a.stages.filter((s) => s.status === 'open').map((s) => s.name).join('/')].map(cell).join(','));
+    const lines = apps.map((a) => csvLine([a.id, a.code, a.processName, a.project.name, a.status, new Date(a.submittedAt).toISOString(), a.stages.filter((s) => s.status === 'open').map((s) => s.name).join('/')]));
     ctx.type = 'text/csv; charset=utf-8';
     ctx.set('content-disposition', 'attachment; filename="applications.csv"');
-    ctx.body = '\ufeff' + ['id,code,process,project,status,submitted,openStages', ...lines].join('\r\n') + '\r\n';
+    ctx.body = csvFile(['id,code,process,project,status,submitted,openStages', ...lines]);
   });
 
   doc('get', '/applications', 'Applications the caller may list: its own, those with a stage of its department, or all (audit, the one window).', [...APP_READERS]);

@@ -5,6 +5,7 @@ import { ChainError } from '../errors.ts';
 import { quorumOf } from '../genesis.ts';
 import { keys, type MemberRecord } from '../identity.ts';
 import { DeptId } from '../schema.ts';
+import { refuseControl } from '../text.ts';
 import type { StateView } from '../state.ts';
 import { suiteByName } from '../suites/index.ts';
 
@@ -44,7 +45,7 @@ export async function activeMembers(state: StateView): Promise<string[]> {
 
 const memberAdd: GovAction = {
   type: 'member.add',
-  params: z.strictObject({ dept: DeptId, name: z.string().min(1), nameEn: z.string().min(1), nodeKey: z.string().regex(/^[0-9a-f]{64,130}$/) }),
+  params: z.strictObject({ dept: DeptId, name: z.string().min(1).superRefine(refuseControl(false)), nameEn: z.string().min(1).superRefine(refuseControl(false)), nodeKey: z.string().regex(/^[0-9a-f]{64,130}$/) }),
   async check(state, p, ctx) {
     assertKeyLength(ctx, p.nodeKey);
     const existing = await state.get<MemberRecord>(keys.member(p.dept));
@@ -121,7 +122,7 @@ export function governanceContracts(actions: GovAction[]): ContractDef[] {
 
   const propose = defineContract({
     kind: 'gov.propose',
-    payload: z.strictObject({ type: z.string(), params: z.record(z.string(), z.unknown()), note: z.string().max(500).optional() }),
+    payload: z.strictObject({ type: z.string(), params: z.record(z.string(), z.unknown()), note: z.string().max(500).superRefine(refuseControl(true)).optional() }),
     roles: ['admin'],
     async apply(ctx, state, p) {
       const a = action(p.type);

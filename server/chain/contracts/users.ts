@@ -3,13 +3,14 @@ import { defineContract } from '../contract.ts';
 import { ChainError } from '../errors.ts';
 import { keys, type UserRecord } from '../identity.ts';
 import { Role } from '../schema.ts';
+import { refuseControl } from '../text.ts';
 
 const StaffRole = Role.exclude(['node', 'enterprise']);
 
 /** A department administrator registers (or updates) one of the department's staff. */
 export const userRegister = defineContract({
   kind: 'user.register',
-  payload: z.strictObject({ id: z.string().regex(/^[a-z0-9_.-]{2,64}$/), name: z.string().min(1).max(64), role: StaffRole }),
+  payload: z.strictObject({ id: z.string().regex(/^[a-z0-9_.-]{2,64}$/), name: z.string().min(1).max(64).superRefine(refuseControl(false)), role: StaffRole }),
   roles: ['admin', 'node'],
   async apply(ctx, state, p) {
     const dept = ctx.actor.dept!;

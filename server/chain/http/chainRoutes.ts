@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
+import { withinLedgerDepth } from '../canonical.ts';
 import { ChainError } from '../errors.ts';
 import type { CommittedBlock } from '../module.ts';
 import type { ChainNode } from '../node.ts';
@@ -31,9 +32,11 @@ export const publicTx = (t: TxRow) => ({
   tx: safeParse(t.raw),
 });
 
+/** The record as JSON, or its text when it is not JSON or nests too deep to serialise again (a forged record in the log). */
 const safeParse = (raw: string) => {
   try {
-    return JSON.parse(raw);
+    const v = JSON.parse(raw);
+    return withinLedgerDepth(v) ? v : raw;
   } catch {
     return raw;
   }

@@ -1,7 +1,12 @@
 import { ChainError } from '../../chain/errors.ts';
 
-/** Escapes text for XML element content and attribute values. */
-export const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+/**
+ * Escapes text for XML element content and attribute values. Filed names cannot hold characters
+ * XML does not allow (they are refused at filing); one recorded before that rule is written as
+ * U+FFFD rather than making the whole file invalid.
+ */
+export const esc = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(NOT_XML_CHARS, '\uFFFD');
 
 export interface XmlNode {
   name: string;
@@ -10,10 +15,25 @@ export interface XmlNode {
   text: string;
 }
 
+/** XML 1.0's Char production: what a document, and a character reference, may hold. */
+const isXmlChar = (c: number) => c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+/** Anything outside Char, in raw text: C0 controls but tab, LF and CR; U+FFFE, U+FFFF; lone surrogates. */
+const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const NOT_XML_CHARS = new RegExp(NOT_XML_CHAR.source, 'g');
+
 const unesc = (s: string) =>
-  s.replace(/&(lt|gt|amp|quot|apos|#x[0-9a-fA-F]+|#[0-9]+);/g, (_, e: string) =>
-    e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'amp' ? '&' : e === 'quot' ? '"' : e === 'apos' ? "'" : String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)),
-  );
+  s.replace(/&([^;&<]{0,12});|&/g, (ref: string, e: string | undefined) => {
+    if (e === 'lt') return '<';
+    if (e === 'gt') return '>';
+    if (e === 'amp') return '&';
+    if (e === 'quot') return '"';
+    if (e === 'apos') return "'";
+    const m = e === undefined ? null : /^#(?:x([0-9a-fA-F]+)|([0-9]+))$/.exec(e);
+    if (!m) throw bad(`"${ref.slice(0, 14)}" is neither a predefined entity nor a character reference`);
+    const code = m[1] !== undefined ? parseInt(m[1], 16) : parseInt(m[2], 10);
+    if (!isXmlChar(code)) throw bad(`${ref} refers to a character XML does not allow`);
+    return String.fromCodePoint(code);
+  });
 
 const bad = (why: string) => new ChainError('BAD_XML', `the XML is not well-formed: ${why}`);
 
@@ -25,6 +45,8 @@ const bad = (why: string) => new ChainError('BAD_XML', `the XML is not well-form
  */
 export function parseXml(src: string): XmlNode {
   if (/<!DOCTYPE|<!ENTITY/i.test(src)) throw bad('document type declarations are not accepted');
+  const illegal = NOT_XML_CHAR.exec(src);
+  if (illegal) throw bad(`a character XML does not allow (U+${illegal[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}) at ${illegal.index}`);
   const s = src.replace(/^\uFEFF/, '').replace(/<\?xml[^?]*\?>/, '').replace(/<!--[\s\S]*?-->/g, '');
   const root: XmlNode = { name: '#root', attrs: {}, children: [], text: '' };
   const stack: XmlNode[] = [root];
@@ -53,6 +75,7 @@ export function parseXml(src: string): XmlNode {
   }
   if (stack.length !== 1) throw bad(`<${stack[stack.length - 1].name}> is never closed`);
   if (root.children.length !== 1) throw bad('a document has exactly one root element');
+  if (root.text.trim()) throw bad('text outside the root element');
   return root.children[0];
 }
 
