@@ -3,6 +3,7 @@ import type { Context, Next } from 'koa';
 import { ChainError } from '../chain/errors.ts';
 import { keys, type SignerRecord, type UserRecord } from '../chain/identity.ts';
 import type { ChainNode } from '../chain/node.ts';
+import { isAuditor } from '../chain/readAccess.ts';
 import type { Role } from '../chain/schema.ts';
 import { checkPassword, hashPassword } from './password.ts';
 
@@ -161,11 +162,15 @@ export function currentUser(ctx: Context): SessionUser {
   return u;
 }
 
-/** Route guard: signed in, and in one of the roles. The portal hiding a button is not security; this is. */
+/**
+ * Route guard: signed in, and in one of the roles. The portal hiding a button is not security; this is.
+ * The auditor role counts only in the audit department (an auditor recorded elsewhere before the
+ * chain refused that has no auditor's reach).
+ */
 export function requireRole(...roles: Role[]) {
   return async (ctx: Context, next: Next) => {
     const u = currentUser(ctx);
-    if (roles.length > 0 && !roles.includes(u.role)) {
+    if (roles.length > 0 && (!roles.includes(u.role) || (u.role === 'auditor' && !isAuditor(u)))) {
       throw new ChainError('FORBIDDEN', `role ${u.role} may not do this`, { status: 403 });
     }
     await next();

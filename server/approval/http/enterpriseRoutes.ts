@@ -7,6 +7,7 @@ import * as q from '../readModel/queries.ts';
 import { notFound, STAFF_READERS } from './access.ts';
 import { doc, PageQuery, param } from './common.ts';
 import { actAs } from '../../chain/preflight.ts';
+import { isAuditor } from '../../chain/readAccess.ts';
 
 const RotateBody = EnterpriseRotateKey.omit({ code: true });
 
@@ -42,7 +43,7 @@ export function enterpriseRoutes(node: ChainNode): Router {
     if (u.role === 'enterprise' && u.id !== code) throw notFound('enterprise');
     const e = await q.enterprise(node.db, code);
     if (!e) throw notFound('enterprise');
-    const full = u.role === 'enterprise' || u.role === 'clerk' || u.role === 'auditor';
+    const full = u.role === 'enterprise' || u.role === 'clerk' || isAuditor(u);
     ctx.body = full ? e : { code: e.code, name: e.name, status: e.status, registeredAt: e.registeredAt };
   });
 

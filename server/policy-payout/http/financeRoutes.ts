@@ -2,7 +2,11 @@ import Router from '@koa/router';
 import { readLimited } from '../../approval/http/materialsStore.ts';
 import { ChainError } from '../../chain/errors.ts';
 import type { ChainNode } from '../../chain/node.ts';
+import type { Context, Next } from 'koa';
+import { isAuditor } from '../../chain/readAccess.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
+import { recordAuditView, requirePurpose } from '../../http/txReads.ts';
+import { payoutConfig } from '../config.ts';
 import { pain001 } from '../bank/pain001.ts';
 import { parsePain002, parseStatementCsv } from '../bank/statusReport.ts';
 import * as q from '../readModel/queries.ts';
@@ -29,6 +33,24 @@ export function financeRoutes(node: ChainNode): Router {
     return next;
   };
 
+  const financeDept = payoutConfig(node.genesis).financeDept;
+  /**
+   * A run names every payee's account: the finance office reads it, and an auditor who gives a
+   * purpose, recorded on the chain before the answer.
+   */
+  const payeeReader = async (ctx: Context, next: Next) => {
+    const u = currentUser(ctx);
+    if (isAuditor(u)) {
+      const run = await loadRun(param(ctx, 'id'));
+      const purpose = requirePurpose(ctx);
+      const codes: string[] = await node.db('pay_awards').whereIn('id', run.items.map((i) => i.award)).pluck('code');
+      await recordAuditView(node, u, `run:${run.id}`, purpose, codes);
+    } else if (u.role !== 'finance' || u.dept !== financeDept) {
+      throw new ChainError('FORBIDDEN', `payment runs are read by the finance office (${financeDept}) and audit`, { status: 403 });
+    }
+    await next();
+  };
+
   async function loadRun(id: string): Promise<RunRecord> {
     const run = await node.view().get<RunRecord>(pk.run(parseWith(RunId, id, 'run')));
     if (!run) throw notFound('payment run');
@@ -53,7 +75,7 @@ export function financeRoutes(node: ChainNode): Router {
   });
 
   doc('get', '/runs/{id}', 'One payment run with the status of each of its payments.', ['finance', 'auditor']);
-  r.get('/runs/:id', requireRole('finance', 'auditor'), async (ctx) => {
+  r.get('/runs/:id', requireRole('finance', 'auditor'), payeeReader, async (ctx) => {
     const run = await loadRun(param(ctx, 'id'));
     const pays: { e2e_id: string; status: string }[] = await node.db('pay_payments').where({ run: run.id }).select('e2e_id', 'status');
     const status = new Map(pays.map((p) => [p.e2e_id, p.status]));
@@ -61,7 +83,7 @@ export function financeRoutes(node: ChainNode): Router {
   });
 
   doc('get', '/runs/{id}/pain001.xml', 'The ISO 20022 pain.001.001.09 credit transfer file of a run (the same bytes every time, on every node).', ['finance', 'auditor']);
-  r.get('/runs/:id/pain001.xml', requireRole('finance', 'auditor'), async (ctx) => {
+  r.get('/runs/:id/pain001.xml', requireRole('finance', 'auditor'), payeeReader, async (ctx) => {
     const run = await loadRun(param(ctx, 'id'));
     ctx.type = 'application/xml; charset=utf-8';
     ctx.set('content-disposition', `attachment; filename="${run.id}.pain001.xml"`);
@@ -87,7 +109,9 @@ export function financeRoutes(node: ChainNode): Router {
     if (!p || (u.role === 'policy' && u.dept !== p.dept)) throw notFound('policy');
     const asOf = { height: node.height, time: await headTime(node) };
     // One read transaction, so the ledger and the awards are of the same block.
-    const report = await node.db.transaction(async (trx) => reconcile(p, (await q.ledger(trx, id))!, await q.awardsOfPolicy(trx, id), await q.paymentsOfPolicy(trx, id), asOf));
+    const full = await node.db.transaction(async (trx) => reconcile(p, (await q.ledger(trx, id))!, await q.awardsOfPolicy(trx, id), await q.paymentsOfPolicy(trx, id), asOf));
+    // bank references and failure reasons are the finance office's (and audit's, which reads them on a run)
+    const report = u.role === 'finance' && u.dept === financeDept ? full : { ...full, awards: full.awards.map((a) => ({ ...a, bankRef: null })), payments: full.payments.map((x) => ({ ...x, bankRef: null, reason: null })) };
     if (ctx.query.format === 'csv') {
       ctx.type = 'text/csv; charset=utf-8';
       ctx.set('content-disposition', `attachment; filename="reconciliation-${id}.csv"`);
