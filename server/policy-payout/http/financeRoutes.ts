@@ -5,7 +5,7 @@ import type { ChainNode } from '../../chain/node.ts';
 import type { Context, Next } from 'koa';
 import { isAuditor } from '../../chain/readAccess.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
-import { recordAuditView, requirePurpose } from '../../http/txReads.ts';
+import { auditPurposeOf, recordAuditView, requirePurpose } from '../../http/txReads.ts';
 import { payoutConfig } from '../config.ts';
 import { pain001 } from '../bank/pain001.ts';
 import { parsePain002, parseStatementCsv } from '../bank/statusReport.ts';
@@ -74,7 +74,7 @@ export function financeRoutes(node: ChainNode): Router {
     ctx.body = { items: rows.map((x: Record<string, unknown>) => ({ ...x, createdAt: Number(x.createdAt) })) };
   });
 
-  doc('get', '/runs/{id}', 'One payment run with the status of each of its payments.', ['finance', 'auditor']);
+  doc('get', '/runs/{id}', 'One payment run with the status of each of its payments (the finance office; an auditor gives ?purpose=, recorded).', ['finance', 'auditor']);
   r.get('/runs/:id', requireRole('finance', 'auditor'), payeeReader, async (ctx) => {
     const run = await loadRun(param(ctx, 'id'));
     const pays: { e2e_id: string; status: string }[] = await node.db('pay_payments').where({ run: run.id }).select('e2e_id', 'status');
@@ -101,7 +101,7 @@ export function financeRoutes(node: ChainNode): Router {
     ctx.body = await recordStatement(node, run, report, (kind, payload) => actAs(node, user, kind, payload));
   });
 
-  doc('get', '/policies/{id}/reconciliation', 'Budget, awarded, reserved, failed, paid, remaining of a policy, checked against every award; ?format=csv for a spreadsheet.', ['finance', 'auditor', 'policy']);
+  doc('get', '/policies/{id}/reconciliation', 'Budget, awarded, reserved, failed, paid, remaining of a policy, checked against every award; ?format=csv for a spreadsheet. Bank references and failure reasons for the finance office, and an auditor who gives ?purpose= (recorded).', ['finance', 'auditor', 'policy']);
   r.get('/policies/:id/reconciliation', requireRole('finance', 'auditor', 'policy'), async (ctx) => {
     const u = currentUser(ctx);
     const id = parseWith(PolicyId, param(ctx, 'id'), 'policy');
@@ -111,7 +111,9 @@ export function financeRoutes(node: ChainNode): Router {
     // One read transaction, so the ledger and the awards are of the same block.
     const full = await node.db.transaction(async (trx) => reconcile(p, (await q.ledger(trx, id))!, await q.awardsOfPolicy(trx, id), await q.paymentsOfPolicy(trx, id), asOf));
     // bank references and failure reasons are the finance office's (and audit's, which reads them on a run)
-    const report = u.role === 'finance' && u.dept === financeDept ? full : { ...full, awards: full.awards.map((a) => ({ ...a, bankRef: null })), payments: full.payments.map((x) => ({ ...x, bankRef: null, reason: null })) };
+    const why = isAuditor(u) ? auditPurposeOf(ctx) : undefined;
+    if (why) await recordAuditView(node, u, `reconciliation:${id}`, why, full.awards.map((a) => a.code));
+    const report = (u.role === 'finance' && u.dept === financeDept) || why ? full : { ...full, awards: full.awards.map((a) => ({ ...a, bankRef: null })), payments: full.payments.map((x) => ({ ...x, bankRef: null, reason: null })) };
     if (ctx.query.format === 'csv') {
       ctx.type = 'text/csv; charset=utf-8';
       ctx.set('content-disposition', `attachment; filename="reconciliation-${id}.csv"`);
