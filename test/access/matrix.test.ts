@@ -47,7 +47,6 @@ describe('access matrix: no personal or party-only value reaches a caller withou
   const txs: string[] = [];
 
   before(async () => {
-    const t0 = Date.now();
     p = await startPayoutPlatform({ clock, keys: false });
     // one user of every staff role in every department that may have it, registered and signed in all at once
     const seats = DEPTS.flatMap((dept) => STAFF_ROLES.filter((role) => role !== 'auditor' || dept === 'audit').map((role) => ({ dept, role, id: role === 'admin' ? 'admin' : `m-${role}` })));
@@ -55,7 +54,6 @@ describe('access matrix: no personal or party-only value reaches a caller withou
     await Promise.all(seats.filter((x) => x.role !== 'admin').map((x) => p.auths.get(x.dept)!.setPassword(x.id, TEST_PASSWORD)));
     for (const x of seats) callers.push({ key: `${x.dept}/${x.role}`, dept: x.dept, role: x.role, id: x.id, s: undefined as unknown as Session });
     await Promise.all(callers.map(async (c) => (c.s = await login(p, c.dept, c.id))));
-    console.log(`staff ready in ${Date.now() - t0} ms`);
     const clerk = await login(p, 'service', 'clerk1');
     a = await registerEnterprise(p, clerk, 901, '滨江标记甲科技有限公司');
     b = await registerEnterprise(p, clerk, 902, '滨江标记乙科技有限公司');
@@ -93,6 +91,9 @@ describe('access matrix: no personal or party-only value reaches a caller withou
     assert.equal(q.status, 201, JSON.stringify(q.body));
     ids.query = q.body.id;
     txs.push(q.body.id);
+
+    const housing = await login(p, 'housing', 'approver1');
+    await housing.get(`/housing/api/approval/dossier/${a.code}?purpose=${encodeURIComponent('工程建设审批前置核查')}`).expect(200);
 
     for (const t of [...txs]) {
       const row = await until(`tx ${t}`, () => p.node('market').store.tx(t));
@@ -204,6 +205,8 @@ describe('access matrix: no personal or party-only value reaches a caller withou
     assert.equal(audit.purpose, '专项审计：监管执法抽查');
     assert.equal(audit.dept.name, p.node('audit').genesis.members.find((m) => m.dept === 'audit')!.name);
     assert.equal(audit.person, 'audit-auditor');
+    const dossier = use.items.find((x: { type: string }) => x.type === 'dossier');
+    assert.deepEqual([dossier.dept.id, dossier.person, dossier.purpose], ['housing', '吴住建', '工程建设审批前置核查']);
     const question = use.items.find((x: { type: string }) => x.type === 'question');
     assert.equal(question.purpose, M.purpose);
     assert.equal(question.dept.id, 'econ');
