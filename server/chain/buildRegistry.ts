@@ -1,4 +1,5 @@
 import type { ContractDef } from './contract.ts';
+import { auditView } from './contracts/auditView.ts';
 import { coreGovActions, governanceContracts } from './contracts/governance.ts';
 import { userDisable, userRegister } from './contracts/users.ts';
 import type { Module } from './module.ts';
@@ -10,7 +11,7 @@ import { ContractRegistry } from './registry.ts';
  * can never disagree about which code executes a kind.
  */
 export function buildRegistry(modules: Pick<Module, 'contracts' | 'govActions'>[] = []): ContractRegistry {
-  const contracts: ContractDef[] = [userRegister, userDisable];
+  const contracts: ContractDef[] = [userRegister, userDisable, auditView];
   const actions = [...coreGovActions];
   for (const m of modules) {
     contracts.push(...(m.contracts ?? []));

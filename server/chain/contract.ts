@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ChainEvent, Genesis, Role } from './schema.ts';
+import type { TxParties } from './readAccess.ts';
 import type { StateView } from './state.ts';
 
 /** Who a transaction acts for, resolved from state at execution. */
@@ -37,6 +38,11 @@ export interface ContractDef<P = any> {
    * `apply` would do expensive work only to discard it. Absent: `apply` itself is the check.
    */
   precheck?(ctx: TxContext, state: StateView, payload: P): Promise<unknown> | unknown;
+  /**
+   * Who the matter is about, besides the signer, for reads (chain/readAccess.ts). Absent: the
+   * enterprise the payload names in `code` or `enterprise`. A pure function of the payload.
+   */
+  parties?(payload: P): TxParties;
 }
 
 export function defineContract<S extends z.ZodType>(def: {
@@ -45,6 +51,7 @@ export function defineContract<S extends z.ZodType>(def: {
   roles: readonly Role[];
   apply(ctx: TxContext, state: StateView, payload: z.infer<S>): Promise<void> | void;
   precheck?(ctx: TxContext, state: StateView, payload: z.infer<S>): Promise<unknown> | unknown;
+  parties?(payload: z.infer<S>): TxParties;
 }): ContractDef<z.infer<S>> {
   return def as unknown as ContractDef<z.infer<S>>;
 }

@@ -6,6 +6,8 @@ import { buildRegistry } from '../chain/buildRegistry.ts';
 import { ChainError } from '../chain/errors.ts';
 import { quorumOf } from '../chain/genesis.ts';
 import { publicTx } from '../chain/http/chainRoutes.ts';
+import { currentUser } from './auth.ts';
+import { enterprisesOf, recordAuditView, requirePurpose, txFacts } from './txReads.ts';
 import type { ChainNode } from '../chain/node.ts';
 import { ChainStore } from '../chain/store/chainStore.ts';
 import { verifyChain, type VerifyResult } from '../chain/verify.ts';
@@ -51,25 +53,36 @@ export function auditRoutes(node: ChainNode): Router {
   const jobs = new Map<string, VerifyJob>();
   let running: VerifyJob | undefined;
 
-  doc('get', '/trace', 'Every operation that touched an enterprise (credit code), a record (AP-…, PL-…) or a state key prefix, oldest first, with who, when and authority.', ['auditor']);
+  doc('get', '/trace', 'Every operation that touched an enterprise (credit code), a record (AP-…, PL-…) or a state key prefix, oldest first, with who, when and authority. Needs ?purpose= (or x-audit-purpose); the look is recorded on the chain (audit.view).', ['auditor']);
   r.get('/trace', requireRole('auditor'), async (ctx) => {
     const q = TraceQuery.parse(ctx.query);
+    const purpose = requirePurpose(ctx);
     const keys = q.subject ? await keysOfSubject(node.db, q.subject) : await keysUnderPrefix(node.db, q.prefix!);
     const { total, rows } = await timeline(node.db, keys, q.subject, q);
     const [times, who, touched] = await Promise.all([blockTimes(node.db, rows.map((t) => t.height)), whoDid(node.db, node.registry, rows), keysOfTxs(node.db, rows.map((t) => t.id))]);
+    const raws: { id: string; kind: string; signer: string; actor: string | null; raw: string }[] = rows.length
+      ? await node.db('txs').whereIn('id', rows.map((t) => t.id)).select('id', 'kind', 'signer', 'actor', 'raw')
+      : [];
+    const enterprises = [...(await txFacts(node, raws)).values()].flatMap(enterprisesOf);
+    if (q.subject && /^[0-9A-Z]{18}$/.test(q.subject)) enterprises.push(q.subject);
+    const auditViewTx = await recordAuditView(node, currentUser(ctx), `trace:${q.subject ?? q.prefix}`, purpose, enterprises);
     ctx.body = {
+      auditViewTx,
       total,
       keys,
       items: rows.map((t) => ({ ...t, time: times.get(t.height) ?? null, final: t.height <= node.finalHeight, who: who.get(t.id), keys: touched.get(t.id) ?? [] })),
     };
   });
 
-  doc('get', '/ops/{id}', 'One operation: who (actor and signing department), when (block time), authority (role, and the roles the contract accepts), the signed transaction and every state key before and after.', ['auditor']);
+  doc('get', '/ops/{id}', 'One operation: who (actor and signing department), when (block time), authority (role, and the roles the contract accepts), the signed transaction and every state key before and after. Needs ?purpose= (or x-audit-purpose); the look is recorded on the chain (audit.view).', ['auditor']);
   r.get('/ops/:id', requireRole('auditor'), async (ctx) => {
     const row = await node.store.tx(TxIdParam.parse(ctx.params.id));
+    const purpose = requirePurpose(ctx);
     if (!row) throw new ChainError('NOT_FOUND', 'no such operation on this node (it may not be committed yet)', { status: 404 });
+    const facts = (await txFacts(node, [row])).get(row.id)!;
+    const auditViewTx = await recordAuditView(node, currentUser(ctx), `tx:${row.id}`, purpose, enterprisesOf(facts));
     const [block, who, changes] = await Promise.all([node.store.blockByHeight(row.height), whoDid(node.db, node.registry, [row]), node.store.historyOfTx(row.id)]);
-    ctx.body = { ...publicTx(row), time: block?.header.time ?? null, blockHash: block?.hash ?? null, final: row.height <= node.finalHeight, who: who.get(row.id), changes };
+    ctx.body = { auditViewTx, ...publicTx(row), time: block?.header.time ?? null, blockHash: block?.hash ?? null, final: row.height <= node.finalHeight, who: who.get(row.id), changes };
   });
 
   doc('get', '/attestations', 'For recent heights: this node\'s block hash and the hash each department signed (as seen in the log). ?before=height&limit=n', ['auditor', 'admin']);

@@ -5,6 +5,7 @@ import { ChainError } from '../chain/errors.ts';
 import { keys, type SignerRecord, type UserRecord } from '../chain/identity.ts';
 import type { Metrics } from '../chain/metrics.ts';
 import type { ChainNode } from '../chain/node.ts';
+import { isAuditor } from '../chain/readAccess.ts';
 import type { Role } from '../chain/schema.ts';
 import { ChallengeStore, MAX_CHALLENGES } from './challengeStore.ts';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LimitKeys, type LoginLimits } from './loginLimiter.ts';
@@ -238,11 +239,15 @@ export function currentUser(ctx: Context): SessionUser {
   return u;
 }
 
-/** Route guard: signed in, and in one of the roles. The portal hiding a button is not security; this is. */
+/**
+ * Route guard: signed in, and in one of the roles. The portal hiding a button is not security; this is.
+ * The auditor role counts only in the audit department (an auditor recorded elsewhere before the
+ * chain refused that has no auditor's reach).
+ */
 export function requireRole(...roles: Role[]) {
   return async (ctx: Context, next: Next) => {
     const u = currentUser(ctx);
-    if (roles.length > 0 && !roles.includes(u.role)) {
+    if (roles.length > 0 && (!roles.includes(u.role) || (u.role === 'auditor' && !isAuditor(u)))) {
       throw new ChainError('FORBIDDEN', `role ${u.role} may not do this`, { status: 403 });
     }
     await next();

@@ -96,7 +96,7 @@ describe('approvals: construction project through every stage, and approval on c
 
   test('a stage past its deadline (working days, block time) is flagged, and a late decision says so', async () => {
     clock.advanceDays(15);
-    await p.node('housing').submitAs('admin', 'user.register', { id: 'tick', name: '推进区块', role: 'auditor' }); // a block stamped with the new time
+    await p.node('housing').submitAs('admin', 'user.register', { id: 'tick', name: '推进区块', role: 'clerk' }); // a block stamped with the new time
     const list = await housing.get('/housing/api/approval/worklist').expect(200);
     const permit = list.body.items.find((i: any) => i.stage === 'constructionPermit');
     assert.equal(permit.overdue, true);

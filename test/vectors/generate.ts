@@ -221,4 +221,6 @@ await contractCase('gov.approve', 'already-approved', 'a department approves onc
 await contractCase('gov.approve', 'closed', 'approving a proposal that already took effect', sign('housing', 'admin', 'gov.approve', { proposal: proposalId }), proposal(['hrss', 'market', 'tax'], 'done'));
 await contractCase('gov.approve', 'not-found', 'no such proposal', sign('housing', 'admin', 'gov.approve', { proposal: sha256Hex('nothing') }));
 
+await contractCase('user.register', 'auditor-outside-audit', 'the auditor role is granted only in the audit department', sign('market', 'admin', 'user.register', { id: 'aud1', name: '审计', role: 'auditor' }));
+
 console.log(`vectors: ${written} written, ${kept} kept${kept && !force ? ' (--force to rewrite)' : ''}`);

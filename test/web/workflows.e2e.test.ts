@@ -217,7 +217,11 @@ describe('persona workflows in a browser', { skip: noChromium }, () => {
     await staff.goto(`${base}/audit/trace`);
     await staff.getByTestId('trace-input').fill(CODE);
     await staff.getByTestId('trace-search').click();
+    // the look is recorded on the chain with its purpose, asked for once in this session
+    await staff.locator('.purpose-dialog input').fill('年度专项审计：工程建设审批');
+    await staff.locator('.purpose-dialog .el-button--primary').click();
     await staff.getByTestId('op-enterprise.register').waitFor();
+    assert.match(await staff.getByTestId('audit-purpose').innerText(), /年度专项审计/);
     const text = await staff.getByTestId('trace').innerText();
     for (const kind of ['enterprise.register', 'filing.submit', 'approval.apply', 'dossier.view', 'approval.decide', 'inspection.record', 'case.decide', 'case.close']) assert.match(text, new RegExp(kind.replace('.', '\\.')));
     assert.match(text, /政务服务中心[\s\S]*clerk1/);

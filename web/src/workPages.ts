@@ -1,5 +1,5 @@
 import {
-  Briefcase, Checked, DataLine, EditPen, Histogram, Lock, Monitor, OfficeBuilding, Operation, Postcard, Promotion, Search, Share, Stamp, Tickets, UserFilled,
+  Briefcase, Checked, DataLine, EditPen, Histogram, Lock, Monitor, OfficeBuilding, Operation, Postcard, Promotion, Search, Share, Stamp, Tickets, UserFilled, View,
 } from '@element-plus/icons-vue';
 import type { Role } from './api/auth/types.ts';
 import type { PageEntry } from './menus.ts';
@@ -15,6 +15,7 @@ export const workPages: PageEntry[] = [
   // 企业办事
   { path: 'filing', name: 'filing', title: 'ap.menu.filing', roles: ['enterprise'], icon: EditPen, group: 'ap.menu.enterpriseGroup', order: 10, view: () => import('./views/enterprise/FilingView.vue') },
   { path: 'apply', name: 'apply', title: 'ap.menu.apply', roles: ['enterprise'], icon: Promotion, group: 'ap.menu.enterpriseGroup', order: 11, view: () => import('./views/enterprise/ApplyView.vue') },
+  { path: 'data-use', name: 'data-use', title: 'acc.dataUse.menu', roles: ['enterprise'], icon: View, group: 'ap.menu.enterpriseGroup', order: 13, view: () => import('./views/enterprise/DataUseView.vue') },
   { path: 'my-applications', name: 'my-applications', title: 'ap.menu.myApplications', roles: ['enterprise'], icon: Tickets, group: 'ap.menu.enterpriseGroup', order: 12, view: () => import('./views/enterprise/MyApplicationsView.vue') },
   // 一窗受理
   { path: 'enterprises', name: 'enterprises', title: 'clerk.title', roles: ['clerk'], icon: OfficeBuilding, order: 10, view: () => import('./views/clerk/EnterpriseRegisterView.vue') },

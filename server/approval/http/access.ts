@@ -35,5 +35,5 @@ export function sectionsFor(u: SessionUser, code: string): DossierSection[] {
 
 export const notFound = (what: string) => new ChainError('NOT_FOUND', `no such ${what}`, { status: 404 });
 
-export const isAuditor = (u: SessionUser) => u.role === 'auditor';
+export { isAuditor } from '../../chain/readAccess.ts';
 export const isSelf = (u: SessionUser, code: string) => u.role === 'enterprise' && u.id === code;

@@ -7,11 +7,16 @@ import * as q from '../readModel/queries.ts';
 import { notFound, STAFF_READERS } from './access.ts';
 import { doc, PageQuery, param } from './common.ts';
 import { actAs } from '../../chain/preflight.ts';
+import { isAuditor } from '../../chain/readAccess.ts';
+import { ChainError } from '../../chain/errors.ts';
+import { loadRules } from '../rules.ts';
 
 const RotateBody = EnterpriseRotateKey.omit({ code: true });
 
 /** Registration and key rotation at the one window, and looking enterprises up. */
 export function enterpriseRoutes(node: ChainNode): Router {
+  /** The one window (一窗受理): clerks of the registration departments keep the filings; a clerk elsewhere is not the window. */
+  const isWindowClerk = async (u: { role: string; dept: string }) => u.role === 'clerk' && (await loadRules(node.view(), node.genesis)).registrationDepts.includes(u.dept);
   const r = new Router({ prefix: '/approval' });
 
   doc('post', '/enterprises', 'Register an enterprise and the public key it generated (service-centre clerk, after identity checks).', ['clerk'], EnterpriseRegister);
@@ -42,7 +47,7 @@ export function enterpriseRoutes(node: ChainNode): Router {
     if (u.role === 'enterprise' && u.id !== code) throw notFound('enterprise');
     const e = await q.enterprise(node.db, code);
     if (!e) throw notFound('enterprise');
-    const full = u.role === 'enterprise' || u.role === 'clerk' || u.role === 'auditor';
+    const full = u.role === 'enterprise' || (await isWindowClerk(u)) || isAuditor(u);
     ctx.body = full ? e : { code: e.code, name: e.name, status: e.status, registeredAt: e.registeredAt };
   });
 
@@ -51,6 +56,7 @@ export function enterpriseRoutes(node: ChainNode): Router {
     const u = currentUser(ctx);
     const code = z.string().max(18).parse(param(ctx, 'code'));
     if (u.role === 'enterprise' && u.id !== code) throw notFound('filing');
+    if (u.role === 'clerk' && !(await isWindowClerk(u))) throw new ChainError('FORBIDDEN', 'filings are kept by the one window (registration departments); others use the dossier', { status: 403 });
     const f = await q.filing(node.db, code);
     if (!f) throw notFound('filing');
     const history = await node.store.history(`filing/${code}`);

@@ -4,6 +4,7 @@ import type { PrivacyPort } from '../privacy.ts';
 import type { CaseRecord } from '../records.ts';
 import type { DossierSection } from '../schema.ts';
 import * as q from './queries.ts';
+import { isAuditor } from '../../chain/readAccess.ts';
 
 /**
  * One enterprise's cross-department dossier (一键调取), cut to the sections the viewer is
@@ -59,7 +60,7 @@ export async function buildDossier(db: Knex, code: string, sections: DossierSect
     }));
   }
   if (has('inspections')) out.inspections = await q.inspectionsOf(db, code);
-  if (has('cases')) out.cases = (await q.casesOf(db, code)).map((c) => caseView(c, has('caseDetails') && (viewer.role === 'enterprise' || viewer.role === 'auditor' || viewer.dept === c.dept)));
+  if (has('cases')) out.cases = (await q.casesOf(db, code)).map((c) => caseView(c, has('caseDetails') && (viewer.role === 'enterprise' || isAuditor(viewer) || viewer.dept === c.dept)));
   if (has('credit')) {
     const s = await q.credit(db, code);
     out.credit = s ? { total: s.total, grade: s.grade, weightsVersion: s.weightsVersion, computedAt: s.computedAt, trigger: s.trigger, dimensions: s.dimensions, history: await q.creditHistory(db, code) } : null;

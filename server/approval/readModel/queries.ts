@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { SessionUser } from '../../http/auth.ts';
 import type { CreditScoreRecord } from '../credit/facts.ts';
 import type { ApplicationRecord, CaseRecord, EnterpriseRecord, FilingRecord, InspectionRecord, LicenceRecord } from '../records.ts';
+import { isAuditor } from '../../chain/readAccess.ts';
 
 /** Read-model queries. Every list takes the viewer's scope, so no route can forget it. */
 
@@ -67,7 +68,7 @@ export async function viewsOf(db: Knex, code: string, limit = 50) {
 export async function listApplications(db: Knex, u: SessionUser, f: { status?: string; code?: string }, page: Page): Promise<ApplicationRecord[]> {
   const q = db('ap_applications as a').select('a.json').orderBy('a.submitted_at', 'desc').limit(page.limit).offset(page.offset);
   if (u.role === 'enterprise') q.where('a.code', u.id);
-  else if (u.role !== 'auditor' && u.role !== 'clerk') q.whereExists(db('ap_stages as s').whereRaw('s.app_id = a.id').where('s.dept', u.dept));
+  else if (!isAuditor(u) && u.role !== 'clerk') q.whereExists(db('ap_stages as s').whereRaw('s.app_id = a.id').where('s.dept', u.dept));
   if (f.status) q.where('a.status', f.status);
   if (f.code) q.where('a.code', f.code);
   return parse(await q);
@@ -82,7 +83,7 @@ export const isOverdue = (a: ApplicationRecord, s: ApplicationRecord['stages'][n
   (a.status === 'inProgress' || a.status === 'returned') && s.status === 'open' && s.dueAt !== undefined && s.dueAt < now;
 
 export const canSeeApplication = (u: SessionUser, a: ApplicationRecord): boolean =>
-  u.role === 'enterprise' ? a.code === u.id : u.role === 'auditor' || u.role === 'clerk' || a.stages.some((s) => s.dept === u.dept);
+  u.role === 'enterprise' ? a.code === u.id : isAuditor(u) || u.role === 'clerk' || a.stages.some((s) => s.dept === u.dept);
 
 /** An approver's worklist: open stages of its department, oldest deadline first. */
 export async function openStages(db: Knex, dept: string, page: Page) {
@@ -99,7 +100,7 @@ export async function openStages(db: Knex, dept: string, page: Page) {
 export async function listInspections(db: Knex, u: SessionUser, f: { status?: string; code?: string }, page: Page): Promise<InspectionRecord[]> {
   const q = db('ap_inspections').select('json').orderBy('id', 'desc').limit(page.limit).offset(page.offset);
   if (u.role === 'enterprise') q.where('code', u.id);
-  else if (u.role !== 'auditor') q.where('dept', u.dept);
+  else if (!isAuditor(u)) q.where('dept', u.dept);
   if (f.status) q.where('status', f.status);
   if (f.code) q.where('code', f.code);
   return parse(await q);
@@ -111,12 +112,12 @@ export async function inspection(db: Knex, id: string): Promise<InspectionRecord
 
 /** The inspecting department, the department of any case it opened, the auditor, the enterprise. */
 export const canSeeInspection = (u: SessionUser, i: InspectionRecord, caseDepts: string[]): boolean =>
-  u.role === 'enterprise' ? i.code === u.id : u.role === 'auditor' || i.dept === u.dept || caseDepts.includes(u.dept);
+  u.role === 'enterprise' ? i.code === u.id : isAuditor(u) || i.dept === u.dept || caseDepts.includes(u.dept);
 
 export async function listCases(db: Knex, u: SessionUser, f: { status?: string; code?: string }, page: Page): Promise<CaseRecord[]> {
   const q = db('ap_cases').select('json').orderBy('id', 'desc').limit(page.limit).offset(page.offset);
   if (u.role === 'enterprise') q.where('code', u.id);
-  else if (u.role !== 'auditor') q.where((w) => w.where('dept', u.dept).orWhere('origin_dept', u.dept));
+  else if (!isAuditor(u)) q.where((w) => w.where('dept', u.dept).orWhere('origin_dept', u.dept));
   if (f.status) q.where('status', f.status);
   if (f.code) q.where('code', f.code);
   return parse(await q);
@@ -127,4 +128,4 @@ export async function caseById(db: Knex, id: string): Promise<CaseRecord | undef
 }
 
 export const canSeeCase = (u: SessionUser, c: CaseRecord): boolean =>
-  u.role === 'enterprise' ? c.code === u.id : u.role === 'auditor' || c.dept === u.dept || ('inspection' in c.origin && c.origin.dept === u.dept);
+  u.role === 'enterprise' ? c.code === u.id : isAuditor(u) || c.dept === u.dept || ('inspection' in c.origin && c.origin.dept === u.dept);

@@ -2,18 +2,26 @@ import { z } from 'zod';
 import { defineContract } from '../contract.ts';
 import { ChainError } from '../errors.ts';
 import { keys, type UserRecord } from '../identity.ts';
+import { AUDIT_DEPT } from '../readAccess.ts';
 import { Role } from '../schema.ts';
 import { refuseControl } from '../text.ts';
 
 const StaffRole = Role.exclude(['node', 'enterprise']);
 
-/** A department administrator registers (or updates) one of the department's staff. */
+/**
+ * A department administrator registers (or updates) one of the department's staff. An auditor
+ * reads every department's records, so that role exists only in the audit department: another
+ * department's administrator cannot mint a reader of everyone else.
+ */
 export const userRegister = defineContract({
   kind: 'user.register',
   payload: z.strictObject({ id: z.string().regex(/^[a-z0-9_.-]{2,64}$/), name: z.string().min(1).max(64).superRefine(refuseControl(false)), role: StaffRole }),
   roles: ['admin', 'node'],
   async apply(ctx, state, p) {
     const dept = ctx.actor.dept!;
+    if (p.role === 'auditor' && dept !== AUDIT_DEPT) {
+      throw new ChainError('AUDITOR_OUTSIDE_AUDIT', `the auditor role is granted only in the ${AUDIT_DEPT} department, not in ${dept}`, { status: 403 });
+    }
     const user: UserRecord = { id: p.id, dept, name: p.name, role: p.role, active: true };
     state.put(keys.user(dept, p.id), user);
     ctx.emit('user.registered', { dept, id: p.id, role: p.role });

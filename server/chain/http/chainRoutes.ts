@@ -7,7 +7,9 @@ import type { ChainNode } from '../node.ts';
 import type { BlockRow, TxRow } from '../store/chainStore.ts';
 import { apiDocs } from '../../http/openapi.ts';
 import { openEventStream } from '../../http/sse.ts';
-import { requireRole } from '../../http/auth.ts';
+import { currentUser, requireRole, type SessionUser } from '../../http/auth.ts';
+import { auditPurposeOf, enterprisesOf, recordAuditView, txFacts } from '../../http/txReads.ts';
+import { purposeWouldHelp, redactTx, txReadBasis, type ReadBasis, type TxFacts } from '../readAccess.ts';
 
 const STAFF = ['admin', 'approver', 'inspector', 'enforcer', 'policy', 'expert', 'finance', 'auditor', 'clerk', 'holder'] as const;
 
@@ -43,6 +45,14 @@ const safeParse = (raw: string) => {
 };
 
 const publicBlock = (b: BlockRow) => ({ height: b.height, hash: b.hash, header: b.header });
+
+const REDACTED_NOTE = '无权查看内容 / content not shown: no basis';
+
+/** A transaction as `u` may see it: whole with its basis, or the envelope only (chain/readAccess.ts). */
+export function txForReader(t: TxRow, f: TxFacts, basis: ReadBasis, u: SessionUser) {
+  if (basis === 'none') return { ...redactTx(t, f), basis, note: REDACTED_NOTE, ...(purposeWouldHelp(u, f) ? { needsPurpose: true } : {}) };
+  return { ...publicTx(t), signerDept: f.signerDept, actorDept: f.signerEnterprise ? null : f.signerDept, redacted: false as const, basis };
+}
 
 /** The ledger's own API: submit, read transactions and blocks, status, and a live block stream. */
 export function chainRoutes(node: ChainNode): Router {
@@ -84,11 +94,30 @@ export function chainRoutes(node: ChainNode): Router {
     ctx.body = { ids, receipts: rows.map(publicTx), final: rows.every((row) => row.height <= node.finalHeight) };
   });
 
-  apiDocs.add({ method: 'get', path: '/{dept}/api/tx/{id}', summary: 'A transaction with its receipt and the state it changed.', roles: [...STAFF] });
-  r.get('/tx/:id', requireRole(...STAFF), async (ctx) => {
+  apiDocs.add({
+    method: 'get',
+    path: '/{dept}/api/tx/{id}',
+    summary:
+      'A transaction with its receipt and the state it changed, for the signing department (its administrator and the person who acted), the parties (the enterprise itself) and auditors who give ?purpose= (recorded on the chain as audit.view); everyone else gets the envelope only.',
+    roles: [...STAFF, 'enterprise'],
+  });
+  r.get('/tx/:id', requireRole(...STAFF, 'enterprise'), async (ctx) => {
+    const u = currentUser(ctx);
     const row = await node.store.tx(String(ctx.params.id));
     if (!row) throw new ChainError('NOT_FOUND', 'no such transaction on this node (it may not be committed yet)', { status: 404 });
-    ctx.body = { ...publicTx(row), final: row.height <= node.finalHeight, changes: await node.store.historyOfTx(row.id) };
+    const facts = (await txFacts(node, [row])).get(row.id)!;
+    const purpose = auditPurposeOf(ctx);
+    const basis = txReadBasis(u, facts, !!purpose);
+    const auditViewTx = basis === 'audit' ? await recordAuditView(node, u, `tx:${row.id}`, purpose!, enterprisesOf(facts)) : undefined;
+    const block = await node.store.blockByHeight(row.height);
+    ctx.body = {
+      ...txForReader(row, facts, basis, u),
+      time: block?.header.time ?? null,
+      blockHash: block?.hash ?? null,
+      final: row.height <= node.finalHeight,
+      ...(basis === 'none' ? {} : { changes: await node.store.historyOfTx(row.id) }),
+      ...(auditViewTx ? { auditViewTx } : {}),
+    };
   });
 
   apiDocs.add({ method: 'get', path: '/{dept}/api/blocks', summary: 'Latest blocks, newest first; ?before=height&limit=n', roles: [...STAFF] });
@@ -98,13 +127,31 @@ export function chainRoutes(node: ChainNode): Router {
     ctx.body = { items: rows.map(publicBlock), finalHeight: node.finalHeight, height: node.height };
   });
 
-  apiDocs.add({ method: 'get', path: '/{dept}/api/blocks/{ref}', summary: 'A block by height or hash, with its transactions.', roles: [...STAFF] });
+  apiDocs.add({
+    method: 'get',
+    path: '/{dept}/api/blocks/{ref}',
+    summary: 'A block by height or hash, with its transactions, each whole or as its envelope by the same rule as /tx/{id} (an auditor\'s ?purpose= is recorded once for the block).',
+    roles: [...STAFF],
+  });
   r.get('/blocks/:ref', requireRole(...STAFF), async (ctx) => {
+    const u = currentUser(ctx);
     const ref = String(ctx.params.ref);
     const block = /^\d+$/.test(ref) ? await node.store.blockByHeight(Number(ref)) : await node.store.blockByHash(ref);
     if (!block) throw new ChainError('NOT_FOUND', `no block ${ref}`, { status: 404 });
     const txs = await node.store.txsOfBlock(block.height);
-    ctx.body = { ...publicBlock(block), final: block.height <= node.finalHeight, txs: txs.map(publicTx) };
+    const facts = await txFacts(node, txs);
+    const purpose = auditPurposeOf(ctx);
+    const bases = txs.map((t) => txReadBasis(u, facts.get(t.id)!, !!purpose));
+    const audited = txs.filter((_, i) => bases[i] === 'audit');
+    const auditViewTx = audited.length
+      ? await recordAuditView(node, u, `block:${block.height}`, purpose!, audited.flatMap((t) => enterprisesOf(facts.get(t.id)!)))
+      : undefined;
+    ctx.body = {
+      ...publicBlock(block),
+      final: block.height <= node.finalHeight,
+      txs: txs.map((t, i) => txForReader(t, facts.get(t.id)!, bases[i], u)),
+      ...(auditViewTx ? { auditViewTx } : {}),
+    };
   });
 
   apiDocs.add({ method: 'get', path: '/{dept}/api/chain/status', summary: 'Height, finalized height, and every member\'s last attested height.' });

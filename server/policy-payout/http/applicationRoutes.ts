@@ -5,7 +5,8 @@ import { publicTx } from '../../chain/http/chainRoutes.ts';
 import { ChainError } from '../../chain/errors.ts';
 import { keys, type SignerRecord } from '../../chain/identity.ts';
 import type { ChainNode } from '../../chain/node.ts';
-import { currentUser, requireRole } from '../../http/auth.ts';
+import { currentUser, requireRole, type SessionUser } from '../../http/auth.ts';
+import type { ApplicationRecord } from '../records.ts';
 import { ENTERPRISE_KINDS } from '../contracts/index.ts';
 import type { PolicyRecord } from '../records.ts';
 import * as q from '../readModel/queries.ts';
@@ -23,6 +24,12 @@ const ListQuery = z.object({
 });
 
 /** Enterprise-signed applications and objections, attachments, and the department's decisions. */
+/**
+ * The payee account is the enterprise's and the finance office's (awards carry it, and an auditor
+ * reads it there with a recorded purpose); reviewers and the policy department decide without it.
+ */
+const applicationFor = (u: SessionUser, a: ApplicationRecord) => (u.role === 'enterprise' ? a : { ...a, payee: undefined });
+
 export function applicationRoutes(node: ChainNode): Router {
   const r = new Router({ prefix: '/payout' });
 
@@ -59,14 +66,16 @@ export function applicationRoutes(node: ChainNode): Router {
   doc('get', '/applications', 'Applications the caller may see: its own (enterprise), its department\'s (policy), those it reviews (expert), all (audit).', ['enterprise', 'policy', 'expert', 'auditor']);
   r.get('/applications', requireRole('enterprise', 'policy', 'expert', 'auditor'), async (ctx) => {
     const p = parseWith(ListQuery, ctx.query, 'query');
-    ctx.body = { items: await q.listApplications(node.db, currentUser(ctx), p, p) };
+    const u = currentUser(ctx);
+    ctx.body = { items: (await q.listApplications(node.db, u, p, p)).map((a) => applicationFor(u, a)) };
   });
 
   doc('get', '/applications/{id}', 'One application with its checks, review and decision (same scope as the list).', ['enterprise', 'policy', 'expert', 'auditor']);
   r.get('/applications/:id', requireRole('enterprise', 'policy', 'expert', 'auditor'), async (ctx) => {
-    const a = await q.application(node.db, currentUser(ctx), param(ctx, 'id'));
+    const u = currentUser(ctx);
+    const a = await q.application(node.db, u, param(ctx, 'id'));
     if (!a) throw notFound('application');
-    ctx.body = a;
+    ctx.body = applicationFor(u, a);
   });
 
   doc('post', '/applications/{id}/advance', 'Re-read the privacy answers and move the application on (the node does this by itself when an answer lands).', ['policy']);

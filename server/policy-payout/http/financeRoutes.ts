@@ -2,7 +2,11 @@ import Router from '@koa/router';
 import { readLimited } from '../../approval/http/materialsStore.ts';
 import { ChainError } from '../../chain/errors.ts';
 import type { ChainNode } from '../../chain/node.ts';
+import type { Context, Next } from 'koa';
+import { isAuditor } from '../../chain/readAccess.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
+import { auditPurposeOf, recordAuditView, requirePurpose } from '../../http/txReads.ts';
+import { payoutConfig } from '../config.ts';
 import { pain001 } from '../bank/pain001.ts';
 import { parsePain002, parseStatementCsv } from '../bank/statusReport.ts';
 import * as q from '../readModel/queries.ts';
@@ -29,6 +33,24 @@ export function financeRoutes(node: ChainNode): Router {
     return next;
   };
 
+  const financeDept = payoutConfig(node.genesis).financeDept;
+  /**
+   * A run names every payee's account: the finance office reads it, and an auditor who gives a
+   * purpose, recorded on the chain before the answer.
+   */
+  const payeeReader = async (ctx: Context, next: Next) => {
+    const u = currentUser(ctx);
+    if (isAuditor(u)) {
+      const run = await loadRun(param(ctx, 'id'));
+      const purpose = requirePurpose(ctx);
+      const codes: string[] = await node.db('pay_awards').whereIn('id', run.items.map((i) => i.award)).pluck('code');
+      await recordAuditView(node, u, `run:${run.id}`, purpose, codes);
+    } else if (u.role !== 'finance' || u.dept !== financeDept) {
+      throw new ChainError('FORBIDDEN', `payment runs are read by the finance office (${financeDept}) and audit`, { status: 403 });
+    }
+    await next();
+  };
+
   async function loadRun(id: string): Promise<RunRecord> {
     const run = await node.view().get<RunRecord>(pk.run(parseWith(RunId, id, 'run')));
     if (!run) throw notFound('payment run');
@@ -52,8 +74,8 @@ export function financeRoutes(node: ChainNode): Router {
     ctx.body = { items: rows.map((x: Record<string, unknown>) => ({ ...x, createdAt: Number(x.createdAt) })) };
   });
 
-  doc('get', '/runs/{id}', 'One payment run with the status of each of its payments.', ['finance', 'auditor']);
-  r.get('/runs/:id', requireRole('finance', 'auditor'), async (ctx) => {
+  doc('get', '/runs/{id}', 'One payment run with the status of each of its payments (the finance office; an auditor gives ?purpose=, recorded).', ['finance', 'auditor']);
+  r.get('/runs/:id', requireRole('finance', 'auditor'), payeeReader, async (ctx) => {
     const run = await loadRun(param(ctx, 'id'));
     const pays: { e2e_id: string; status: string }[] = await node.db('pay_payments').where({ run: run.id }).select('e2e_id', 'status');
     const status = new Map(pays.map((p) => [p.e2e_id, p.status]));
@@ -61,7 +83,7 @@ export function financeRoutes(node: ChainNode): Router {
   });
 
   doc('get', '/runs/{id}/pain001.xml', 'The ISO 20022 pain.001.001.09 credit transfer file of a run (the same bytes every time, on every node).', ['finance', 'auditor']);
-  r.get('/runs/:id/pain001.xml', requireRole('finance', 'auditor'), async (ctx) => {
+  r.get('/runs/:id/pain001.xml', requireRole('finance', 'auditor'), payeeReader, async (ctx) => {
     const run = await loadRun(param(ctx, 'id'));
     ctx.type = 'application/xml; charset=utf-8';
     ctx.set('content-disposition', `attachment; filename="${run.id}.pain001.xml"`);
@@ -79,7 +101,7 @@ export function financeRoutes(node: ChainNode): Router {
     ctx.body = await recordStatement(node, run, report, (kind, payload) => actAs(node, user, kind, payload));
   });
 
-  doc('get', '/policies/{id}/reconciliation', 'Budget, awarded, reserved, failed, paid, remaining of a policy line (all its versions share one budget), checked against every award; ?format=csv for a spreadsheet.', ['finance', 'auditor', 'policy']);
+  doc('get', '/policies/{id}/reconciliation', 'Budget, awarded, reserved, failed, paid, remaining of a policy line (all its versions share one budget), checked against every award; ?format=csv for a spreadsheet. Bank references and failure reasons for the finance office, and an auditor who gives ?purpose= (recorded).', ['finance', 'auditor', 'policy']);
   r.get('/policies/:id/reconciliation', requireRole('finance', 'auditor', 'policy'), async (ctx) => {
     const u = currentUser(ctx);
     const id = parseWith(PolicyId, param(ctx, 'id'), 'policy');
@@ -87,7 +109,11 @@ export function financeRoutes(node: ChainNode): Router {
     if (!p || (u.role === 'policy' && u.dept !== p.dept)) throw notFound('policy');
     const asOf = { height: node.height, time: await headTime(node) };
     // One read transaction, so the ledger and the awards are of the same block.
-    const report = await node.db.transaction(async (trx) => reconcile(p, (await q.ledger(trx, id))!, await q.awardsOfLine(trx, id), await q.paymentsOfLine(trx, id), asOf));
+    const full = await node.db.transaction(async (trx) => reconcile(p, (await q.ledger(trx, id))!, await q.awardsOfLine(trx, id), await q.paymentsOfLine(trx, id), asOf));
+    // bank references and failure reasons are the finance office's (and audit's, which reads them on a run)
+    const why = isAuditor(u) ? auditPurposeOf(ctx) : undefined;
+    if (why) await recordAuditView(node, u, `reconciliation:${id}`, why, full.awards.map((a) => a.code));
+    const report = (u.role === 'finance' && u.dept === financeDept) || why ? full : { ...full, awards: full.awards.map((a) => ({ ...a, bankRef: null })), payments: full.payments.map((x) => ({ ...x, bankRef: null, reason: null })) };
     if (ctx.query.format === 'csv') {
       ctx.type = 'text/csv; charset=utf-8';
       ctx.set('content-disposition', `attachment; filename="reconciliation-${id}.csv"`);

@@ -1,11 +1,16 @@
 import Router from '@koa/router';
+import type { Context } from 'koa';
 import { z } from 'zod';
 import type { ChainNode } from '../../chain/node.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
+import { auditPurposeOf, recordAuditView } from '../../http/txReads.ts';
+import { payoutConfig } from '../config.ts';
 import { OBJECTOR_ROLES } from '../contracts/object.ts';
+import { awardFor } from '../readModel/awardView.ts';
 import * as q from '../readModel/queries.ts';
 import { AwardId, ObjectionId, PayoutObject, PayoutResolve } from '../schema.ts';
 import { actAs, doc, eventOf, notFound, param, parseWith } from './common.ts';
+import { isAuditor } from '../../chain/readAccess.ts';
 
 const ObjectBody = PayoutObject.omit({ award: true });
 const ResolveBody = PayoutResolve.omit({ objection: true });
@@ -29,10 +34,28 @@ export function publicityRoutes(node: ChainNode): Router {
     ctx.body = { items: await q.publications(node.db, p.policy, p) };
   });
 
-  doc('get', '/awards', 'Awards: published ones for everyone; approved but unpublished ones for the department, finance and audit (an enterprise: its own).');
+  /** An auditor who gave a purpose sees payees and payments; the look is recorded first. */
+  async function auditRecorded(ctx: Context, subject: string, codes: string[]): Promise<boolean> {
+    const u = currentUser(ctx);
+    if (!isAuditor(u)) return false;
+    const purpose = auditPurposeOf(ctx);
+    if (!purpose) return false;
+    await recordAuditView(node, u, subject, purpose, codes);
+    return true;
+  }
+  const financeDept = payoutConfig(node.genesis).financeDept;
+
+  doc(
+    'get',
+    '/awards',
+    'Awards: published ones for everyone; approved but unpublished ones for the department, finance and audit (an enterprise: its own). Payee, payments and failure reasons only to the enterprise itself, the finance office and an auditor who gives ?purpose= (recorded).',
+  );
   r.get('/awards', requireRole(), async (ctx) => {
     const p = parseWith(ListQuery, ctx.query, 'query');
-    ctx.body = { items: await q.listAwards(node.db, currentUser(ctx), p, p) };
+    const u = currentUser(ctx);
+    const items = await q.listAwards(node.db, u, p, p);
+    const audited = await auditRecorded(ctx, `awards:${p.policy ?? p.code ?? 'all'}`, items.map((a) => a.code));
+    ctx.body = { items: items.map((a) => awardFor(u, a, financeDept, audited)) };
   });
 
   doc('post', '/awards/{id}/objections', 'Object to a published award with reasons, during its period (staff; an enterprise signs payout.object itself at /payout/tx).', [...STAFF], ObjectBody);
@@ -58,14 +81,14 @@ export function publicityRoutes(node: ChainNode): Router {
     ctx.body = { tx: row.id };
   });
 
-  doc('get', '/awards/{id}', 'One award with its history.');
+  doc('get', '/awards/{id}', 'One award with its history; payee and payments as for the list (an auditor: ?purpose=, recorded).');
   r.get('/awards/:id', requireRole(), async (ctx) => {
     const a = await q.award(node.db, param(ctx, 'id'));
     if (!a) throw notFound('award');
     const u = currentUser(ctx);
-    const insider = u.role === 'auditor' || u.role === 'finance' || (u.role === 'policy' && u.dept === a.dept) || (u.role === 'enterprise' && u.id === a.code);
+    const insider = isAuditor(u) || u.role === 'finance' || (u.role === 'policy' && u.dept === a.dept) || (u.role === 'enterprise' && u.id === a.code);
     if (a.status === 'approved' && !insider) throw notFound('award');
-    ctx.body = a;
+    ctx.body = awardFor(u, a, financeDept, await auditRecorded(ctx, `award:${a.id}`, [a.code]));
   });
 
   return r;

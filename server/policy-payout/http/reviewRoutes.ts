@@ -7,6 +7,7 @@ import { SEAL_ALG, SEAL_ENC, sealedFor } from '../sealing.ts';
 import { ApplicationId, ExpertConflicts, ExpertRegister, PayoutRecuse, PayoutReview } from '../schema.ts';
 import { pk } from '../stateKeys.ts';
 import { actAs, doc, param, parseWith } from './common.ts';
+import { isAuditor } from '../../chain/readAccess.ts';
 
 const ReviewBody = PayoutReview.omit({ application: true });
 const RecuseBody = PayoutRecuse.omit({ application: true });
@@ -37,7 +38,7 @@ export function reviewRoutes(node: ChainNode): Router {
   doc('get', '/experts', 'The department\'s registered experts with their declared and configured conflicts.', ['policy', 'auditor', 'expert']);
   r.get('/experts', requireRole('policy', 'auditor', 'expert'), async (ctx) => {
     const u = currentUser(ctx);
-    const rows: { json: string }[] = await node.db('pay_experts').where(u.role === 'auditor' ? {} : { dept: u.dept }).orderBy(['dept', 'id']).select('json');
+    const rows: { json: string }[] = await node.db('pay_experts').where(isAuditor(u) ? {} : { dept: u.dept }).orderBy(['dept', 'id']).select('json');
     const all = rows.map((x) => JSON.parse(x.json) as ExpertRecord);
     ctx.body = { items: u.role === 'expert' ? all.filter((e) => e.id === u.id) : all };
   });

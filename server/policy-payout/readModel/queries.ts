@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { SessionUser } from '../../http/auth.ts';
 import type { ApplicationRecord, AwardRecord, LedgerRecord, ObjectionRecord, PolicyRecord, PublicationRecord } from '../records.ts';
+import { isAuditor } from '../../chain/readAccess.ts';
 
 /** Read-model queries. Every list that is not public takes the viewer, so no route can forget the scope. */
 
@@ -41,7 +42,7 @@ export function applicationScope(db: Knex, u: SessionUser): Knex.QueryBuilder | 
   if (u.role === 'enterprise') return q.where('a.code', u.id);
   if (u.role === 'policy') return q.where('a.dept', u.dept);
   if (u.role === 'expert') return q.whereExists(db('pay_reviewers as r').whereRaw('r.app_id = a.id').where({ 'r.dept': u.dept, 'r.expert': u.id }));
-  if (u.role === 'auditor') return q;
+  if (isAuditor(u)) return q;
   return undefined;
 }
 
@@ -64,7 +65,7 @@ export async function listAwards(db: Knex, u: SessionUser, f: { policy?: string;
   if (f.policy) q.where('policy', f.policy);
   if (f.status) q.where('status', f.status);
   if (f.code) q.where('code', f.code);
-  const insider = u.role === 'auditor' || u.role === 'finance' || u.role === 'policy';
+  const insider = isAuditor(u) || u.role === 'finance' || u.role === 'policy';
   if (u.role === 'policy') q.where((w) => w.where('dept', u.dept).orWhereNot('status', 'approved'));
   else if (u.role === 'enterprise') q.where((w) => w.where('code', u.id).orWhereNotIn('status', ['approved']));
   else if (!insider) q.whereNot('status', 'approved');

@@ -20,6 +20,7 @@ import { consortiumKeys, type StoredKeys } from '../verificationKeys.ts';
 import { fieldId } from '../zk/commitment.ts';
 import { verifyQueryAnswer } from '../zk/verifier.ts';
 import { queryView, rowView } from './views.ts';
+import { isAuditor } from '../../chain/readAccess.ts';
 
 const ASKERS = ['approver', 'inspector', 'enforcer', 'policy', 'finance', 'auditor', 'clerk', 'holder'] as const;
 const VIEWERS = [...ASKERS, 'admin'] as const;
@@ -46,7 +47,7 @@ const AllowedQuery = z.object({
 /** The query, if the caller's department asked it or holds its figure, or the caller audits; otherwise it does not exist. */
 async function visibleQuery(node: ChainNode, u: SessionUser, id: string): Promise<QueryRecord> {
   const q = /^[0-9a-f]{64}$/.test(id) ? await node.view().get<QueryRecord>(pq.query(id)) : undefined;
-  if (!q || !(u.role === 'auditor' || u.dept === q.requester.dept || u.dept === q.holder)) throw new ChainError('NOT_FOUND', 'no such query', { status: 404 });
+  if (!q || !(isAuditor(u) || u.dept === q.requester.dept || u.dept === q.holder)) throw new ChainError('NOT_FOUND', 'no such query', { status: 404 });
   return q;
 }
 
@@ -107,7 +108,7 @@ export function privacyRoutes(node: ChainNode): Router {
   r.get('/queries', requireRole(...VIEWERS), async (ctx) => {
     const u = currentUser(ctx);
     const f = ListQuery.parse(ctx.query);
-    if (f.scope === 'all' && u.role !== 'auditor') throw new ChainError('FORBIDDEN', 'only auditors see every department\'s questions', { status: 403 });
+    if (f.scope === 'all' && !isAuditor(u)) throw new ChainError('FORBIDDEN', 'only auditors see every department\'s questions', { status: 403 });
     const { rows, total } = await listQueries(node.db, { ...f, dept: u.dept, height: node.height });
     ctx.body = { items: rows.map((x) => rowView(x, node.height)), total, limit: f.limit, offset: f.offset };
   });

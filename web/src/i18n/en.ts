@@ -1,4 +1,5 @@
 import type zhCN from './zh-CN.ts';
+import access from './access.en.ts';
 import finance from './finance.en.ts';
 import policy from './policy.en.ts';
 import work from './work.en.ts';
@@ -7,6 +8,7 @@ export default {
   ...work,
   ...policy,
   ...finance,
+  ...access,
   app: { name: 'Tongban', title: 'City government consortium chain' },
   common: {
     loading: 'Loading…',

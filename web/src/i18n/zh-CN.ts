@@ -1,3 +1,4 @@
+import access from './access.zh-CN.ts';
 import finance from './finance.zh-CN.ts';
 import policy from './policy.zh-CN.ts';
 import work from './work.zh-CN.ts';
@@ -8,6 +9,7 @@ export default {
   ...work,
   ...policy,
   ...finance,
+  ...access,
   app: { name: '通办', title: '城市政务协同联盟链' },
   common: {
     loading: '加载中…',

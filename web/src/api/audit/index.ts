@@ -2,8 +2,9 @@ import { client, deptApi } from '../client.ts';
 import { qs } from '../query.ts';
 import type { AgreementPage, Operation, TracePage, VerifyJob } from './types.ts';
 
-export const trace = (q: { subject?: string; prefix?: string; limit?: number; offset?: number }) => client.get<TracePage>(deptApi(`/audit/trace${qs(q)}`));
-export const operation = (id: string) => client.get<Operation>(deptApi(`/audit/ops/${encodeURIComponent(id)}`));
+/** Trace and operation need the auditor's purpose; each look is recorded on the chain with it. */
+export const trace = (q: { subject?: string; prefix?: string; limit?: number; offset?: number }, purpose: string) => client.get<TracePage>(deptApi(`/audit/trace${qs({ ...q, purpose })}`));
+export const operation = (id: string, purpose: string) => client.get<Operation>(deptApi(`/audit/ops/${encodeURIComponent(id)}${qs({ purpose })}`));
 export const attestations = (q: { before?: number; limit?: number } = {}) => client.get<AgreementPage>(deptApi(`/audit/attestations${qs(q)}`));
 export const startVerify = () => client.post<{ job: string; alreadyRunning: boolean }>(deptApi('/audit/verify'));
 export const verifyJob = (job: string) => client.get<VerifyJob>(deptApi(`/audit/verify/${encodeURIComponent(job)}`));

@@ -41,21 +41,29 @@ export interface BlockPage {
   finalHeight: number;
 }
 
-/** A committed transaction and its receipt. */
+/**
+ * A committed transaction and its receipt. Without a basis to read it (redacted: true) only the
+ * envelope comes: id, place, kind, outcome code, signing department; the rest is absent.
+ */
 export interface TxReceipt {
   id: string;
   height: number;
   index: number;
-  offset: number;
+  offset?: number;
   kind: string;
-  signer: string;
-  actor: string | null;
+  signer?: string;
+  actor?: string | null;
   status: 'ok' | 'rejected';
   code: string | null;
-  reason: string | null;
-  events: ChainEvent[];
+  reason?: string | null;
+  events?: ChainEvent[];
   /** the envelope as submitted */
-  tx: Tx | string;
+  tx?: Tx | string;
+  signerDept?: string | null;
+  redacted?: boolean;
+  basis?: 'signer' | 'self' | 'party' | 'audit' | 'none';
+  /** an auditor would see it by giving a purpose */
+  needsPurpose?: boolean;
 }
 
 export interface BlockDetail extends BlockSummary {
@@ -71,7 +79,10 @@ export interface StateChange {
 
 export interface TxDetail extends TxReceipt {
   final: boolean;
-  changes: StateChange[];
+  changes?: StateChange[];
+  time?: number | null;
+  blockHash?: string | null;
+  auditViewTx?: string;
 }
 
 export interface SubmitResult {

@@ -12,15 +12,16 @@ export const awards = (q: AwardQuery = {}) => client.get<{ items: AwardRecord[] 
 
 export const createRun = (b: { policy: string; retryFailed: boolean }) => client.post<RunCreated>(P('/runs'), b);
 export const runs = (policy?: string) => client.get<{ items: RunSummary[] }>(P(`/runs${qs({ policy })}`));
-export const run = (id: string) => client.get<RunDetail>(P(`/runs/${enc(id)}`));
-export const pain001Path = (id: string) => P(`/runs/${enc(id)}/pain001.xml`);
+/** An auditor reads a run, its file and the bank's answers with a purpose, recorded on the chain. */
+export const run = (id: string, purpose?: string) => client.get<RunDetail>(P(`/runs/${enc(id)}${qs({ purpose })}`));
+export const pain001Path = (id: string, purpose?: string) => P(`/runs/${enc(id)}/pain001.xml${qs({ purpose })}`);
 
 /** A pain.002 report goes as XML, anything else named .csv as the plain statement. */
 export const statementType = (file: File) => (/\.csv$/i.test(file.name) || file.type === 'text/csv' ? 'text/csv' : 'application/xml');
 export const uploadStatement = (id: string, file: File, onProgress?: (f: number) => void) =>
   uploadFile<StatementResult>(P(`/runs/${enc(id)}/statement`), file, statementType(file), onProgress);
 
-export const reconciliation = (policy: string) => client.get<Reconciliation>(P(`/policies/${enc(policy)}/reconciliation`));
+export const reconciliation = (policy: string, purpose?: string) => client.get<Reconciliation>(P(`/policies/${enc(policy)}/reconciliation${qs({ purpose })}`));
 export const reconciliationCsvPath = (policy: string) => P(`/policies/${enc(policy)}/reconciliation?format=csv`);
 
 /**
