@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clsAll } from '../classification.ts';
 import type { ContractDef, TxContext } from '../contract.ts';
 import { defineContract } from '../contract.ts';
 import { ChainError } from '../errors.ts';
@@ -44,7 +45,7 @@ export async function activeMembers(state: StateView): Promise<string[]> {
 
 const memberAdd: GovAction = {
   type: 'member.add',
-  params: z.strictObject({ dept: DeptId, name: z.string().min(1), nameEn: z.string().min(1), nodeKey: z.string().regex(/^[0-9a-f]{64,130}$/) }),
+  params: z.strictObject(clsAll({ dept: DeptId, name: z.string().min(1), nameEn: z.string().min(1), nodeKey: z.string().regex(/^[0-9a-f]{64,130}$/) }, 'public')),
   async check(state, p, ctx) {
     assertKeyLength(ctx, p.nodeKey);
     const existing = await state.get<MemberRecord>(keys.member(p.dept));
@@ -81,7 +82,7 @@ const memberRemove: GovAction = {
 
 const memberRotateKey: GovAction = {
   type: 'member.rotateKey',
-  params: z.strictObject({ dept: DeptId, nodeKey: z.string().regex(/^[0-9a-f]{64,130}$/) }),
+  params: z.strictObject(clsAll({ dept: DeptId, nodeKey: z.string().regex(/^[0-9a-f]{64,130}$/) }, 'public')),
   async check(state, p, ctx) {
     assertKeyLength(ctx, p.nodeKey);
     const m = await state.get<MemberRecord>(keys.member(p.dept));
@@ -121,7 +122,8 @@ export function governanceContracts(actions: GovAction[]): ContractDef[] {
 
   const propose = defineContract({
     kind: 'gov.propose',
-    payload: z.strictObject({ type: z.string(), params: z.record(z.string(), z.unknown()), note: z.string().max(500).optional() }),
+    // params are classified by each action's own schema (the test walks them too)
+    payload: z.strictObject(clsAll({ type: z.string(), params: z.record(z.string(), z.unknown()), note: z.string().max(500).optional() }, 'public')),
     roles: ['admin'],
     async apply(ctx, state, p) {
       const a = action(p.type);
@@ -145,7 +147,7 @@ export function governanceContracts(actions: GovAction[]): ContractDef[] {
 
   const approve = defineContract({
     kind: 'gov.approve',
-    payload: z.strictObject({ proposal: z.string().regex(/^[0-9a-f]{64}$/) }),
+    payload: z.strictObject(clsAll({ proposal: z.string().regex(/^[0-9a-f]{64}$/) }, 'public')),
     roles: ['admin'],
     async apply(ctx, state, p) {
       const prop = await state.get<Proposal>(proposalKey(p.proposal));

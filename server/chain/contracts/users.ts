@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clsAll } from '../classification.ts';
 import { defineContract } from '../contract.ts';
 import { ChainError } from '../errors.ts';
 import { keys, type UserRecord } from '../identity.ts';
@@ -9,7 +10,8 @@ const StaffRole = Role.exclude(['node', 'enterprise']);
 /** A department administrator registers (or updates) one of the department's staff. */
 export const userRegister = defineContract({
   kind: 'user.register',
-  payload: z.strictObject({ id: z.string().regex(/^[a-z0-9_.-]{2,64}$/), name: z.string().min(1).max(64), role: StaffRole }),
+  // public: staff act in their official capacity and every action is attributable to them
+  payload: z.strictObject(clsAll({ id: z.string().regex(/^[a-z0-9_.-]{2,64}$/), name: z.string().min(1).max(64), role: StaffRole }, 'public')),
   roles: ['admin', 'node'],
   async apply(ctx, state, p) {
     const dept = ctx.actor.dept!;
@@ -22,7 +24,7 @@ export const userRegister = defineContract({
 /** Disabling a user stops every later transaction in their name (sessions end too). */
 export const userDisable = defineContract({
   kind: 'user.disable',
-  payload: z.strictObject({ id: z.string() }),
+  payload: z.strictObject(clsAll({ id: z.string() }, 'public')),
   roles: ['admin'],
   async apply(ctx, state, p) {
     const dept = ctx.actor.dept!;
