@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cls, clsAll } from '../chain/classification.ts';
 import { DeptId, Hash } from '../chain/schema.ts';
+import { sealedOf } from '../chain/sealing/envelope.ts';
 
 /**
  * Payloads of the approval module's transactions: the single source of their types. Record
@@ -52,15 +53,21 @@ export const Contact = personal(z.strictObject({
   email: z.string().email().max(100).optional(),
 }));
 
+/** What the filing says about natural persons: on the ledger only sealed (see FILING_SEAL_DEPTS). */
+export const FilingPersonal = z.strictObject({
+  legalRepresentative: personal(Text(32)),
+  contacts: z.array(Contact).min(1).max(5),
+});
+export type FilingPersonal = z.infer<typeof FilingPersonal>;
+
 export const Profile = z.strictObject({
   name: pub(Text(100)),
-  legalRepresentative: personal(Text(32)),
   address: pub(Text(200)),
   /** GB/T 4754 industry class, e.g. E47 (房屋建筑业) */
   industry: pub(z.strictObject({ code: z.string().regex(/^[A-T]([0-9]{2,4})?$/, 'a GB/T 4754 industry code like E47'), name: Text(50) })),
   registeredCapitalFen: Fen,
   employees: party(z.number().int().min(0).max(1_000_000)),
-  contacts: z.array(Contact).min(1).max(5),
+  personal: sealedOf(FilingPersonal),
 });
 export type Profile = z.infer<typeof Profile>;
 

@@ -33,6 +33,9 @@ export function clsAll<T extends Record<string, z.ZodType>>(shape: T, classifica
   return Object.fromEntries(Object.entries(shape).map(([k, s]) => [k, classifications.has(s) ? s : cls(s, classification)])) as T;
 }
 
+/** Sealed envelopes (server/chain/sealing/envelope.ts `sealedOf`) and the schema of what is inside. */
+export const sealedContents = new WeakMap<z.ZodType, z.ZodType>();
+
 export const classOf = (schema: z.ZodType): Classification | undefined => classifications.get(schema)?.classification;
 
 // ------------------------------------------------------------------ who may read each class
@@ -73,6 +76,8 @@ export const isSealedOnLedger = (c: Classification): boolean => c === 'party' ||
 export interface FieldClass {
   path: string;
   classification?: Classification;
+  /** inside a sealed envelope: on the ledger only as ciphertext */
+  sealed?: boolean;
 }
 
 /**
@@ -84,6 +89,8 @@ export interface FieldClass {
 export function leafClasses(schema: z.ZodType, path = '', inherited?: Classification, seen = new Set<z.ZodType>()): FieldClass[] {
   const own = classOf(schema) ?? inherited;
   if (seen.has(schema)) return [];
+  const inner = sealedContents.get(schema);
+  if (inner) return [{ path, classification: own }, ...leafClasses(inner, `${path}<sealed>`).map((f) => ({ ...f, sealed: true }))];
   const def = (schema as any)._zod.def;
   const next = (s: z.ZodType, p: string) => leafClasses(s, p, own, new Set([...seen, schema]));
   switch (def.type) {
@@ -115,6 +122,10 @@ export function leafClasses(schema: z.ZodType, path = '', inherited?: Classifica
       return [{ path, classification: own }];
   }
 }
+
+/** Leaves that must not be in plaintext on the ledger but are: party or personal outside an envelope. */
+export const unsealedPrivateLeaves = (schema: z.ZodType): string[] =>
+  leafClasses(schema).filter((f) => f.classification && isSealedOnLedger(f.classification) && !f.sealed).map((f) => f.path);
 
 export const unclassifiedLeaves = (schema: z.ZodType): string[] =>
   leafClasses(schema).filter((f) => f.classification === undefined).map((f) => f.path || '(root)');
