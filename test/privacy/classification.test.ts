@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { z } from 'zod';
 import { buildRegistry } from '../../server/chain/buildRegistry.ts';
-import { cls, leafClasses, mayRead, unclassifiedLeaves } from '../../server/chain/classification.ts';
+import { cls, leafClasses, mayRead, unclassifiedLeaves, unsealedPrivateLeaves } from '../../server/chain/classification.ts';
 import { coreGovActions } from '../../server/chain/contracts/governance.ts';
 import { Genesis, Member, Tx } from '../../server/chain/schema.ts';
 import { createModules } from '../../server/modules.ts';
@@ -36,11 +36,35 @@ test('the walker fails on an unclassified leaf and honours the nearest classific
   assert.deepEqual(leafClasses(s).map((f) => `${f.path}=${f.classification}`), ['a=public', 'b=undefined', 'c.d=party', 'c.e=personal']);
 });
 
-test('the filing’s contacts and legal representative are personal', () => {
-  const byPath = new Map(leafClasses(registry.get('filing.submit').payload).map((f) => [f.path, f.classification]));
-  assert.equal(byPath.get('profile.contacts[].phone'), 'personal');
-  assert.equal(byPath.get('profile.legalRepresentative'), 'personal');
-  assert.equal(byPath.get('profile.name'), 'public');
+test('the filing’s contacts and legal representative are personal, and only sealed on the ledger', () => {
+  const byPath = new Map(leafClasses(registry.get('filing.submit').payload).map((f) => [f.path, f]));
+  assert.deepEqual(byPath.get('profile.personal<sealed>.contacts[].phone'), { path: 'profile.personal<sealed>.contacts[].phone', classification: 'personal', sealed: true });
+  assert.equal(byPath.get('profile.personal<sealed>.legalRepresentative')?.classification, 'personal');
+  assert.equal(byPath.get('profile.personal')?.classification, 'public', 'the envelope itself');
+  assert.equal(byPath.get('profile.name')?.classification, 'public');
+  for (const kind of ['filing.submit', 'filing.amend']) {
+    assert.ok(!unsealedPrivateLeaves(registry.get(kind).payload).some((p) => /contacts|legalRepresentative/.test(p)), kind);
+  }
+});
+
+/**
+ * Party and personal fields still in plaintext on the ledger, to be sealed next (see
+ * server/chain/sealing/README.md). A new one fails here: seal it, or add it knowingly.
+ */
+const NOT_YET_SEALED = [
+  'approval.apply: project.investmentFen', 'approval.apply: project.description', 'approval.decide: opinion', 'approval.decide: evidence[].ref',
+  'approval.supplement: note', 'approval.supplement: materials[].name', 'case.close: note', 'case.decide: opinion', 'case.open: subject',
+  'enterprise.register: verification.note', 'enterprise.rotateKey: note', 'filing.amend: profile.employees', 'filing.amend: materials[].name',
+  'filing.submit: profile.employees', 'filing.submit: materials[].name', 'inspection.plan: subject', 'inspection.record: subject',
+  'inspection.record: findings[].description', 'inspection.record: note', 'payout.apply: requestedFen', 'payout.apply: statement',
+  'payout.apply: attachments[].name', 'payout.apply: payee.name', 'payout.apply: payee.account', 'payout.apply: payee.bankName',
+  'payout.apply: payee.bankCode', 'payout.decide: reasons', 'payout.object: reasons', 'payout.recuse: reason', 'payout.resolve: reasons',
+  'payout.review: score', 'payout.review: opinion', 'payout.review: recommendFen', 'payout.settle: results[].bankRef', 'payout.settle: results[].reason',
+];
+
+test('no party or personal field is in plaintext on the ledger beyond the known list', () => {
+  const found = registry.kinds().flatMap((kind) => unsealedPrivateLeaves(registry.get(kind).payload).map((p) => `${kind}: ${p}`));
+  assert.deepEqual(found, NOT_YET_SEALED);
 });
 
 test('who may read each class', () => {
