@@ -73,7 +73,8 @@ test('who may read each class', () => {
   assert.equal(mayRead('personal', { kind: 'public' }, subject), false);
   assert.equal(mayRead('personal', { kind: 'dept', dept: 'market' }, subject), true);
   assert.equal(mayRead('personal', { kind: 'dept', dept: 'finance' }, subject), false);
-  assert.equal(mayRead('party', { kind: 'dept', dept: 'finance', role: 'auditor' }, subject), true);
+  assert.equal(mayRead('party', { kind: 'dept', dept: 'audit', role: 'auditor' }, subject), false, 'audit reads sealed values by a share with its basis');
+  assert.equal(mayRead('party', { kind: 'dept', dept: 'audit', role: 'auditor' }, { ...subject, parties: [...subject.parties, 'audit'] }), true);
   assert.equal(mayRead('personal', { kind: 'enterprise', code: 'E1' }, subject), true);
   assert.equal(mayRead('personal', { kind: 'enterprise', code: 'E2' }, subject), false);
   assert.equal(mayRead('secret', { kind: 'enterprise', code: 'E1' }, subject), false);
