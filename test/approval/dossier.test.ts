@@ -75,6 +75,24 @@ describe('dossier (一键调取)', () => {
     assert.equal(d.filing.sealed.readable, true);
   });
 
+  test('applying shares the contacts with the departments owning the application’s stages, naming it as the basis', async () => {
+    const res = await ent.submit('approval.apply', { process: 'construction', project: { name: '二期厂房' } });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const key = `seal/share/filing/${ent.code}/enforcement`;
+    let share: any;
+    for (let i = 0; i < 200 && !share; i++) {
+      share = await p.node('enforcement').view().get(key);
+      if (!share) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(share, 'enforcement got a share');
+    assert.equal(share.by.dept, 'market', 'from the first of the filing’s recipients, by its node');
+    assert.match(share.basis.app, /^AP-/);
+    await settle();
+    const enforcer = await login(p, 'enforcement', 'enforcer1');
+    const d = (await enforcer.get(`/enforcement/api/approval/dossier/${ent.code}?purpose=${encodeURIComponent('施工场地审查 联系企业')}`).expect(200)).body;
+    assert.equal(d.filing.profile.contacts[0].phone, TEST_CONTACT_PHONE);
+  });
+
   test('an enforcer sees the reasoning of its own department\'s case', async () => {
     const enforcer = await login(p, 'enforcement', 'enforcer1');
     const d = (await enforcer.get(`/enforcement/api/approval/dossier/${ent.code}?purpose=${encodeURIComponent('案件复核')}`).expect(200)).body;
