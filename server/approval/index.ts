@@ -7,7 +7,7 @@ import { pendingPrivacy, type PrivacyPort } from './privacy.ts';
 import { migrateApproval } from './readModel/migrate.ts';
 import { projectApproval } from './readModel/project.ts';
 import { loadRules } from './rules.ts';
-import { shareForApplications } from './sealSharing.ts';
+import { shareAfterBlock } from './sealSharing.ts';
 
 export interface ApprovalModuleOptions {
   /** the privacy-query adapter; until that module exists, checks stay "pending privacy query" */
@@ -29,7 +29,7 @@ export function approvalModule(opts: ApprovalModuleOptions = {}): Module {
     routes: (node) => approvalRoutes(node, privacy),
     afterBlock: async (block, node) => {
       await rescoreAfterWeightChange(block, node);
-      await shareForApplications(block, node);
+      await shareAfterBlock(block, node);
     },
   };
 }

@@ -2,7 +2,7 @@ import { ChainError } from '../chain/errors.ts';
 import type { CommittedBlock } from '../chain/module.ts';
 import type { ChainNode } from '../chain/node.ts';
 import { openSealed, recipientDepts, reseal } from '../chain/sealing/envelope.ts';
-import { sealShareKey, type SealShare, type SealShareRecord } from './contracts/sealShare.ts';
+import { sealShareKey, sealSharesKey, type SealShare, type SealShareRecord } from './contracts/sealShare.ts';
 import type { ApplicationRecord, FilingRecord } from './records.ts';
 import { ak } from './stateKeys.ts';
 
@@ -28,27 +28,35 @@ async function canRead(node: ChainNode, f: FilingRecord, dept: string): Promise<
 }
 
 /**
- * After an enterprise applies, the departments owning the application's stages get its contacts:
- * the first of the filing's recipients that this process hosts shares them, naming the
- * application as the basis. Runs after commit and never throws (it logs instead).
+ * Shares made by the node itself, after commit, by the first of the filing's recipients (so each
+ * is made once): when an enterprise applies, to the departments owning the application's stages,
+ * naming the application as the basis; when it amends its filing, again to every department
+ * that had the earlier version, on the same basis as before. Never throws (it logs instead).
  */
-export async function shareForApplications(block: CommittedBlock, node: ChainNode): Promise<void> {
-  const applied = block.receipts.flatMap((r) => (r.status === 'ok' ? r.events.filter((e) => e.type === 'approval.applied') : []));
-  for (const ev of applied) {
+export async function shareAfterBlock(block: CommittedBlock, node: ChainNode): Promise<void> {
+  const events = block.receipts.flatMap((r) => (r.status === 'ok' ? r.events.filter((e) => e.type === 'approval.applied' || e.type === 'filing.amended') : []));
+  for (const ev of events) {
     try {
-      const { id, code } = ev.data as { id: string; code: string };
+      const { id, code } = ev.data as { id?: string; code: string };
       const f = await node.view().get<FilingRecord>(ak.filing(code));
-      if (!f?.profile.personal) continue;
-      const holders = recipientDepts(f.profile.personal);
-      if (holders[0] !== node.dept) continue; // one holder shares, so each share is made once
-      const app = await node.view().get<ApplicationRecord>(ak.app(id));
-      for (const to of [...new Set(app?.stages.map((s) => s.dept) ?? [])].sort()) {
+      if (!f?.profile.personal || recipientDepts(f.profile.personal)[0] !== node.dept) continue;
+      const wanted: [string, SealShare['basis']][] = [];
+      if (ev.type === 'approval.applied') {
+        const app = await node.view().get<ApplicationRecord>(ak.app(id!));
+        for (const to of new Set(app?.stages.map((s) => s.dept) ?? [])) wanted.push([to, { purpose: `审批办理 ${app!.process}`, app: id }]);
+      } else {
+        for (const to of (await node.view().get<string[]>(sealSharesKey(code))) ?? []) {
+          const prev = await node.view().get<SealShareRecord>(sealShareKey(code, to));
+          if (prev) wanted.push([to, prev.basis]);
+        }
+      }
+      for (const [to, basis] of wanted.sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
         if (await canRead(node, f, to)) continue;
-        const payload = await sharePayload(node, code, to, { purpose: `审批办理 ${app!.process}`, app: id });
+        const payload = await sharePayload(node, code, to, basis);
         await node.submitAs(undefined, 'seal.share', payload as unknown as Record<string, unknown>, 'none');
       }
     } catch (err) {
-      node.log.warn({ err, event: ev.data }, 'could not share sealed contacts for an application');
+      node.log.warn({ err, event: ev.data }, 'could not share sealed contacts');
     }
   }
 }

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Platform } from '../../server/platform.ts';
-import { addStaff, fileOnce, login, registerEnterprise, settle, startApprovalPlatform, TEST_CONTACT_PHONE, type Session, type TestEnterprise } from './support.ts';
+import { filingSealRecipients, sealFiling } from '../../server/approval/filingSeal.ts';
+import type { FilingSubmit } from '../../server/approval/schema.ts';
+import { addStaff, fileOnce, filingDraftOf, login, registerEnterprise, settle, startApprovalPlatform, TEST_CONTACT_PHONE, type Session, type TestEnterprise } from './support.ts';
 
 /**
  * The one-click dossier: one request, cut to what the caller's role may see, and every staff
@@ -91,6 +93,27 @@ describe('dossier (一键调取)', () => {
     const enforcer = await login(p, 'enforcement', 'enforcer1');
     const d = (await enforcer.get(`/enforcement/api/approval/dossier/${ent.code}?purpose=${encodeURIComponent('施工场地审查 联系企业')}`).expect(200)).body;
     assert.equal(d.filing.profile.contacts[0].phone, TEST_CONTACT_PHONE);
+  });
+
+  test('an amended filing reaches the departments that had the earlier one, on the same basis', async () => {
+    const mats = [material as FilingSubmit['materials'][number]];
+    const draft = filingDraftOf(ent, mats);
+    draft.profile.contacts = [{ name: '新联系人', phone: '13600001234' }];
+    const node = p.nodes[0];
+    const sealed = await sealFiling(draft, await filingSealRecipients(node.view(), node.genesis));
+    const current = await p.node('service').view().get<{ version: number }>(`filing/${ent.code}`);
+    const res = await ent.submit('filing.amend', { ...sealed, baseVersion: current!.version });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const enforcer = await login(p, 'enforcement', 'enforcer1');
+    let phone = '';
+    for (let i = 0; i < 100 && phone !== '13600001234'; i++) {
+      await settle(100);
+      const row = await p.node('housing').db('ap_filings').where({ code: ent.code }).first('json');
+      phone = JSON.parse(row.json).profile.contacts[0]?.phone ?? '';
+    }
+    assert.equal(phone, '13600001234', 'housing reads the new contacts');
+    const d = (await enforcer.get(`/enforcement/api/approval/dossier/${ent.code}?purpose=${encodeURIComponent('施工场地审查 联系企业')}`).expect(200)).body;
+    assert.equal(d.filing.profile.contacts[0].phone, '13600001234');
   });
 
   test('an enforcer sees the reasoning of its own department\'s case', async () => {

@@ -10,6 +10,8 @@ import { ak } from '../stateKeys.ts';
 import { emitRecord } from './common.ts';
 
 export const sealShareKey = (code: string, dept: string) => `seal/share/filing/${code}/${dept}`;
+/** The departments a filing's contacts were ever shared to, so an amendment can be shared on to them. */
+export const sealSharesKey = (code: string) => `seal/shares/filing/${code}`;
 
 export const SealShare = z.strictObject({
   /** the enterprise whose filing's personal part is shared */
@@ -61,6 +63,8 @@ export const sealShare = defineContract({
     }
     const rec: SealShareRecord = { code: p.code, dept: p.to, commit: p.sealed.commit, sealed: p.sealed, basis: p.basis, by: { dept: from, user: ctx.actor.id }, height: ctx.height };
     state.put(sealShareKey(p.code, p.to), rec);
+    const depts = (await state.get<string[]>(sealSharesKey(p.code))) ?? [];
+    if (!depts.includes(p.to)) state.put(sealSharesKey(p.code), [...depts, p.to].sort());
     emitRecord(ctx, 'seal.shared', { code: p.code, to: p.to, from, purpose: p.basis.purpose }, [sealShareKey(p.code, p.to), ak.filing(p.code)]);
   },
 });
