@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { filingSealRecipients, sealFiling } from '../server/approval/filingSeal.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -63,11 +64,13 @@ async function enterprises(p: Platform, n: number) {
   await inBatches(service, ents.map((e) => () => service.signAs('clerk1', 'enterprise.register', { code: e.code, name: e.name, publicKey: e.publicKey, verification: { method: 'window' } })));
   const sign = (e: (typeof ents)[number], kind: string, payload: Record<string, unknown>) =>
     signTx({ chain: service.genesis.chain, kind, payload, signer: e.publicKey, nonce: ++e.nonce, time: Date.now() }, e.privateKey, suite);
-  await inBatches(service, ents.map((e) => () => sign(e, 'filing.submit', {
+  const sealTo = await filingSealRecipients(service.view(), service.genesis);
+  const filings = await Promise.all(ents.map((e) => sealFiling({
     code: e.code,
     profile: { name: e.name, legalRepresentative: '张三', address: '滨江市江南区压测路1号', industry: { code: 'C39', name: '电子' }, registeredCapitalFen: '100000000', employees: 30, contacts: [{ name: '李四', phone: '13800138000' }] },
     materials: [], commitments: [], consents: [],
-  })));
+  }, sealTo)));
+  await inBatches(service, ents.map((e, i) => () => sign(e, 'filing.submit', filings[i])));
   return { ents, sign };
 }
 

@@ -34,7 +34,7 @@ export interface Platform {
  * HTTP app. The embedded mode passes every department; a cluster process passes one.
  */
 export async function createPlatform(o: {
-  keys: Pick<ConsortiumKeys, 'genesis'> & { nodeKeys: Record<string, string> };
+  keys: Pick<ConsortiumKeys, 'genesis'> & { nodeKeys: Record<string, string>; encKeys?: Record<string, string[]> };
   specs: NodeSpec[];
   logger: Logger;
   modules?: () => Module[];
@@ -50,7 +50,7 @@ export async function createPlatform(o: {
   const verifyPool = new VerifyPool();
   for (const s of o.specs) {
     const node = new ChainNode(
-      { dept: s.dept, genesis: o.keys.genesis, privateKey: o.keys.nodeKeys[s.dept] },
+      { dept: s.dept, genesis: o.keys.genesis, privateKey: o.keys.nodeKeys[s.dept], encKeys: o.keys.encKeys?.[s.dept] },
       { db: s.db, orderer: s.orderer, modules: (o.modules ?? createModules)(), logger: o.logger, metrics, verified, verifyPool },
     );
     await node.start();

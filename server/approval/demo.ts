@@ -1,9 +1,11 @@
+import type { Material } from './schema.ts';
 import type { ChainNode } from '../chain/node.ts';
 import type { Tx } from '../chain/schema.ts';
 import { ed25519Suite } from '../chain/suites/ed25519.ts';
 import { signTx } from '../chain/tx.ts';
 import type { Platform } from '../platform.ts';
 import { demoEnterprise, demoLicencePdf, type DemoEnterprise } from './demo/generator.ts';
+import { filingSealRecipients, sealFiling, type FilingDraft } from './filingSeal.ts';
 import { storeBlob } from './http/materialsStore.ts';
 
 export interface ApprovalDemoOptions {
@@ -40,19 +42,25 @@ export async function seedApprovalDemo(p: Platform, o: ApprovalDemoOptions): Pro
   if (!(await p.auths.get('enforcement')!.hasPassword('approver1'))) await p.auths.get('enforcement')!.setPassword('approver1', o.password);
 
   await s.round(ents.map((e) => s.staff('service', 'clerk1', 'enterprise.register', { code: e.code, name: e.name, publicKey: e.publicKey, verification: { method: 'window', note: '法定代表人身份证件现场核验' } })));
-  const materials = new Map<string, object>();
+  const materials = new Map<string, Material>();
   for (const e of ents) {
     const stored = await storeBlob(node('service').db, { body: demoLicencePdf(e), type: 'pdf', owner: e.code, uploadedBy: 'service/clerk1' });
     materials.set(e.code, { hash: stored.hash, name: '营业执照.pdf', type: 'pdf', size: stored.size, category: '营业执照' });
   }
-  await s.round(ents.map((e) => s.ent(e, 'filing.submit', filingOf(e, materials.get(e.code)!, members))));
+  // The enterprises seal their contacts to the departments that must read them, as the portal does.
+  const sealTo = await filingSealRecipients(node('service').view(), node('service').genesis);
+  const filingsOf = async (list: DemoEnterprise[], change: (e: DemoEnterprise) => Partial<FilingDraft['profile']> = () => ({})) =>
+    new Map(await Promise.all(list.map(async (e) => [e.code, await sealFiling({ ...filingOf(e, materials.get(e.code)!, members), profile: { ...e.profile, ...change(e) } }, sealTo)] as const)));
+  const filed = await filingsOf(ents);
+  await s.round(ents.map((e) => s.ent(e, 'filing.submit', filed.get(e.code)!)));
 
   // Applications: builders take construction projects, food businesses ask for food licences.
   const builders = ents.filter((e) => e.industry.kind === 'construction').slice(0, 60);
   const food = ents.filter((e) => e.industry.kind === 'food').slice(0, 80);
   const amend = ents.filter((e) => e.index % 10 === 7);
+  const amended = await filingsOf(amend, (e) => ({ employees: e.profile.employees + 12 }));
   const applied = await s.round([
-    ...amend.map((e) => s.ent(e, 'filing.amend', { ...filingOf(e, materials.get(e.code)!, members), profile: { ...e.profile, employees: e.profile.employees + 12 }, baseVersion: 1 })),
+    ...amend.map((e) => s.ent(e, 'filing.amend', { ...amended.get(e.code)!, baseVersion: 1 })),
     ...builders.map((e) => s.ent(e, 'approval.apply', { process: 'construction', project: { name: `${e.district.name}${['商住综合体', '安置房', '产业园厂房', '学校扩建'][e.index % 4]}项目`, location: e.profile.address, investmentFen: String((5 + (e.index % 40)) * 1_000_000_000) } })),
     ...food.map((e, k) => s.ent(e, 'approval.apply', { process: 'foodLicence', project: { name: `${e.name.replace(/有限公司$/, '')}门店` }, ...(k % 2 === 0 ? { commitment: { letter: '本企业承诺具备食品经营许可条件，接受事后核查。', accepted: true } } : {}) })),
   ]);
@@ -100,7 +108,7 @@ export async function seedApprovalDemo(p: Platform, o: ApprovalDemoOptions): Pro
   o.log?.(`approval demo: ${n} enterprises, ${appOf.size} applications, ${inspections.length} inspections, ${cases.length} cases in ${Date.now() - t0} ms; demo enterprise ${ents[0].name} ${ents[0].code} signs with private key ${ents[0].privateKey} (demo only)`);
 }
 
-function filingOf(e: DemoEnterprise, material: object, members: string[]) {
+function filingOf(e: DemoEnterprise, material: Material, members: string[]): FilingDraft {
   return {
     code: e.code,
     profile: e.profile,

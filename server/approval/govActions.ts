@@ -1,3 +1,4 @@
+import { cls } from '../chain/classification.ts';
 import type { GovAction } from '../chain/contracts/governance.ts';
 import { reject } from '../chain/errors.ts';
 import { CreditWeights, loadWeights, type StoredWeights } from './credit/weights.ts';
@@ -13,7 +14,7 @@ import { ak } from './stateKeys.ts';
  */
 export const setCreditWeights: GovAction<CreditWeights> = {
   type: 'credit.setWeights',
-  params: CreditWeights,
+  params: cls(CreditWeights, 'public'),
   async apply(ctx, state, params) {
     const prev = await loadWeights(state, ctx.genesis);
     const next: StoredWeights = { ...params, version: prev.version + 1, height: ctx.height, proposal: ctx.txId };
@@ -24,7 +25,7 @@ export const setCreditWeights: GovAction<CreditWeights> = {
 
 export const setApprovalRules: GovAction<ApprovalRules> = {
   type: 'approval.setRules',
-  params: ApprovalRules,
+  params: cls(ApprovalRules, 'public'),
   async apply(ctx, state, params) {
     state.put(ak.rules(), params);
     ctx.emit('approval.rulesSet', {});
@@ -33,7 +34,7 @@ export const setApprovalRules: GovAction<ApprovalRules> = {
 
 export const setProcess: GovAction<ProcessDef> = {
   type: 'approval.setProcess',
-  params: ProcessDef,
+  params: cls(ProcessDef, 'public'),
   async check(state, p) {
     const current = (await state.get<ProcessDef>(ak.process(p.id))) ?? SHIPPED_PROCESSES.find((d) => d.id === p.id);
     if (current && p.version <= current.version) reject('STALE_VERSION', `process ${p.id} is at version ${current.version}; publish a higher one`, 409);

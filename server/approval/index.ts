@@ -7,6 +7,7 @@ import { pendingPrivacy, type PrivacyPort } from './privacy.ts';
 import { migrateApproval } from './readModel/migrate.ts';
 import { projectApproval } from './readModel/project.ts';
 import { loadRules } from './rules.ts';
+import { shareAfterBlock } from './sealSharing.ts';
 
 export interface ApprovalModuleOptions {
   /** the privacy-query adapter; until that module exists, checks stay "pending privacy query" */
@@ -24,9 +25,12 @@ export function approvalModule(opts: ApprovalModuleOptions = {}): Module {
     contracts: approvalContracts(privacy),
     govActions: approvalGovActions,
     migrate: migrateApproval,
-    project: (trx, block) => projectApproval(trx, block),
+    project: (trx, block, node) => projectApproval(trx, block, node.keyring, node.dept),
     routes: (node) => approvalRoutes(node, privacy),
-    afterBlock: rescoreAfterWeightChange,
+    afterBlock: async (block, node) => {
+      await rescoreAfterWeightChange(block, node);
+      await shareAfterBlock(block, node);
+    },
   };
 }
 

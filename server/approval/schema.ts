@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { cls, clsAll } from '../chain/classification.ts';
 import { DeptId, Hash } from '../chain/schema.ts';
 import { Line, Prose } from '../chain/text.ts';
 import { QuestionSpec } from '../privacy-query/questions.ts';
+import { sealedOf } from '../chain/sealing/envelope.ts';
 
 /**
  * Payloads of the approval module's transactions: the single source of their types. Record
@@ -9,89 +11,100 @@ import { QuestionSpec } from '../privacy-query/questions.ts';
  * so a wrong one is refused with its own code, BAD_CREDIT_CODE, and the expected check character.
  */
 
-export const CreditCodeField = z.string().min(1).max(40);
+export const CreditCodeField = cls(z.string().min(1).max(40), 'public');
 /** Money in integer fen, as a decimal string (no floats anywhere on the ledger). */
-export const Fen = z.string().regex(/^(0|[1-9][0-9]{0,17})$/, 'an amount in fen: a decimal string of digits, no leading zeros');
-export const PublicKey = z.string().regex(/^[0-9a-f]{64,130}$/, 'a public key in lowercase hex');
-export const Grade = z.enum(['A', 'B', 'C', 'D']);
+export const Fen = cls(z.string().regex(/^(0|[1-9][0-9]{0,17})$/, 'an amount in fen: a decimal string of digits, no leading zeros'), 'public');
+export const PublicKey = cls(z.string().regex(/^[0-9a-f]{64,130}$/, 'a public key in lowercase hex'), 'public');
+export const Grade = cls(z.enum(['A', 'B', 'C', 'D']), 'public');
 export type Grade = z.infer<typeof Grade>;
-export const Severity = z.enum(['minor', 'major', 'severe']);
+export const Severity = cls(z.enum(['minor', 'major', 'severe']), 'public');
 export type Severity = z.infer<typeof Severity>;
-export const MaterialType = z.enum(['pdf', 'png', 'jpeg']);
+export const MaterialType = cls(z.enum(['pdf', 'png', 'jpeg']), 'public');
 export type MaterialType = z.infer<typeof MaterialType>;
 export const MAX_MATERIAL_BYTES = 5 * 1024 * 1024;
 /** free text; names and titles are Line */
 const Text = Prose;
-const RecordId = z.string().regex(/^[A-Z]{2}-[0-9]+-[0-9]+(-[0-9]+)?$/, 'a record id like AP-12-0');
+const RecordId = cls(z.string().regex(/^[A-Z]{2}-[0-9]+-[0-9]+(-[0-9]+)?$/, 'a record id like AP-12-0'), 'public');
+const pub = <S extends z.ZodType>(s: S) => cls(s, 'public');
+const party = <S extends z.ZodType>(s: S) => cls(s, 'party');
+const personal = <S extends z.ZodType>(s: S) => cls(s, 'personal');
 
 // ------------------------------------------------------------------ enterprises
 
 export const EnterpriseRegister = z.strictObject({
   code: CreditCodeField,
-  name: Line(100),
+  name: pub(Line(100)),
   publicKey: PublicKey,
   /** how the window verified who is registering (identity documents seen, by whom) */
-  verification: z.strictObject({ method: z.enum(['window', 'eLicence', 'legalRepFace']), note: Text(200).optional() }),
+  verification: z.strictObject({ method: pub(z.enum(['window', 'eLicence', 'legalRepFace'])), note: personal(Text(200)).optional() }),
 });
 
 export const EnterpriseRotateKey = z.strictObject({
   code: CreditCodeField,
   publicKey: PublicKey,
-  reason: z.enum(['lost', 'compromised', 'routine', 'staffChange']),
-  note: Text(200).optional(),
+  reason: pub(z.enum(['lost', 'compromised', 'routine', 'staffChange'])),
+  note: party(Text(200)).optional(),
 });
 
 // ------------------------------------------------------------------ filings (一表申报)
 
-export const Contact = z.strictObject({
+/** A person's contact details: personal, so sealed on the ledger (chain/sealing/). */
+export const Contact = personal(z.strictObject({
   name: Line(32),
   role: Line(32).optional(),
   phone: z.string().regex(/^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$/, 'a mainland mobile or landline number'),
   email: z.string().email().max(100).optional(),
+}));
+
+/** What the filing says about natural persons: on the ledger only sealed (see FILING_SEAL_DEPTS). */
+export const FilingPersonal = z.strictObject({
+  legalRepresentative: personal(Line(32)),
+  contacts: z.array(Contact).min(1).max(5),
 });
+export type FilingPersonal = z.infer<typeof FilingPersonal>;
 
 export const Profile = z.strictObject({
-  name: Line(100),
-  legalRepresentative: Line(32),
-  address: Line(200),
+  name: pub(Line(100)),
+  address: pub(Line(200)),
   /** GB/T 4754 industry class, e.g. E47 (房屋建筑业) */
-  industry: z.strictObject({ code: z.string().regex(/^[A-T]([0-9]{2,4})?$/, 'a GB/T 4754 industry code like E47'), name: Line(50) }),
+  industry: pub(z.strictObject({ code: z.string().regex(/^[A-T]([0-9]{2,4})?$/, 'a GB/T 4754 industry code like E47'), name: Line(50) })),
   registeredCapitalFen: Fen,
-  employees: z.number().int().min(0).max(1_000_000),
-  contacts: z.array(Contact).min(1).max(5),
+  employees: party(z.number().int().min(0).max(1_000_000)),
+  personal: sealedOf(FilingPersonal),
 });
 export type Profile = z.infer<typeof Profile>;
 
 export const Material = z.strictObject({
   hash: Hash,
-  name: Line(120),
+  name: party(Line(120)),
   type: MaterialType,
-  size: z.number().int().min(1).max(MAX_MATERIAL_BYTES),
+  size: pub(z.number().int().min(1).max(MAX_MATERIAL_BYTES)),
   /** what the paper is: 营业执照, 法定代表人身份证明, 场地使用证明, ... */
-  category: Line(40),
+  category: pub(Line(40)),
 });
 export type Material = z.infer<typeof Material>;
 
 /** A 告知承诺书: its text is part of the signed transaction, so the enterprise cannot deny it. */
-export const Commitment = z.strictObject({
+/** Public: commitments under 告知承诺制 are published with the approval they earned. */
+export const Commitment = z.strictObject(clsAll({
   id: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/),
   title: Line(100),
   text: Text(2000),
   accepted: z.literal(true),
-});
+}, 'public'));
 
 /**
  * The enterprise lets one department ask about one of its figures (held by another department)
  * for a purpose. `dept` is the department that asks: the privacy-query contract accepts a
  * consent-based question only from it (server/privacy-query/raise.ts).
  */
-export const Consent = z.strictObject({
+export const Consent = z.strictObject(clsAll({
   dept: DeptId,
   field: z.string().regex(/^[a-z]+(\.[a-zA-Z]+)+$/, 'a field like tax.paidAnnual'),
   purpose: Text(200),
   /** the questions consented to (server/privacy-query/questions.ts); none: only those an application of the enterprise's own asks */
   questions: z.array(QuestionSpec).max(5).optional(),
-});
+}, 'public'));
 export type Consent = z.infer<typeof Consent>;
 
 const FilingBody = {
@@ -104,63 +117,64 @@ const FilingBody = {
 export const FilingSubmit = z.strictObject(FilingBody);
 export type FilingSubmit = z.infer<typeof FilingSubmit>;
 /** An amendment names the version it amends, so two concurrent edits can't silently overwrite. */
-export const FilingAmend = z.strictObject({ ...FilingBody, baseVersion: z.number().int().min(1) });
+export const FilingAmend = z.strictObject({ ...FilingBody, baseVersion: pub(z.number().int().min(1)) });
 
 // ------------------------------------------------------------------ approvals (审批)
 
 export const ApprovalApply = z.strictObject({
-  process: z.string().regex(/^[a-z][a-zA-Z0-9-]{1,40}$/),
+  process: pub(z.string().regex(/^[a-z][a-zA-Z0-9-]{1,40}$/)),
   project: z.strictObject({
-    name: Line(100),
-    location: Line(200).optional(),
-    investmentFen: Fen.optional(),
-    description: Text(1000).optional(),
+    name: pub(Line(100)),
+    location: pub(Line(200)).optional(),
+    investmentFen: party(Fen).optional(),
+    description: party(Text(1000)).optional(),
   }),
   /** 告知承诺制: approve now on this signed commitment, check afterwards */
-  commitment: z.strictObject({ letter: Text(2000), accepted: z.literal(true) }).optional(),
+  commitment: pub(z.strictObject({ letter: Text(2000), accepted: z.literal(true) })).optional(),
 });
 
 export const Evidence = z.strictObject({
-  type: z.enum(['dossierView', 'material', 'licence', 'inspection', 'case', 'privacyAnswer', 'siteVisit', 'note']),
-  ref: Line(120),
+  type: pub(z.enum(['dossierView', 'material', 'licence', 'inspection', 'case', 'privacyAnswer', 'siteVisit', 'note'])),
+  ref: party(Line(120)),
 });
 export type Evidence = z.infer<typeof Evidence>;
 
 export const ApprovalDecide = z.strictObject({
   app: RecordId,
-  stage: z.string().regex(/^[a-z][a-zA-Z0-9]{1,40}$/),
-  decision: z.enum(['approve', 'reject', 'return']),
-  opinion: Text(2000),
+  stage: pub(z.string().regex(/^[a-z][a-zA-Z0-9]{1,40}$/)),
+  decision: pub(z.enum(['approve', 'reject', 'return'])),
+  opinion: party(Text(2000)),
   evidence: z.array(Evidence).max(20).default([]),
 });
 
 export const ApprovalSupplement = z.strictObject({
   app: RecordId,
-  note: Text(2000),
+  note: party(Text(2000)),
   /** new materials for the returned stage; they are also on the (amended) filing */
   materials: z.array(Material).max(10).default([]),
 });
 
-export const LicenceRevoke = z.strictObject({ licence: RecordId, reason: Text(500) });
+/** Public: a revocation is published (行政许可撤销公示). */
+export const LicenceRevoke = z.strictObject({ licence: RecordId, reason: pub(Text(500)) });
 
 // ------------------------------------------------------------------ supervision and enforcement (审管执)
 
 export const InspectionPlan = z.strictObject({
   code: CreditCodeField,
-  subject: Line(200),
+  subject: party(Line(200)),
   app: RecordId.optional(),
   licence: RecordId.optional(),
   /** working days within which it should happen */
-  withinDays: z.number().int().min(1).max(250).default(20),
+  withinDays: pub(z.number().int().min(1).max(250)).default(20),
 });
 
 export const Finding = z.strictObject({
   severity: Severity,
-  category: Line(60),
-  description: Text(1000),
-  legalBasis: Text(200).optional(),
+  category: pub(Line(60)),
+  description: party(Text(1000)),
+  legalBasis: pub(Text(200)).optional(),
   /** the inspector asks for enforcement whatever the severity */
-  enforce: z.boolean().optional(),
+  enforce: pub(z.boolean()).optional(),
 });
 export type Finding = z.infer<typeof Finding>;
 
@@ -168,37 +182,39 @@ export const InspectionRecordPayload = z.strictObject({
   /** the planned inspection this completes; absent for an ad hoc one */
   inspection: RecordId.optional(),
   code: CreditCodeField.optional(),
-  subject: Line(200).optional(),
+  subject: party(Line(200)).optional(),
   app: RecordId.optional(),
   licence: RecordId.optional(),
-  result: z.enum(['pass', 'rectify', 'fail']),
+  result: pub(z.enum(['pass', 'rectify', 'fail'])),
   findings: z.array(Finding).max(20).default([]),
-  note: Text(1000).optional(),
+  note: party(Text(1000)).optional(),
 });
 
-export const CaseOpen = z.strictObject({ code: CreditCodeField, subject: Line(200), severity: Severity, legalBasis: Text(200).optional() });
+export const CaseOpen = z.strictObject({ code: CreditCodeField, subject: party(Line(200)), severity: Severity, legalBasis: pub(Text(200)).optional() });
 
 export const CaseDecide = z.strictObject({
   case: RecordId,
-  type: z.enum(['penalty', 'warning', 'noViolation']),
+  /** type, penalty and basis are public: administrative penalties are published (行政处罚公示) */
+  type: pub(z.enum(['penalty', 'warning', 'noViolation'])),
   penaltyFen: Fen.default('0'),
-  legalBasis: Text(200),
-  opinion: Text(2000),
+  legalBasis: pub(Text(200)),
+  opinion: party(Text(2000)),
 });
 
-export const CaseClose = z.strictObject({ case: RecordId, outcome: z.enum(['paid', 'rectified', 'noAction']), note: Text(1000).optional() });
+export const CaseClose = z.strictObject({ case: RecordId, outcome: pub(z.enum(['paid', 'rectified', 'noAction'])), note: party(Text(1000)).optional() });
 
 // ------------------------------------------------------------------ dossier and credit
 
-export const DossierSection = z.enum(['profile', 'contacts', 'materials', 'licences', 'approvals', 'inspections', 'cases', 'caseDetails', 'credit', 'privacy', 'views']);
+export const DossierSection = pub(z.enum(['profile', 'contacts', 'materials', 'licences', 'approvals', 'inspections', 'cases', 'caseDetails', 'credit', 'privacy', 'views']));
 export type DossierSection = z.infer<typeof DossierSection>;
 
+/** Public: every cross-department read is on the ledger with its purpose, for anyone auditing. */
 export const DossierView = z.strictObject({
   code: CreditCodeField,
-  purpose: Text(200),
+  purpose: pub(Text(200)),
   sections: z.array(DossierSection).min(1).max(12),
   /** what was opened beyond the dossier itself, e.g. one material file */
-  item: Line(120).optional(),
+  item: pub(Line(120)).optional(),
 });
 
 export const CreditRecompute = z.strictObject({ codes: z.array(CreditCodeField).min(1).max(200) });

@@ -1,5 +1,6 @@
 import { DEFAULT_LIMITS } from './genesis.ts';
 import type { Genesis, GenesisUser } from './schema.ts';
+import { generateEncKey } from './sealing/envelope.ts';
 import { suiteByName } from './suites/index.ts';
 
 /** The departments of a city consortium, with their names in Chinese and English. */
@@ -19,6 +20,11 @@ export interface ConsortiumKeys {
   genesis: Genesis;
   /** node private keys by department: secrets, kept outside the repository */
   nodeKeys: Record<string, string>;
+  /**
+   * X25519 private keys (hex) each department's node opens sealed fields with, oldest first: a
+   * rotated-out key stays, so what was sealed to it stays readable by its department.
+   */
+  encKeys: Record<string, string[]>;
 }
 
 /**
@@ -37,11 +43,14 @@ export function createConsortium(opts: {
   const suite = suiteByName(opts.suite ?? 'ed25519');
   const wanted = opts.depts ?? CITY_DEPARTMENTS.map((d) => d.dept);
   const nodeKeys: Record<string, string> = {};
+  const encKeys: Record<string, string[]> = {};
   const members = wanted.map((dept) => {
     const known = CITY_DEPARTMENTS.find((d) => d.dept === dept);
     const kp = suite.generateKeyPair();
     nodeKeys[dept] = kp.privateKey;
-    return { dept, name: known?.name ?? dept, nameEn: known?.nameEn ?? dept, nodeKey: kp.publicKey };
+    const ek = generateEncKey();
+    encKeys[dept] = [ek.privateKey];
+    return { dept, name: known?.name ?? dept, nameEn: known?.nameEn ?? dept, nodeKey: kp.publicKey, encKey: ek.publicKey };
   });
   const admins: GenesisUser[] = wanted.map((dept) => ({ dept, id: 'admin', name: `${members.find((m) => m.dept === dept)!.name}管理员`, role: 'admin' }));
   return {
@@ -55,5 +64,6 @@ export function createConsortium(opts: {
       config: opts.config ?? {},
     },
     nodeKeys,
+    encKeys,
   };
 }

@@ -15,6 +15,10 @@ export interface MemberRecord {
   name: string;
   nameEn: string;
   nodeKey: string;
+  /** X25519 public key sealed fields are wrapped to now (absent: the member receives nothing sealed) */
+  encKey?: string;
+  /** earlier encryption keys, oldest first, so a record sealed to one can still be told apart */
+  encKeysOld?: string[];
   active: boolean;
 }
 

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { encKid, encPublicOf, type SealRecipient } from './sealing/envelope.ts';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { BlockCutter, type CutBlock } from './blockCutter.ts';
@@ -32,6 +33,8 @@ export interface NodeConfig {
   genesis: Genesis;
   /** this department's node key (hex); staff transactions are signed with it */
   privateKey: string;
+  /** this department's X25519 private keys (hex), oldest first: sealed fields open with them */
+  encKeys?: string[];
 }
 
 export interface NodeDeps {
@@ -77,6 +80,8 @@ export class ChainNode extends EventEmitter {
   readonly publicKey: string;
 
   private readonly privateKey: string;
+  /** encryption private keys by key id (server/chain/sealing/): only read-model projection and routes use it, never contracts */
+  readonly keyring: Map<string, string>;
   private readonly orderer: Orderer;
   private readonly metrics: Metrics;
   private readonly clock: Clock;
@@ -112,6 +117,7 @@ export class ChainNode extends EventEmitter {
     this.suite = suiteByName(config.genesis.suite);
     this.privateKey = config.privateKey;
     this.publicKey = this.suite.publicKeyOf(config.privateKey);
+    this.keyring = new Map((config.encKeys ?? []).map((k) => [encKid(config.dept, encPublicOf(k)), k]));
     this.orderer = deps.orderer;
     this.modules = deps.modules ?? [];
     this.log = deps.logger.child({ dept: this.dept });
@@ -505,6 +511,31 @@ export class ChainNode extends EventEmitter {
       this.cutTimer.unref?.();
     };
     fire(wait * (1 + rank));
+  }
+
+  /**
+   * The current encryption keys of the given member departments, to seal a field to. A department
+   * without one (or not an active member) is refused: sealing to fewer parties than asked
+   * would leave one of them unable to read what it has a basis for.
+   */
+  sealRecipients(depts: readonly string[]): SealRecipient[] {
+    return [...new Set(depts)].sort().map((d) => {
+      const m = this.members.find((x) => x.dept === d);
+      if (!m?.encKey) throw new ChainError('NO_ENC_KEY', `${d} has no encryption key on the chain`, { status: 409 });
+      return { kid: encKid(d, m.encKey), encKey: m.encKey };
+    });
+  }
+
+  /** Adds a private encryption key (a new one before its rotation is proposed); old ones stay. */
+  addEncKey(privateKeyHex: string): string {
+    const kid = encKid(this.dept, encPublicOf(privateKeyHex));
+    this.keyring.set(kid, privateKeyHex);
+    return kid;
+  }
+
+  /** Every active member's current encryption key (public), for sealing in the browser. */
+  encKeys(): { dept: string; encKey: string; kid: string }[] {
+    return this.members.flatMap((m) => (m.encKey ? [{ dept: m.dept, encKey: m.encKey, kid: encKid(m.dept, m.encKey) }] : []));
   }
 
   private async loadMembers(): Promise<void> {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { cls, clsAll } from './classification.ts';
 
 /** Roles a person (or the node itself, or an enterprise) acts in. Permissions are per role. */
-export const Role = z.enum([
+export const Role = cls(z.enum([
   'admin', // a department's consortium administrator
   'approver',
   'inspector',
@@ -14,16 +15,16 @@ export const Role = z.enum([
   'holder', // data-holding staff who commit figures for privacy queries
   'node', // the department node acting by itself (no person), e.g. automatic proof answers
   'enterprise',
-]);
+]), 'public');
 export type Role = z.infer<typeof Role>;
 
-export const DeptId = z.string().regex(/^[a-z][a-z0-9-]{1,31}$/, 'a department id is 2-32 lowercase letters, digits or dashes');
+export const DeptId = cls(z.string().regex(/^[a-z][a-z0-9-]{1,31}$/, 'a department id is 2-32 lowercase letters, digits or dashes'), 'public');
 export type DeptId = z.infer<typeof DeptId>;
 
 const hex = (len: number, what: string) =>
   z.string().regex(new RegExp(`^[0-9a-f]{${len}}$`), `${what} must be ${len} lowercase hex characters`);
 
-export const Hash = hex(64, 'a hash');
+export const Hash = cls(hex(64, 'a hash'), 'public');
 
 export const TX_KIND = /^[a-z][a-z0-9]*(\.[a-z][a-zA-Z0-9]*)+$/;
 export const LOWER_HEX = /^[0-9a-f]+$/;
@@ -33,7 +34,8 @@ export const LOWER_HEX = /^[0-9a-f]+$/;
  * recognises the common valid case without the schema; change both together (the fast-path
  * tests compare them).
  */
-export const Tx = z.strictObject({
+/** Every envelope field is public; the payload's fields are classified by each contract's payload schema. */
+export const Tx = z.strictObject(clsAll({
   chain: z.string().min(1).max(64),
   kind: z.string().regex(TX_KIND, 'kind looks like module.action'),
   payload: z.record(z.string(), z.unknown()),
@@ -42,27 +44,32 @@ export const Tx = z.strictObject({
   nonce: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   time: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   signature: z.string().regex(LOWER_HEX, 'signature must be lowercase hex'),
-});
+}, 'public'));
 export type Tx = z.infer<typeof Tx>;
 export type UnsignedTx = Omit<Tx, 'signature'>;
 
-export const Member = z.strictObject({
+/** X25519 public key (hex) a member's node decrypts sealed fields with (server/chain/sealing/). */
+export const EncKey = cls(z.string().regex(/^[0-9a-f]{64}$/, 'an X25519 public key, 64 lowercase hex characters'), 'public');
+
+export const Member = z.strictObject(clsAll({
   dept: DeptId,
   name: z.string().min(1),
   nameEn: z.string().min(1),
   nodeKey: z.string().regex(/^[0-9a-f]+$/),
-});
+  /** absent only in genesis files made before sealed fields: such a member receives nothing sealed */
+  encKey: EncKey.optional(),
+}, 'public'));
 export type Member = z.infer<typeof Member>;
 
-export const GenesisUser = z.strictObject({
+export const GenesisUser = z.strictObject(clsAll({
   dept: DeptId,
   id: z.string().regex(/^[a-z0-9_.-]{2,64}$/),
   name: z.string().min(1),
   role: Role,
-});
+}, 'public'));
 export type GenesisUser = z.infer<typeof GenesisUser>;
 
-export const Genesis = z.strictObject({
+export const Genesis = z.strictObject(clsAll({
   chain: z.string().min(1).max(64),
   suite: z.enum(['ed25519', 'sm2']),
   time: z.number().int(),
@@ -77,7 +84,7 @@ export const Genesis = z.strictObject({
   }),
   /** Module-specific consortium configuration (statutory rules, score weights, ...). */
   config: z.record(z.string(), z.unknown()).default({}),
-});
+}, 'public'));
 export type Genesis = z.infer<typeof Genesis>;
 
 /** What the ordering log carries: transactions, block cut markers and header attestations. */

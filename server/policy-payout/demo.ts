@@ -1,4 +1,5 @@
 import { withCheckChar } from '../approval/creditCode.ts';
+import { filingSealRecipients, sealFiling } from '../approval/filingSeal.ts';
 import { sha256Hex } from '../chain/hash.ts';
 import type { ChainNode } from '../chain/node.ts';
 import { SM2_CURVE } from '../chain/suites/sm2.ts';
@@ -78,12 +79,13 @@ async function seed(p: Platform, log?: (m: string) => void): Promise<void> {
   const [RD, JOBS, SME] = [idOf(rd), idOf(jobs), idOf(sme)];
   if (!RD || !JOBS || !SME) throw new Error('payout demo: a policy was not published');
 
+  const sealTo = await filingSealRecipients(service.view(), service.genesis);
   for (const e of ents) {
-    await signed(e, 'filing.submit', {
+    await signed(e, 'filing.submit', await sealFiling({
       code: e.code,
       profile: { name: e.name, legalRepresentative: '陈立新', address: e.address, industry: e.industry, registeredCapitalFen: '2000000000', employees: e.insured + 5, contacts: [{ name: '刘晓', phone: '13900139000' }] },
       materials: [], commitments: [], consents: [],
-    });
+    }, sealTo));
   }
   await econ.submitAs('policy1', 'payout.publish', { ...base, title: '专精特新企业一次性奖励（修订）', budgetFen: '250000000', capFen: '30000000', review: { method: 'none' }, eligibility: { regions: ['江南区'] }, supersedes: SME }, 'none');
   const application = async (e: (typeof ents)[number], policy: string, requestedFen: string, i: number) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clsAll } from '../chain/classification.ts';
 import type { TxContext } from '../chain/contract.ts';
 import { reject } from '../chain/errors.ts';
 import { sha256Hex } from '../chain/hash.ts';
@@ -55,7 +56,8 @@ export interface QueryRecord extends QueryRequest {
 const Text = (max: number) => z.string().trim().min(1).max(max);
 
 /** The wire shape of a request; raiseQuery checks everything that needs state or the consortium's rules. */
-export const QueryRequestSchema = z.strictObject({
+/** Public: every node verifies every answer, so every node sees the question (see ARCHITECTURE, disclosure budget). */
+export const QueryRequestSchema = z.strictObject(clsAll({
   requester: z.strictObject({ dept: DeptId, id: z.string().min(1).max(64) }),
   enterprise: z.string().length(18),
   field: z.string().min(1).max(31),
@@ -69,7 +71,7 @@ export const QueryRequestSchema = z.strictObject({
   ]),
   origin: z.strictObject({ module: z.string().regex(/^[a-z][a-z0-9-]{1,31}$/), ref: z.string().min(1).max(120) }).optional(),
   set: z.strictObject({ from: z.string().regex(/^[0-9]{8}$/), to: z.string().regex(/^[0-9]{8}$/) }).optional(),
-});
+}, 'public'));
 
 /** A checked predicate as the ledger keeps it: every integer a canonical decimal string. */
 export const predicateJson = (p: Predicate): PredicateInput =>

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clsAll } from '../chain/classification.ts';
 import { QueryRequestSchema } from './raise.ts';
 import { Prose } from '../chain/text.ts';
 
@@ -14,11 +15,11 @@ const Decimal = z.string().regex(/^(0|[1-9][0-9]{0,77})$/, 'a canonical decimal 
 export const MAX_COMMIT_ITEMS = 560;
 
 /** privacy.commit: one holder's commitments to one figure and period, as [credit code, commitment] pairs. */
-export const CommitPayload = z.strictObject({
+export const CommitPayload = z.strictObject(clsAll({
   field: FieldName,
   period: Period,
   items: z.array(z.tuple([z.string().length(18), Decimal])).min(1).max(MAX_COMMIT_ITEMS),
-});
+}, 'public'));
 export type CommitPayload = z.infer<typeof CommitPayload>;
 
 /** privacy.ask: a question in the asker's own name (the requester is the signed actor, never the payload). */
@@ -28,19 +29,19 @@ export type AskPayload = z.infer<typeof AskPayload>;
 const Coord = z.string().regex(/^(0|[1-9][0-9]{0,77})$/);
 
 /** snarkjs's Groth16 proof JSON; the verifier also insists on canonical coordinates. */
-export const Groth16ProofSchema = z.strictObject({
+export const Groth16ProofSchema = z.strictObject(clsAll({
   pi_a: z.array(Coord).length(3),
   pi_b: z.array(z.array(Coord).length(2)).length(3),
   pi_c: z.array(Coord).length(3),
   protocol: z.literal('groth16'),
   curve: z.literal('bn128'),
-});
+}, 'public'));
 
 /** privacy.answer: only the answer and its proof; the public signals are rebuilt from the chain. */
-export const AnswerPayload = z.strictObject({ query: QueryId, answer: z.boolean(), proof: Groth16ProofSchema });
+export const AnswerPayload = z.strictObject(clsAll({ query: QueryId, answer: z.boolean(), proof: Groth16ProofSchema }, 'public'));
 export type AnswerPayload = z.infer<typeof AnswerPayload>;
 
-export const DeclinePayload = z.strictObject({ query: QueryId, reason: Prose(200) });
+export const DeclinePayload = z.strictObject(clsAll({ query: QueryId, reason: Prose(200) }, 'public'));
 export type DeclinePayload = z.infer<typeof DeclinePayload>;
 
 export { QueryId };

@@ -1,3 +1,4 @@
+import { cls } from '../chain/classification.ts';
 import { z } from 'zod';
 import type { VerificationKey } from 'snarkjs';
 import type { GovAction } from '../chain/contracts/governance.ts';
@@ -69,7 +70,7 @@ export const hashesOf = (keys: VerificationKeys): Record<string, string> => Obje
 
 export const setVerificationKeys: GovAction<{ keys: Record<string, unknown> }> = {
   type: 'privacy.setVerificationKeys',
-  params: z.strictObject({ keys: KeySet }) as unknown as z.ZodType<{ keys: Record<string, unknown> }>,
+  params: cls(z.strictObject({ keys: KeySet }), 'public') as unknown as z.ZodType<{ keys: Record<string, unknown> }>,
   async apply(ctx, state, p) {
     const prev = await state.get<StoredKeys>(pq.verificationKeys());
     const keys = p.keys as unknown as VerificationKeys;

@@ -5,7 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import type { Role } from '../../server/chain/schema.ts';
 import type { Platform } from '../../server/platform.ts';
-import { filingOf, registerEnterprise } from '../approval/support.ts';
+import { filingDraftOf, filingOf, registerEnterprise } from '../approval/support.ts';
+import { filingSealRecipients, sealFiling } from '../../server/approval/filingSeal.ts';
 import { apply, commitTaxAndInsured, login, payoutFiling, publish, startPayoutPlatform, TestClock, until, type Session, type TestEnterprise } from '../payout/support.ts';
 import { TEST_PASSWORD } from '../support/platform.ts';
 
@@ -57,14 +58,18 @@ describe('access matrix: no personal or party-only value reaches a caller withou
     const clerk = await login(p, 'service', 'clerk1');
     a = await registerEnterprise(p, clerk, 901, '滨江标记甲科技有限公司');
     b = await registerEnterprise(p, clerk, 902, '滨江标记乙科技有限公司');
-    const fa = payoutFiling(a);
-    const filed = await a.submit('filing.submit', {
-      ...fa,
-      profile: { ...fa.profile, legalRepresentative: M.legalRep, contacts: [{ name: '联系人', role: '办事员', phone: M.phone, email: 'marker@example.cn' }] },
-    } as unknown as Record<string, unknown>);
+    const fa = await payoutFiling(a);
+    // the marked personal fields, sealed as the enterprise's browser seals them
+    const draft = filingDraftOf(a);
+    const node = p.nodes[0];
+    const marked = await sealFiling(
+      { ...draft, profile: { ...draft.profile, legalRepresentative: M.legalRep, contacts: [{ name: '联系人', role: '办事员', phone: M.phone, email: 'marker@example.cn' }] } },
+      await filingSealRecipients(node.view(), node.genesis),
+    );
+    const filed = await a.submit('filing.submit', { ...fa, profile: { ...fa.profile, personal: marked.profile.personal } } as unknown as Record<string, unknown>);
     assert.equal(filed.status, 200, JSON.stringify(filed.body));
     txs.push(filed.body.id);
-    await b.submit('filing.submit', filingOf(b) as unknown as Record<string, unknown>).expect(200);
+    await b.submit('filing.submit', (await filingOf(b)) as unknown as Record<string, unknown>).expect(200);
 
     const inspector = await login(p, 'market', 'inspector1');
     const insp = await inspector.post('/market/api/approval/inspections/adhoc', { code: a.code, subject: '消防检查', result: 'rectify', findings: [{ severity: 'minor', category: '消防', description: M.finding }] });

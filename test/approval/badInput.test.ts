@@ -50,7 +50,7 @@ describe('bad input is refused and changes nothing', () => {
   });
 
   test('unsigned, wrongly signed, tampered and unknown-key filings', async () => {
-    const tx = ent.sign('filing.amend', { ...filingOf(ent), baseVersion: 1 });
+    const tx = ent.sign('filing.amend', { ...(await filingOf(ent)), baseVersion: 1 });
     const { signature: _s, ...unsigned } = tx;
     await refused(() => clerk.post('/service/api/approval/tx', unsigned), 400, 'MALFORMED_TX');
     const other = ed25519.utils.randomSecretKey();
@@ -58,8 +58,8 @@ describe('bad input is refused and changes nothing', () => {
     await refused(() => clerk.post('/service/api/approval/tx', { ...tx, signature: wrongSig }), 401, 'BAD_SIGNATURE');
     await refused(() => clerk.post('/service/api/approval/tx', { ...tx, payload: { ...tx.payload, baseVersion: 2 } }), 401, 'BAD_SIGNATURE');
     const stranger = new TestEnterprise(p, ent.code, ent.name);
-    await refused(() => stranger.submit('filing.amend', { ...filingOf(ent), baseVersion: 1 }), 403, 'UNKNOWN_SIGNER');
-    await refused(() => ent.submit('filing.submit', filingOf(ent)), 409, 'FILING_EXISTS');
+    await refused(async () => stranger.submit('filing.amend', { ...(await filingOf(ent)), baseVersion: 1 }), 403, 'UNKNOWN_SIGNER');
+    await refused(async () => ent.submit('filing.submit', await filingOf(ent)), 409, 'FILING_EXISTS');
     await refused(() => clerk.post('/service/api/approval/tx', { ...tx, payload: { ...tx.payload, employees: 1.5 } }), 400, 'NOT_CANONICAL');
     await refused(() => clerk.post('/service/api/approval/tx', p.node('service').signAs('clerk1', 'enterprise.register', {})), 400, 'WRONG_KIND');
   });
@@ -71,10 +71,10 @@ describe('bad input is refused and changes nothing', () => {
     await refused(() => upload(s, png(), 'application/pdf'), 415, 'UNSUPPORTED_TYPE');
     await refused(() => upload(s, Buffer.from('MZ\x90\x00 not a pdf'), 'application/pdf'), 415, 'UNSUPPORTED_TYPE');
     const missing = { hash: 'ab'.repeat(32), name: '未上传.pdf', type: 'pdf' as const, size: 100, category: '其他' };
-    await refused(() => ent.submit('filing.amend', { ...filingOf(ent, [missing]), baseVersion: 1 }), 400, 'MATERIAL_NOT_FOUND');
+    await refused(async () => ent.submit('filing.amend', { ...(await filingOf(ent, [missing])), baseVersion: 1 }), 400, 'MATERIAL_NOT_FOUND');
     const up = await upload(s, pdf('sized')).expect(201);
     const liar = { hash: up.body.hash, name: 'x.pdf', type: 'pdf' as const, size: up.body.size + 1, category: '其他' };
-    await refused(() => ent.submit('filing.amend', { ...filingOf(ent, [liar]), baseVersion: 1 }), 400, 'MATERIAL_MISMATCH');
+    await refused(async () => ent.submit('filing.amend', { ...(await filingOf(ent, [liar])), baseVersion: 1 }), 400, 'MATERIAL_MISMATCH');
     const ok = await upload(s, png(), 'image/png');
     assert.equal(ok.status, 201);
     assert.equal(ok.body.type, 'png');

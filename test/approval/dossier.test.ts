@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Platform } from '../../server/platform.ts';
-import { addStaff, fileOnce, login, registerEnterprise, settle, startApprovalPlatform, type Session, type TestEnterprise } from './support.ts';
+import { filingSealRecipients, sealFiling } from '../../server/approval/filingSeal.ts';
+import type { FilingSubmit } from '../../server/approval/schema.ts';
+import { addStaff, fileOnce, filingDraftOf, login, registerEnterprise, settle, startApprovalPlatform, TEST_CONTACT_PHONE, type Session, type TestEnterprise } from './support.ts';
 
 /**
  * The one-click dossier: one request, cut to what the caller's role may see, and every staff
@@ -38,7 +40,9 @@ describe('dossier (一键调取)', () => {
     const res = await approver.get(`/housing/api/approval/dossier/${ent.code}?purpose=${encodeURIComponent('工程建设审批 立项用地规划许可审查')}`).expect(200);
     const d = res.body;
     assert.equal(d.filing.profile.name, '滨江瑞丰餐饮管理有限公司');
-    assert.equal(d.filing.profile.contacts.length, 1);
+    // housing has no stage of this enterprise's applications, so its contacts are sealed from it
+    assert.deepEqual(d.filing.profile.contacts, []);
+    assert.deepEqual(d.filing.sealed, { to: ['market', 'service'], readable: false });
     assert.equal(d.materials[0].hash, material.hash);
     assert.equal(d.licences.length, 1);
     assert.equal(d.approvals[0].commitment.granted, true);
@@ -54,6 +58,62 @@ describe('dossier (一键调取)', () => {
     const ev = row.events.find((e) => e.type === 'dossier.viewed')!;
     assert.equal(ev.data.purpose, '工程建设审批 立项用地规划许可审查');
     assert.equal(ev.data.dept, 'housing');
+  });
+
+  test('contacts reach another department only by a share from a department that can read them, with its basis', async () => {
+    const purpose = encodeURIComponent('工程建设审批 核实联系人');
+    const housingClerk = await addStaff(p, 'housing', 'clerk9', 'clerk');
+    const refused = await housingClerk.post(`/housing/api/approval/filings/${ent.code}/share`, { to: 'housing', purpose: '自取' });
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.code, 'SEAL_NOT_HOLDER');
+    const clerk = await login(p, 'service', 'clerk1');
+    const shared = await clerk.post(`/service/api/approval/filings/${ent.code}/share`, { to: 'housing', purpose: '工程建设审批联系企业' }).expect(200);
+    const row = await p.node('housing').waitFor(shared.body.tx, 'receipt');
+    assert.equal(row.status, 'ok', row.reason ?? undefined);
+    assert.equal(row.events.find((e) => e.type === 'seal.shared')?.data.purpose, '工程建设审批联系企业');
+    const d = (await approver.get(`/housing/api/approval/dossier/${ent.code}?purpose=${purpose}`).expect(200)).body;
+    assert.equal(d.filing.profile.contacts[0].phone, TEST_CONTACT_PHONE);
+    assert.equal(d.filing.profile.legalRepresentative, '张建国');
+    assert.equal(d.filing.sealed.readable, true);
+  });
+
+  test('applying shares the contacts with the departments owning the application’s stages, naming it as the basis', async () => {
+    const res = await ent.submit('approval.apply', { process: 'construction', project: { name: '二期厂房' } });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const key = `seal/share/filing/${ent.code}/enforcement`;
+    let share: any;
+    for (let i = 0; i < 200 && !share; i++) {
+      share = await p.node('enforcement').view().get(key);
+      if (!share) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(share, 'enforcement got a share');
+    assert.equal(share.by.dept, 'market', 'from the first of the filing’s recipients, by its node');
+    assert.match(share.basis.app, /^AP-/);
+    await settle();
+    const enforcer = await login(p, 'enforcement', 'enforcer1');
+    const d = (await enforcer.get(`/enforcement/api/approval/dossier/${ent.code}?purpose=${encodeURIComponent('施工场地审查 联系企业')}`).expect(200)).body;
+    assert.equal(d.filing.profile.contacts[0].phone, TEST_CONTACT_PHONE);
+  });
+
+  test('an amended filing reaches the departments that had the earlier one, on the same basis', async () => {
+    const mats = [material as FilingSubmit['materials'][number]];
+    const draft = filingDraftOf(ent, mats);
+    draft.profile.contacts = [{ name: '新联系人', phone: '13600001234' }];
+    const node = p.nodes[0];
+    const sealed = await sealFiling(draft, await filingSealRecipients(node.view(), node.genesis));
+    const current = await p.node('service').view().get<{ version: number }>(`filing/${ent.code}`);
+    const res = await ent.submit('filing.amend', { ...sealed, baseVersion: current!.version });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const enforcer = await login(p, 'enforcement', 'enforcer1');
+    let phone = '';
+    for (let i = 0; i < 100 && phone !== '13600001234'; i++) {
+      await settle(100);
+      const row = await p.node('housing').db('ap_filings').where({ code: ent.code }).first('json');
+      phone = JSON.parse(row.json).profile.contacts[0]?.phone ?? '';
+    }
+    assert.equal(phone, '13600001234', 'housing reads the new contacts');
+    const d = (await enforcer.get(`/enforcement/api/approval/dossier/${ent.code}?purpose=${encodeURIComponent('施工场地审查 联系企业')}`).expect(200)).body;
+    assert.equal(d.filing.profile.contacts[0].phone, '13600001234');
   });
 
   test('an enforcer sees the reasoning of its own department\'s case', async () => {

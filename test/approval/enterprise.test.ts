@@ -47,14 +47,14 @@ describe('enterprises: registration, one-form filing, amendments, key rotation',
     assert.equal(f.materials[0].hash, material.hash);
     assert.equal(f.consents.length, 2);
     // A staff member cannot file in the enterprise's name: the kind is for enterprises only.
-    const forged = p.node('service').signAs('clerk1', 'filing.submit', filingOf(ent) as any);
+    const forged = p.node('service').signAs('clerk1', 'filing.submit', await filingOf(ent) as any);
     const res = await clerk.post('/service/api/approval/tx', forged);
     assert.equal(res.status, 403);
     assert.equal(res.body.code, 'FORBIDDEN_KIND');
   });
 
   test('an amendment is signed, bumps the version and keeps history', async () => {
-    const filing = filingOf(ent);
+    const filing = await filingOf(ent);
     const res = await ent.submit('filing.amend', { ...filing, baseVersion: 1, profile: { ...filing.profile, employees: 120 } });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     const stale = await ent.submit('filing.amend', { ...filing, baseVersion: 1 });
@@ -71,11 +71,11 @@ describe('enterprises: registration, one-form filing, amendments, key rotation',
     const oldSession = ent.session!;
     const fresh = new TestEnterprise(p, ent.code, ent.name);
     await clerk.post(`/service/api/approval/enterprises/${ent.code}/keys`, { publicKey: fresh.publicKey, reason: 'lost', note: '原U盾遗失' }).expect(200);
-    const old = await ent.submit('filing.amend', { ...filingOf(ent), baseVersion: 2 });
+    const old = await ent.submit('filing.amend', { ...(await filingOf(ent)), baseVersion: 2 });
     assert.equal(old.status, 403);
     assert.equal(old.body.code, 'UNKNOWN_SIGNER');
     await oldSession.get(`/service/api/approval/filings/${ent.code}`).expect(401);
-    const ok = await fresh.submit('filing.amend', { ...filingOf(ent), baseVersion: 2 });
+    const ok = await fresh.submit('filing.amend', { ...(await filingOf(ent)), baseVersion: 2 });
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
     const rec = await (await fresh.login()).get(`/service/api/approval/enterprises/${ent.code}`).expect(200);
     assert.equal(rec.body.keys.length, 2);

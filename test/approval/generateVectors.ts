@@ -17,6 +17,7 @@ import { sha256Hex } from '../../server/chain/hash.ts';
 import type { Genesis, Tx } from '../../server/chain/schema.ts';
 import { ed25519Suite } from '../../server/chain/suites/ed25519.ts';
 import { signTx } from '../../server/chain/tx.ts';
+import { encKid, encPublicOf, seal } from '../../server/chain/sealing/envelope.ts';
 import { runApprovalCase as runContractCase, type ContractPre } from './vectorRunner.ts';
 import { testCode } from './support.ts';
 
@@ -41,6 +42,20 @@ let state: Record<string, unknown> = {
   'user/market/appr1': { id: 'appr1', dept: 'market', name: '市场审批', role: 'approver', active: true },
   'user/housing/appr1': { id: 'appr1', dept: 'housing', name: '住建审批', role: 'approver', active: true },
 };
+// Market, the filing's recipient here, has an encryption key from a fixed seed; the sealed part
+// of the filing is made once and kept in vectorSealed.json, since jose draws a fresh content key
+// and ephemeral key each time (the vectors stay byte-identical when regenerated).
+const encMarket = sha256Hex('tongban-vectors/enc/market');
+const encMarketPublic = encPublicOf(encMarket);
+state['member/market'] = { ...(state['member/market'] as object), encKey: encMarketPublic };
+const SEALED = join(import.meta.dirname, 'vectorSealed.json');
+const personal = { legalRepresentative: '王向量', contacts: [{ name: '李联系', phone: '13900000000' }] };
+if (!existsSync(SEALED)) {
+  const sealed = await seal(personal, [{ kid: encKid('market', encMarketPublic), encKey: encMarketPublic }], { salt: sha256Hex('tongban-vectors/salt/filing') });
+  writeFileSync(SEALED, JSON.stringify(sealed, null, 2) + '\n');
+}
+const sealedPersonal = JSON.parse(readFileSync(SEALED, 'utf8'));
+
 let height = 10;
 let nonce = 1;
 
@@ -76,12 +91,11 @@ const filing = {
   code: CODE,
   profile: {
     name: '滨江向量建设有限公司',
-    legalRepresentative: '王向量',
     address: '滨江市江南区示例路1号',
     industry: { code: 'E47', name: '房屋建筑业' },
     registeredCapitalFen: '1000000000',
     employees: 50,
-    contacts: [{ name: '李联系', phone: '13900000000' }],
+    personal: sealedPersonal,
   },
   materials: [{ hash: sha256Hex('营业执照'), name: '营业执照.pdf', type: 'pdf', size: 1024, category: '营业执照' }],
   commitments: [{ id: 'truthful', title: '真实性承诺书', text: '所报材料真实有效。', accepted: true }],

@@ -4,6 +4,7 @@ import { loginMessage } from '../../server/http/auth.ts';
 import { approvalModule } from '../../server/approval/index.ts';
 import { CREDIT_CODE_CHARS, withCheckChar } from '../../server/approval/creditCode.ts';
 import type { FilingSubmit } from '../../server/approval/schema.ts';
+import { filingSealRecipients, sealFiling, type FilingDraft } from '../../server/approval/filingSeal.ts';
 import type { Tx } from '../../server/chain/schema.ts';
 import { txId, txSigningMessage } from '../../server/chain/tx.ts';
 import type { Platform } from '../../server/platform.ts';
@@ -104,7 +105,15 @@ export async function registerEnterprise(p: Platform, clerk: Session, seed: numb
   return ent;
 }
 
-export function filingOf(ent: TestEnterprise, materials: FilingSubmit['materials'] = []): FilingSubmit {
+/** The filing as the enterprise signs it: its contacts sealed to the departments that must read them. */
+export async function filingOf(ent: TestEnterprise, materials: FilingSubmit['materials'] = []): Promise<FilingSubmit> {
+  const node = ent.p.nodes[0];
+  return sealFiling(filingDraftOf(ent, materials), await filingSealRecipients(node.view(), node.genesis));
+}
+
+export const TEST_CONTACT_PHONE = '13800138000';
+
+export function filingDraftOf(ent: TestEnterprise, materials: FilingSubmit['materials'] = []): FilingDraft {
   return {
     code: ent.code,
     profile: {
@@ -114,7 +123,7 @@ export function filingOf(ent: TestEnterprise, materials: FilingSubmit['materials
       industry: { code: 'E47', name: '房屋建筑业' },
       registeredCapitalFen: '5000000000',
       employees: 86,
-      contacts: [{ name: '李敏', role: '办事员', phone: '13800138000', email: 'limin@example.cn' }],
+      contacts: [{ name: '李敏', role: '办事员', phone: TEST_CONTACT_PHONE, email: 'limin@example.cn' }],
     },
     materials,
     commitments: [{ id: 'truthful', title: '申报材料真实性承诺书', text: '本企业承诺所提交的材料真实、合法、有效，如有不实，愿承担相应法律责任。', accepted: true }],
@@ -138,7 +147,7 @@ export async function fileOnce(ent: TestEnterprise, tag = 'licence'): Promise<Fi
   const s = ent.session ?? (await ent.login());
   const up = await upload(s, pdf(`${ent.code}-${tag}`)).expect(201);
   const material = { hash: up.body.hash, name: '营业执照.pdf', type: 'pdf' as const, size: up.body.size, category: '营业执照' };
-  const res = await ent.submit('filing.submit', filingOf(ent, [material]));
+  const res = await ent.submit('filing.submit', await filingOf(ent, [material]));
   if (res.status !== 200) throw new Error(`filing failed: ${res.status} ${JSON.stringify(res.body)}`);
   return material;
 }

@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { EnterpriseRegister, FilingSubmit } from '../../server/approval/schema.ts';
+import { EnterpriseRegister, FilingPersonal, FilingSubmit } from '../../server/approval/schema.ts';
+import { sealFiling } from '../../server/approval/filingSeal.ts';
+import { encKid, generateEncKey } from '../../server/chain/sealing/envelope.ts';
 import { PayoutConfig } from '../../server/policy-payout/config.ts';
 import { pain001, type Party } from '../../server/policy-payout/bank/pain001.ts';
 import { at, child, children, parseXml } from '../../server/policy-payout/bank/xml.ts';
 import type { RunRecord } from '../../server/policy-payout/records.ts';
 import { Payee, PolicyPublish } from '../../server/policy-payout/schema.ts';
 import type { Platform } from '../../server/platform.ts';
-import { filingOf, registerEnterprise, type TestEnterprise } from '../approval/support.ts';
+import { filingDraftOf, filingOf, registerEnterprise, type TestEnterprise } from '../approval/support.ts';
 import { login, startTestPlatform } from '../support/platform.ts';
 import { pain001Problems } from './pain001Schema.ts';
 
@@ -85,17 +87,21 @@ describe('control characters in names: refused when filed, so pain.001 stays val
     assert.equal(at(child(child(doc, 'CstmrCdtTrfInitn'), 'GrpHdr'), 'InitgPty', 'Nm'), '国库\uFFFD');
   });
 
-  test('control characters in the filing schemas that feed names: profile, legal representative, contacts', () => {
+  test('control characters in the filing schemas that feed names: profile, legal representative, contacts', async () => {
     const ent = { code: '91330106MA0000000X', name: '滨江' } as TestEnterprise;
-    const base = filingOf(ent);
+    const draft = filingDraftOf(ent);
     const bad = '张\u0007建国';
-    const cases = [
-      { ...base, profile: { ...base.profile, name: bad } },
-      { ...base, profile: { ...base.profile, legalRepresentative: bad } },
-      { ...base, profile: { ...base.profile, contacts: [{ ...base.profile.contacts[0], name: bad }] } },
-      { ...base, profile: { ...base.profile, address: `滨江市\n江南区` } },
-    ];
-    for (const c of cases) assert.equal(codeOf(FilingSubmit.safeParse(c)), 'CONTROL_CHARACTER');
+    // the personal part is checked before the browser seals it (and again where a recipient opens it)
+    const personal = { legalRepresentative: draft.profile.legalRepresentative, contacts: draft.profile.contacts };
+    for (const c of [{ ...personal, legalRepresentative: bad }, { ...personal, contacts: [{ ...personal.contacts[0], name: bad }] }]) {
+      assert.equal(codeOf(FilingPersonal.safeParse(c)), 'CONTROL_CHARACTER');
+    }
+    assert.equal(codeOf(FilingPersonal.safeParse(personal)), 'accepted');
+    const key = generateEncKey().publicKey;
+    const base = await sealFiling(draft, [{ kid: encKid('service', key), encKey: key }]);
+    for (const c of [{ ...base, profile: { ...base.profile, name: bad } }, { ...base, profile: { ...base.profile, address: `滨江市\n江南区` } }]) {
+      assert.equal(codeOf(FilingSubmit.safeParse(c)), 'CONTROL_CHARACTER');
+    }
     assert.equal(codeOf(FilingSubmit.safeParse(base)), 'accepted');
   });
 
@@ -111,7 +117,7 @@ describe('control characters in names: refused when filed, so pain.001 stays val
 
     test('a filing and a policy with a control character in a name are a 400 CONTROL_CHARACTER and write nothing', async () => {
       const before = await txCount('service');
-      const filing = filingOf(ent);
+      const filing = await filingOf(ent);
       const res = await ent.submit('filing.submit', { ...filing, profile: { ...filing.profile, name: '滨江\u001B[31m建设有限公司' } });
       assert.equal(res.status, 400, JSON.stringify(res.body));
       assert.equal(res.body.code, 'CONTROL_CHARACTER');

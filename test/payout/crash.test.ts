@@ -79,7 +79,7 @@ describe('exactly once after a crash, a restart and a replay from genesis', () =
     const shim = { nodes: [nodes.econ] } as unknown as Platform;
     const ents = Array.from({ length: 6 }, (_, i) => new TestEnterprise(shim, testCode(900 + i), `滨江恢复${i}科技有限公司`));
     await Promise.all(ents.map((e) => ok(nodes.service, 'clerk1', 'enterprise.register', { code: e.code, name: e.name, publicKey: e.publicKey, verification: { method: 'window' } })));
-    for (const e of ents) await nodes.econ.submit(e.sign('filing.submit', payoutFiling(e) as never));
+    for (const e of ents) await nodes.econ.submit(e.sign('filing.submit', await payoutFiling(e) as never));
     const pub = await ok(nodes.econ, 'policy1', 'payout.publish', policyBody());
     policy = String(pub.events[0].data.policy);
     const applied = await Promise.all(ents.map(async (e) => {

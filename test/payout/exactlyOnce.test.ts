@@ -13,7 +13,7 @@ export async function payableAwards(p: Platform, clock: TestClock, n: number, se
   const policy = await login(p, 'econ', 'policy1');
   const clerk = await login(p, 'service', 'clerk1');
   const ents: TestEnterprise[] = await Promise.all(Array.from({ length: n }, (_, i) => registerEnterprise(p, clerk, seed + i, `滨江并发${seed + i}科技有限公司`)));
-  await Promise.all(ents.map(async (e) => assert.equal((await e.submit('filing.submit', payoutFiling(e) as never)).status, 200)));
+  await Promise.all(ents.map(async (e) => assert.equal((await e.submit('filing.submit', await payoutFiling(e) as never)).status, 200)));
   const pol = await publish(policy, { budgetFen: '1000000000', capFen: '10000000' });
   const apps = await Promise.all(ents.map((e) => apply(p, e, pol)));
   const amounts = new Map<string, string>();

@@ -50,8 +50,8 @@ export async function seedStaff(p: Platform): Promise<void> {
 export const payeeOf = (ent: TestEnterprise) => ({ name: ent.name, account: '6222021001' + ent.code.slice(-8).replace(/[^0-9]/g, '7').padEnd(8, '7'), bankName: '中国工商银行滨江江南支行', bankCode: '102331000013' });
 
 /** A filing that consents to econ checking tax and insured employees, in a district and industry of choice. */
-export function payoutFiling(ent: TestEnterprise, o: { industry?: string; address?: string } = {}): FilingSubmit {
-  const f = filingOf(ent);
+export async function payoutFiling(ent: TestEnterprise, o: { industry?: string; address?: string } = {}): Promise<FilingSubmit> {
+  const f = await filingOf(ent);
   return {
     ...f,
     profile: { ...f.profile, industry: { code: o.industry ?? 'C39', name: '计算机、通信和其他电子设备制造业' }, address: o.address ?? '滨江市江南区科技园路8号' },
@@ -65,7 +65,7 @@ export function payoutFiling(ent: TestEnterprise, o: { industry?: string; addres
 /** Registers and files an enterprise that may apply for payouts. */
 export async function payoutEnterprise(p: Platform, clerk: Session, seed: number, o: { industry?: string; address?: string } = {}): Promise<TestEnterprise> {
   const ent = await registerEnterprise(p, clerk, seed, `滨江测试${seed}科技有限公司`);
-  const res = await ent.submit('filing.submit', payoutFiling(ent, o) as unknown as Record<string, unknown>);
+  const res = await ent.submit('filing.submit', await payoutFiling(ent, o) as unknown as Record<string, unknown>);
   if (res.status !== 200) throw new Error(`filing failed: ${res.status} ${JSON.stringify(res.body)}`);
   return ent;
 }

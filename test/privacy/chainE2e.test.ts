@@ -51,7 +51,7 @@ describe('privacy query: ask → automatic proof → verified answer on every no
       { dept: 'econ', field: 'market.capital', purpose: '惠企政策注册资本核验', questions: [{ kind: 'range', value: '1000000000-10000000000' }] },
       { dept: 'housing', field: 'tax.paidAnnual', purpose: '工程建设审批纳税核验', questions: [{ kind: 'gte', value: '100000000' }] },
     ];
-    const filed = await ent.submit('filing.submit', { ...filingOf(ent), consents });
+    const filed = await ent.submit('filing.submit', { ...(await filingOf(ent)), consents });
     assert.equal(filed.status, 200, JSON.stringify(filed.body));
 
     await commitFigures(p.node('tax'), 'holder1', { field: 'tax.paid', period: '2025', rows: [{ enterprise: A, value: '153726481' }, { enterprise: B, value: 4200000 }] });

@@ -29,7 +29,7 @@ export interface TestNodeOpts {
 
 export async function createTestNode(o: TestNodeOpts): Promise<ChainNode> {
   const node = new ChainNode(
-    { dept: o.dept, genesis: o.keys.genesis, privateKey: o.keys.nodeKeys[o.dept] },
+    { dept: o.dept, genesis: o.keys.genesis, privateKey: o.keys.nodeKeys[o.dept], encKeys: o.keys.encKeys?.[o.dept] },
     { db: o.db ?? openDb({ client: 'sqlite', filename: ':memory:' }), orderer: o.orderer, modules: o.modules, logger: silentLogger, metrics: o.metrics ?? createMetrics(), verifyPool: o.verifyPool },
   );
   await node.start();

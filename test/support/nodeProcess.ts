@@ -11,7 +11,7 @@ import { readConsortium } from '../../server/consortiumFiles.ts';
 const [dir, dept, logFile, dbFile] = process.argv.slice(2);
 const keys = readConsortium(dir);
 const node = new ChainNode(
-  { dept, genesis: keys.genesis, privateKey: keys.nodeKeys[dept] },
+  { dept, genesis: keys.genesis, privateKey: keys.nodeKeys[dept], encKeys: keys.encKeys?.[dept] },
   { db: openDb({ client: 'sqlite', filename: dbFile }), orderer: new LocalLog(logFile), logger: pino({ level: 'silent' }), metrics: createMetrics() },
 );
 node.on('block', (b) => process.stdout.write(`H ${b.header.height}\n`));

@@ -15,6 +15,7 @@ import { filingSubmit } from './filingSubmit.ts';
 import { inspectionPlan } from './inspectionPlan.ts';
 import { inspectionRecord } from './inspectionRecord.ts';
 import { licenceRevoke } from './licenceRevoke.ts';
+import { sealShare } from './sealShare.ts';
 
 export function approvalContracts(privacy: PrivacyPort): ContractDef[] {
   return [
@@ -33,6 +34,7 @@ export function approvalContracts(privacy: PrivacyPort): ContractDef[] {
     caseClose,
     dossierView,
     creditRecompute,
+    sealShare,
   ];
 }
 

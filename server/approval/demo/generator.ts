@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { sha256Hex } from '../../chain/hash.ts';
 import { CREDIT_CODE_CHARS, withCheckChar } from '../creditCode.ts';
-import type { FilingSubmit } from '../schema.ts';
+import type { FilingDraft } from '../filingSeal.ts';
 
 /**
  * Deterministic demo enterprises for 滨江市 (a made-up city): the same index always gives the
@@ -67,7 +67,8 @@ export interface DemoEnterprise {
   publicKey: string;
   industry: (typeof INDUSTRIES)[number];
   district: (typeof DISTRICTS)[number];
-  profile: FilingSubmit['profile'];
+  /** as the enterprise fills it in; sealed (approval/filingSeal.ts) before it is signed */
+  profile: FilingDraft['profile'];
 }
 
 /** The organisation-code part: distinct for every index below 31^7 / 7919 (about 3.5 million). */

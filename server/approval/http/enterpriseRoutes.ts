@@ -10,6 +10,9 @@ import { actAs } from '../../chain/preflight.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
 import { ChainError } from '../../chain/errors.ts';
 import { loadRules } from '../rules.ts';
+import { filingSealRecipients } from '../filingSeal.ts';
+import { sharePayload } from '../sealSharing.ts';
+import { DeptId } from '../../chain/schema.ts';
 
 const RotateBody = EnterpriseRotateKey.omit({ code: true });
 
@@ -49,6 +52,21 @@ export function enterpriseRoutes(node: ChainNode): Router {
     if (!e) throw notFound('enterprise');
     const full = u.role === 'enterprise' || (await isWindowClerk(u)) || isAuditor(u);
     ctx.body = full ? e : { code: e.code, name: e.name, status: e.status, registeredAt: e.registeredAt };
+  });
+
+  doc('get', '/filing/sealing', 'The departments (and their current X25519 keys) a filing\'s contacts and legal representative must be sealed to before the enterprise signs it.', []);
+  r.get('/filing/sealing', async (ctx) => {
+    ctx.body = { recipients: await filingSealRecipients(node.view(), node.genesis) };
+  });
+
+  const ShareBody = z.strictObject({ to: DeptId, purpose: z.string().trim().min(1).max(200), app: z.string().regex(/^AP-[0-9]+-[0-9]+$/).optional() });
+  const SHARERS = ['clerk', 'approver', 'inspector', 'enforcer', 'admin'] as const;
+  doc('post', '/filings/{code}/share', 'Pass the filing\'s sealed contacts to another department with a basis (seal.share); only a department that can read them can.', [...SHARERS], ShareBody);
+  r.post('/filings/:code/share', requireRole(...SHARERS), async (ctx) => {
+    const body = ShareBody.parse(ctx.request.body);
+    const payload = await sharePayload(node, z.string().max(18).parse(param(ctx, 'code')), body.to, { purpose: body.purpose, ...(body.app ? { app: body.app } : {}) });
+    const row = await actAs(node, currentUser(ctx).id, 'seal.share', payload as unknown as Record<string, unknown>);
+    ctx.body = { tx: row.id, to: body.to };
   });
 
   doc('get', '/filings/{code}', 'The filing (一表申报) with every version; the enterprise itself, the one window and audit. Others use the dossier.', ['enterprise', 'clerk', 'auditor']);

@@ -29,7 +29,9 @@ export async function buildDossier(db: Knex, code: string, sections: DossierSect
             version: f.version,
             filedAt: f.filedAt,
             updatedAt: f.updatedAt,
-            profile: has('contacts') ? f.profile : { ...f.profile, contacts: [] },
+            profile: has('contacts') ? f.profile : { ...f.profile, contacts: [], legalRepresentative: undefined },
+            // who the contacts are sealed to, and whether this department can read them
+            sealed: f.sealed,
             commitments: f.commitments.map((c) => ({ id: c.id, title: c.title })),
             consents: f.consents,
           }

@@ -1,6 +1,9 @@
 import type { Knex } from 'knex';
 import type { CommittedBlock } from '../../chain/module.ts';
 import type { CreditScoreRecord } from '../credit/facts.ts';
+import type { Sealed } from '../../chain/sealing/envelope.ts';
+import { sealShareKey, type SealShareRecord } from '../contracts/sealShare.ts';
+import { filingView } from './filingView.ts';
 import type { ApplicationRecord, CaseRecord, EnterpriseRecord, FilingRecord, InspectionRecord, LicenceRecord } from '../records.ts';
 
 const CHUNK = 200; // rows per statement: well under SQLite's bound-variable limit
@@ -21,7 +24,7 @@ async function replace(trx: Knex.Transaction, table: string, column: string, ids
  * block however many transactions touched it. Score history and dossier views come from the
  * events themselves, since every occurrence matters.
  */
-export async function projectApproval(trx: Knex.Transaction, block: CommittedBlock): Promise<void> {
+export async function projectApproval(trx: Knex.Transaction, block: CommittedBlock, keyring: Map<string, string> = new Map(), dept?: string): Promise<void> {
   const touched = new Set<string>();
   const history: Record<string, unknown>[] = [];
   const views: Record<string, unknown>[] = [];
@@ -37,12 +40,12 @@ export async function projectApproval(trx: Knex.Transaction, block: CommittedBlo
       }
     });
   }
-  if (touched.size) await writeRecords(trx, [...touched].sort());
+  if (touched.size) await writeRecords(trx, [...touched].sort(), keyring, dept);
   for (let i = 0; i < history.length; i += CHUNK) await trx('ap_credit_history').insert(history.slice(i, i + CHUNK));
   for (let i = 0; i < views.length; i += CHUNK) await trx('ap_dossier_views').insert(views.slice(i, i + CHUNK));
 }
 
-async function writeRecords(trx: Knex.Transaction, keys: string[]): Promise<void> {
+async function writeRecords(trx: Knex.Transaction, keys: string[], keyring: Map<string, string>, dept?: string): Promise<void> {
   const values = new Map<string, unknown>();
   for (let i = 0; i < keys.length; i += 400) {
     const rows: { k: string; v: string }[] = await trx('state').whereIn('k', keys.slice(i, i + 400)).select('k', 'v');
@@ -54,7 +57,20 @@ async function writeRecords(trx: Knex.Transaction, keys: string[]): Promise<void
   await upsert(trx, 'ap_enterprises', 'code', ents.map((e) => ({ code: e.code, name: e.name, status: e.status, current_key: e.currentKey, registered_at: e.registeredAt, json: JSON.stringify(e) })));
 
   const filings = under<FilingRecord>('filing/');
-  await upsert(trx, 'ap_filings', 'code', filings.map((f) => ({ code: f.code, version: f.version, industry: f.profile.industry.name, updated_at: f.updatedAt, json: JSON.stringify(f) })));
+  // Opened here, outside contract code: only a recipient's read model ever holds the plaintext.
+  // A share to this node's department (seal.share) touches the filing too, so it is reopened here.
+  const shares = new Map<string, Sealed>();
+  if (dept) {
+    const shareKeys = filings.map((f) => sealShareKey(f.code, dept));
+    for (let i = 0; i < shareKeys.length; i += 400) {
+      for (const row of (await trx('state').whereIn('k', shareKeys.slice(i, i + 400)).select('v')) as { v: string }[]) {
+        const s = JSON.parse(row.v) as SealShareRecord;
+        shares.set(s.code, s.sealed);
+      }
+    }
+  }
+  const views = await Promise.all(filings.map((f) => filingView(f, keyring, shares.get(f.code))));
+  await upsert(trx, 'ap_filings', 'code', views.map((f) => ({ code: f.code, version: f.version, industry: f.profile.industry.name, updated_at: f.updatedAt, json: JSON.stringify(f) })));
   await replace(trx, 'ap_materials', 'code', filings.map((f) => f.code), filings.flatMap((f) => f.materials.map((m) => ({ code: f.code, hash: m.hash, name: m.name, type: m.type, size: m.size, category: m.category }))));
 
   const apps = under<ApplicationRecord>('app/');

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { FilingView } from './filingView.ts';
 import type { SessionUser } from '../../http/auth.ts';
 import type { CreditScoreRecord } from '../credit/facts.ts';
 import type { ApplicationRecord, CaseRecord, EnterpriseRecord, FilingRecord, InspectionRecord, LicenceRecord } from '../records.ts';
@@ -30,7 +31,7 @@ export async function searchEnterprises(db: Knex, q: string | undefined, page: P
   return query;
 }
 
-export async function filing(db: Knex, code: string): Promise<FilingRecord | undefined> {
+export async function filing(db: Knex, code: string): Promise<FilingView | undefined> {
   return one(await db('ap_filings').where({ code }).first('json'));
 }
 

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { clsAll } from '../classification.ts';
 import type { ContractDef, TxContext } from '../contract.ts';
 import { defineContract } from '../contract.ts';
 import { ChainError } from '../errors.ts';
 import { quorumOf } from '../genesis.ts';
 import { keys, type MemberRecord } from '../identity.ts';
-import { DeptId } from '../schema.ts';
+import { DeptId, EncKey } from '../schema.ts';
 import { refuseControl } from '../text.ts';
 import type { StateView } from '../state.ts';
 import { suiteByName } from '../suites/index.ts';
@@ -45,7 +46,7 @@ export async function activeMembers(state: StateView): Promise<string[]> {
 
 const memberAdd: GovAction = {
   type: 'member.add',
-  params: z.strictObject({ dept: DeptId, name: z.string().min(1).superRefine(refuseControl(false)), nameEn: z.string().min(1).superRefine(refuseControl(false)), nodeKey: z.string().regex(/^[0-9a-f]{64,130}$/) }),
+  params: z.strictObject(clsAll({ dept: DeptId, name: z.string().min(1).superRefine(refuseControl(false)), nameEn: z.string().min(1).superRefine(refuseControl(false)), nodeKey: z.string().regex(/^[0-9a-f]{64,130}$/), encKey: EncKey.optional() }, 'public')),
   async check(state, p, ctx) {
     assertKeyLength(ctx, p.nodeKey);
     const existing = await state.get<MemberRecord>(keys.member(p.dept));
@@ -54,7 +55,9 @@ const memberAdd: GovAction = {
   },
   async apply(ctx, state, p) {
     await this.check!(state, p, ctx);
-    state.put(keys.member(p.dept), { ...p, active: true } satisfies MemberRecord);
+    const old = await state.get<MemberRecord>(keys.member(p.dept));
+    const encKeysOld = [...(old?.encKeysOld ?? []), ...(old?.encKey && old.encKey !== p.encKey ? [old.encKey] : [])];
+    state.put(keys.member(p.dept), { ...p, ...(encKeysOld.length ? { encKeysOld } : {}), active: true } satisfies MemberRecord);
     state.put(keys.signer(p.nodeKey), { type: 'node', dept: p.dept });
     state.put(keys.members(), [...(await activeMembers(state)), p.dept].sort());
     state.put(keys.user(p.dept, 'admin'), { id: 'admin', dept: p.dept, name: `${p.name}管理员`, role: 'admin', active: true });
@@ -82,7 +85,7 @@ const memberRemove: GovAction = {
 
 const memberRotateKey: GovAction = {
   type: 'member.rotateKey',
-  params: z.strictObject({ dept: DeptId, nodeKey: z.string().regex(/^[0-9a-f]{64,130}$/) }),
+  params: z.strictObject(clsAll({ dept: DeptId, nodeKey: z.string().regex(/^[0-9a-f]{64,130}$/) }, 'public')),
   async check(state, p, ctx) {
     assertKeyLength(ctx, p.nodeKey);
     const m = await state.get<MemberRecord>(keys.member(p.dept));
@@ -99,7 +102,28 @@ const memberRotateKey: GovAction = {
   },
 };
 
-export const coreGovActions: GovAction[] = [memberAdd, memberRemove, memberRotateKey];
+/**
+ * A new encryption key for a member: sealed fields are wrapped to it from now on. The old one
+ * stays in `encKeysOld` (and its private half with the node), so what was sealed to it before
+ * stays readable by that department and no one else.
+ */
+const memberRotateEncKey: GovAction = {
+  type: 'member.rotateEncKey',
+  params: z.strictObject(clsAll({ dept: DeptId, encKey: EncKey }, 'public')),
+  async check(state, p) {
+    const m = await state.get<MemberRecord>(keys.member(p.dept));
+    if (!m?.active) throw new ChainError('NOT_A_MEMBER', `${p.dept} is not an active member`, { status: 404 });
+    if (p.encKey === m.encKey || m.encKeysOld?.includes(p.encKey)) throw new ChainError('KEY_IN_USE', 'that encryption key has been used by this member before', { status: 409 });
+  },
+  async apply(ctx, state, p) {
+    await this.check!(state, p, ctx);
+    const m = (await state.get<MemberRecord>(keys.member(p.dept)))!;
+    state.put(keys.member(p.dept), { ...m, encKey: p.encKey, ...(m.encKey ? { encKeysOld: [...(m.encKeysOld ?? []), m.encKey] } : {}) });
+    ctx.emit('member.encKeyRotated', { dept: p.dept, encKey: p.encKey });
+  },
+};
+
+export const coreGovActions: GovAction[] = [memberAdd, memberRemove, memberRotateKey, memberRotateEncKey];
 
 /** Builds the two governance contracts over the actions every module contributed. */
 export function governanceContracts(actions: GovAction[]): ContractDef[] {
@@ -122,7 +146,8 @@ export function governanceContracts(actions: GovAction[]): ContractDef[] {
 
   const propose = defineContract({
     kind: 'gov.propose',
-    payload: z.strictObject({ type: z.string(), params: z.record(z.string(), z.unknown()), note: z.string().max(500).superRefine(refuseControl(true)).optional() }),
+    // params are classified by each action's own schema (the test walks them too)
+    payload: z.strictObject(clsAll({ type: z.string(), params: z.record(z.string(), z.unknown()), note: z.string().max(500).superRefine(refuseControl(true)).optional() }, 'public')),
     roles: ['admin'],
     async apply(ctx, state, p) {
       const a = action(p.type);
@@ -146,7 +171,7 @@ export function governanceContracts(actions: GovAction[]): ContractDef[] {
 
   const approve = defineContract({
     kind: 'gov.approve',
-    payload: z.strictObject({ proposal: z.string().regex(/^[0-9a-f]{64}$/) }),
+    payload: z.strictObject(clsAll({ proposal: z.string().regex(/^[0-9a-f]{64}$/) }, 'public')),
     roles: ['admin'],
     async apply(ctx, state, p) {
       const prop = await state.get<Proposal>(proposalKey(p.proposal));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clsAll } from '../classification.ts';
 import { defineContract } from '../contract.ts';
 import { ChainError } from '../errors.ts';
 import { keys, type UserRecord } from '../identity.ts';
@@ -15,7 +16,8 @@ const StaffRole = Role.exclude(['node', 'enterprise']);
  */
 export const userRegister = defineContract({
   kind: 'user.register',
-  payload: z.strictObject({ id: z.string().regex(/^[a-z0-9_.-]{2,64}$/), name: z.string().min(1).max(64).superRefine(refuseControl(false)), role: StaffRole }),
+  // public: staff act in their official capacity and every action is attributable to them
+  payload: z.strictObject(clsAll({ id: z.string().regex(/^[a-z0-9_.-]{2,64}$/), name: z.string().min(1).max(64).superRefine(refuseControl(false)), role: StaffRole }, 'public')),
   roles: ['admin', 'node'],
   async apply(ctx, state, p) {
     const dept = ctx.actor.dept!;
@@ -31,7 +33,7 @@ export const userRegister = defineContract({
 /** Disabling a user stops every later transaction in their name (sessions end too). */
 export const userDisable = defineContract({
   kind: 'user.disable',
-  payload: z.strictObject({ id: z.string() }),
+  payload: z.strictObject(clsAll({ id: z.string() }, 'public')),
   roles: ['admin'],
   async apply(ctx, state, p) {
     const dept = ctx.actor.dept!;

@@ -159,6 +159,11 @@ export function chainRoutes(node: ChainNode): Router {
     ctx.body = await node.status();
   });
 
+  apiDocs.add({ method: 'get', path: '/{dept}/api/chain/encKeys', summary: 'Every member department\'s current X25519 encryption key (public), to seal fields to.' });
+  r.get('/chain/encKeys', async (ctx) => {
+    ctx.body = { keys: node.encKeys() };
+  });
+
   apiDocs.add({ method: 'get', path: '/{dept}/api/chain/stream', summary: 'Server-sent events: block, final, alarm.', roles: [...STAFF, 'enterprise'] });
   r.get('/chain/stream', requireRole(), async (ctx) => {
     const { send, closed } = openEventStream(ctx);

@@ -65,6 +65,7 @@ export default {
       name: 'Name',
       enterprise: 'Enterprise',
       legalRep: 'Legal representative',
+      sealed: 'Sealed to the departments with a basis',
       address: 'Address',
       industry: 'Industry',
       capital: 'Registered capital',

@@ -67,6 +67,7 @@ export default {
       name: '名称',
       enterprise: '企业',
       legalRep: '法定代表人',
+      sealed: '已加密，仅向有依据的部门开放',
       address: '住所',
       industry: '行业',
       capital: '注册资本',

@@ -22,6 +22,8 @@ export const rotateKey = (code: string, b: { publicKey: string; reason: string; 
 
 // the enterprise's own filing and signed submissions
 export const filing = (code: string) => client.get<FilingWithHistory>(A(`/filings/${enc(code)}`));
+/** the departments (and keys) the filing's contacts are sealed to before signing */
+export const filingSealing = () => client.get<{ recipients: { kid: string; encKey: string }[] }>(A('/filing/sealing'));
 export const submitSigned = (tx: Tx) => client.post<SignedResult>(A('/tx'), tx);
 export const uploadMaterial = (file: Blob, type: string, onProgress?: (f: number) => void) =>
   uploadFile<{ hash: string; size: number; type: string }>(A('/materials'), file, type, onProgress);

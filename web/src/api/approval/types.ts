@@ -69,7 +69,10 @@ export interface EnterpriseSummary {
   grade: Grade | null;
 }
 
-export interface FilingWithHistory extends FilingRecord {
+/** A filing as a node's read model serves it: contacts opened where this department may read them. */
+export type FilingView = import('../../../../server/approval/readModel/filingView.ts').FilingView;
+
+export interface FilingWithHistory extends FilingView {
   history: { height: number; txId: string; version: number | null }[];
 }
 
@@ -148,7 +151,7 @@ export interface Dossier {
   sections: string[];
   asOf: number;
   viewTx: string | null;
-  filing?: null | { version: number; filedAt: number; updatedAt: number; profile: Profile; commitments: { id: string; title: string }[]; consents: Consent[] };
+  filing?: null | { version: number; filedAt: number; updatedAt: number; profile: FilingView['profile']; sealed?: FilingView['sealed']; commitments: { id: string; title: string }[]; consents: Consent[] };
   materials?: Material[];
   licences?: (LicenceRecord & { expired: boolean })[];
   approvals?: DossierApproval[];

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+
+/**
+ * Who may read a field, stated on the field itself in its zod schema:
+ * - public: anyone who holds the ledger (every department, auditors, the public pages);
+ * - party: the parties to the matter (the enterprise, the departments it dealt with);
+ * - personal: data about a natural person (phones, e-mails, names of representatives): only the
+ *   departments with a basis and the enterprise itself;
+ * - secret: never on the shared ledger at all (raw figures and their salts, passwords, private
+ *   keys); a schema that carries one is not a ledger payload.
+ * Party and personal values travel on the ledger sealed (server/chain/sealing/), so a node that
+ * is not a recipient executes and stores the envelope, never the plaintext.
+ */
+export const Classification = z.enum(['public', 'party', 'personal', 'secret']);
+export type Classification = z.infer<typeof Classification>;
+
+/** Classifications by schema instance. Its own registry, so classifying never changes OpenAPI output. */
+export const classifications = z.registry<{ classification: Classification }>();
+
+/**
+ * Classifies a schema: a copy of it is registered, so classifying a shared type (Hash, Text)
+ * at one use never reclassifies its other uses. A classification covers everything inside the
+ * schema unless something inside states its own.
+ */
+export function cls<S extends z.ZodType>(schema: S, classification: Classification): S {
+  const copy = schema.clone() as S;
+  classifications.add(copy, { classification });
+  return copy;
+}
+
+/** Classifies each field of an object shape alike: for shapes whose fields are all of one class. */
+export function clsAll<T extends Record<string, z.ZodType>>(shape: T, classification: Classification): T {
+  return Object.fromEntries(Object.entries(shape).map(([k, s]) => [k, classifications.has(s) ? s : cls(s, classification)])) as T;
+}
+
+/** Sealed envelopes (server/chain/sealing/envelope.ts `sealedOf`) and the schema of what is inside. */
+export const sealedContents = new WeakMap<z.ZodType, z.ZodType>();
+
+export const classOf = (schema: z.ZodType): Classification | undefined => classifications.get(schema)?.classification;
+
+// ------------------------------------------------------------------ who may read each class
+
+/** The reader of a value: a department's staff or node, an enterprise for itself, or the public. */
+export type Reader =
+  | { kind: 'dept'; dept: string; role?: string }
+  | { kind: 'enterprise'; code: string }
+  | { kind: 'public' };
+
+/** What the reader is asked about: whose value, and which departments have a basis for it. */
+export interface Subject {
+  /** the enterprise the value belongs to */
+  code?: string;
+  /** departments that are parties to the matter (received the filing, own the stage, pay the award) */
+  parties: readonly string[];
+}
+
+/**
+ * Whether a reader may see a value of a class. Auditors are no exception: an audit of sealed
+ * values goes through a share to the audit department naming the audit as its basis, so it is on
+ * the ledger like any other disclosure.
+ */
+export function mayRead(c: Classification, reader: Reader, subject: Subject): boolean {
+  if (c === 'secret') return false;
+  if (c === 'public') return true;
+  if (reader.kind === 'public') return false;
+  if (reader.kind === 'enterprise') return subject.code !== undefined && reader.code === subject.code;
+  return subject.parties.includes(reader.dept);
+}
+
+/** Classes that may be on the ledger in plaintext. */
+export const isPlainOnLedger = (c: Classification): boolean => c === 'public';
+/** Classes that go on the ledger only sealed. */
+export const isSealedOnLedger = (c: Classification): boolean => c === 'party' || c === 'personal';
+
+// ------------------------------------------------------------------ walking schemas
+
+export interface FieldClass {
+  path: string;
+  classification?: Classification;
+  /** inside a sealed envelope: on the ledger only as ciphertext */
+  sealed?: boolean;
+}
+
+/**
+ * Every leaf of a schema with the classification that covers it (its own or the nearest
+ * enclosing one's; undefined where none does). Wrappers (optional, default, pipe, lazy) are seen
+ * through; a union's options, an array's element and a record's values are walked as the same
+ * path with `[]` or `{}` appended.
+ */
+export function leafClasses(schema: z.ZodType, path = '', inherited?: Classification, seen = new Set<z.ZodType>()): FieldClass[] {
+  const own = classOf(schema) ?? inherited;
+  if (seen.has(schema)) return [];
+  const inner = sealedContents.get(schema);
+  if (inner) return [{ path, classification: own }, ...leafClasses(inner, `${path}<sealed>`).map((f) => ({ ...f, sealed: true }))];
+  const def = (schema as any)._zod.def;
+  const next = (s: z.ZodType, p: string) => leafClasses(s, p, own, new Set([...seen, schema]));
+  switch (def.type) {
+    case 'object':
+      return Object.entries(def.shape as Record<string, z.ZodType>).flatMap(([k, s]) => next(s, path ? `${path}.${k}` : k));
+    case 'array':
+      return next(def.element, `${path}[]`);
+    case 'record':
+      return next(def.valueType, `${path}{}`);
+    case 'union':
+      return (def.options as z.ZodType[]).flatMap((o) => next(o, path));
+    case 'intersection':
+      return [...next(def.left, path), ...next(def.right, path)];
+    case 'tuple':
+      return (def.items as z.ZodType[]).flatMap((s, i) => next(s, `${path}[${i}]`));
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'catch':
+    case 'nonoptional':
+    case 'readonly':
+      return next(def.innerType, path);
+    case 'pipe':
+      return next(def.in, path);
+    case 'lazy':
+      return next(def.getter(), path);
+    default:
+      return [{ path, classification: own }];
+  }
+}
+
+/** Leaves that must not be in plaintext on the ledger but are: party or personal outside an envelope. */
+export const unsealedPrivateLeaves = (schema: z.ZodType): string[] =>
+  leafClasses(schema).filter((f) => f.classification && isSealedOnLedger(f.classification) && !f.sealed).map((f) => f.path);
+
+export const unclassifiedLeaves = (schema: z.ZodType): string[] =>
+  leafClasses(schema).filter((f) => f.classification === undefined).map((f) => f.path || '(root)');
