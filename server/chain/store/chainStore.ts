@@ -36,6 +36,23 @@ export interface TxRow {
   events: Receipt['events'];
 }
 
+/**
+ * Widths of the txs columns filled from log content (migrate.ts), in characters. A valid
+ * transaction fits by its schema (TX_BOUNDS); these hold whatever a rejected record brings, so a
+ * strict MySQL never refuses a block's insert. The header hashes id, status, code and events,
+ * not these texts, so shortening what a forgery displays forks nothing. Codes are constants of
+ * the code base (never log content) and events are hashed, so both are stored as they are; raw
+ * is MEDIUMTEXT, above any record a broker passes (Kafka's default limit is 1 MB).
+ */
+export const TX_COLUMN_WIDTHS = { kind: 64, signer: 130, actor: 64, reason: 2000 } as const;
+
+function fit(text: string, width: number): string {
+  if (text.length <= width) return text;
+  // no half of a surrogate pair at the cut: utf8mb4 columns store only whole characters
+  const cut = /[\ud800-\udbff]$/.test(text.slice(0, width - 1)) ? width - 2 : width - 1;
+  return `${text.slice(0, cut)}…`;
+}
+
 /** The row a committed transaction has in the store, built from its block without a query: what
  * writeBlock stores and what waiters on a fresh block receive. */
 export function txRowOf(block: { receipts: Receipt[]; txs: BlockTx[] }, i: number): TxRow {
@@ -46,13 +63,13 @@ export function txRowOf(block: { receipts: Receipt[]; txs: BlockTx[] }, i: numbe
     height: r.height,
     index: r.index,
     offset: r.offset,
-    kind: t.tx?.kind ?? '?',
-    signer: t.tx?.signer ?? '?',
-    actor: t.tx?.actor ?? null,
+    kind: fit(t.tx?.kind ?? '?', TX_COLUMN_WIDTHS.kind),
+    signer: fit(t.tx?.signer ?? '?', TX_COLUMN_WIDTHS.signer),
+    actor: t.tx?.actor === undefined ? null : fit(t.tx.actor, TX_COLUMN_WIDTHS.actor),
     raw: t.raw,
     status: r.status,
     code: r.code ?? null,
-    reason: r.reason ?? null,
+    reason: r.reason === undefined ? null : fit(r.reason, TX_COLUMN_WIDTHS.reason),
     events: r.events,
   };
 }
