@@ -271,7 +271,7 @@ export class ChainNode extends EventEmitter {
     });
   }
 
-  /** A read-only view of committed state, for routes and pre-checks. */
+  /** A read-only view of committed state, for routes and pre-checks; it never fills the cache block execution reads. */
   view(): StateView {
     return {
       get: async <T>(key: string) => {
@@ -360,9 +360,9 @@ export class ChainNode extends EventEmitter {
       seen.add(t.id);
       return true;
     });
-    await this.store.prefetch(fresh.flatMap((t) => (t.tx ? [keys.signer(t.tx.signer)] : [])));
+    await this.store.execution.prefetch(fresh.flatMap((t) => (t.tx ? [keys.signer(t.tx.signer)] : [])));
     const used = await this.store.usedNonces(fresh.flatMap((t) => (t.tx ? [{ signer: t.tx.signer, nonce: t.tx.nonce }] : [])));
-    const state = new BlockState(this.store);
+    const state = new BlockState(this.store.execution);
     // Kafka timestamps come from each producer's clock; never let block time go backwards.
     const time = Math.max(cut.time, this.lastBlockTime);
     const { receipts, nonces } = await executeBlock(cut.height, time, fresh, {

@@ -114,40 +114,75 @@ export class ChainStore implements StateReader {
     return { height: +m.height, hash: m.hash, stateHash: m.stateHash, lastOffset: +m.lastOffset, finalHeight: +(m.finalHeight ?? 0) };
   }
 
+  /**
+   * Committed state for readers outside block execution (routes, pre-checks, the portal's
+   * batch reads): from the cache when it holds the key, else from the database, and never into
+   * the cache. A read that started before a block's commit and is answered after it would
+   * otherwise put the old value back over the block's, and later blocks would execute against
+   * it; only block execution (`execution`) fills the cache.
+   */
   async get(key: string): Promise<string | undefined> {
     const hit = this.cache.get(key);
     if (hit !== undefined || this.cache.has(key)) return hit ?? undefined;
-    const row = this.sqlite
-      ? await withConnection(this.db, (c) => statement(c, 'SELECT v FROM state WHERE k = ?').get(key) as { v: string } | undefined)
-      : await this.db('state').where('k', key).first('v');
-    const v = row ? (row.v as string) : null;
-    this.remember(key, v);
-    return v ?? undefined;
+    return (await this.load([key])).get(key) ?? undefined;
   }
 
-  /** Loads many keys in one query, so a block's reads don't cost a round trip each. */
-  async prefetch(keys: string[]): Promise<void> {
-    const missing = [...new Set(keys)].filter((k) => !this.cache.has(k));
-    if (this.sqlite) {
-      if (missing.length) await withConnection(this.db, (c) => this.prefetchSqlite(c, missing));
-      return;
+  /** Many keys at once, as get: the values of those present. */
+  async getMany(keys: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const missing: string[] = [];
+    for (const k of new Set(keys)) {
+      const hit = this.cache.get(k);
+      if (typeof hit === 'string') out.set(k, hit);
+      else if (hit === undefined && !this.cache.has(k)) missing.push(k);
     }
-    for (let i = 0; i < missing.length; i += CHUNK) {
-      const part = missing.slice(i, i + CHUNK);
+    for (const [k, v] of await this.load(missing)) if (v !== null) out.set(k, v);
+    return out;
+  }
+
+  /**
+   * The reader block execution uses, the only one that fills the cache. The node applies one
+   * block at a time and commits it before reading for the next, so what this reads from the
+   * database is the state after the last committed block, which the cache then holds.
+   */
+  readonly execution: Required<StateReader> = {
+    get: async (key) => {
+      const hit = this.cache.get(key);
+      if (hit !== undefined || this.cache.has(key)) return hit ?? undefined;
+      const v = (await this.load([key])).get(key) ?? null;
+      this.remember(key, v);
+      return v ?? undefined;
+    },
+    /** Loads many keys in one query, so a block's reads don't cost a round trip each. */
+    prefetch: async (keys) => {
+      const missing = [...new Set(keys)].filter((k) => !this.cache.has(k));
+      for (const [k, v] of await this.load(missing)) this.remember(k, v);
+    },
+  };
+
+  /** The keys' values in the database, null for those absent. */
+  private async load(keys: string[]): Promise<Map<string, string | null>> {
+    const out = new Map<string, string | null>();
+    if (keys.length === 0) return out;
+    if (this.sqlite) {
+      await withConnection(this.db, (c) => {
+        for (let i = 0; i < keys.length; i += MAX_IN) {
+          const part = keys.slice(i, i + MAX_IN);
+          const { params, marks } = inList(part);
+          const rows = statement(c, `SELECT k, v FROM state WHERE k IN (${marks})`).all(params) as { k: string; v: string }[];
+          const found = new Map(rows.map((r) => [r.k, r.v]));
+          for (const k of part) out.set(k, found.get(k) ?? null);
+        }
+      });
+      return out;
+    }
+    for (let i = 0; i < keys.length; i += CHUNK) {
+      const part = keys.slice(i, i + CHUNK);
       const rows: { k: string; v: string }[] = await this.db('state').whereIn('k', part).select('k', 'v');
       const found = new Map(rows.map((r) => [r.k, r.v]));
-      for (const k of part) this.remember(k, found.get(k) ?? null);
+      for (const k of part) out.set(k, found.get(k) ?? null);
     }
-  }
-
-  private prefetchSqlite(conn: Database.Database, missing: string[]): void {
-    for (let i = 0; i < missing.length; i += MAX_IN) {
-      const part = missing.slice(i, i + MAX_IN);
-      const { params, marks } = inList(part);
-      const rows = statement(conn, `SELECT k, v FROM state WHERE k IN (${marks})`).all(params) as { k: string; v: string }[];
-      const found = new Map(rows.map((r) => [r.k, r.v]));
-      for (const k of part) this.remember(k, found.get(k) ?? null);
-    }
+    return out;
   }
 
   private remember(key: string, v: string | null): void {
