@@ -34,7 +34,8 @@ test('appends made together are written in one transaction, in call order, and e
     const entries = log.entries(0);
     assert.deepEqual(entries.map((e) => e.data.toString()), Array.from({ length: 20 }, (_, i) => [`r${i}a`, `r${i}b`]).flat());
     assert.deepEqual(entries.map((e) => e.offset), Array.from({ length: 40 }, (_, i) => i));
-    await log.append([Buffer.from('later')]);
+    const both = await Promise.all([log.appendAt([Buffer.from('later')]), log.appendAt([Buffer.from('x'), Buffer.from('y')]), log.appendAt([Buffer.from('z')])]);
+    assert.deepEqual(both, [40, 41, 43], 'each append learns where its records went');
     assert.equal(log.entries(40)[0].data.toString(), 'later');
   } finally {
     await log.close();

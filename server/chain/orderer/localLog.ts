@@ -48,7 +48,7 @@ export class LocalLog implements Orderer {
 
   private next: number;
   /** appends waiting for the next write, in call order */
-  private queued: { records: Buffer[]; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private queued: { records: Buffer[]; resolve: (offset: number) => void; reject: (err: unknown) => void }[] = [];
 
   get length(): number {
     return this.next;
@@ -59,8 +59,13 @@ export class LocalLog implements Orderer {
     return this.db.pragma('synchronous', { simple: true }) as number;
   }
 
-  append(records: Buffer[]): Promise<void> {
-    if (records.length === 0) return Promise.resolve();
+  async append(records: Buffer[]): Promise<void> {
+    await this.appendAt(records);
+  }
+
+  /** As append, resolving with the offset of the first record (other appends share the write). */
+  appendAt(records: Buffer[]): Promise<number> {
+    if (records.length === 0) return Promise.resolve(this.next);
     return new Promise((resolve, reject) => {
       this.queued.push({ records, resolve, reject });
       if (this.queued.length === 1) setImmediate(() => this.flush());
@@ -71,6 +76,7 @@ export class LocalLog implements Orderer {
     const batch = this.queued;
     this.queued = [];
     if (batch.length === 0) return;
+    const starts: number[] = [];
     try {
       // Offsets and time are read inside the write transaction, so a second process appending
       // to the same file (a tool, a crash test) can't take the same offset or turn time back.
@@ -78,7 +84,10 @@ export class LocalLog implements Orderer {
         const last = this.tail.get() as { offset: number; ts: number } | undefined;
         let offset = last ? last.offset + 1 : 0;
         const ts = Math.max(this.lastTs, last?.ts ?? 0, this.clock.now());
-        for (const { records } of batch) for (const r of records) this.insert.run(offset++, ts, r);
+        for (const { records } of batch) {
+          starts.push(offset);
+          for (const r of records) this.insert.run(offset++, ts, r);
+        }
         this.lastTs = ts;
         this.next = offset;
       }).immediate();
@@ -87,7 +96,7 @@ export class LocalLog implements Orderer {
       return;
     }
     this.appended.emit('append');
-    for (const b of batch) b.resolve();
+    batch.forEach((b, i) => b.resolve(starts[i]));
   }
 
   subscribe(fromOffset: number, handler: (entries: LogEntry[]) => Promise<void>): Subscription {
