@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { BlockCutter, type CutBlock } from './blockCutter.ts';
+import { blockTime } from './blockTime.ts';
 import { canonicalJson } from './canonical.ts';
 import { buildRegistry } from './buildRegistry.ts';
 import { ChainError } from './errors.ts';
@@ -363,8 +364,7 @@ export class ChainNode extends EventEmitter {
     await this.store.execution.prefetch(fresh.flatMap((t) => (t.tx ? [keys.signer(t.tx.signer)] : [])));
     const used = await this.store.usedNonces(fresh.flatMap((t) => (t.tx ? [{ signer: t.tx.signer, nonce: t.tx.nonce }] : [])));
     const state = new BlockState(this.store.execution);
-    // Kafka timestamps come from each producer's clock; never let block time go backwards.
-    const time = Math.max(cut.time, this.lastBlockTime);
+    const time = blockTime(cut.time, this.lastBlockTime, this.genesis.limits);
     const { receipts, nonces } = await executeBlock(cut.height, time, fresh, {
       registry: this.registry,
       genesis: this.genesis,

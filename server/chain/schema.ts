@@ -82,6 +82,11 @@ export const Genesis = z.strictObject({
     blockWaitMs: z.number().int().positive(),
     /** A transaction whose declared time is further than this from its block's time is rejected. */
     txTtlMs: z.number().int().positive(),
+    /**
+     * How far one block's time may move past the previous block's (blockTime.ts). Optional so
+     * that genesis files written before it keep their hash; absent means no bound.
+     */
+    maxBlockTimeStepMs: z.number().int().positive().optional(),
   }),
   /** Module-specific consortium configuration (statutory rules, score weights, ...). */
   config: z.record(z.string(), z.unknown()).default({}),
