@@ -28,6 +28,8 @@ const { values: a } = parseArgs({
     dept: { type: 'string' },
     db: { type: 'string' },
     kafka: { type: 'string' },
+    // only for a test broker that does not report message.timestamp.type (librdkafka's mock)
+    'allow-producer-time': { type: 'boolean', default: false },
     consortium: { type: 'string' },
   },
 });
@@ -53,7 +55,7 @@ async function startClusterNode() {
   const dir = resolve(a.consortium ?? join(dataDir, 'consortium'));
   const keys = readConsortium(dir, [a.dept!]);
   if (!keys.nodeKeys[a.dept!]) throw new Error(`no key for ${a.dept} in ${dir}/keys`);
-  const orderer = await KafkaLog.connect({ brokers: a.kafka!.split(','), chain: keys.genesis.chain, clientId: `tongban-${a.dept}`, logger });
+  const orderer = await KafkaLog.connect({ brokers: a.kafka!.split(','), chain: keys.genesis.chain, clientId: `tongban-${a.dept}`, logger, requireLogAppendTime: !a['allow-producer-time'] });
   const db = a.db ? openDb({ client: 'mysql', connection: a.db }) : openDb({ client: 'sqlite', filename: join(dataDir, `${a.dept}.sqlite`) });
   const platform = await createPlatform({ keys, specs: [{ dept: a.dept!, db, orderer }], logger, extraMiddleware: [portalMiddleware()] });
   // The department administrator's first portal password comes from the operator, never the repo.
