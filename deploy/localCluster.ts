@@ -44,7 +44,7 @@ export async function startLocalCluster(o: { dir: string; depts?: string[]; base
     // (TONGBAN_PROVER_WARM=1 asks for it); the first question loads them.
     const child = spawn(
       process.execPath,
-      [...(o.nodeArgs ?? []), '--import', 'tsx', 'server/main.ts', '--dept', dept, '--db', dbUrls[dept], '--kafka', kafka.bootstrap.join(','), '--consortium', join(dir, 'consortium'), '--port', String(port), '--data', dir],
+      [...(o.nodeArgs ?? []), '--import', 'tsx', 'server/main.ts', '--dept', dept, '--db', dbUrls[dept], '--kafka', kafka.bootstrap.join(','), '--allow-producer-time', '--consortium', join(dir, 'consortium'), '--port', String(port), '--data', dir],
       { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', TONGBAN_PROVER_WARM: process.env.TONGBAN_PROVER_WARM ?? '0' } },
     );
     procs.set(dept, child);

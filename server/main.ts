@@ -29,6 +29,8 @@ const { values: a } = parseArgs({
     dept: { type: 'string' },
     db: { type: 'string' },
     kafka: { type: 'string' },
+    // only for a test broker that does not report message.timestamp.type (librdkafka's mock)
+    'allow-producer-time': { type: 'boolean', default: false },
     consortium: { type: 'string' },
   },
 });
@@ -54,7 +56,7 @@ async function startClusterNode() {
   const dir = resolve(a.consortium ?? join(dataDir, 'consortium'));
   const keys = readConsortium(dir, [a.dept!]);
   if (!keys.nodeKeys[a.dept!]) throw new Error(`no key for ${a.dept} in ${dir}/keys`);
-  const orderer = await KafkaLog.connect({ brokers: a.kafka!.split(','), chain: keys.genesis.chain, clientId: `tongban-${a.dept}`, logger });
+  const orderer = await KafkaLog.connect({ brokers: a.kafka!.split(','), chain: keys.genesis.chain, clientId: `tongban-${a.dept}`, logger, requireLogAppendTime: !a['allow-producer-time'] });
   const db = a.db ? openDb({ client: 'mysql', connection: a.db }) : openDb({ client: 'sqlite', filename: join(dataDir, `${a.dept}.sqlite`) });
   // Behind a TLS proxy every request comes from the proxy's address; the sign-in limits need the client's.
   const trustProxy = process.env.TONGBAN_TRUST_PROXY === '1';

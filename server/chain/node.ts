@@ -3,6 +3,7 @@ import { encKid, encPublicOf, type SealRecipient } from './sealing/envelope.ts';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { BlockCutter, type CutBlock } from './blockCutter.ts';
+import { blockTime } from './blockTime.ts';
 import { canonicalJson } from './canonical.ts';
 import { buildRegistry } from './buildRegistry.ts';
 import { ChainError } from './errors.ts';
@@ -277,7 +278,7 @@ export class ChainNode extends EventEmitter {
     });
   }
 
-  /** A read-only view of committed state, for routes and pre-checks. */
+  /** A read-only view of committed state, for routes and pre-checks; it never fills the cache block execution reads. */
   view(): StateView {
     return {
       get: async <T>(key: string) => {
@@ -366,11 +367,10 @@ export class ChainNode extends EventEmitter {
       seen.add(t.id);
       return true;
     });
-    await this.store.prefetch(fresh.flatMap((t) => (t.tx ? [keys.signer(t.tx.signer)] : [])));
+    await this.store.execution.prefetch(fresh.flatMap((t) => (t.tx ? [keys.signer(t.tx.signer)] : [])));
     const used = await this.store.usedNonces(fresh.flatMap((t) => (t.tx ? [{ signer: t.tx.signer, nonce: t.tx.nonce }] : [])));
-    const state = new BlockState(this.store);
-    // Kafka timestamps come from each producer's clock; never let block time go backwards.
-    const time = Math.max(cut.time, this.lastBlockTime);
+    const state = new BlockState(this.store.execution);
+    const time = blockTime(cut.time, this.lastBlockTime, this.genesis.limits);
     const { receipts, nonces } = await executeBlock(cut.height, time, fresh, {
       registry: this.registry,
       genesis: this.genesis,

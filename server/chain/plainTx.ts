@@ -1,4 +1,4 @@
-import { LOWER_HEX, TX_KIND, type Tx } from './schema.ts';
+import { LOWER_HEX, TX_BOUNDS, TX_KIND, type Tx } from './schema.ts';
 
 const REQUIRED = ['chain', 'kind', 'payload', 'signer', 'nonce', 'time', 'signature'];
 
@@ -16,24 +16,27 @@ export function isPlainTx(v: unknown): v is Tx {
   if (!isPlainObject(v)) return false;
   const n = Object.keys(v).length;
   if (n === 8) {
-    if (typeof v.actor !== 'string' || v.actor.length < 1 || v.actor.length > 64) return false;
+    if (typeof v.actor !== 'string' || v.actor.length < 1 || v.actor.length > TX_BOUNDS.actor) return false;
   } else if (n !== 7) return false;
   for (const k of REQUIRED) if (!Object.hasOwn(v, k)) return false;
   const { chain, kind, payload, signer, nonce, time, signature } = v;
   return (
     typeof chain === 'string' &&
     chain.length >= 1 &&
-    chain.length <= 64 &&
+    chain.length <= TX_BOUNDS.chain &&
     typeof kind === 'string' &&
+    kind.length <= TX_BOUNDS.kind &&
     TX_KIND.test(kind) &&
     // the schema copies a record's own keys but drops "__proto__"; such a payload takes the long way
     isPlainObject(payload) &&
     !Object.hasOwn(payload, '__proto__') &&
     typeof signer === 'string' &&
+    signer.length <= TX_BOUNDS.signer &&
     LOWER_HEX.test(signer) &&
     isCount(nonce) &&
     isCount(time) &&
     typeof signature === 'string' &&
+    signature.length <= TX_BOUNDS.signature &&
     LOWER_HEX.test(signature)
   );
 }

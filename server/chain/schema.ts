@@ -30,20 +30,28 @@ export const TX_KIND = /^[a-z][a-z0-9]*(\.[a-z][a-zA-Z0-9]*)+$/;
 export const LOWER_HEX = /^[0-9a-f]+$/;
 
 /**
+ * The longest each string of the envelope may be. Anyone who can append to the log can make a
+ * record of any length; these keep every accepted field inside its column of the txs table
+ * (store/migrate.ts), so a forgery is rejected as malformed instead of failing the block's
+ * insert on a strict MySQL. Key and signature lengths are checked exactly per suite later.
+ */
+export const TX_BOUNDS = { chain: 64, kind: 64, signer: 130, actor: 64, signature: 256 } as const;
+
+/**
  * The signed transaction envelope. `actor` names the person a node signs for. plainTx.ts
  * recognises the common valid case without the schema; change both together (the fast-path
  * tests compare them).
  */
 /** Every envelope field is public; the payload's fields are classified by each contract's payload schema. */
 export const Tx = z.strictObject(clsAll({
-  chain: z.string().min(1).max(64),
-  kind: z.string().regex(TX_KIND, 'kind looks like module.action'),
+  chain: z.string().min(1).max(TX_BOUNDS.chain),
+  kind: z.string().max(TX_BOUNDS.kind).regex(TX_KIND, 'kind looks like module.action'),
   payload: z.record(z.string(), z.unknown()),
-  signer: z.string().regex(LOWER_HEX, 'signer must be a lowercase hex public key'),
-  actor: z.string().min(1).max(64).optional(),
+  signer: z.string().max(TX_BOUNDS.signer).regex(LOWER_HEX, 'signer must be a lowercase hex public key'),
+  actor: z.string().min(1).max(TX_BOUNDS.actor).optional(),
   nonce: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   time: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  signature: z.string().regex(LOWER_HEX, 'signature must be lowercase hex'),
+  signature: z.string().max(TX_BOUNDS.signature).regex(LOWER_HEX, 'signature must be lowercase hex'),
 }, 'public'));
 export type Tx = z.infer<typeof Tx>;
 export type UnsignedTx = Omit<Tx, 'signature'>;
@@ -81,6 +89,11 @@ export const Genesis = z.strictObject(clsAll({
     blockWaitMs: z.number().int().positive(),
     /** A transaction whose declared time is further than this from its block's time is rejected. */
     txTtlMs: z.number().int().positive(),
+    /**
+     * How far one block's time may move past the previous block's (blockTime.ts). Optional so
+     * that genesis files written before it keep their hash; absent means no bound.
+     */
+    maxBlockTimeStepMs: z.number().int().positive().optional(),
   }),
   /** Module-specific consortium configuration (statutory rules, score weights, ...). */
   config: z.record(z.string(), z.unknown()).default({}),
@@ -91,7 +104,8 @@ export type Genesis = z.infer<typeof Genesis>;
 export const LogRecord = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('tx'), tx: z.unknown() }),
   z.strictObject({ t: z.literal('cut'), h: z.number().int().positive(), by: DeptId }),
-  z.strictObject({ t: z.literal('sig'), h: z.number().int().nonnegative(), hash: Hash, dept: DeptId, sig: z.string() }),
+  // sig is stored (attestations.sig, 200 characters) once it verifies; bounded before that
+  z.strictObject({ t: z.literal('sig'), h: z.number().int().nonnegative(), hash: Hash, dept: DeptId, sig: z.string().max(200) }),
 ]);
 export type LogRecord = z.infer<typeof LogRecord>;
 

@@ -1,3 +1,4 @@
+import { isValidBlockTime } from './blockTime.ts';
 import { canonicalJson } from './canonical.ts';
 import { executeBlock, type BlockTx } from './execute.ts';
 import { verifyCert } from './finality.ts';
@@ -217,6 +218,10 @@ class Replay {
     this.lastCert = checkCerts(h, stored, this.opts, membersOf(this.state), this.hashes, this.lastCert);
     for (const k of this.hashes.keys()) if (k < this.lastCert) this.hashes.delete(k);
     checkOffsets(h, stored, this.prev.header, items);
+    if (!isValidBlockTime(stored.time, this.prev.header.time, this.genesis.limits)) {
+      const step = this.genesis.limits.maxBlockTimeStepMs;
+      throw new Mismatch(h, 'time', `${this.prev.header.time}..${step === undefined ? '' : this.prev.header.time + step}`, stored.time);
+    }
 
     const blockState = new BlockState({ get: async (k) => this.state.get(k) });
     const { receipts, nonces } = await executeBlock(h, stored.time, items, {

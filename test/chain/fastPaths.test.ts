@@ -105,13 +105,13 @@ describe('fast paths agree with the general rules', () => {
     const txLike = fc
       .record({
         chain: field(fc.oneof({ arbitrary: fc.string({ minLength: 1, maxLength: 64 }), weight: 9 }, fc.constantFrom('', 'x'.repeat(65)))),
-        kind: field(fc.oneof({ arbitrary: fc.constantFrom('user.register', 'a.b', 'gov.propose.x', 'm1.doIt'), weight: 9 }, fc.constantFrom('A.b', 'x', 'a.', 'a.B'))),
+        kind: field(fc.oneof({ arbitrary: fc.constantFrom('user.register', 'a.b', 'gov.propose.x', 'm1.doIt'), weight: 9 }, fc.constantFrom('A.b', 'x', 'a.', 'a.B', `a.${'b'.repeat(62)}`, `a.${'b'.repeat(63)}`))),
         payload: field(fc.oneof({ arbitrary: fc.dictionary(fc.string(), fc.jsonValue()), weight: 9 }, fc.constant(JSON.parse('{"__proto__":{"x":1}}')), fc.constant([]))),
-        signer: field(fc.oneof({ arbitrary: hex(64), weight: 9 }, fc.constantFrom('ABCD', ''))),
+        signer: field(fc.oneof({ arbitrary: hex(64), weight: 9 }, fc.constantFrom('ABCD', '', 'a'.repeat(130), 'a'.repeat(131)))),
         actor: field(fc.oneof({ arbitrary: fc.string({ minLength: 1, maxLength: 64 }), weight: 9 }, fc.constantFrom('', 'y'.repeat(65)))),
         nonce: field(fc.oneof({ arbitrary: fc.maxSafeNat(), weight: 9 }, fc.constantFrom(-1, 1.5, Number.MAX_SAFE_INTEGER + 1, -0, NaN))),
         time: field(fc.oneof({ arbitrary: fc.nat(), weight: 9 }, fc.constantFrom(-1, 0.5))),
-        signature: field(fc.oneof({ arbitrary: hex(128), weight: 9 }, fc.constantFrom('g', ''))),
+        signature: field(fc.oneof({ arbitrary: hex(128), weight: 9 }, fc.constantFrom('g', '', 'b'.repeat(256), 'b'.repeat(257)))),
         extra: fc.anything(),
         withActor: fc.boolean(),
         withExtra: fc.integer({ min: 0, max: 9 }),

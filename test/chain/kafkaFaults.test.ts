@@ -24,7 +24,7 @@ after(async () => {
 });
 
 const connect = (chain: string, extra: Partial<KafkaLogOptions> = {}) =>
-  KafkaLog.connect({ brokers: mk.bootstrap, chain, clientId: 'kafka-fault-test', logger: silentLogger, ...extra });
+  KafkaLog.connect({ brokers: mk.bootstrap, chain, clientId: 'kafka-fault-test', logger: silentLogger, requireLogAppendTime: false, ...extra });
 
 async function waitUntil(cond: () => boolean, ms: number, what: string): Promise<void> {
   const deadline = Date.now() + ms;

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { isChainError } from '../../server/chain/errors.ts';
 import { KafkaLog } from '../../server/chain/orderer/kafkaLog.ts';
 import type { LogEntry } from '../../server/chain/schema.ts';
+import pino from 'pino';
 import { silentLogger } from '../support/fixtures.ts';
 import { startMockKafka, type MockKafka } from '../support/mockKafka.ts';
 
@@ -17,7 +18,8 @@ after(async () => {
   await mk?.stop();
 });
 
-const connect = (chain: string) => KafkaLog.connect({ brokers: mk.bootstrap, chain, clientId: 'kafka-log-test', logger: silentLogger });
+// the mock reports no topic configuration; see the test of requireLogAppendTime below
+const connect = (chain: string) => KafkaLog.connect({ brokers: mk.bootstrap, chain, clientId: 'kafka-log-test', logger: silentLogger, requireLogAppendTime: false });
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
 async function waitUntil(cond: () => boolean, ms: number, what: string): Promise<void> {
@@ -97,4 +99,20 @@ test('a handler that throws ends its subscription; appends still work', { timeou
     await log.close();
   }
   await assert.rejects(log.append([Buffer.from('d')]), (e: unknown) => isChainError(e) && e.code === 'ORDERER_CLOSED');
+});
+
+test('a topic not known to stamp records with the broker clock is refused by default, and warned about when allowed', { timeout: 60_000 }, async () => {
+  await assert.rejects(
+    KafkaLog.connect({ brokers: mk.bootstrap, chain: 'order', clientId: 'kafka-log-test', logger: silentLogger }),
+    (err) => isChainError(err) && err.code === 'TOPIC_NOT_LOG_APPEND_TIME' && /LogAppendTime/.test(err.message),
+  );
+  const lines: { level: number; msg: string }[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  const log = await KafkaLog.connect({ brokers: mk.bootstrap, chain: 'order', clientId: 'kafka-log-test', logger, requireLogAppendTime: false });
+  try {
+    assert.equal(log.timestampType, 'unknown', 'the mock does not answer DescribeConfigs');
+    assert.ok(lines.some((l) => l.level >= 50 && /WARNING: Kafka topic order\.log has message\.timestamp\.type=unknown/.test(l.msg)), JSON.stringify(lines.map((l) => l.msg)));
+  } finally {
+    await log.close();
+  }
 });

@@ -5,6 +5,7 @@ import type { Module } from '../../server/chain/module.ts';
 import type { ChainNode } from '../../server/chain/node.ts';
 import { LocalLog } from '../../server/chain/orderer/localLog.ts';
 import { openDb } from '../../server/chain/store/openDb.ts';
+import type { VerifyPool } from '../../server/chain/verifyPool.ts';
 import { createTestNode } from './fixtures.ts';
 
 export interface NetworkOpts {
@@ -13,6 +14,7 @@ export interface NetworkOpts {
   modules?: () => Module[];
   /** the ordering log; an in-memory one when absent (and then closed by stop) */
   log?: LocalLog;
+  verifyPool?: VerifyPool;
 }
 
 /** Every department of the consortium on one local log, on whatever databases the caller gives. */
@@ -23,7 +25,7 @@ export async function createNetwork(keys: ConsortiumKeys, opts: NetworkOpts = {}
   for (const m of keys.genesis.members) {
     if (!keys.nodeKeys[m.dept]) continue;
     const db = opts.db ? await opts.db(m.dept) : openDb({ client: 'sqlite', filename: ':memory:' });
-    nodes[m.dept] = await createTestNode({ keys, dept: m.dept, orderer: log, db, modules: opts.modules?.(), metrics });
+    nodes[m.dept] = await createTestNode({ keys, dept: m.dept, orderer: log, db, modules: opts.modules?.(), metrics, verifyPool: opts.verifyPool });
   }
   return {
     log,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, Partitioners, type Consumer, type LogEntry as KafkaLogLine, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type ConfigResourceTypes, type Consumer, type LogEntry as KafkaLogLine, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { ChainError } from '../errors.ts';
 import type { LogEntry } from '../schema.ts';
@@ -26,7 +26,17 @@ export interface KafkaLogOptions {
    * coordinator failure, so that the offset filter has to catch it.
    */
   seekOnRejoin?: boolean;
+  /**
+   * Refuse a topic that is not known to stamp records with the broker's clock
+   * (`message.timestamp.type=LogAppendTime`), default true. Block time is the log timestamp; with
+   * producer time one producer's clock (or anyone who can append) sets it. Only tests against the
+   * mock broker, which reports no topic configuration, turn it off; a loud warning remains.
+   */
+  requireLogAppendTime?: boolean;
 }
+
+/** What the topic says its record timestamps are; `unknown` when the broker does not tell. */
+export type TimestampType = 'LogAppendTime' | 'CreateTime' | 'unknown';
 
 const PARTITION = 0;
 
@@ -53,6 +63,8 @@ export class KafkaLog implements Orderer {
     private readonly producer: Producer,
     readonly topic: string,
     private readonly opts: KafkaLogOptions,
+    /** as the broker reported it at connect */
+    readonly timestampType: TimestampType,
   ) {}
 
   /** Connects and checks the topic; refuses a topic that is missing or has more than one partition. */
@@ -68,6 +80,7 @@ export class KafkaLog implements Orderer {
       ...kafkaLogging(opts.logger),
     });
     await checkTopic(kafka, topic);
+    const timestampType = await checkTimestampType(kafka, topic, opts);
     const producer = kafka.producer({
       idempotent: false, // the mock cluster can't give producer ids; we dedupe downstream instead
       allowAutoTopicCreation: false, // an auto-created topic would have several partitions
@@ -75,7 +88,7 @@ export class KafkaLog implements Orderer {
       retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
     });
     await producer.connect();
-    return new KafkaLog(kafka, producer, topic, opts);
+    return new KafkaLog(kafka, producer, topic, opts, timestampType);
   }
 
   /**
@@ -269,6 +282,38 @@ async function checkTopic(kafka: Kafka, topic: string): Promise<void> {
     await admin.disconnect();
   }
 }
+
+async function checkTimestampType(kafka: Kafka, topic: string, opts: KafkaLogOptions): Promise<TimestampType> {
+  const type = await topicTimestampType(kafka, topic);
+  if (type === 'LogAppendTime') return type;
+  const problem = `Kafka topic ${topic} has message.timestamp.type=${type}; block time must be the broker's append time (set it to LogAppendTime)`;
+  if (opts.requireLogAppendTime ?? true) throw new ChainError('TOPIC_NOT_LOG_APPEND_TIME', problem, { status: 500, data: { topic, timestampType: type } });
+  const warning = `WARNING: ${problem}. Producers' clocks set block time: acceptable only for a test broker.`;
+  if (opts.logger) opts.logger.error({ topic, timestampType: type }, warning);
+  else console.error(warning);
+  return type;
+}
+
+async function topicTimestampType(kafka: Kafka, topic: string): Promise<TimestampType> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const res = await admin.describeConfigs({
+      includeSynonyms: false,
+      // ConfigResourceTypes.TOPIC; kafkajs exports the enum only from its CommonJS default
+      resources: [{ type: TOPIC_RESOURCE, name: topic, configNames: ['message.timestamp.type'] }],
+    });
+    const value = res.resources[0]?.configEntries.find((e) => e.configName === 'message.timestamp.type')?.configValue;
+    return value === 'LogAppendTime' || value === 'CreateTime' ? value : 'unknown';
+  } catch {
+    // librdkafka's mock broker answers DescribeConfigs with no controller to send it to
+    return 'unknown';
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
 
 /** The kafkajs error types along an error's cause chain (retries wrap the original). */
 function errorTypes(err: unknown): string[] {

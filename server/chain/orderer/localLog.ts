@@ -17,6 +17,11 @@ const POLL_MS = 100;
 /**
  * The embedded ordering log: a table in a SQLite file shared by the nodes of one process.
  * Offsets are dense from 0; timestamps never go backwards, so block times don't either.
+ *
+ * An append resolves only once its records are on disk (WAL with synchronous=FULL: the commit
+ * syncs the WAL), since a submit is acknowledged "after the log has it" and must survive a power
+ * failure. Appends made in the same turn of the event loop (the nodes' submits, attestations and
+ * cut markers) are written in one transaction, so one sync covers them all.
  */
 export class LocalLog implements Orderer {
   private readonly db: Database.Database;
@@ -30,7 +35,7 @@ export class LocalLog implements Orderer {
     if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
     this.db = new Database(filename);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('synchronous = FULL');
     this.db.exec('CREATE TABLE IF NOT EXISTS log (offset INTEGER PRIMARY KEY, ts INTEGER NOT NULL, data BLOB NOT NULL)');
     this.insert = this.db.prepare('INSERT INTO log (offset, ts, data) VALUES (?, ?, ?)');
     this.read = this.db.prepare('SELECT offset, ts, data FROM log WHERE offset >= ? ORDER BY offset LIMIT ?');
@@ -42,24 +47,56 @@ export class LocalLog implements Orderer {
   }
 
   private next: number;
+  /** appends waiting for the next write, in call order */
+  private queued: { records: Buffer[]; resolve: (offset: number) => void; reject: (err: unknown) => void }[] = [];
 
   get length(): number {
     return this.next;
   }
 
+  /** The log database's synchronous setting (2 = FULL), for the durability test and status. */
+  get synchronous(): number {
+    return this.db.pragma('synchronous', { simple: true }) as number;
+  }
+
   async append(records: Buffer[]): Promise<void> {
-    if (records.length === 0) return;
-    // Offsets and time are read inside the write transaction, so a second process appending
-    // to the same file (a tool, a crash test) can't take the same offset or turn time back.
-    this.db.transaction(() => {
-      const last = this.tail.get() as { offset: number; ts: number } | undefined;
-      const start = last ? last.offset + 1 : 0;
-      const ts = Math.max(this.lastTs, last?.ts ?? 0, this.clock.now());
-      for (let i = 0; i < records.length; i++) this.insert.run(start + i, ts, records[i]);
-      this.lastTs = ts;
-      this.next = start + records.length;
-    }).immediate();
+    await this.appendAt(records);
+  }
+
+  /** As append, resolving with the offset of the first record (other appends share the write). */
+  appendAt(records: Buffer[]): Promise<number> {
+    if (records.length === 0) return Promise.resolve(this.next);
+    return new Promise((resolve, reject) => {
+      this.queued.push({ records, resolve, reject });
+      if (this.queued.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.queued;
+    this.queued = [];
+    if (batch.length === 0) return;
+    const starts: number[] = [];
+    try {
+      // Offsets and time are read inside the write transaction, so a second process appending
+      // to the same file (a tool, a crash test) can't take the same offset or turn time back.
+      this.db.transaction(() => {
+        const last = this.tail.get() as { offset: number; ts: number } | undefined;
+        let offset = last ? last.offset + 1 : 0;
+        const ts = Math.max(this.lastTs, last?.ts ?? 0, this.clock.now());
+        for (const { records } of batch) {
+          starts.push(offset);
+          for (const r of records) this.insert.run(offset++, ts, r);
+        }
+        this.lastTs = ts;
+        this.next = offset;
+      }).immediate();
+    } catch (err) {
+      for (const b of batch) b.reject(err);
+      return;
+    }
     this.appended.emit('append');
+    batch.forEach((b, i) => b.resolve(starts[i]));
   }
 
   subscribe(fromOffset: number, handler: (entries: LogEntry[]) => Promise<void>): Subscription {
@@ -113,6 +150,7 @@ export class LocalLog implements Orderer {
   }
 
   async close(): Promise<void> {
+    this.flush();
     this.db.close();
   }
 }

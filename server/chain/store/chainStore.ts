@@ -36,6 +36,23 @@ export interface TxRow {
   events: Receipt['events'];
 }
 
+/**
+ * Widths of the txs columns filled from log content (migrate.ts), in characters. A valid
+ * transaction fits by its schema (TX_BOUNDS); these hold whatever a rejected record brings, so a
+ * strict MySQL never refuses a block's insert. The header hashes id, status, code and events,
+ * not these texts, so shortening what a forgery displays forks nothing. Codes are constants of
+ * the code base (never log content) and events are hashed, so both are stored as they are; raw
+ * is MEDIUMTEXT, above any record a broker passes (Kafka's default limit is 1 MB).
+ */
+export const TX_COLUMN_WIDTHS = { kind: 64, signer: 130, actor: 64, reason: 2000 } as const;
+
+function fit(text: string, width: number): string {
+  if (text.length <= width) return text;
+  // no half of a surrogate pair at the cut: utf8mb4 columns store only whole characters
+  const cut = /[\ud800-\udbff]$/.test(text.slice(0, width - 1)) ? width - 2 : width - 1;
+  return `${text.slice(0, cut)}…`;
+}
+
 /** The row a committed transaction has in the store, built from its block without a query: what
  * writeBlock stores and what waiters on a fresh block receive. */
 export function txRowOf(block: { receipts: Receipt[]; txs: BlockTx[] }, i: number): TxRow {
@@ -46,13 +63,13 @@ export function txRowOf(block: { receipts: Receipt[]; txs: BlockTx[] }, i: numbe
     height: r.height,
     index: r.index,
     offset: r.offset,
-    kind: t.tx?.kind ?? '?',
-    signer: t.tx?.signer ?? '?',
-    actor: t.tx?.actor ?? null,
+    kind: fit(t.tx?.kind ?? '?', TX_COLUMN_WIDTHS.kind),
+    signer: fit(t.tx?.signer ?? '?', TX_COLUMN_WIDTHS.signer),
+    actor: t.tx?.actor === undefined ? null : fit(t.tx.actor, TX_COLUMN_WIDTHS.actor),
     raw: t.raw,
     status: r.status,
     code: r.code ?? null,
-    reason: r.reason ?? null,
+    reason: r.reason === undefined ? null : fit(r.reason, TX_COLUMN_WIDTHS.reason),
     events: r.events,
   };
 }
@@ -97,40 +114,75 @@ export class ChainStore implements StateReader {
     return { height: +m.height, hash: m.hash, stateHash: m.stateHash, lastOffset: +m.lastOffset, finalHeight: +(m.finalHeight ?? 0) };
   }
 
+  /**
+   * Committed state for readers outside block execution (routes, pre-checks, the portal's
+   * batch reads): from the cache when it holds the key, else from the database, and never into
+   * the cache. A read that started before a block's commit and is answered after it would
+   * otherwise put the old value back over the block's, and later blocks would execute against
+   * it; only block execution (`execution`) fills the cache.
+   */
   async get(key: string): Promise<string | undefined> {
     const hit = this.cache.get(key);
     if (hit !== undefined || this.cache.has(key)) return hit ?? undefined;
-    const row = this.sqlite
-      ? await withConnection(this.db, (c) => statement(c, 'SELECT v FROM state WHERE k = ?').get(key) as { v: string } | undefined)
-      : await this.db('state').where('k', key).first('v');
-    const v = row ? (row.v as string) : null;
-    this.remember(key, v);
-    return v ?? undefined;
+    return (await this.load([key])).get(key) ?? undefined;
   }
 
-  /** Loads many keys in one query, so a block's reads don't cost a round trip each. */
-  async prefetch(keys: string[]): Promise<void> {
-    const missing = [...new Set(keys)].filter((k) => !this.cache.has(k));
-    if (this.sqlite) {
-      if (missing.length) await withConnection(this.db, (c) => this.prefetchSqlite(c, missing));
-      return;
+  /** Many keys at once, as get: the values of those present. */
+  async getMany(keys: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const missing: string[] = [];
+    for (const k of new Set(keys)) {
+      const hit = this.cache.get(k);
+      if (typeof hit === 'string') out.set(k, hit);
+      else if (hit === undefined && !this.cache.has(k)) missing.push(k);
     }
-    for (let i = 0; i < missing.length; i += CHUNK) {
-      const part = missing.slice(i, i + CHUNK);
+    for (const [k, v] of await this.load(missing)) if (v !== null) out.set(k, v);
+    return out;
+  }
+
+  /**
+   * The reader block execution uses, the only one that fills the cache. The node applies one
+   * block at a time and commits it before reading for the next, so what this reads from the
+   * database is the state after the last committed block, which the cache then holds.
+   */
+  readonly execution: Required<StateReader> = {
+    get: async (key) => {
+      const hit = this.cache.get(key);
+      if (hit !== undefined || this.cache.has(key)) return hit ?? undefined;
+      const v = (await this.load([key])).get(key) ?? null;
+      this.remember(key, v);
+      return v ?? undefined;
+    },
+    /** Loads many keys in one query, so a block's reads don't cost a round trip each. */
+    prefetch: async (keys) => {
+      const missing = [...new Set(keys)].filter((k) => !this.cache.has(k));
+      for (const [k, v] of await this.load(missing)) this.remember(k, v);
+    },
+  };
+
+  /** The keys' values in the database, null for those absent. */
+  private async load(keys: string[]): Promise<Map<string, string | null>> {
+    const out = new Map<string, string | null>();
+    if (keys.length === 0) return out;
+    if (this.sqlite) {
+      await withConnection(this.db, (c) => {
+        for (let i = 0; i < keys.length; i += MAX_IN) {
+          const part = keys.slice(i, i + MAX_IN);
+          const { params, marks } = inList(part);
+          const rows = statement(c, `SELECT k, v FROM state WHERE k IN (${marks})`).all(params) as { k: string; v: string }[];
+          const found = new Map(rows.map((r) => [r.k, r.v]));
+          for (const k of part) out.set(k, found.get(k) ?? null);
+        }
+      });
+      return out;
+    }
+    for (let i = 0; i < keys.length; i += CHUNK) {
+      const part = keys.slice(i, i + CHUNK);
       const rows: { k: string; v: string }[] = await this.db('state').whereIn('k', part).select('k', 'v');
       const found = new Map(rows.map((r) => [r.k, r.v]));
-      for (const k of part) this.remember(k, found.get(k) ?? null);
+      for (const k of part) out.set(k, found.get(k) ?? null);
     }
-  }
-
-  private prefetchSqlite(conn: Database.Database, missing: string[]): void {
-    for (let i = 0; i < missing.length; i += MAX_IN) {
-      const part = missing.slice(i, i + MAX_IN);
-      const { params, marks } = inList(part);
-      const rows = statement(conn, `SELECT k, v FROM state WHERE k IN (${marks})`).all(params) as { k: string; v: string }[];
-      const found = new Map(rows.map((r) => [r.k, r.v]));
-      for (const k of part) this.remember(k, found.get(k) ?? null);
-    }
+    return out;
   }
 
   private remember(key: string, v: string | null): void {
