@@ -9,6 +9,7 @@ import { filingDraftOf, filingOf, registerEnterprise } from '../approval/support
 import { filingSealRecipients, sealFiling } from '../../server/approval/filingSeal.ts';
 import { apply, commitTaxAndInsured, login, payoutFiling, publish, startPayoutPlatform, TestClock, until, type Session, type TestEnterprise } from '../payout/support.ts';
 import { TEST_PASSWORD } from '../support/platform.ts';
+import { TEST_STATUTES } from '../privacy/support.ts';
 
 /**
  * Every staff role of every department, and two enterprises, against every read route the node
@@ -48,7 +49,8 @@ describe('access matrix: no personal or party-only value reaches a caller withou
   const txs: string[] = [];
 
   before(async () => {
-    p = await startPayoutPlatform({ clock, keys: false });
+    // the statute names the question asked below, as governance would (server/privacy-query/config.ts)
+    p = await startPayoutPlatform({ clock, keys: false, config: { privacy: { statutes: TEST_STATUTES } } });
     // one user of every staff role in every department that may have it, registered and signed in all at once
     const seats = DEPTS.flatMap((dept) => STAFF_ROLES.filter((role) => role !== 'auditor' || dept === 'audit').map((role) => ({ dept, role, id: role === 'admin' ? 'admin' : `m-${role}` })));
     await Promise.all(seats.filter((x) => x.role !== 'admin').map((x) => p.node(x.dept).submitAs('admin', 'user.register', { id: x.id, name: `${x.dept}-${x.role}`, role: x.role })));
