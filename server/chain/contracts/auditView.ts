@@ -1,17 +1,22 @@
 import { z } from 'zod';
+import { clsAll } from '../classification.ts';
 import { defineContract } from '../contract.ts';
 import { ChainError } from '../errors.ts';
 import { AUDIT_DEPT, NO_PARTIES } from '../readAccess.ts';
 
 export const AuditPurpose = z.string().trim().min(4, 'a purpose of at least 4 characters').max(200);
 
-export const AuditView = z.strictObject({
+/**
+ * Public, like a dossier view's purpose: a look at others' records is accountable only if every
+ * member and the enterprises concerned can read who looked, at what and why.
+ */
+export const AuditView = z.strictObject(clsAll({
   /** what was looked at: `tx:<id>`, `block:<height>`, `trace:<credit code, record id or key prefix>` */
   subject: z.string().min(3).max(200),
   purpose: AuditPurpose,
   /** the enterprises whose records the view showed, so each can find it in its data-use record */
   enterprises: z.array(z.string().regex(/^[0-9A-Z]{18}$/)).max(1000).default([]),
-});
+}, 'public'));
 export type AuditView = z.infer<typeof AuditView>;
 
 /**
