@@ -10,6 +10,9 @@ import { makeConsortium, silentLogger } from '../support/fixtures.ts';
 import { startMariaDb, type MariaDb } from '../support/mariadb.ts';
 import { TEST_PASSWORD } from '../support/platform.ts';
 
+/** The trace answers an auditor who says why; the look itself goes on the chain. */
+const PURPOSE = encodeURIComponent('年度预算执行审计');
+
 /**
  * The audit routes on MariaDB, where the SQL differs from SQLite: LIKE with an escape
  * character, the grouped statistics, and verification reading a REPEATABLE READ snapshot
@@ -38,10 +41,10 @@ describe('audit routes on MariaDB', () => {
   });
 
   test('trace finds the enterprise by name in keys and values, literally', async () => {
-    const res = await auditor.get(`/audit/api/audit/trace?subject=${ent.code}`).expect(200);
+    const res = await auditor.get(`/audit/api/audit/trace?subject=${ent.code}&purpose=${PURPOSE}`).expect(200);
     assert.deepEqual(res.body.items.map((x: { kind: string }) => x.kind), ['enterprise.register', 'filing.submit']);
     assert.equal(res.body.items[0].who.role, 'clerk');
-    const none = await auditor.get('/audit/api/audit/trace?subject=AP-99999-0').expect(200);
+    const none = await auditor.get(`/audit/api/audit/trace?subject=AP-99999-0&purpose=${PURPOSE}`).expect(200);
     assert.equal(none.body.total, 0);
   });
 
