@@ -41,6 +41,12 @@ const dataDir = resolve(a.data!);
 async function main() {
   if (a.dept) return startClusterNode();
   const keys = loadOrCreateConsortium(join(dataDir, 'consortium'), () => createConsortium({ chain: 'tongban-city', time: Date.now() }));
+  const keyless = keys.genesis.members.filter((m) => !m.encKey).map((m) => m.dept);
+  if (keyless.length) {
+    // A demo made before members had encryption keys cannot seal filings; say so instead of refusing every filing later.
+    logger.error(`${dataDir} holds a consortium made by an earlier version: ${keyless.join(', ')} have no encryption key, so no filing can be sealed to them. Remove ${dataDir} (the embedded demo is made again at the next start) or run with another --data folder.`);
+    process.exit(1);
+  }
   const log = new LocalLog(join(dataDir, 'ordering.sqlite'));
   const specs: NodeSpec[] = keys.genesis.members.map((m) => ({ dept: m.dept, db: openDb({ client: 'sqlite', filename: join(dataDir, `${m.dept}.sqlite`) }), orderer: log }));
   const platform = await createPlatform({ keys, specs, logger, extraMiddleware: [portalMiddleware()] });
