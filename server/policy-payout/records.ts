@@ -1,5 +1,5 @@
 import type { Grade } from '../approval/schema.ts';
-import type { Eligibility, Payee } from './schema.ts';
+import type { Eligibility, SealedPayee } from './schema.ts';
 
 /** Who did something, as the chain resolved it. */
 export interface By {
@@ -84,7 +84,8 @@ export interface ApplicationRecord {
   requestedFen?: string;
   statement: string;
   attachments: { hash: string; name: string; type: string; size: number }[];
-  payee: Payee;
+  /** the account sealed to the policy department and finance; read models hold it opened (PayeeView) */
+  payee: SealedPayee;
   status: ApplicationStatus;
   checks: CheckRecord[];
   /** why checks cannot move on yet (no answer, too few experts) */
@@ -114,7 +115,8 @@ export interface AwardRecord {
   application: string;
   code: string;
   enterpriseName: string;
-  payee: Payee;
+  /** the account sealed to the policy department and finance; read models hold it opened (PayeeView) */
+  payee: SealedPayee;
   amountFen: string;
   status: AwardStatus;
   publication?: string;
@@ -202,3 +204,17 @@ export interface ExpertRecord {
   configured: { enterprises: string[]; industries: string[] };
   updatedAt: number;
 }
+
+/**
+ * The payee as a node's read model keeps it: opened on a recipient node (the policy department,
+ * the finance office), only the name and who it is sealed to anywhere else.
+ */
+export interface PayeeView {
+  name: string;
+  account?: string;
+  bankName?: string;
+  bankCode?: string;
+  sealed?: { to: string[]; readable: boolean; problem?: string };
+}
+export type ApplicationView = Omit<ApplicationRecord, 'payee'> & { payee: PayeeView };
+export type AwardView = Omit<AwardRecord, 'payee'> & { payee: PayeeView };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Grade } from '../approval/schema.ts';
 import { Line, Prose, refuseControl } from '../chain/text.ts';
 import { cls, clsAll } from '../chain/classification.ts';
+import { sealedOf } from '../chain/sealing/envelope.ts';
 import { Fen, PositiveFen } from './money.ts';
 import { RecordIdPattern } from './stateKeys.ts';
 
@@ -70,8 +71,10 @@ export const PolicyPublish = z.strictObject({
 export type PolicyPublish = z.infer<typeof PolicyPublish>;
 
 /**
- * The settlement account. An enterprise's account is printed on every invoice it issues (开户行及账号),
- * so it is no secret, but it is the parties' business: the policy department and finance.
+ * The settlement account as the enterprise enters it and the finance office pays it. An
+ * enterprise's account is printed on every invoice it issues (开户行及账号), so it is no secret,
+ * but it is the parties' business: the policy department and finance. On the ledger only its
+ * name is in plaintext (`SealedPayee`).
  */
 export const Payee = cls(z.strictObject({
   name: Line(100),
@@ -81,6 +84,23 @@ export const Payee = cls(z.strictObject({
   bankCode: z.string().regex(/^[0-9]{12}$/, 'a 12-digit CNAPS bank code'),
 }), 'party');
 export type Payee = z.infer<typeof Payee>;
+
+/** What is sealed of the payee: the account and its bank. */
+export const PayeeBank = Payee.omit({ name: true });
+export type PayeeBank = z.infer<typeof PayeeBank>;
+
+/**
+ * The payee as the ledger carries it. The name stays public: the chain pays only an account in
+ * the applicant's own name, the applicant's name is public (filing, publication list), and the
+ * contract can hold that rule only on what it can read. Account, bank name and bank code are
+ * sealed in the enterprise's browser to the policy department and the finance office
+ * (`payeeSeal.ts`).
+ */
+export const SealedPayee = z.strictObject({
+  name: pub(Line(100)),
+  bank: sealedOf(cls(PayeeBank, 'party')),
+});
+export type SealedPayee = z.infer<typeof SealedPayee>;
 
 export const Attachment = z.strictObject({
   hash: pub(z.string().regex(/^[0-9a-f]{64}$/)),
@@ -96,7 +116,7 @@ export const PayoutApply = z.strictObject({
   requestedFen: party(PositiveFen).optional(),
   statement: party(Text(2000)),
   attachments: z.array(Attachment).max(10).default([]),
-  payee: Payee,
+  payee: SealedPayee,
 });
 
 export const PayoutAdvance = z.strictObject({ application: ApplicationId });

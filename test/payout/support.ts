@@ -10,7 +10,11 @@ import { createModules } from '../../server/modules.ts';
 import { createPlatform, type Platform } from '../../server/platform.ts';
 import { adoptVerificationKeys } from '../../server/privacy-query/bootstrap.ts';
 import { commitFigures } from '../../server/privacy-query/holder/figures.ts';
-import type { PolicyPublish } from '../../server/policy-payout/schema.ts';
+import type { ChainNode } from '../../server/chain/node.ts';
+import { payeeSealRecipients, sealPayee } from '../../server/policy-payout/payeeSeal.ts';
+import type { PolicyRecord } from '../../server/policy-payout/records.ts';
+import type { Payee, PolicyPublish } from '../../server/policy-payout/schema.ts';
+import { pk } from '../../server/policy-payout/stateKeys.ts';
 import { filingOf, registerEnterprise, TestClock, TestEnterprise, type Session } from '../approval/support.ts';
 import { makeConsortium, silentLogger, waitForHeight } from '../support/fixtures.ts';
 import { login, TEST_PASSWORD } from '../support/platform.ts';
@@ -105,8 +109,21 @@ export function applyBody(ent: TestEnterprise, policy: string, o: Record<string,
   return { policy, filingVersion: 1, statement: '本企业2025年研发投入3200万元，申请研发投入奖励。', payee: payeeOf(ent), ...o };
 }
 
-export function signedPost(p: Platform, ent: TestEnterprise, kind: string, payload: Record<string, unknown>, dept = 'econ') {
-  return request(p.app.callback()).post(`/${dept}/api/payout/tx`).send(ent.sign(kind, payload));
+/**
+ * Seals an application's payee account as the portal does, to the policy's department and the
+ * finance office by their current keys (`econ` when the policy is unknown, for refusals).
+ */
+export async function sealApply(node: ChainNode, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const payee = payload.payee as Payee | undefined;
+  if (!payee || typeof payee !== 'object' || !('account' in payee)) return payload;
+  const policy = typeof payload.policy === 'string' ? await node.view().get<PolicyRecord>(pk.policy(payload.policy)).catch(() => undefined) : undefined;
+  return { ...payload, payee: await sealPayee(payee, await payeeSealRecipients(node.view(), node.genesis, policy?.dept ?? 'econ')) };
+}
+
+/** Signs and posts an enterprise transaction; an application's payee is sealed first, as the portal does. */
+export async function signedPost(p: Platform, ent: TestEnterprise, kind: string, payload: Record<string, unknown>, dept = 'econ') {
+  const body = kind === 'payout.apply' ? await sealApply(p.node(dept), payload) : payload;
+  return request(p.app.callback()).post(`/${dept}/api/payout/tx`).send(ent.sign(kind, body));
 }
 
 export async function apply(p: Platform, ent: TestEnterprise, policy: string, o: Record<string, unknown> = {}): Promise<string> {
