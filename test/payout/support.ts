@@ -1,5 +1,6 @@
 import { x25519 } from '@noble/curves/ed25519.js';
 import { compactDecrypt, importJWK } from 'jose';
+import { join } from 'node:path';
 import request from 'supertest';
 import type { FilingSubmit } from '../../server/approval/schema.ts';
 import type { Module } from '../../server/chain/module.ts';
@@ -28,10 +29,12 @@ export const DAY = 86_400_000;
  * verification keys adopted. Blocks take their time from the clock, and the transaction
  * time-to-live is wide, so a test can let a publication period pass.
  */
-export async function startPayoutPlatform(o: { clock?: TestClock; keys?: boolean; modules?: () => Module[]; config?: Record<string, unknown> } = {}): Promise<Platform> {
+export async function startPayoutPlatform(o: { clock?: TestClock; keys?: boolean; modules?: () => Module[]; config?: Record<string, unknown>; dir?: string } = {}): Promise<Platform> {
   const keys = makeConsortium(['market', 'tax', 'hrss', 'housing', 'enforcement', 'econ', 'finance', 'audit', 'service'], { txTtlMs: 400 * DAY }, { config: o.config ?? {} });
-  const log = new LocalLog(':memory:', o.clock);
-  const specs = keys.genesis.members.map((m) => ({ dept: m.dept, db: openDb({ client: 'sqlite', filename: ':memory:' }), orderer: log }));
+  // in memory, or one SQLite file a node and one for the ordering log in `dir`
+  const file = (name: string) => (o.dir ? join(o.dir, `${name}.sqlite`) : ':memory:');
+  const log = new LocalLog(file('ordering'), o.clock);
+  const specs = keys.genesis.members.map((m) => ({ dept: m.dept, db: openDb({ client: 'sqlite', filename: file(m.dept) }), orderer: log }));
   const p = await createPlatform({ keys, specs, logger: silentLogger, modules: o.modules ?? createModules });
   await seedStaff(p);
   if (o.keys !== false) await adoptVerificationKeys(p.nodes);
