@@ -1,4 +1,5 @@
 import type { Grade } from '../approval/schema.ts';
+import type { Sealed } from '../chain/sealing/envelope.ts';
 import type { Eligibility, SealedPayee } from './schema.ts';
 
 /** Who did something, as the chain resolved it. */
@@ -66,7 +67,8 @@ export type ApplicationStatus = 'checking' | 'reviewing' | 'deciding' | 'approve
 export interface ExpertScore {
   expert: string;
   score: number;
-  opinion: string;
+  /** sealed to the policy's department; read models hold it opened there (ExpertScoreView) */
+  opinion: Sealed;
   recommendFen?: string;
   time: number;
   txId: string;
@@ -214,7 +216,19 @@ export interface PayeeView {
   account?: string;
   bankName?: string;
   bankCode?: string;
-  sealed?: { to: string[]; readable: boolean; problem?: string };
+  sealed?: SealedMark;
 }
-export type ApplicationView = Omit<ApplicationRecord, 'payee'> & { payee: PayeeView };
+/** What a read model keeps of a sealed value this node cannot open: who it is sealed to. */
+export interface SealedMark {
+  to: string[];
+  readable: false;
+  problem?: string;
+}
+
+/** An expert's score as a read model keeps it: the opinion opened on the policy department's node, else who it is sealed to. */
+export type ExpertScoreView = Omit<ExpertScore, 'opinion'> & { opinion?: string; opinionSealed?: SealedMark };
+export type ApplicationView = Omit<ApplicationRecord, 'payee' | 'review'> & {
+  payee: PayeeView;
+  review?: Omit<NonNullable<ApplicationRecord['review']>, 'scores'> & { scores: ExpertScoreView[] };
+};
 export type AwardView = Omit<AwardRecord, 'payee'> & { payee: PayeeView };

@@ -132,12 +132,20 @@ export const ExpertConflicts = z.strictObject({
   industries: z.array(IndustryPrefix).max(50).default([]),
 });
 
+/**
+ * An expert's review. The opinion is sealed by the expert's node to the policy's department before
+ * it is signed (the expert's words are for the department that decides); the score and
+ * recommendation stay public, for a reason: the contract sums the scores into the mean the
+ * decision is taken on, and the recommendation is read beside it.
+ */
 export const PayoutReview = z.strictObject({
   application: ApplicationId,
   score: party(z.number().int().min(0).max(100)),
-  opinion: party(Text(2000)),
+  opinion: sealedOf(party(Text(2000))),
   recommendFen: party(Fen).optional(),
 });
+/** The review as the expert writes it, before the node seals the opinion. */
+export const ReviewDraft = PayoutReview.omit({ application: true }).extend({ opinion: party(Text(2000)) });
 
 /** A drawn expert steps back from one application (回避) before scoring it, saying why. */
 export const PayoutRecuse = z.strictObject({

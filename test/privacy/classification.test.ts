@@ -58,7 +58,7 @@ const NOT_YET_SEALED = [
   'filing.submit: profile.employees', 'filing.submit: materials[].name', 'inspection.plan: subject', 'inspection.record: subject',
   'inspection.record: findings[].description', 'inspection.record: note', 'payout.apply: requestedFen', 'payout.apply: statement',
   'payout.apply: attachments[].name', 'payout.decide: reasons', 'payout.object: reasons', 'payout.recuse: reason', 'payout.resolve: reasons',
-  'payout.review: score', 'payout.review: opinion', 'payout.review: recommendFen', 'payout.settle: results[].bankRef', 'payout.settle: results[].reason',
+  'payout.review: score', 'payout.review: recommendFen', 'payout.settle: results[].bankRef', 'payout.settle: results[].reason',
 ];
 
 test('no party or personal field is in plaintext on the ledger beyond the known list', () => {

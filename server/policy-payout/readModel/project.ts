@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { CommittedBlock } from '../../chain/module.ts';
+import { openForView } from '../deptSeal.ts';
 import { payeeView } from '../payeeSeal.ts';
-import type { ApplicationRecord, ApplicationView, AwardRecord, AwardView, ExpertRecord, LedgerRecord, ObjectionRecord, PolicyRecord, PublicationRecord, RunRecord } from '../records.ts';
+import type { ApplicationRecord, ApplicationView, AwardRecord, AwardView, ExpertScoreView, ExpertRecord, LedgerRecord, ObjectionRecord, PolicyRecord, PublicationRecord, RunRecord } from '../records.ts';
 import { pk } from '../stateKeys.ts';
 
 const CHUNK = 200; // rows per statement: well under SQLite's bound-variable limit
@@ -17,6 +18,17 @@ async function readState(trx: Knex.Transaction, keys: string[]): Promise<Map<str
     for (const row of rows) values.set(row.k, JSON.parse(row.v));
   }
   return values;
+}
+
+/** An application with what this node may open of it opened: the payee, the experts' opinions. */
+async function applicationView(a: ApplicationRecord, keyring: Map<string, string>): Promise<ApplicationView> {
+  const payee = await payeeView(a.payee, keyring);
+  if (!a.review) return { ...a, payee, review: undefined };
+  const scores = await Promise.all(a.review.scores.map(async (s): Promise<ExpertScoreView> => {
+    const o = await openForView<string>(s.opinion, keyring);
+    return 'value' in o ? { ...s, opinion: o.value } : { ...s, opinion: undefined, opinionSealed: o.sealed };
+  }));
+  return { ...a, payee, review: { ...a.review, scores } };
 }
 
 /**
@@ -47,7 +59,7 @@ export async function projectPayout(trx: Knex.Transaction, block: CommittedBlock
 
   const apps = under<ApplicationRecord>('pay/app/');
   // The payee account is stored opened on its recipients' nodes and not at all anywhere else.
-  const appViews = await Promise.all(apps.map(async (a): Promise<ApplicationView> => ({ ...a, payee: await payeeView(a.payee, keyring) })));
+  const appViews = await Promise.all(apps.map((a) => applicationView(a, keyring)));
   await upsert(trx, 'pay_applications', 'id', appViews.map((a) => ({ id: a.id, policy: a.policy, dept: a.dept, code: a.code, status: a.status, submitted_at: a.submittedAt, json: JSON.stringify(a) })));
   const reviewed = apps.filter((a) => a.review);
   for (let i = 0; i < reviewed.length; i += CHUNK) await trx('pay_reviewers').whereIn('app_id', reviewed.slice(i, i + CHUNK).map((a) => a.id)).delete();
