@@ -1,12 +1,12 @@
 import { withCheckChar } from '../approval/creditCode.ts';
 import { filingSealRecipients, sealFiling } from '../approval/filingSeal.ts';
-import { payeeSealRecipients, sealPayee } from './payeeSeal.ts';
 import { sha256Hex } from '../chain/hash.ts';
 import type { ChainNode } from '../chain/node.ts';
 import { SM2_CURVE } from '../chain/suites/sm2.ts';
 import { signTx } from '../chain/tx.ts';
 import type { Platform } from '../platform.ts';
 import { commitFigures } from '../privacy-query/holder/figures.ts';
+import { payeeSealRecipients, sealPayee } from './payeeSeal.ts';
 
 const DAY = 86_400_000;
 
