@@ -6,6 +6,7 @@ import { SM2_CURVE } from '../chain/suites/sm2.ts';
 import { signTx } from '../chain/tx.ts';
 import type { Platform } from '../platform.ts';
 import { commitFigures } from '../privacy-query/holder/figures.ts';
+import { payeeSealRecipients, sealPayee } from './payeeSeal.ts';
 
 const DAY = 86_400_000;
 
@@ -89,7 +90,8 @@ async function seed(p: Platform, log?: (m: string) => void): Promise<void> {
   }
   await econ.submitAs('policy1', 'payout.publish', { ...base, title: '专精特新企业一次性奖励（修订）', budgetFen: '250000000', capFen: '30000000', review: { method: 'none' }, eligibility: { regions: ['江南区'] }, supersedes: SME }, 'none');
   const application = async (e: (typeof ents)[number], policy: string, requestedFen: string, i: number) => {
-    const { id } = await signed(e, 'payout.apply', { policy, filingVersion: 1, requestedFen, statement: `${e.name}申请政策兑现。`, payee: PAYEE(e.name, i) });
+    const payee = await sealPayee(PAYEE(e.name, i), await payeeSealRecipients(econ.view(), econ.genesis, 'econ'));
+    const { id } = await signed(e, 'payout.apply', { policy, filingVersion: 1, requestedFen, statement: `${e.name}申请政策兑现。`, payee });
     return id;
   };
   const ids = [await application(ents[0], RD, '40000000', 1), await application(ents[0], JOBS, '2400000', 1), await application(ents[1], JOBS, '2000000', 2), await application(ents[2], JOBS, '1500000', 3)];

@@ -15,7 +15,7 @@ export function payoutModule(): Module {
     name: 'payout',
     contracts: payoutContracts,
     migrate: migratePayout,
-    project: (trx, block) => projectPayout(trx, block),
+    project: (trx, block, node) => projectPayout(trx, block, node.keyring),
     afterBlock: payoutAutomation(),
     routes: payoutRoutes,
   };

@@ -33,7 +33,7 @@ export interface Reconciliation {
  * Per policy line (every version shares the first version's books): the ledger, checked two ways (its buckets add up to the budget; and each bucket
  * equals the sum of the awards in the matching status), with every award and payment attempt.
  */
-export function reconcile(p: PolicyRecord, ledger: LedgerRecord, awards: AwardRecord[], payments: PaymentRow[], asOf: { height: number; time: number }): Reconciliation {
+export function reconcile(p: PolicyRecord, ledger: LedgerRecord, awards: Omit<AwardRecord, 'payee'>[], payments: PaymentRow[], asOf: { height: number; time: number }): Reconciliation {
   const sums = { awardedFen: 0n, reservedFen: 0n, failedFen: 0n, paidFen: 0n };
   for (const a of awards) {
     const b = BUCKET[a.status] as keyof typeof sums | null;

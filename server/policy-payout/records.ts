@@ -1,5 +1,6 @@
 import type { Grade } from '../approval/schema.ts';
-import type { Eligibility, Payee } from './schema.ts';
+import type { Sealed } from '../chain/sealing/envelope.ts';
+import type { Eligibility, SealedPayee } from './schema.ts';
 
 /** Who did something, as the chain resolved it. */
 export interface By {
@@ -66,7 +67,8 @@ export type ApplicationStatus = 'checking' | 'reviewing' | 'deciding' | 'approve
 export interface ExpertScore {
   expert: string;
   score: number;
-  opinion: string;
+  /** sealed to the policy's department; read models hold it opened there (ExpertScoreView) */
+  opinion: Sealed;
   recommendFen?: string;
   time: number;
   txId: string;
@@ -84,7 +86,8 @@ export interface ApplicationRecord {
   requestedFen?: string;
   statement: string;
   attachments: { hash: string; name: string; type: string; size: number }[];
-  payee: Payee;
+  /** the account sealed to the policy department and finance; read models hold it opened (PayeeView) */
+  payee: SealedPayee;
   status: ApplicationStatus;
   checks: CheckRecord[];
   /** why checks cannot move on yet (no answer, too few experts) */
@@ -114,7 +117,8 @@ export interface AwardRecord {
   application: string;
   code: string;
   enterpriseName: string;
-  payee: Payee;
+  /** the account sealed to the policy department and finance; read models hold it opened (PayeeView) */
+  payee: SealedPayee;
   amountFen: string;
   status: AwardStatus;
   publication?: string;
@@ -202,3 +206,29 @@ export interface ExpertRecord {
   configured: { enterprises: string[]; industries: string[] };
   updatedAt: number;
 }
+
+/**
+ * The payee as a node's read model keeps it: opened on a recipient node (the policy department,
+ * the finance office), only the name and who it is sealed to anywhere else.
+ */
+export interface PayeeView {
+  name: string;
+  account?: string;
+  bankName?: string;
+  bankCode?: string;
+  sealed?: SealedMark;
+}
+/** What a read model keeps of a sealed value this node cannot open: who it is sealed to. */
+export interface SealedMark {
+  to: string[];
+  readable: false;
+  problem?: string;
+}
+
+/** An expert's score as a read model keeps it: the opinion opened on the policy department's node, else who it is sealed to. */
+export type ExpertScoreView = Omit<ExpertScore, 'opinion'> & { opinion?: string; opinionSealed?: SealedMark };
+export type ApplicationView = Omit<ApplicationRecord, 'payee' | 'review'> & {
+  payee: PayeeView;
+  review?: Omit<NonNullable<ApplicationRecord['review']>, 'scores'> & { scores: ExpertScoreView[] };
+};
+export type AwardView = Omit<AwardRecord, 'payee'> & { payee: PayeeView };

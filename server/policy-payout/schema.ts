@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Grade } from '../approval/schema.ts';
 import { Line, Prose, refuseControl } from '../chain/text.ts';
 import { cls, clsAll } from '../chain/classification.ts';
+import { sealedOf } from '../chain/sealing/envelope.ts';
 import { Fen, PositiveFen } from './money.ts';
 import { RecordIdPattern } from './stateKeys.ts';
 
@@ -70,8 +71,10 @@ export const PolicyPublish = z.strictObject({
 export type PolicyPublish = z.infer<typeof PolicyPublish>;
 
 /**
- * The settlement account. An enterprise's account is printed on every invoice it issues (开户行及账号),
- * so it is no secret, but it is the parties' business: the policy department and finance.
+ * The settlement account as the enterprise enters it and the finance office pays it. An
+ * enterprise's account is printed on every invoice it issues (开户行及账号), so it is no secret,
+ * but it is the parties' business: the policy department and finance. On the ledger only its
+ * name is in plaintext (`SealedPayee`).
  */
 export const Payee = cls(z.strictObject({
   name: Line(100),
@@ -81,6 +84,23 @@ export const Payee = cls(z.strictObject({
   bankCode: z.string().regex(/^[0-9]{12}$/, 'a 12-digit CNAPS bank code'),
 }), 'party');
 export type Payee = z.infer<typeof Payee>;
+
+/** What is sealed of the payee: the account and its bank. */
+export const PayeeBank = Payee.omit({ name: true });
+export type PayeeBank = z.infer<typeof PayeeBank>;
+
+/**
+ * The payee as the ledger carries it. The name stays public: the chain pays only an account in
+ * the applicant's own name, the applicant's name is public (filing, publication list), and the
+ * contract can hold that rule only on what it can read. Account, bank name and bank code are
+ * sealed in the enterprise's browser to the policy department and the finance office
+ * (`payeeSeal.ts`).
+ */
+export const SealedPayee = z.strictObject({
+  name: pub(Line(100)),
+  bank: sealedOf(cls(PayeeBank, 'party')),
+});
+export type SealedPayee = z.infer<typeof SealedPayee>;
 
 export const Attachment = z.strictObject({
   hash: pub(z.string().regex(/^[0-9a-f]{64}$/)),
@@ -96,7 +116,7 @@ export const PayoutApply = z.strictObject({
   requestedFen: party(PositiveFen).optional(),
   statement: party(Text(2000)),
   attachments: z.array(Attachment).max(10).default([]),
-  payee: Payee,
+  payee: SealedPayee,
 });
 
 export const PayoutAdvance = z.strictObject({ application: ApplicationId });
@@ -112,12 +132,20 @@ export const ExpertConflicts = z.strictObject({
   industries: z.array(IndustryPrefix).max(50).default([]),
 });
 
+/**
+ * An expert's review. The opinion is sealed by the expert's node to the policy's department before
+ * it is signed (the expert's words are for the department that decides); the score and
+ * recommendation stay public, for a reason: the contract sums the scores into the mean the
+ * decision is taken on, and the recommendation is read beside it.
+ */
 export const PayoutReview = z.strictObject({
   application: ApplicationId,
   score: party(z.number().int().min(0).max(100)),
-  opinion: party(Text(2000)),
+  opinion: sealedOf(party(Text(2000))),
   recommendFen: party(Fen).optional(),
 });
+/** The review as the expert writes it, before the node seals the opinion. */
+export const ReviewDraft = PayoutReview.omit({ application: true }).extend({ opinion: party(Text(2000)) });
 
 /** A drawn expert steps back from one application (回避) before scoring it, saying why. */
 export const PayoutRecuse = z.strictObject({

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import type { Platform } from '../../server/platform.ts';
-import { apply, applyBody, counts, login, payoutEnterprise, policyBody, publish, signedPost, startPayoutPlatform, type Session, type TestEnterprise } from './support.ts';
+import { apply, applyBody, counts, sealApply, login, payoutEnterprise, policyBody, publish, signedPost, startPayoutPlatform, type Session, type TestEnterprise } from './support.ts';
 
 /**
  * Bad input is refused with a 4xx whose code says what is wrong, and nothing is written: no
@@ -87,7 +87,7 @@ describe('bad input: clear 4xx codes, nothing written', () => {
     await refused(signedPost(p, ent, 'payout.apply', applyBody(ent, pol2), 'service'), 421, 'WRONG_NODE');
     await refused(signedPost(p, ent, 'payout.run', { policy: pol2 }), 400, 'WRONG_KIND');
     await refused(signedPost(p, ent, 'payout.apply', applyBody(ent, 'PL-77-7')), 404, 'UNKNOWN_POLICY');
-    const tampered = ent.sign('payout.apply', applyBody(ent, pol2));
+    const tampered = ent.sign('payout.apply', await sealApply(p.node('econ'), applyBody(ent, pol2)));
     await refused(request(p.app.callback()).post('/econ/api/payout/tx').send({ ...tampered, payload: { ...tampered.payload, requestedFen: '99' } }), 401, 'BAD_SIGNATURE');
     await refused(request(p.app.callback()).post('/econ/api/payout/tx').set('content-type', 'application/json').send('{"kind":'), 400, 'MALFORMED_JSON');
   });

@@ -16,7 +16,7 @@ import type { AwardRecord, LedgerRecord, RunRecord } from '../../server/policy-p
 import { recordStatement } from '../../server/policy-payout/settlement.ts';
 import { TestEnterprise, testCode } from '../approval/support.ts';
 import { createTestNode, makeConsortium, waitForHeight } from '../support/fixtures.ts';
-import { DAY, payeeOf, payoutFiling, policyBody, TestClock, until } from './support.ts';
+import { DAY, payeeOf, sealApply, payoutFiling, policyBody, TestClock, until } from './support.ts';
 
 const DEPTS = ['market', 'tax', 'hrss', 'housing', 'enforcement', 'econ', 'finance', 'audit', 'service'];
 
@@ -83,7 +83,7 @@ describe('exactly once after a crash, a restart and a replay from genesis', () =
     const pub = await ok(nodes.econ, 'policy1', 'payout.publish', policyBody());
     policy = String(pub.events[0].data.policy);
     const applied = await Promise.all(ents.map(async (e) => {
-      const { id } = await nodes.econ.submit(e.sign('payout.apply', { policy, filingVersion: 1, statement: '申请', payee: payeeOf(e) }));
+      const { id } = await nodes.econ.submit(e.sign('payout.apply', await sealApply(nodes.econ, { policy, filingVersion: 1, statement: '申请', payee: payeeOf(e) })));
       const row = await nodes.econ.waitFor(id, 'receipt');
       assert.equal(row.status, 'ok', `${row.code} ${row.reason}`);
       return String(row.events[0].data.application);

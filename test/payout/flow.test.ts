@@ -152,6 +152,14 @@ describe('policy payout: publish → apply → checks → review → decide → 
     const a = await stateOf<any>(p, `pay/app/${appA}`);
     assert.equal(a.status, 'deciding');
     assert.equal(a.review.meanScoreX100, 8750);
+    // the opinions are sealed to the deciding department: opened in its read model only
+    assert.deepEqual(a.review.scores.map((x: any) => [x.opinion.sealed, x.opinion.jwe.recipients.map((r: any) => r.header.kid.split('/')[0])]), [[1, ['econ']], [1, ['econ']]]);
+    const mine = (await policy.get(`/econ/api/payout/applications/${appA}`).expect(200)).body;
+    assert.deepEqual(mine.review.scores.map((x: any) => x.opinion), ['研发投入真实，成果转化明显。', '研发投入真实，成果转化明显。']);
+    const audited = (await (await login(p, 'audit', 'auditor1')).get(`/audit/api/payout/applications/${appA}`).expect(200)).body;
+    assert.deepEqual(audited.review.scores.map((x: any) => [x.opinion, x.opinionSealed]), [[undefined, { to: ['econ'], readable: false }], [undefined, { to: ['econ'], readable: false }]]);
+    const marketRow = await p.node('market').db('pay_applications').where({ id: appA }).first('json');
+    assert.ok(!marketRow.json.includes('成果转化明显'), 'no other node stores the opinion');
     const above = await policy.post(`/econ/api/payout/applications/${appA}/decision`, { decision: 'approve', amountFen: '20000001', reasons: '超限' });
     assert.equal(above.body.code, 'ABOVE_CAP');
     const ok = await policy.post(`/econ/api/payout/applications/${appA}/decision`, { decision: 'approve', amountFen: '12000000', reasons: '专家评审均分87.5，核定奖励12万元' });

@@ -3,6 +3,9 @@ import { isChainError } from '../../server/chain/errors.ts';
 import { BlockState } from '../../server/chain/state.ts';
 import { canonicalJson } from '../../server/chain/canonical.ts';
 import { sha256Hex } from '../../server/chain/hash.ts';
+import { keys } from '../../server/chain/identity.ts';
+import { encKid } from '../../server/chain/sealing/envelope.ts';
+import { sealPayee } from '../../server/policy-payout/payeeSeal.ts';
 import { payoutContracts } from '../../server/policy-payout/contracts/index.ts';
 import { makeConsortium } from '../support/fixtures.ts';
 import { testCode } from '../approval/support.ts';
@@ -22,7 +25,11 @@ const defs = new Map(payoutContracts.map((d) => [d.kind, d]));
  * property tests over thousands of random steps; the node runs the very same handlers.
  */
 export class Harness {
-  readonly state = new Map<string, string>();
+  readonly state = new Map<string, string>(
+    // the member records the chain starts with: payee accounts are sealed to their keys
+    genesis.members.map((m) => [keys.member(m.dept), canonicalJson({ ...m, active: true })]),
+  );
+  readonly sealTo = genesis.members.filter((m) => ['econ', 'finance'].includes(m.dept)).map((m) => ({ kid: encKid(m.dept, m.encKey!), encKey: m.encKey! }));
   height = 1;
   time = Date.UTC(2026, 2, 1);
 
@@ -94,7 +101,8 @@ export class Harness {
   }
 
   async apply(code: string, policy: string, extra: Record<string, unknown> = {}): Promise<string> {
-    const r = await this.run('payout.apply', ent(code), { policy, filingVersion: 1, statement: '申请', payee: { name: this.get<any>(`filing/${code}`).profile.name, account: '62220210012345', bankName: '工行', bankCode: '102331000013' }, ...extra });
+    const payee = await sealPayee({ name: this.get<any>(`filing/${code}`).profile.name, account: '62220210012345', bankName: '工行', bankCode: '102331000013' }, this.sealTo);
+    const r = await this.run('payout.apply', ent(code), { policy, filingVersion: 1, statement: '申请', payee, ...extra });
     if (!r.ok) throw new Error(`apply: ${r.code} ${r.message}`);
     return r.events[0].data.application as string;
   }

@@ -1,5 +1,6 @@
 import { x25519 } from '@noble/curves/ed25519.js';
 import { compactDecrypt, importJWK } from 'jose';
+import { join } from 'node:path';
 import request from 'supertest';
 import type { FilingSubmit } from '../../server/approval/schema.ts';
 import type { Module } from '../../server/chain/module.ts';
@@ -10,7 +11,11 @@ import { createModules } from '../../server/modules.ts';
 import { createPlatform, type Platform } from '../../server/platform.ts';
 import { adoptVerificationKeys } from '../../server/privacy-query/bootstrap.ts';
 import { commitFigures } from '../../server/privacy-query/holder/figures.ts';
-import type { PolicyPublish } from '../../server/policy-payout/schema.ts';
+import type { ChainNode } from '../../server/chain/node.ts';
+import { payeeSealRecipients, sealPayee } from '../../server/policy-payout/payeeSeal.ts';
+import type { PolicyRecord } from '../../server/policy-payout/records.ts';
+import type { Payee, PolicyPublish } from '../../server/policy-payout/schema.ts';
+import { pk } from '../../server/policy-payout/stateKeys.ts';
 import { filingOf, registerEnterprise, TestClock, TestEnterprise, type Session } from '../approval/support.ts';
 import { makeConsortium, silentLogger, waitForHeight } from '../support/fixtures.ts';
 import { login, TEST_PASSWORD } from '../support/platform.ts';
@@ -24,10 +29,12 @@ export const DAY = 86_400_000;
  * verification keys adopted. Blocks take their time from the clock, and the transaction
  * time-to-live is wide, so a test can let a publication period pass.
  */
-export async function startPayoutPlatform(o: { clock?: TestClock; keys?: boolean; modules?: () => Module[]; config?: Record<string, unknown> } = {}): Promise<Platform> {
+export async function startPayoutPlatform(o: { clock?: TestClock; keys?: boolean; modules?: () => Module[]; config?: Record<string, unknown>; dir?: string } = {}): Promise<Platform> {
   const keys = makeConsortium(['market', 'tax', 'hrss', 'housing', 'enforcement', 'econ', 'finance', 'audit', 'service'], { txTtlMs: 400 * DAY }, { config: o.config ?? {} });
-  const log = new LocalLog(':memory:', o.clock);
-  const specs = keys.genesis.members.map((m) => ({ dept: m.dept, db: openDb({ client: 'sqlite', filename: ':memory:' }), orderer: log }));
+  // in memory, or one SQLite file a node and one for the ordering log in `dir`
+  const file = (name: string) => (o.dir ? join(o.dir, `${name}.sqlite`) : ':memory:');
+  const log = new LocalLog(file('ordering'), o.clock);
+  const specs = keys.genesis.members.map((m) => ({ dept: m.dept, db: openDb({ client: 'sqlite', filename: file(m.dept) }), orderer: log }));
   const p = await createPlatform({ keys, specs, logger: silentLogger, modules: o.modules ?? createModules });
   await seedStaff(p);
   if (o.keys !== false) await adoptVerificationKeys(p.nodes);
@@ -105,8 +112,21 @@ export function applyBody(ent: TestEnterprise, policy: string, o: Record<string,
   return { policy, filingVersion: 1, statement: '本企业2025年研发投入3200万元，申请研发投入奖励。', payee: payeeOf(ent), ...o };
 }
 
-export function signedPost(p: Platform, ent: TestEnterprise, kind: string, payload: Record<string, unknown>, dept = 'econ') {
-  return request(p.app.callback()).post(`/${dept}/api/payout/tx`).send(ent.sign(kind, payload));
+/**
+ * Seals an application's payee account as the portal does, to the policy's department and the
+ * finance office by their current keys (`econ` when the policy is unknown, for refusals).
+ */
+export async function sealApply(node: ChainNode, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const payee = payload.payee as Payee | undefined;
+  if (!payee || typeof payee !== 'object' || !('account' in payee)) return payload;
+  const policy = typeof payload.policy === 'string' ? await node.view().get<PolicyRecord>(pk.policy(payload.policy)).catch(() => undefined) : undefined;
+  return { ...payload, payee: await sealPayee(payee, await payeeSealRecipients(node.view(), node.genesis, policy?.dept ?? 'econ')) };
+}
+
+/** Signs and posts an enterprise transaction; an application's payee is sealed first, as the portal does. */
+export async function signedPost(p: Platform, ent: TestEnterprise, kind: string, payload: Record<string, unknown>, dept = 'econ') {
+  const body = kind === 'payout.apply' ? await sealApply(p.node(dept), payload) : payload;
+  return request(p.app.callback()).post(`/${dept}/api/payout/tx`).send(ent.sign(kind, body));
 }
 
 export async function apply(p: Platform, ent: TestEnterprise, policy: string, o: Record<string, unknown> = {}): Promise<string> {

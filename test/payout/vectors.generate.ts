@@ -19,6 +19,8 @@ import { buildRegistry } from '../../server/chain/buildRegistry.ts';
 import { parseGenesis } from '../../server/chain/genesis.ts';
 import { genesisEntries } from '../../server/chain/genesisState.ts';
 import { sha256Hex } from '../../server/chain/hash.ts';
+import { encKid, encPublicOf } from '../../server/chain/sealing/envelope.ts';
+import { sealPayee } from '../../server/policy-payout/payeeSeal.ts';
 import { suiteByName } from '../../server/chain/suites/index.ts';
 import { signTx } from '../../server/chain/tx.ts';
 import { createModules } from '../../server/modules.ts';
@@ -40,6 +42,8 @@ const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 2, 1);
 const CODE = withCheckChar('91330106MA2VECT0P');
 const NAME = '滨江向量科技有限公司';
+const CODE2 = withCheckChar('91330106MA2VECT1P');
+const NAME2 = '滨江向量二号有限公司';
 // Tax plays the finance office here: the vector chain's members are market, tax, hrss, housing.
 const GEN = { config: { payout: { financeDept: 'tax' } } };
 
@@ -85,7 +89,24 @@ const POL = String(pub.receipt.events[0].data.policy);
 await vector('payout.publish', 'cap-above-budget', 'a per-enterprise cap above the budget is refused', T0, signed(market, 'pol1', 'payout.publish', { ...policy, capFen: '3000001' }));
 await vector('payout.publish', 'fractional-budget', 'a budget with a fraction of a fen is refused before the contract runs', T0, signed(market, 'pol1', 'payout.publish', { ...policy, budgetFen: '100.5' }));
 
-const payee = { name: NAME, account: '6222021001000000001', bankName: '中国工商银行滨江支行', bankCode: '102331000013' };
+// The payee account is sealed to the policy department (market) and the finance office (tax),
+// each with an encryption key from a fixed seed. jose draws a fresh content key and ephemeral key
+// on every seal, so the sealed payees are made once (fixed salts) and kept in vectorSealed.json:
+// the vectors stay byte-identical when regenerated.
+const encKeyOf = (dept: string) => encPublicOf(sha256Hex(`tongban-vectors/enc/${dept}`));
+for (const d of ['market', 'tax']) state[`member/${d}`] = { ...(state[`member/${d}`] as object), encKey: encKeyOf(d) };
+const sealTo = ['market', 'tax'].map((d) => ({ kid: encKid(d, encKeyOf(d)), encKey: encKeyOf(d) }));
+const SEALED = join(dirname(fileURLToPath(import.meta.url)), 'vectorSealed.json');
+if (!existsSync(SEALED)) {
+  const bank = { account: '6222021001000000001', bankName: '中国工商银行滨江支行', bankCode: '102331000013' };
+  const payees = {
+    [CODE]: await sealPayee({ name: NAME, ...bank }, sealTo, { salt: sha256Hex('tongban-vectors/salt/payee/1') }),
+    [CODE2]: await sealPayee({ name: NAME2, ...bank, account: '6222021001000000002' }, sealTo, { salt: sha256Hex('tongban-vectors/salt/payee/2') }),
+  };
+  writeFileSync(SEALED, JSON.stringify(payees, null, 2) + '\n');
+}
+const sealedPayees = JSON.parse(readFileSync(SEALED, 'utf8')) as Record<string, unknown>;
+const payee = sealedPayees[CODE];
 const applied = await vector('payout.apply', 'applies-with-filing', 'the enterprise applies with its filing; no privacy rules and no review: straight to the decision', T0 + 1000, signed(firm, undefined, 'payout.apply', { policy: POL, filingVersion: 1, statement: '申请', payee }), true);
 const APP = String(applied.receipt.events[0].data.application);
 await vector('payout.apply', 'duplicate', '重复申报: a second application to the same policy', T0 + 2000, signed(firm, undefined, 'payout.apply', { policy: POL, filingVersion: 1, statement: '再申请', payee }));
@@ -113,15 +134,13 @@ const POL2 = String(v2.receipt.events[0].data.policy);
 await vector('payout.publish', 'budget-below-committed', 'a new version cannot set the line\'s budget below what it has committed (2,000,000 fen paid)', T0 + 8 * DAY + 1000, signed(market, 'pol1', 'payout.publish', { ...policy, budgetFen: '1999999', capFen: '1000000', supersedes: POL2 }));
 
 const firm2 = key('payout/enterprise2');
-const CODE2 = withCheckChar('91330106MA2VECT1P');
-const NAME2 = '滨江向量二号有限公司';
 state = {
   ...state,
   [`key/${firm2.publicKey}`]: { type: 'enterprise', code: CODE2 },
   [`ent/${CODE2}`]: { code: CODE2, name: NAME2, status: 'active', currentKey: firm2.publicKey },
   [`filing/${CODE2}`]: { code: CODE2, version: 1, profile: { name: NAME2, address: '滨江市江南区向量路2号', industry: { code: 'C39', name: '电子' } } },
 };
-const payee2 = { ...payee, name: NAME2, account: '6222021001000000002' };
+const payee2 = sealedPayees[CODE2];
 const applied2 = await vector('payout.apply', 'applies-to-new-version', 'a second enterprise applies to the new version, asking 1,500,000 fen', T0 + 9 * DAY, signed(firm2, undefined, 'payout.apply', { policy: POL2, filingVersion: 1, requestedFen: '1500000', statement: '申请', payee: payee2 }), true);
 const APP2 = String(applied2.receipt.events[0].data.application);
 await vector('payout.decide', 'line-budget-exceeded', 'under the new version only what the line has left: 1,000,001 fen do not fit', T0 + 9 * DAY + 1000, signed(market, 'pol1', 'payout.decide', { application: APP2, decision: 'approve', amountFen: '1000001', reasons: '超出' }));

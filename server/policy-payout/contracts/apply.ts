@@ -4,6 +4,7 @@ import { currentScore } from '../../approval/credit/facts.ts';
 import type { EnterpriseRecord, FilingRecord } from '../../approval/records.ts';
 import { ak } from '../../approval/stateKeys.ts';
 import { failedOf, staticChecks } from '../eligibility.ts';
+import { checkPayeeSeal } from '../payeeSeal.ts';
 import { askRule } from '../privacy.ts';
 import type { ApplicationRecord, CheckRecord } from '../records.ts';
 import { PayoutApply } from '../schema.ts';
@@ -44,7 +45,9 @@ export const payoutApply = defineContract({
       }
     }
     if (p.requestedFen && BigInt(p.requestedFen) > BigInt(policy.capFen)) reject('ABOVE_CAP', `the request exceeds the per-enterprise cap of ${policy.capFen} fen`, 422);
+    // The name is public for this rule; the account and bank are sealed and the chain checks only to whom.
     if (p.payee.name !== filing.profile.name && p.payee.name !== ent.name) reject('PAYEE_NOT_APPLICANT', 'subsidies are paid only to an account in the applicant\'s own name', 422);
+    await checkPayeeSeal(state, ctx.genesis, policy.dept, p.payee);
 
     const grade = (await currentScore(state, code))?.grade ?? 'D';
     const facts = { code, industry: filing.profile.industry.code, address: filing.profile.address, grade };

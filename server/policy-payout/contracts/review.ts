@@ -1,5 +1,6 @@
 import { defineContract } from '../../chain/contract.ts';
 import { reject } from '../../chain/errors.ts';
+import { checkSealedTo } from '../deptSeal.ts';
 import { PayoutReview } from '../schema.ts';
 import { pk } from '../stateKeys.ts';
 import { emitRecords, loadApplication } from './common.ts';
@@ -17,6 +18,8 @@ export const payoutReview = defineContract({
     if (app.status !== 'reviewing' || !app.review) reject('NOT_REVIEWING', `application ${app.id} is ${app.status}, not in expert review`, 409);
     if (ctx.actor.dept !== app.dept || !app.review.experts.includes(ctx.actor.id)) reject('NOT_ASSIGNED', 'only the experts drawn for this application review it', 403);
     if (app.review.scores.some((s) => s.expert === ctx.actor.id)) reject('ALREADY_REVIEWED', 'you have already scored this application', 409);
+    // the expert's node seals the opinion to the deciding department; the chain checks to whom
+    await checkSealedTo(state, p.opinion, [app.dept], 'the opinion', 'the department that decides');
     app.review.scores.push({ expert: ctx.actor.id, score: p.score, opinion: p.opinion, ...(p.recommendFen ? { recommendFen: p.recommendFen } : {}), time: ctx.time, txId: ctx.txId });
     const done = app.review.scores.length === app.review.experts.length;
     if (done) {

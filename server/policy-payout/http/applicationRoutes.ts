@@ -6,11 +6,12 @@ import { ChainError } from '../../chain/errors.ts';
 import { keys, type SignerRecord } from '../../chain/identity.ts';
 import type { ChainNode } from '../../chain/node.ts';
 import { currentUser, requireRole, type SessionUser } from '../../http/auth.ts';
-import type { ApplicationRecord } from '../records.ts';
+import type { ApplicationView } from '../records.ts';
 import { ENTERPRISE_KINDS } from '../contracts/index.ts';
 import type { PolicyRecord } from '../records.ts';
 import * as q from '../readModel/queries.ts';
 import { ApplicationId, PayoutApply, PayoutDecide, PolicyId } from '../schema.ts';
+import { payeeSealRecipients } from '../payeeSeal.ts';
 import { pk } from '../stateKeys.ts';
 import { requireAttachments, storeAttachment } from './attachments.ts';
 import { actAs, doc, eventOf, notFound, param, parseWith, recordsOf, submitSigned } from './common.ts';
@@ -28,7 +29,7 @@ const ListQuery = z.object({
  * The payee account is the enterprise's and the finance office's (awards carry it, and an auditor
  * reads it there with a recorded purpose); reviewers and the policy department decide without it.
  */
-const applicationFor = (u: SessionUser, a: ApplicationRecord) => (u.role === 'enterprise' ? a : { ...a, payee: undefined });
+const applicationFor = (u: SessionUser, a: ApplicationView) => (u.role === 'enterprise' ? a : { ...a, payee: undefined });
 
 export function applicationRoutes(node: ChainNode): Router {
   const r = new Router({ prefix: '/payout' });
@@ -49,6 +50,13 @@ export function applicationRoutes(node: ChainNode): Router {
     }
     const row = await submitSigned(node, raw);
     ctx.body = { id: row.id, application: eventOf(row, 'payout.applied')?.application, objection: eventOf(row, 'payout.objected')?.objection, records: recordsOf(row), receipt: publicTx(row) };
+  });
+
+  doc('get', '/policies/{id}/sealing', 'The departments (and their current X25519 keys) an application\'s payee account must be sealed to before the enterprise signs it: the policy\'s department and the finance office.', []);
+  r.get('/policies/:id/sealing', async (ctx) => {
+    const policy = await node.view().get<PolicyRecord>(pk.policy(parseWith(PolicyId, param(ctx, 'id'), 'policy')));
+    if (!policy) throw notFound('policy');
+    ctx.body = { recipients: await payeeSealRecipients(node.view(), node.genesis, policy.dept) };
   });
 
   doc('post', '/attachments', 'Upload one application attachment to the policy department\'s node (raw body: application/pdf, image/png or image/jpeg, at most 5 MB); ?policy= names the policy.', ['enterprise']);

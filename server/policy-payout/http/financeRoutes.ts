@@ -82,7 +82,7 @@ export function financeRoutes(node: ChainNode): Router {
     ctx.body = { ...run, items: run.items.map((i) => ({ ...i, status: status.get(i.endToEndId) ?? 'sent' })) };
   });
 
-  doc('get', '/runs/{id}/pain001.xml', 'The ISO 20022 pain.001.001.09 credit transfer file of a run (the same bytes every time, on every node).', ['finance', 'auditor']);
+  doc('get', '/runs/{id}/pain001.xml', 'The ISO 20022 pain.001.001.09 credit transfer file of a run (the same bytes every time), made where the payee accounts open: the finance office\'s node (elsewhere SEALED_PAYEE, 409).', ['finance', 'auditor']);
   r.get('/runs/:id/pain001.xml', requireRole('finance', 'auditor'), payeeReader, async (ctx) => {
     const run = await loadRun(param(ctx, 'id'));
     ctx.type = 'application/xml; charset=utf-8';

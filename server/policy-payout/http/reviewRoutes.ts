@@ -1,15 +1,17 @@
 import Router from '@koa/router';
 import { ChainError } from '../../chain/errors.ts';
+import { seal } from '../../chain/sealing/envelope.ts';
+import { deptSealRecipients } from '../deptSeal.ts';
 import type { ChainNode } from '../../chain/node.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
 import type { ApplicationRecord, ExpertRecord } from '../records.ts';
 import { SEAL_ALG, SEAL_ENC, sealedFor } from '../sealing.ts';
-import { ApplicationId, ExpertConflicts, ExpertRegister, PayoutRecuse, PayoutReview } from '../schema.ts';
+import { ApplicationId, ExpertConflicts, ExpertRegister, PayoutRecuse, ReviewDraft } from '../schema.ts';
 import { pk } from '../stateKeys.ts';
 import { actAs, doc, param, parseWith } from './common.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
 
-const ReviewBody = PayoutReview.omit({ application: true });
+const ReviewBody = ReviewDraft;
 const RecuseBody = PayoutRecuse.omit({ application: true });
 const ConflictsBody = ExpertConflicts.omit({ expert: true });
 
@@ -63,7 +65,12 @@ export function reviewRoutes(node: ChainNode): Router {
   r.post('/applications/:id/review', requireRole('expert'), async (ctx) => {
     const application = parseWith(ApplicationId, param(ctx, 'id'), 'application');
     const body = parseWith(ReviewBody, ctx.request.body);
-    const row = await actAs(node, currentUser(ctx).id, 'payout.review', { ...body, application });
+    // sealed here, before signing, to the current key of the department that decides
+    const app = await node.view().get<ApplicationRecord>(pk.app(application));
+    const to = await deptSealRecipients(node.view(), [app?.dept ?? currentUser(ctx).dept]);
+    if (!to.length) throw new ChainError('SEAL_RECIPIENTS', 'the deciding department has no encryption key to seal the opinion to', { status: 409 });
+    const opinion = await seal(body.opinion, to);
+    const row = await actAs(node, currentUser(ctx).id, 'payout.review', { ...body, opinion, application });
     ctx.body = { tx: row.id, done: row.events.some((e) => e.type === 'payout.reviewed') };
   });
 

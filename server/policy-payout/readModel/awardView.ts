@@ -1,5 +1,5 @@
 import { isAuditor, type Reader } from '../../chain/readAccess.ts';
-import type { AwardRecord } from '../records.ts';
+import type { AwardRecord, AwardView } from '../records.ts';
 
 /**
  * What of an award a reader sees. Publication (公示) requires the enterprise's name and credit
@@ -17,7 +17,7 @@ export function awardAccess(u: Reader, a: Pick<AwardRecord, 'code'>, financeDept
   return 'public';
 }
 
-export function publicAward(a: AwardRecord) {
+export function publicAward(a: Omit<AwardRecord, 'payee'>) {
   return {
     id: a.id,
     policy: a.policy,
@@ -37,5 +37,5 @@ export function publicAward(a: AwardRecord) {
   };
 }
 
-export const awardFor = (u: Reader, a: AwardRecord, financeDept: string, auditRecorded: boolean) =>
+export const awardFor = (u: Reader, a: AwardView, financeDept: string, auditRecorded: boolean) =>
   awardAccess(u, a, financeDept, auditRecorded) === 'full' ? { ...a, restricted: false as const } : publicAward(a);

@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import type { CommittedBlock } from '../../chain/module.ts';
-import type { ApplicationRecord, AwardRecord, ExpertRecord, LedgerRecord, ObjectionRecord, PolicyRecord, PublicationRecord, RunRecord } from '../records.ts';
+import { openForView } from '../deptSeal.ts';
+import { payeeView } from '../payeeSeal.ts';
+import type { ApplicationRecord, ApplicationView, AwardRecord, AwardView, ExpertScoreView, ExpertRecord, LedgerRecord, ObjectionRecord, PolicyRecord, PublicationRecord, RunRecord } from '../records.ts';
 import { pk } from '../stateKeys.ts';
 
 const CHUNK = 200; // rows per statement: well under SQLite's bound-variable limit
@@ -18,12 +20,23 @@ async function readState(trx: Knex.Transaction, keys: string[]): Promise<Map<str
   return values;
 }
 
+/** An application with what this node may open of it opened: the payee, the experts' opinions. */
+async function applicationView(a: ApplicationRecord, keyring: Map<string, string>): Promise<ApplicationView> {
+  const payee = await payeeView(a.payee, keyring);
+  if (!a.review) return { ...a, payee, review: undefined };
+  const scores = await Promise.all(a.review.scores.map(async (s): Promise<ExpertScoreView> => {
+    const o = await openForView<string>(s.opinion, keyring);
+    return 'value' in o ? { ...s, opinion: o.value } : { ...s, opinion: undefined, opinionSealed: o.sealed };
+  }));
+  return { ...a, payee, review: { ...a.review, scores } };
+}
+
 /**
  * Follows a committed block into the read models. Events name the state records they changed;
  * those are read back from state inside the block's database transaction, so the tables are
  * always exactly the committed state, with a few multi-row statements per block.
  */
-export async function projectPayout(trx: Knex.Transaction, block: CommittedBlock): Promise<void> {
+export async function projectPayout(trx: Knex.Transaction, block: CommittedBlock, keyring: Map<string, string> = new Map()): Promise<void> {
   const touched = new Set<string>();
   for (const r of block.receipts) {
     if (r.status !== 'ok') continue;
@@ -45,14 +58,17 @@ export async function projectPayout(trx: Knex.Transaction, block: CommittedBlock
   await upsert(trx, 'pay_ledgers', 'policy', under<LedgerRecord>('pay/ledger/').map((l) => ({ policy: l.policy, json: JSON.stringify(l) })));
 
   const apps = under<ApplicationRecord>('pay/app/');
-  await upsert(trx, 'pay_applications', 'id', apps.map((a) => ({ id: a.id, policy: a.policy, dept: a.dept, code: a.code, status: a.status, submitted_at: a.submittedAt, json: JSON.stringify(a) })));
+  // The payee account is stored opened on its recipients' nodes and not at all anywhere else.
+  const appViews = await Promise.all(apps.map((a) => applicationView(a, keyring)));
+  await upsert(trx, 'pay_applications', 'id', appViews.map((a) => ({ id: a.id, policy: a.policy, dept: a.dept, code: a.code, status: a.status, submitted_at: a.submittedAt, json: JSON.stringify(a) })));
   const reviewed = apps.filter((a) => a.review);
   for (let i = 0; i < reviewed.length; i += CHUNK) await trx('pay_reviewers').whereIn('app_id', reviewed.slice(i, i + CHUNK).map((a) => a.id)).delete();
   const reviewers = reviewed.flatMap((a) => a.review!.experts.map((e) => ({ app_id: a.id, dept: a.dept, expert: e })));
   for (let i = 0; i < reviewers.length; i += CHUNK) await trx('pay_reviewers').insert(reviewers.slice(i, i + CHUNK));
 
   const awards = under<AwardRecord>('pay/award/');
-  await upsert(trx, 'pay_awards', 'id', awards.map((a) => ({
+  const awardViews = await Promise.all(awards.map(async (a): Promise<AwardView> => ({ ...a, payee: await payeeView(a.payee, keyring) })));
+  await upsert(trx, 'pay_awards', 'id', awardViews.map((a) => ({
     id: a.id, policy: a.policy, dept: a.dept, code: a.code, status: a.status, amount_fen: a.amountFen, ends_at: a.publicity?.endsAt ?? null, open_objections: a.openObjections.length, json: JSON.stringify(a),
   })));
   // One row per attempt to pay, for finance's lists and the reconciliation report.

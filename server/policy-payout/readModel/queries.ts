@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { SessionUser } from '../../http/auth.ts';
-import type { ApplicationRecord, AwardRecord, LedgerRecord, ObjectionRecord, PolicyRecord, PublicationRecord } from '../records.ts';
+import type { ApplicationRecord, ApplicationView, AwardRecord, AwardView, LedgerRecord, ObjectionRecord, PolicyRecord, PublicationRecord } from '../records.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
 
 /** Read-model queries. Every list that is not public takes the viewer, so no route can forget the scope. */
@@ -46,7 +46,7 @@ export function applicationScope(db: Knex, u: SessionUser): Knex.QueryBuilder | 
   return undefined;
 }
 
-export async function listApplications(db: Knex, u: SessionUser, f: { policy?: string; status?: string }, page: Page): Promise<ApplicationRecord[]> {
+export async function listApplications(db: Knex, u: SessionUser, f: { policy?: string; status?: string }, page: Page): Promise<ApplicationView[]> {
   const q = applicationScope(db, u);
   if (!q) return [];
   if (f.policy) q.where('a.policy', f.policy);
@@ -54,13 +54,13 @@ export async function listApplications(db: Knex, u: SessionUser, f: { policy?: s
   return parse(await q.select('a.json').orderBy('a.submitted_at', 'desc').orderBy('a.id', 'desc').limit(page.limit).offset(page.offset));
 }
 
-export async function application(db: Knex, u: SessionUser, id: string): Promise<ApplicationRecord | undefined> {
+export async function application(db: Knex, u: SessionUser, id: string): Promise<ApplicationView | undefined> {
   const q = applicationScope(db, u);
   return q ? one(await q.where('a.id', id).first('a.json')) : undefined;
 }
 
 /** Awards: public once published (公示); before that, the department, finance and audit; an enterprise its own. */
-export async function listAwards(db: Knex, u: SessionUser, f: { policy?: string; status?: string; code?: string }, page: Page): Promise<AwardRecord[]> {
+export async function listAwards(db: Knex, u: SessionUser, f: { policy?: string; status?: string; code?: string }, page: Page): Promise<AwardView[]> {
   const q = db('pay_awards').select('json').orderBy('id').limit(page.limit).offset(page.offset);
   if (f.policy) q.where('policy', f.policy);
   if (f.status) q.where('status', f.status);
@@ -72,7 +72,7 @@ export async function listAwards(db: Knex, u: SessionUser, f: { policy?: string;
   return parse(await q);
 }
 
-export async function award(db: Knex, id: string): Promise<AwardRecord | undefined> {
+export async function award(db: Knex, id: string): Promise<AwardView | undefined> {
   return one(await db('pay_awards').where({ id }).first('json'));
 }
 
@@ -111,6 +111,6 @@ export async function paymentsOfLine(db: Knex, policy: string): Promise<PaymentR
 }
 
 /** Every award of a policy's line (all its versions, whose books are one). */
-export async function awardsOfLine(db: Knex, policy: string): Promise<AwardRecord[]> {
+export async function awardsOfLine(db: Knex, policy: string): Promise<AwardView[]> {
   return parse(await db('pay_awards').whereIn('policy', lineOf(db, policy)).orderBy('id').select('json'));
 }

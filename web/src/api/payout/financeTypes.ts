@@ -1,5 +1,5 @@
 import type {
-  ApplicationRecord, ApplicationStatus, AwardRecord, AwardStatus, ExpertRecord, ExpertScore, LedgerRecord, PaymentStatus, PolicyRecord, RunItem, RunRecord,
+  ApplicationView as ApplicationRecord, ApplicationStatus, AwardView as AwardRecord, AwardStatus, ExpertRecord, ExpertScore, LedgerRecord, PaymentStatus, PolicyRecord, RunItem, RunRecord,
 } from '../../../../server/policy-payout/records.ts';
 
 export type { ApplicationRecord, ApplicationStatus, AwardRecord, AwardStatus, ExpertRecord, ExpertScore, LedgerRecord, PaymentStatus, PolicyRecord, RunItem, RunRecord };

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import type { Grade } from '../../../../server/approval/schema.ts';
 import type {
-  ApplicationRecord, ApplicationStatus, AwardRecord, AwardStatus, CheckRecord, ExpertScore, LedgerRecord, ObjectionRecord, PaymentRecord, PolicyRecord,
-  PublicationRecord,
+  ApplicationView as ApplicationRecord, ApplicationStatus, AwardView as AwardRecord, AwardStatus, CheckRecord, ExpertScore, LedgerRecord, ObjectionRecord, PaymentRecord,
+  PolicyRecord, PublicationRecord,
 } from '../../../../server/policy-payout/records.ts';
 import type { Payee, PayoutApply, PayoutDecide, PayoutResolve, PolicyPublish, PrivacyRule } from '../../../../server/policy-payout/schema.ts';
 import type { TxReceipt } from '../chain/types.ts';
@@ -16,6 +16,8 @@ export type {
 export type PolicyPublishBody = z.input<typeof PolicyPublish>;
 export type PrivacyRuleInput = PolicyPublishBody extends { eligibility?: infer E } ? (E extends { privacy?: (infer R)[] } ? R : never) : never;
 export type ApplyPayload = z.input<typeof PayoutApply>;
+/** The application as the enterprise fills it in, before its payee account is sealed. */
+export type ApplyDraft = Omit<ApplyPayload, 'payee'> & { payee: Payee };
 export type DecisionBody = Omit<z.input<typeof PayoutDecide>, 'application'>;
 export type ResolveBody = Omit<z.input<typeof PayoutResolve>, 'objection'>;
 export type PredicateKind = PrivacyRule['predicate']['kind'];

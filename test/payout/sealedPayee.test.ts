@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import request from 'supertest';
+import { encKid, generateEncKey } from '../../server/chain/sealing/envelope.ts';
+import type { Platform } from '../../server/platform.ts';
+import { pain001, type Party } from '../../server/policy-payout/bank/pain001.ts';
+import { payeeSealRecipients, sealPayee } from '../../server/policy-payout/payeeSeal.ts';
+import type { ApplicationRecord, AwardRecord, RunRecord } from '../../server/policy-payout/records.ts';
+import {
+  apply, applyBody, login, passDays, payeeOf, payoutEnterprise, publish, sealApply, signedPost, startPayoutPlatform, stateOf, TestClock, until, type Session, type TestEnterprise,
+} from './support.ts';
+
+/**
+ * A payee account travels sealed to the policy department and the finance office: their read
+ * models hold it, the finance office's payment file names it exactly as before, and no other
+ * node's database file, nor the ordering log, nor any route for another enterprise or department
+ * gives it away.
+ */
+describe('the payee account is sealed on the ledger', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tongban-payee-'));
+  const clock = new TestClock();
+  const ACCOUNT = '6222987654321012345';
+  const BANK = '滨江封存核验银行科技园支行';
+  const CNAPS = '313331000042';
+  const RECIPIENTS = ['econ', 'finance'];
+  const OTHERS = ['market', 'tax', 'hrss', 'housing', 'enforcement', 'audit', 'service'];
+  let p: Platform;
+  let policy: Session;
+  let finance: Session;
+  let A: TestEnterprise;
+  let B: TestEnterprise;
+  let pol: string;
+  let app: string;
+  let award: string;
+  let run: string;
+
+  const bytesOf = (name: string) => Buffer.concat(readdirSync(dir).filter((f) => f.startsWith(name)).map((f) => readFileSync(join(dir, f))));
+  async function allCells(dept: string): Promise<string> {
+    const db = p.node(dept).db;
+    const tables: { name: string }[] = await db.raw(`SELECT name FROM sqlite_master WHERE type = 'table'`);
+    let out = '';
+    for (const t of tables) for (const row of await db(t.name).select()) out += JSON.stringify(row, (_k, v) => (Buffer.isBuffer(v) ? v.toString('latin1') : v));
+    return out;
+  }
+
+  before(async () => {
+    p = await startPayoutPlatform({ clock, keys: false, dir });
+    policy = await login(p, 'econ', 'policy1');
+    finance = await login(p, 'finance', 'finance1');
+    const clerk = await login(p, 'service', 'clerk1');
+    A = await payoutEnterprise(p, clerk, 811);
+    B = await payoutEnterprise(p, clerk, 812);
+    pol = await publish(policy, { publicityDays: 1 });
+    app = await apply(p, A, pol, { payee: { name: A.name, account: ACCOUNT, bankName: BANK, bankCode: CNAPS } });
+    const d = await policy.post(`/econ/api/payout/applications/${app}/decision`, { decision: 'approve', amountFen: '1000000', reasons: '符合条件' });
+    assert.equal(d.status, 200, JSON.stringify(d.body));
+    award = d.body.award;
+    assert.equal((await policy.post(`/econ/api/payout/policies/${pol}/publicise`, {})).status, 201);
+    await passDays(p, clock, 2);
+    await until('payable', async () => (await stateOf<AwardRecord>(p, `pay/award/${award}`))?.status === 'payable');
+    const r = await finance.post('/finance/api/payout/runs', { policy: pol });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    run = r.body.run;
+    await stateOf(p, `pay/run/${run}`);
+  });
+  after(async () => {
+    await p?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('state holds the name and an envelope to the policy department and finance', async () => {
+    for (const key of [`pay/app/${app}`, `pay/award/${award}`]) {
+      const rec = (await stateOf<AwardRecord>(p, key, 'market'))!;
+      assert.equal(rec.payee.name, A.name);
+      assert.equal(rec.payee.bank.sealed, 1);
+      assert.deepEqual([...new Set(rec.payee.bank.jwe.recipients.map((x) => x.header.kid.split('/')[0]))].sort(), RECIPIENTS);
+      assert.ok(!JSON.stringify(rec).includes(ACCOUNT), key);
+    }
+  });
+
+  test('no non-recipient table, database file or the ordering log holds the account or the bank', async () => {
+    for (const dept of OTHERS) {
+      const cells = await allCells(dept);
+      assert.ok(cells.includes(award), `${dept}'s tables hold the award`);
+      assert.ok(!cells.includes(ACCOUNT) && !cells.includes(BANK) && !cells.includes(CNAPS), `${dept}'s tables hold the plaintext`);
+    }
+    for (const dept of RECIPIENTS) assert.ok((await allCells(dept)).includes(ACCOUNT), `${dept}, a recipient, keeps it in its read model`);
+    await Promise.all(p.nodes.map((n) => n.db.raw('PRAGMA wal_checkpoint(TRUNCATE)').catch(() => undefined)));
+    for (const name of [...OTHERS.map((d) => `${d}.sqlite`), 'ordering.sqlite']) {
+      const bytes = bytesOf(name);
+      assert.ok(bytes.length > 0 && bytes.includes(Buffer.from(pol)), `${name} holds the policy's transactions`);
+      assert.ok(!bytes.includes(Buffer.from(ACCOUNT)), `${name} holds the account`);
+      assert.ok(!bytes.includes(Buffer.from(BANK)), `${name} holds the bank name`);
+    }
+  });
+
+  test('the finance office’s pain.001 names the account, byte for byte what the plaintext made', async () => {
+    const res = await finance.get(`/finance/api/payout/runs/${run}/pain001.xml`).expect(200);
+    assert.ok(res.text.includes(`<Id>${ACCOUNT}</Id>`) || res.text.includes(ACCOUNT));
+    const rec = (await stateOf<RunRecord>(p, `pay/run/${run}`, 'finance'))!;
+    const plain = pain001(rec, new Map<string, Party>([[award, { code: A.code, payee: { name: A.name, account: ACCOUNT, bankName: BANK, bankCode: CNAPS } }]]));
+    assert.equal(res.text, plain);
+    const f = (await finance.get(`/finance/api/payout/awards/${award}`).expect(200)).body;
+    assert.deepEqual(f.payee, { name: A.name, account: ACCOUNT, bankName: BANK, bankCode: CNAPS });
+  });
+
+  test('another enterprise and a non-recipient department cannot read it through any route', async () => {
+    for (const dept of ['econ', 'finance', 'market']) {
+      const bs = await B.login(dept);
+      const a = await bs.get(`/${dept}/api/payout/awards/${award}`).expect(200);
+      assert.ok(!JSON.stringify(a.body).includes(ACCOUNT), `B's award view on ${dept}`);
+      assert.equal(a.body.payee, undefined);
+      assert.equal((await bs.get(`/${dept}/api/payout/applications/${app}`)).status, 404);
+      assert.ok(!JSON.stringify((await bs.get(`/${dept}/api/payout/awards?policy=${pol}`).expect(200)).body).includes(ACCOUNT));
+    }
+    const txId = (await stateOf<ApplicationRecord>(p, `pay/app/${app}`))!.txId;
+    assert.ok(!JSON.stringify((await (await B.login('econ')).get(`/econ/api/tx/${txId}`)).body).includes(ACCOUNT), 'the raw transaction');
+    // the enterprise itself reads its own account where it is opened
+    assert.equal((await (await A.login('econ')).get(`/econ/api/payout/applications/${app}`).expect(200)).body.payee.account, ACCOUNT);
+
+    const approver = await login(p, 'market', 'approver1');
+    for (const path of [`/market/api/payout/awards/${award}`, `/market/api/payout/awards?policy=${pol}`, `/market/api/tx/${txId}`, `/market/api/blocks`]) {
+      const res = await approver.get(path);
+      assert.equal(res.status, 200, path);
+      assert.ok(!JSON.stringify(res.body).includes(ACCOUNT), path);
+    }
+    const auditor = await login(p, 'audit', 'auditor1');
+    const why = encodeURIComponent('财政资金拨付专项审计');
+    const seen = (await auditor.get(`/audit/api/payout/awards/${award}?purpose=${why}`).expect(200)).body;
+    assert.deepEqual(seen.payee, { name: A.name, sealed: { to: RECIPIENTS, readable: false } }, 'audit holds no key to it');
+    const file = await auditor.get(`/audit/api/payout/runs/${run}/pain001.xml?purpose=${why}`);
+    assert.equal(file.status, 409);
+    assert.equal(file.body.code, 'SEALED_PAYEE');
+    assert.ok(!JSON.stringify((await auditor.get(`/audit/api/tx/${txId}?purpose=${why}`)).body).includes(ACCOUNT), 'the transaction, even with a purpose');
+  });
+
+  test('an account sealed to the policy department alone, or to a key that is not current, is refused', async () => {
+    const pol2 = await publish(policy, { title: '第二项政策' });
+    const body = await sealApply(p.node('econ'), applyBody(B, pol2));
+    const payee = body.payee as { bank: { jwe: { recipients: { header: { kid: string } }[] } } };
+    const onlyEcon = { ...body, payee: { ...payee, bank: { ...payee.bank, jwe: { ...payee.bank.jwe, recipients: payee.bank.jwe.recipients.filter((r) => r.header.kid.startsWith('econ/')) } } } };
+    const res = await request(p.app.callback()).post('/econ/api/payout/tx').send(B.sign('payout.apply', onlyEcon));
+    assert.equal(res.body.code, 'SEAL_RECIPIENTS', JSON.stringify(res.body));
+    const stranger = generateEncKey();
+    const to = [...(await payeeSealRecipients(p.node('econ').view(), p.node('econ').genesis, 'econ')), { kid: encKid('tax', stranger.publicKey), encKey: stranger.publicKey }];
+    const forged = { ...body, payee: await sealPayee(payeeOf(B), to) };
+    const res2 = await request(p.app.callback()).post('/econ/api/payout/tx').send(B.sign('payout.apply', forged));
+    assert.equal(res2.body.code, 'SEAL_RECIPIENTS', 'a key that is not the member’s');
+    const plain = await request(p.app.callback()).post('/econ/api/payout/tx').send(B.sign('payout.apply', applyBody(B, pol2)));
+    assert.equal(plain.status, 400, 'a plaintext account is not a payload');
+    assert.equal((await signedPost(p, B, 'payout.apply', applyBody(B, pol2))).status, 200);
+  });
+});
