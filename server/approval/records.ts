@@ -1,3 +1,4 @@
+import type { Sealed } from '../chain/sealing/envelope.ts';
 import type { Evidence, Finding, Grade, Material, Profile, Severity } from './schema.ts';
 import type { Consent } from './schema.ts';
 
@@ -125,7 +126,8 @@ export interface InspectionRecord {
   code: string;
   dept: string;
   origin: 'planned' | 'commitment' | 'adHoc';
-  subject: string;
+  /** sealed when staff wrote it; the contract's own text (a commitment check) is plaintext */
+  subject: string | Sealed;
   app?: string;
   licence?: string;
   status: 'planned' | 'done';
@@ -134,7 +136,7 @@ export interface InspectionRecord {
   plannedBy?: By;
   result?: 'pass' | 'rectify' | 'fail';
   findings: FindingRecord[];
-  note?: string;
+  note?: Sealed;
   recordedAt?: number;
   recordedBy?: By;
   txIds: string[];
@@ -145,14 +147,17 @@ export interface CaseRecord {
   code: string;
   dept: string;
   status: 'open' | 'decided' | 'closed';
-  subject: string;
+  /** sealed: staff's own words, or the finding's description for a case a finding opened */
+  subject: string | Sealed;
+  /** the finding's category (public) for a case a finding opened */
+  category?: string;
   severity: Severity;
   origin: { inspection: string; finding: number; dept: string } | { manual: true };
   legalBasis?: string;
   openedAt: number;
   openedBy: By;
-  decision?: { type: 'penalty' | 'warning' | 'noViolation'; penaltyFen: string; legalBasis: string; opinion: string; by: By; time: number; txId: string };
-  closure?: { outcome: 'paid' | 'rectified' | 'noAction'; note?: string; by: By; time: number; txId: string };
+  decision?: { type: 'penalty' | 'warning' | 'noViolation'; penaltyFen: string; legalBasis: string; opinion: Sealed; by: By; time: number; txId: string };
+  closure?: { outcome: 'paid' | 'rectified' | 'noAction'; note?: Sealed; by: By; time: number; txId: string };
 }
 
 export type { Grade };
