@@ -1,4 +1,4 @@
-import { isSealed, openSealed, recipientDepts } from '../../chain/sealing/envelope.ts';
+import { isSealed, openSealed, recipientDepts, type Sealed } from '../../chain/sealing/envelope.ts';
 
 /** What a read model keeps in place of a sealed value this node cannot open: who it is sealed to. */
 export interface SealedMarker {
@@ -6,6 +6,9 @@ export interface SealedMarker {
   to: string[];
   problem?: string;
 }
+
+/** A record type as the read model serves it: each envelope opened to its value `V`, or a marker. */
+export type Opened<T, V = string> = T extends Sealed ? V | SealedMarker : T extends (infer U)[] ? Opened<U, V>[] : T extends object ? { [K in keyof T]: Opened<T[K], V> } : T;
 
 export const isSealedMarker = (v: unknown): v is SealedMarker => typeof v === 'object' && v !== null && (v as { sealed?: unknown }).sealed === true;
 
