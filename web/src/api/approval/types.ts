@@ -23,8 +23,8 @@ export type InspectionRecord = Opened<InspectionState>;
 export type { SealedMarker };
 
 export type {
-  ApplicationRecord, AppStatus, CaseRecord, CheckDef, CheckResult, Consent, DecisionRecord, EnterpriseRecord, FilingRecord, Finding, FindingRecord,
-  Grade, InspectionRecord, LicenceRecord, Material, MaterialType, ProcessDef, Profile, Severity, StageDef, StageRecord,
+  ApplicationRecord, AppStatus, CheckDef, CheckResult, Consent, DecisionRecord, EnterpriseRecord, FilingRecord, Finding,
+  Grade, LicenceRecord, Material, MaterialType, ProcessDef, Profile, Severity, StageDef, StageRecord,
 };
 
 // The credit score's shapes (server/approval/credit/): written out here because those files
