@@ -6,7 +6,7 @@ import { signTx } from '../chain/tx.ts';
 import type { Platform } from '../platform.ts';
 import { demoEnterprise, demoLicencePdf, type DemoEnterprise } from './demo/generator.ts';
 import { filingSealRecipients, sealFiling, type FilingDraft } from './filingSeal.ts';
-import { sealSupervisionPayload } from './supervisionSeal.ts';
+import { sealStaffPayload } from './staffSeal.ts';
 import { storeBlob } from './http/materialsStore.ts';
 
 export interface ApprovalDemoOptions {
@@ -143,7 +143,7 @@ class Seeder {
   /** Signed by the department's node for its staff, sealing staff-written text as the routes do. */
   async staff(dept: string, user: string, kind: string, payload: Record<string, unknown>): Promise<[ChainNode, Tx]> {
     const node = this.p.node(dept);
-    return [node, node.signAs(user, kind, await sealSupervisionPayload(node, kind, payload))];
+    return [node, node.signAs(user, kind, await sealStaffPayload(node, kind, payload))];
   }
 
   ent(e: DemoEnterprise, kind: string, payload: Record<string, unknown>): [ChainNode, Tx] {

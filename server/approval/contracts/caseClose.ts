@@ -4,7 +4,7 @@ import { updateCredit } from '../credit/facts.ts';
 import type { CaseRecord } from '../records.ts';
 import { CaseClose } from '../schema.ts';
 import { ak } from '../stateKeys.ts';
-import { checkSupervisionSeal } from '../supervisionSeal.ts';
+import { checkStaffSeal } from '../staffSeal.ts';
 import { byOf, emitRecord, mustGet, requireDept } from './common.ts';
 
 /** Closing a decided case (penalty paid, violation rectified) softens its weight in the score. */
@@ -15,7 +15,7 @@ export const caseClose = defineContract({
   async apply(ctx, state, p) {
     const c = await mustGet<CaseRecord>(state, ak.case(p.case), 'case');
     requireDept(ctx, c.dept, `case ${c.id}`);
-    await checkSupervisionSeal(ctx, state, 'case.close', p);
+    await checkStaffSeal(ctx, state, 'case.close', p);
     if (c.status !== 'decided') reject('CASE_NOT_DECIDED', `case ${c.id} is ${c.status}; only a decided case can be closed`, 409);
     const next: CaseRecord = { ...c, status: 'closed', closure: { outcome: p.outcome, ...(p.note ? { note: p.note } : {}), by: byOf(ctx), time: ctx.time, txId: ctx.txId } };
     state.put(ak.case(c.id), next);

@@ -11,7 +11,7 @@ import { InspectionRecordPayload } from '../schema.ts';
 import { ak, recordId } from '../stateKeys.ts';
 import { opensCase } from '../workflow/enforcementRule.ts';
 import { licenceFact } from '../workflow/licences.ts';
-import { checkSupervisionSeal } from '../supervisionSeal.ts';
+import { checkStaffSeal } from '../staffSeal.ts';
 import { byOf, emitRecord, mustGet, requireDept, requireEnterprise } from './common.ts';
 import { checkLinks } from './inspectionPlan.ts';
 
@@ -27,7 +27,7 @@ export const inspectionRecord = defineContract({
   roles: ['inspector'],
   async apply(ctx, state, p) {
     const insp = p.inspection ? await planned(ctx, state, p.inspection, p.code) : await adHoc(ctx, state, p);
-    await checkSupervisionSeal(ctx, state, 'inspection.record', p);
+    await checkStaffSeal(ctx, state, 'inspection.record', p);
     const rules = await loadRules(state, ctx.genesis);
     const by = byOf(ctx);
     const records = [ak.inspection(insp.id)];

@@ -4,7 +4,7 @@ import type { ChainNode } from '../../chain/node.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
 import * as q from '../readModel/queries.ts';
 import { CaseCloseDraft, CaseDecideDraft, CaseOpenDraft, InspectionPlanDraft, InspectionRecordDraft } from '../schema.ts';
-import { sealSupervisionPayload } from '../supervisionSeal.ts';
+import { sealStaffPayload } from '../staffSeal.ts';
 import { notFound } from './access.ts';
 import { doc, PageQuery, param } from './common.ts';
 import { actAs, recordsOf } from '../../chain/preflight.ts';
@@ -19,7 +19,7 @@ const READERS = ['enterprise', 'approver', 'inspector', 'enforcer', 'auditor'] a
 export function supervisionRoutes(node: ChainNode): Router {
   const r = new Router({ prefix: '/approval' });
   // Staff write plaintext; this node seals it to the departments with a basis before it signs.
-  const act = async (ctx: Context, kind: string, payload: Record<string, unknown>) => actAs(node, currentUser(ctx).id, kind, await sealSupervisionPayload(node, kind, payload));
+  const act = async (ctx: Context, kind: string, payload: Record<string, unknown>) => actAs(node, currentUser(ctx).id, kind, await sealStaffPayload(node, kind, payload));
 
   doc('post', '/inspections', 'Plan an inspection, optionally linked to an approval or licence the department is responsible for.', ['inspector'], InspectionPlanDraft);
   r.post('/inspections', requireRole('inspector'), async (ctx) => {
