@@ -57,7 +57,8 @@ export interface DecisionRecord {
   time: number;
   height: number;
   txId: string;
-  opinion: string;
+  /** an approver's, sealed by its node to the stage departments (staffSeal.ts); the contract's own words (a commitment, a supplement) are plaintext */
+  opinion: string | Sealed;
   evidence: Evidence[];
   checks: CheckResult[];
   /** decided after the stage's deadline */

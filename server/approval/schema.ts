@@ -133,17 +133,25 @@ export const ApprovalApply = z.strictObject({
   commitment: pub(z.strictObject({ letter: Text(2000), accepted: z.literal(true) })).optional(),
 });
 
-export const Evidence = z.strictObject({
+// An approver's opinion and what it consulted are sealed by the node before it signs
+// (staffSeal.ts) to the departments owning a stage of the application; `*Draft` is what the
+// approver sends to the route.
+export const EvidenceDraft = z.strictObject({
   type: pub(z.enum(['dossierView', 'material', 'licence', 'inspection', 'case', 'privacyAnswer', 'siteVisit', 'note'])),
   ref: party(Line(120)),
 });
+export const Evidence = EvidenceDraft.extend({ ref: sealedOf(party(Line(120))) });
 export type Evidence = z.infer<typeof Evidence>;
 
-export const ApprovalDecide = z.strictObject({
+export const ApprovalDecideDraft = z.strictObject({
   app: RecordId,
   stage: pub(z.string().regex(/^[a-z][a-zA-Z0-9]{1,40}$/)),
   decision: pub(z.enum(['approve', 'reject', 'return'])),
   opinion: party(Text(2000)),
+  evidence: z.array(EvidenceDraft).max(20).default([]),
+});
+export const ApprovalDecide = ApprovalDecideDraft.extend({
+  opinion: sealedOf(party(Text(2000))),
   evidence: z.array(Evidence).max(20).default([]),
 });
 

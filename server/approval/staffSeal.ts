@@ -5,7 +5,7 @@ import type { ChainNode } from '../chain/node.ts';
 import type { Genesis } from '../chain/schema.ts';
 import { encKid, isSealed, seal, type Sealed, type SealRecipient } from '../chain/sealing/envelope.ts';
 import type { StateView } from '../chain/state.ts';
-import type { CaseRecord, InspectionRecord } from './records.ts';
+import type { ApplicationRecord, CaseRecord, InspectionRecord } from './records.ts';
 import { loadRules } from './rules.ts';
 import { ak } from './stateKeys.ts';
 
@@ -15,7 +15,9 @@ import { ak } from './stateKeys.ts';
  * and closing notes, sealed to the departments with a basis for the matter: the department that
  * inspects or owns the case, the department whose inspection opened it, and the enforcement
  * department, to which a finding flows. The loop runs on the public parts (severity, category,
- * result, type, penalty); no contract reads these texts.
+ * result, type, penalty); no contract reads these texts. An approver's opinion and the
+ * evidence it names, sealed to every department owning a stage of the application: the decision
+ * (approve, reject, return), its checks and time stay public and drive the workflow.
  */
 export const STAFF_SEALED: Readonly<Record<string, readonly string[]>> = {
   'inspection.plan': ['subject'],
@@ -23,10 +25,16 @@ export const STAFF_SEALED: Readonly<Record<string, readonly string[]>> = {
   'case.open': ['subject'],
   'case.decide': ['opinion'],
   'case.close': ['note'],
+  'approval.decide': ['opinion', 'evidence[].ref'],
 };
 
 /** The departments a staff transaction's text is sealed to, from committed state. */
 export async function staffSealDepts(state: StateView, genesis: Genesis, kind: string, p: Record<string, unknown>, actorDept: string): Promise<string[]> {
+  if (kind === 'approval.decide') {
+    // every department owning a stage of the application decides on the same matter
+    const app = typeof p.app === 'string' ? await state.get<ApplicationRecord>(ak.app(p.app)) : undefined;
+    return [...new Set([actorDept, ...(app?.stages.map((s) => s.dept) ?? [])])].sort();
+  }
   const rules = await loadRules(state, genesis);
   const depts = [actorDept, rules.enforcement.dept];
   if (kind === 'inspection.record' && typeof p.inspection === 'string') {

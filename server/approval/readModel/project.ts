@@ -74,7 +74,7 @@ async function writeRecords(trx: Knex.Transaction, keys: string[], keyring: Map<
   await upsert(trx, 'ap_filings', 'code', views.map((f) => ({ code: f.code, version: f.version, industry: f.profile.industry.name, updated_at: f.updatedAt, json: JSON.stringify(f) })));
   await replace(trx, 'ap_materials', 'code', filings.map((f) => f.code), filings.flatMap((f) => f.materials.map((m) => ({ code: f.code, hash: m.hash, name: m.name, type: m.type, size: m.size, category: m.category }))));
 
-  const apps = under<ApplicationRecord>('app/');
+  const apps = await Promise.all(under<ApplicationRecord>('app/').map((a) => openSealedFields(a, keyring)));
   await upsert(trx, 'ap_applications', 'id', apps.map((a) => ({ id: a.id, code: a.code, process: a.process, status: a.status, submitted_at: a.submittedAt, json: JSON.stringify(a) })));
   await replace(trx, 'ap_stages', 'app_id', apps.map((a) => a.id), apps.flatMap((a) =>
     a.stages.map((s) => ({ app_id: a.id, stage_id: s.id, code: a.code, dept: s.dept, status: s.status, app_status: a.status, name: s.name, opened_at: s.openedAt ?? null, due_at: s.dueAt ?? null })),

@@ -150,7 +150,7 @@ export interface DossierApproval {
   submittedAt: number;
   decidedAt: number | null;
   commitment: null | { granted: boolean; reason: string; honoured: boolean | null; postCheck: string | null };
-  stages: { id: string; name: string; dept: string; status: string; dueAt: number | null; overdue: boolean; decisions: { decision: string; by: { dept?: string; user: string }; time: number; opinion: string; late: boolean }[] }[];
+  stages: { id: string; name: string; dept: string; status: string; dueAt: number | null; overdue: boolean; decisions: { decision: string; by: { dept?: string; user: string }; time: number; opinion: string | SealedMarker; late: boolean }[] }[];
 }
 
 /** The one-click dossier (一键调取), cut to the sections the viewer may see. */
