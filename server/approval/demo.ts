@@ -6,6 +6,7 @@ import { signTx } from '../chain/tx.ts';
 import type { Platform } from '../platform.ts';
 import { demoEnterprise, demoLicencePdf, type DemoEnterprise } from './demo/generator.ts';
 import { filingSealRecipients, sealFiling, type FilingDraft } from './filingSeal.ts';
+import { sealStaffPayload } from './staffSeal.ts';
 import { storeBlob } from './http/materialsStore.ts';
 
 export interface ApprovalDemoOptions {
@@ -139,9 +140,10 @@ class Seeder {
 
   constructor(private readonly p: Platform) {}
 
-  staff(dept: string, user: string, kind: string, payload: Record<string, unknown>): [ChainNode, Tx] {
+  /** Signed by the department's node for its staff, sealing staff-written text as the routes do. */
+  async staff(dept: string, user: string, kind: string, payload: Record<string, unknown>): Promise<[ChainNode, Tx]> {
     const node = this.p.node(dept);
-    return [node, node.signAs(user, kind, payload)];
+    return [node, node.signAs(user, kind, await sealStaffPayload(node, kind, payload))];
   }
 
   ent(e: DemoEnterprise, kind: string, payload: Record<string, unknown>): [ChainNode, Tx] {
@@ -149,7 +151,8 @@ class Seeder {
     return [node, signTx({ chain: node.genesis.chain, kind, payload, signer: e.publicKey, nonce: ++this.nonce, time: Date.now() }, e.privateKey, ed25519Suite)];
   }
 
-  async round(items: [ChainNode, Tx][]) {
+  async round(pending: ([ChainNode, Tx] | Promise<[ChainNode, Tx]>)[]) {
+    const items = await Promise.all(pending);
     const ids: [ChainNode, string][] = [];
     for (const [node, tx] of items) ids.push([node, (await node.submit(tx)).id]);
     const rows = await Promise.all(ids.map(([node, id]) => node.waitFor(id, 'receipt', 120_000)));

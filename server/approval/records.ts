@@ -1,3 +1,4 @@
+import type { Sealed } from '../chain/sealing/envelope.ts';
 import type { Evidence, Finding, Grade, Material, Profile, Severity } from './schema.ts';
 import type { Consent } from './schema.ts';
 
@@ -56,7 +57,8 @@ export interface DecisionRecord {
   time: number;
   height: number;
   txId: string;
-  opinion: string;
+  /** an approver's, sealed by its node to the stage departments (staffSeal.ts); the contract's own words (a commitment, a supplement) are plaintext */
+  opinion: string | Sealed;
   evidence: Evidence[];
   checks: CheckResult[];
   /** decided after the stage's deadline */
@@ -125,7 +127,8 @@ export interface InspectionRecord {
   code: string;
   dept: string;
   origin: 'planned' | 'commitment' | 'adHoc';
-  subject: string;
+  /** sealed when staff wrote it; the contract's own text (a commitment check) is plaintext */
+  subject: string | Sealed;
   app?: string;
   licence?: string;
   status: 'planned' | 'done';
@@ -134,7 +137,7 @@ export interface InspectionRecord {
   plannedBy?: By;
   result?: 'pass' | 'rectify' | 'fail';
   findings: FindingRecord[];
-  note?: string;
+  note?: Sealed;
   recordedAt?: number;
   recordedBy?: By;
   txIds: string[];
@@ -145,14 +148,17 @@ export interface CaseRecord {
   code: string;
   dept: string;
   status: 'open' | 'decided' | 'closed';
-  subject: string;
+  /** sealed: staff's own words, or the finding's description for a case a finding opened */
+  subject: string | Sealed;
+  /** the finding's category (public) for a case a finding opened */
+  category?: string;
   severity: Severity;
   origin: { inspection: string; finding: number; dept: string } | { manual: true };
   legalBasis?: string;
   openedAt: number;
   openedBy: By;
-  decision?: { type: 'penalty' | 'warning' | 'noViolation'; penaltyFen: string; legalBasis: string; opinion: string; by: By; time: number; txId: string };
-  closure?: { outcome: 'paid' | 'rectified' | 'noAction'; note?: string; by: By; time: number; txId: string };
+  decision?: { type: 'penalty' | 'warning' | 'noViolation'; penaltyFen: string; legalBasis: string; opinion: Sealed; by: By; time: number; txId: string };
+  closure?: { outcome: 'paid' | 'rectified' | 'noAction'; note?: Sealed; by: By; time: number; txId: string };
 }
 
 export type { Grade };

@@ -133,17 +133,25 @@ export const ApprovalApply = z.strictObject({
   commitment: pub(z.strictObject({ letter: Text(2000), accepted: z.literal(true) })).optional(),
 });
 
-export const Evidence = z.strictObject({
+// An approver's opinion and what it consulted are sealed by the node before it signs
+// (staffSeal.ts) to the departments owning a stage of the application; `*Draft` is what the
+// approver sends to the route.
+export const EvidenceDraft = z.strictObject({
   type: pub(z.enum(['dossierView', 'material', 'licence', 'inspection', 'case', 'privacyAnswer', 'siteVisit', 'note'])),
   ref: party(Line(120)),
 });
+export const Evidence = EvidenceDraft.extend({ ref: sealedOf(party(Line(120))) });
 export type Evidence = z.infer<typeof Evidence>;
 
-export const ApprovalDecide = z.strictObject({
+export const ApprovalDecideDraft = z.strictObject({
   app: RecordId,
   stage: pub(z.string().regex(/^[a-z][a-zA-Z0-9]{1,40}$/)),
   decision: pub(z.enum(['approve', 'reject', 'return'])),
   opinion: party(Text(2000)),
+  evidence: z.array(EvidenceDraft).max(20).default([]),
+});
+export const ApprovalDecide = ApprovalDecideDraft.extend({
+  opinion: sealedOf(party(Text(2000))),
   evidence: z.array(Evidence).max(20).default([]),
 });
 
@@ -159,7 +167,11 @@ export const LicenceRevoke = z.strictObject({ licence: RecordId, reason: pub(Tex
 
 // ------------------------------------------------------------------ supervision and enforcement (审管执)
 
-export const InspectionPlan = z.strictObject({
+// Staff-authored text about an enterprise's conduct is party data: the acting department's node
+// seals it before it signs (supervisionSeal.ts), to the departments with a basis for the matter.
+// `*Draft` is what staff send to the routes; the payload carries the envelopes.
+
+export const InspectionPlanDraft = z.strictObject({
   code: CreditCodeField,
   subject: party(Line(200)),
   app: RecordId.optional(),
@@ -167,8 +179,11 @@ export const InspectionPlan = z.strictObject({
   /** working days within which it should happen */
   withinDays: pub(z.number().int().min(1).max(250)).default(20),
 });
+export const InspectionPlan = InspectionPlanDraft.extend({ subject: sealedOf(party(Line(200))) });
+export type InspectionPlan = z.infer<typeof InspectionPlan>;
 
-export const Finding = z.strictObject({
+export const FindingDraft = z.strictObject({
+  /** public: it drives the loop (a case opens at the consortium's severity) and the credit score */
   severity: Severity,
   category: pub(Line(60)),
   description: party(Text(1000)),
@@ -176,9 +191,10 @@ export const Finding = z.strictObject({
   /** the inspector asks for enforcement whatever the severity */
   enforce: pub(z.boolean()).optional(),
 });
+export const Finding = FindingDraft.extend({ description: sealedOf(party(Text(1000))) });
 export type Finding = z.infer<typeof Finding>;
 
-export const InspectionRecordPayload = z.strictObject({
+export const InspectionRecordDraft = z.strictObject({
   /** the planned inspection this completes; absent for an ad hoc one */
   inspection: RecordId.optional(),
   code: CreditCodeField.optional(),
@@ -186,13 +202,19 @@ export const InspectionRecordPayload = z.strictObject({
   app: RecordId.optional(),
   licence: RecordId.optional(),
   result: pub(z.enum(['pass', 'rectify', 'fail'])),
-  findings: z.array(Finding).max(20).default([]),
+  findings: z.array(FindingDraft).max(20).default([]),
   note: party(Text(1000)).optional(),
 });
+export const InspectionRecordPayload = InspectionRecordDraft.extend({
+  subject: sealedOf(party(Line(200))).optional(),
+  findings: z.array(Finding).max(20).default([]),
+  note: sealedOf(party(Text(1000))).optional(),
+});
 
-export const CaseOpen = z.strictObject({ code: CreditCodeField, subject: party(Line(200)), severity: Severity, legalBasis: pub(Text(200)).optional() });
+export const CaseOpenDraft = z.strictObject({ code: CreditCodeField, subject: party(Line(200)), severity: Severity, legalBasis: pub(Text(200)).optional() });
+export const CaseOpen = CaseOpenDraft.extend({ subject: sealedOf(party(Line(200))) });
 
-export const CaseDecide = z.strictObject({
+export const CaseDecideDraft = z.strictObject({
   case: RecordId,
   /** type, penalty and basis are public: administrative penalties are published (行政处罚公示) */
   type: pub(z.enum(['penalty', 'warning', 'noViolation'])),
@@ -200,8 +222,10 @@ export const CaseDecide = z.strictObject({
   legalBasis: pub(Text(200)),
   opinion: party(Text(2000)),
 });
+export const CaseDecide = CaseDecideDraft.extend({ opinion: sealedOf(party(Text(2000))) });
 
-export const CaseClose = z.strictObject({ case: RecordId, outcome: pub(z.enum(['paid', 'rectified', 'noAction'])), note: party(Text(1000)).optional() });
+export const CaseCloseDraft = z.strictObject({ case: RecordId, outcome: pub(z.enum(['paid', 'rectified', 'noAction'])), note: party(Text(1000)).optional() });
+export const CaseClose = CaseCloseDraft.extend({ note: sealedOf(party(Text(1000))).optional() });
 
 // ------------------------------------------------------------------ dossier and credit
 

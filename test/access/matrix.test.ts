@@ -186,7 +186,9 @@ describe('access matrix: no personal or party-only value reaches a caller withou
     const full = (await marketAdmin.s.get(`/market/api/tx/${inspTx}`).expect(200)).body;
     assert.equal(full.redacted, false);
     assert.equal(full.basis, 'signer');
-    assert.ok(JSON.stringify(full).includes(M.finding));
+    // the transaction itself: the finding's text travels sealed (the read models open it for recipients)
+    assert.equal(full.tx.payload.findings[0].description.sealed, 1);
+    assert.ok(!JSON.stringify(full).includes(M.finding));
     const sameDeptExpert = callers.find((c) => c.key === 'market/expert')!;
     assert.equal((await sameDeptExpert.s.get(`/market/api/tx/${inspTx}`).expect(200)).body.redacted, true);
   });
@@ -200,7 +202,8 @@ describe('access matrix: no personal or party-only value reaches a caller withou
     assert.equal((await auditor.s.get(`/audit/api/tx/${inspTx}?purpose=ab`)).body.code, 'BAD_PURPOSE');
     const looked = (await auditor.s.get(`/audit/api/tx/${inspTx}?purpose=${encodeURIComponent('专项审计：监管执法抽查')}`).expect(200)).body;
     assert.equal(looked.basis, 'audit');
-    assert.ok(JSON.stringify(looked).includes(M.finding));
+    assert.equal(looked.tx.payload.findings[0].description.sealed, 1, 'the content, with the finding sealed');
+    assert.ok(!JSON.stringify(looked).includes(M.finding));
     assert.match(looked.auditViewTx, /^[0-9a-f]{64}$/);
     await until('audit view committed', () => p.node('econ').store.tx(looked.auditViewTx));
     const ent = callers.find((c) => c.key === 'enterprise A')!;

@@ -73,6 +73,16 @@ describe('approvals: construction project through every stage, and approval on c
     assert.equal(decision.by.user, 'approver1');
     assert.equal(decision.evidence[0].type, 'dossierView');
     assert.equal(typeof decision.time, 'number');
+    // the opinion and evidence travel sealed to the departments owning a stage; each opens them in its read model
+    assert.equal(decision.opinion, '材料齐全，符合要求');
+    assert.equal(decision.evidence[0].ref, 'viewed before deciding');
+    const onLedger = (await p.node('service').view().get<any>(`app/${appId}`)).stages.find((s: any) => s.id === 'landUse').decisions[0];
+    assert.equal(onLedger.opinion.sealed, 1);
+    assert.deepEqual([...new Set(onLedger.opinion.jwe.recipients.map((r: any) => r.header.kid.split('/')[0]))].sort(), ['enforcement', 'housing', 'market']);
+    const row = await p.node('service').db('ap_applications').where({ id: appId }).first('json');
+    const atService = JSON.parse(row.json).stages.find((s: any) => s.id === 'landUse').decisions[0];
+    assert.deepEqual(atService.opinion, { sealed: true, to: ['enforcement', 'housing', 'market'] }, 'a node without a stage holds only who it is sealed to');
+    assert.ok(!row.json.includes('材料齐全，符合要求'));
     const worklist = await market.get('/market/api/approval/worklist').expect(200);
     assert.deepEqual(worklist.body.items.map((i: any) => i.stage), ['qualification']);
   });

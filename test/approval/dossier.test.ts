@@ -142,7 +142,12 @@ describe('dossier (一键调取)', () => {
     assert.equal(d.viewTx, null, 'looking at oneself is not recorded');
     assert.ok(d.views.length >= 3);
     assert.ok(d.views.some((v: any) => v.dept === 'housing' && v.user === 'approver1' && v.purpose.includes('立项')));
-    assert.match(d.cases[0].decision.opinion, /从轻处罚/, 'a party to the case sees its reasoning');
+    // the reasoning is sealed to enforcement and the inspecting department: the service centre's node cannot open it
+    assert.deepEqual(d.cases[0].decision.opinion.sealed, true);
+    const atEnforcement = await ent.login('enforcement');
+    const there = (await atEnforcement.get(`/enforcement/api/approval/dossier/${ent.code}`).expect(200)).body;
+    assert.match(there.cases[0].decision.opinion, /从轻处罚/, 'a party to the case reads its reasoning through a recipient’s node');
+    await ent.login();
   });
 
   test('opening a material file is a recorded look as well', async () => {
@@ -181,6 +186,7 @@ describe('dossier (一键调取)', () => {
     const auditor = await addStaff(p, 'audit', 'auditor2', 'auditor');
     const d = (await auditor.get(`/audit/api/approval/dossier/${ent.code}?purpose=${encodeURIComponent('年度审计抽查')}`).expect(200)).body;
     assert.ok(Array.isArray(d.views));
-    assert.match(d.cases[0].decision.opinion, /从轻/);
+    assert.equal(d.cases[0].decision.opinion.sealed, true, 'audit reads sealed reasoning only by a share naming its basis');
+    assert.ok(d.cases[0].decision.legalBasis, 'the legal basis stays public');
   });
 });

@@ -55,6 +55,17 @@ if (!existsSync(SEALED)) {
   writeFileSync(SEALED, JSON.stringify(sealed, null, 2) + '\n');
 }
 const sealedPersonal = JSON.parse(readFileSync(SEALED, 'utf8'));
+// Approvers' opinions and evidence are sealed by their node to the stage departments that have an
+// encryption key (market, here); each text is sealed once and kept, for the same reason.
+const SEALED_TEXT = join(import.meta.dirname, 'vectorSealedText.json');
+const sealedTexts: Record<string, unknown> = existsSync(SEALED_TEXT) ? JSON.parse(readFileSync(SEALED_TEXT, 'utf8')) : {};
+async function sealedText(text: string): Promise<unknown> {
+  if (!sealedTexts[text]) {
+    sealedTexts[text] = await seal(text, [{ kid: encKid('market', encMarketPublic), encKey: encMarketPublic }], { salt: sha256Hex(`tongban-vectors/salt/text/${text}`) });
+    writeFileSync(SEALED_TEXT, JSON.stringify(sealedTexts, null, 2) + '\n');
+  }
+  return sealedTexts[text];
+}
 
 let height = 10;
 let nonce = 1;
@@ -120,20 +131,20 @@ state = afterFiling;
 // ------------------------------------------------------------------ approval.decide
 await step(sign('enterprise', undefined, 'approval.apply', { process: 'construction', project: { name: '二期住宅' } }, T0 + day), T0 + day);
 const app = Object.keys(state).find((k) => k.startsWith('app/'))!.slice(4);
-const opinion = { opinion: '符合规划条件', evidence: [{ type: 'dossierView', ref: 'tx:dossier' }] };
+const opinion = { opinion: await sealedText('符合规划条件'), evidence: [{ type: 'dossierView', ref: await sealedText('tx:dossier') }] };
 const beforeDecisions = state;
 await vector('approval.decide', 'approve-opens-parallel-phase', 'housing approves the first stage: the three parallel stages of phase 2 open (housing, market, enforcement)',
   sign('housing', 'appr1', 'approval.decide', { app, stage: 'landUse', decision: 'approve', ...opinion }, T0 + 2 * day), T0 + 2 * day);
 await vector('approval.decide', 'wrong-dept', 'market may not decide a housing stage', sign('market', 'appr1', 'approval.decide', { app, stage: 'landUse', decision: 'approve', ...opinion }, T0 + 2 * day), T0 + 2 * day);
 await vector('approval.decide', 'late', 'a decision after the deadline (5 working days from Tuesday 09:00 ends the next Tuesday) is marked late',
-  sign('housing', 'appr1', 'approval.decide', { app, stage: 'landUse', decision: 'return', opinion: '请补充用地红线图', evidence: [] }, T0 + 9 * day), T0 + 9 * day);
-await step(sign('housing', 'appr1', 'approval.decide', { app, stage: 'landUse', decision: 'reject', opinion: '不符合规划', evidence: [] }, T0 + 2 * day), T0 + 2 * day);
+  sign('housing', 'appr1', 'approval.decide', { app, stage: 'landUse', decision: 'return', opinion: await sealedText('请补充用地红线图'), evidence: [] }, T0 + 9 * day), T0 + 9 * day);
+await step(sign('housing', 'appr1', 'approval.decide', { app, stage: 'landUse', decision: 'reject', opinion: await sealedText('不符合规划'), evidence: [] }, T0 + 2 * day), T0 + 2 * day);
 await vector('approval.decide', 'after-final', 'nothing is decided after a rejection (final for the application)',
   sign('housing', 'appr1', 'approval.decide', { app, stage: 'landUse', decision: 'approve', ...opinion }, T0 + 3 * day), T0 + 3 * day);
 
 // ------------------------------------------------------------------ approval.supplement
 state = beforeDecisions;
-await step(sign('housing', 'appr1', 'approval.decide', { app, stage: 'landUse', decision: 'return', opinion: '请补充用地红线图', evidence: [] }, T0 + 2 * day), T0 + 2 * day);
+await step(sign('housing', 'appr1', 'approval.decide', { app, stage: 'landUse', decision: 'return', opinion: await sealedText('请补充用地红线图'), evidence: [] }, T0 + 2 * day), T0 + 2 * day);
 await vector('approval.supplement', 'reopens-returned-stage', 'the signed supplement reopens the returned stage with a fresh deadline',
   sign('enterprise', undefined, 'approval.supplement', { app, note: '已补充用地红线图', materials: [] }, T0 + 3 * day), T0 + 3 * day);
 await vector('approval.supplement', 'not-own', 'a staff member cannot supplement in the enterprise\'s name', sign('housing', 'appr1', 'approval.supplement', { app, note: '代为补正' }, T0 + 3 * day), T0 + 3 * day);

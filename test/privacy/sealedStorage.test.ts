@@ -25,7 +25,7 @@ import { TEST_PASSWORD } from '../support/platform.ts';
  */
 describe('sealed filing fields on disk', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tongban-sealed-'));
-  const DEPTS = ['market', 'tax', 'housing', 'service'];
+  const DEPTS = ['market', 'tax', 'housing', 'service', 'enforcement'];
   const PHONE = '13912398765';
   const REP = '欧阳封存';
   const keys = makeConsortium(DEPTS);
@@ -90,6 +90,78 @@ describe('sealed filing fields on disk', () => {
     }
   });
 
+  describe('supervision text', () => {
+    const FINDING = '冷库温控记录缺失七日封存测试';
+    const OPINION = '经查证据确凿封存意见测试';
+    let inspection: string;
+    let caseId: string;
+
+    before(async () => {
+      const inspector = await login(p, 'market', 'inspector1');
+      const rec = await inspector.post('/market/api/approval/inspections/adhoc', {
+        code: ent.code, subject: '冷链专项检查', result: 'rectify',
+        findings: [{ severity: 'major', category: '食品安全', description: FINDING, legalBasis: '《中华人民共和国食品安全法》第一百二十四条' }],
+      }).expect(201);
+      inspection = rec.body.records.find((k: string) => k.startsWith('insp/')).slice(5);
+      caseId = rec.body.records.find((k: string) => k.startsWith('case/')).slice(5);
+      const enforcer = await login(p, 'enforcement', 'enforcer1');
+      const d = await enforcer.post(`/enforcement/api/approval/cases/${caseId}/decision`, { type: 'warning', legalBasis: '《中华人民共和国行政处罚法》第三十三条', opinion: OPINION }).expect(200);
+      await Promise.all(p.nodes.map((n) => n.waitFor(d.body.tx, 'receipt')));
+    });
+
+    test('a finding and a case opinion are sealed to the inspecting and the enforcement departments only', async () => {
+      const insp = await p.node('tax').view().get<any>(`insp/${inspection}`);
+      assert.equal(insp.findings[0].description.sealed, 1);
+      assert.equal(insp.findings[0].severity, 'major', 'the severity stays public: it opened the case');
+      assert.deepEqual(insp.findings[0].description.jwe.recipients.map((r: any) => r.header.kid.split('/')[0]).sort(), ['enforcement', 'market']);
+      const c = await p.node('tax').view().get<any>(`case/${caseId}`);
+      assert.equal(c.decision.opinion.sealed, 1);
+      assert.equal(c.decision.type, 'warning', 'the decision type stays public (行政处罚公示)');
+      for (const dept of ['tax', 'housing', 'service']) {
+        const cells = await allCells(dept);
+        assert.ok(cells.includes(caseId), `${dept}'s tables hold the case`);
+        assert.ok(!cells.includes(FINDING) && !cells.includes(OPINION), `${dept}'s tables hold the plaintext`);
+      }
+      await Promise.all(p.nodes.map((n) => n.db.raw('PRAGMA wal_checkpoint(TRUNCATE)').catch(() => undefined)));
+      for (const name of ['tax.sqlite', 'housing.sqlite', 'service.sqlite', 'ordering.sqlite']) {
+        const bytes = bytesOf(name);
+        assert.ok(bytes.includes(Buffer.from(caseId)), `${name} holds the case`);
+        assert.ok(!bytes.includes(Buffer.from(FINDING)), `${name} holds the finding`);
+        assert.ok(!bytes.includes(Buffer.from(OPINION)), `${name} holds the opinion`);
+      }
+    });
+
+    test('the recipients read them through their routes; the enterprise on a non-recipient node sees them sealed', async () => {
+      const inspector = await login(p, 'market', 'inspector1');
+      const i = (await inspector.get(`/market/api/approval/inspections/${inspection}`).expect(200)).body;
+      assert.equal(i.findings[0].description, FINDING);
+      assert.equal(i.subject, '冷链专项检查');
+      const enforcer = await login(p, 'enforcement', 'enforcer1');
+      const c = (await enforcer.get(`/enforcement/api/approval/cases/${caseId}`).expect(200)).body;
+      assert.equal(c.decision.opinion, OPINION);
+      assert.equal(c.subject, FINDING, 'the case carries the finding it came from');
+      assert.equal(c.category, '食品安全');
+      const own = (await ent.session!.get(`/service/api/approval/cases/${caseId}`).expect(200)).body;
+      assert.deepEqual(own.decision.opinion, { sealed: true, to: ['enforcement', 'market'] });
+      assert.equal(own.decision.type, 'warning');
+      const atMarket = await ent.login('market');
+      const viaMarket = (await atMarket.get(`/market/api/approval/inspections/${inspection}`).expect(200)).body;
+      assert.equal(viaMarket.findings[0].description, FINDING, 'the enterprise reads it through a recipient’s node');
+      await ent.login('service');
+    });
+
+    test('supervision text not sealed to every department with a basis is refused and writes nothing', async () => {
+      const market = p.node('market');
+      const only = market.sealRecipients(['market']);
+      const { seal } = await import('../../server/chain/sealing/envelope.ts');
+      const tx = market.signAs('inspector1', 'inspection.plan', { code: ent.code, subject: await seal('只封给自己', only), withinDays: 5 });
+      const { submitChecked } = await import('../../server/chain/preflight.ts');
+      await assert.rejects(submitChecked(market, tx), (e: any) => e.code === 'SEAL_RECIPIENTS' && e.status === 400);
+      const plain = market.signAs('inspector1', 'inspection.plan', { code: ent.code, subject: '明文', withinDays: 5 });
+      await assert.rejects(submitChecked(market, plain), (e: any) => e.status === 400, 'a plaintext subject is not a payload');
+    });
+  });
+
   test('the recipients read it through their routes; a non-recipient sees only who it is sealed to', async () => {
     const clerk = await login(p, 'service', 'clerk1');
     const f = (await clerk.get(`/service/api/approval/filings/${ent.code}`).expect(200)).body;
@@ -129,7 +201,7 @@ describe('sealed filing fields on disk', () => {
     const kid = p.node('service').addEncKey(fresh.privateKey);
     const proposed = await p.node('service').submitAs('admin', 'gov.propose', { type: 'member.rotateEncKey', params: { dept: 'service', encKey: fresh.publicKey } });
     assert.equal(proposed.receipt?.status, 'ok', proposed.receipt?.reason ?? undefined);
-    for (const d of ['market', 'tax']) assert.equal((await p.node(d).submitAs('admin', 'gov.approve', { proposal: proposed.id })).receipt?.status, 'ok');
+    for (const d of ['market', 'tax', 'housing']) assert.equal((await p.node(d).submitAs('admin', 'gov.approve', { proposal: proposed.id })).receipt?.status, 'ok');
     const member = await p.node('tax').view().get<any>('member/service');
     assert.equal(member.encKey, fresh.publicKey);
     assert.equal(member.encKeysOld.length, 1);

@@ -9,6 +9,7 @@ import { ak } from '../stateKeys.ts';
 import { blockingFailures, evaluateChecks } from '../workflow/checks.ts';
 import { issueLicence, licenceFact } from '../workflow/licences.ts';
 import { lastPhase, openPhase, phaseApproved } from '../workflow/stages.ts';
+import { checkStaffSeal } from '../staffSeal.ts';
 import { byOf, emitRecord, mustGet, requireDept } from './common.ts';
 
 /**
@@ -27,6 +28,7 @@ export const approvalDecide = (privacy: PrivacyPort) =>
       const stage = app.stages.find((s) => s.id === p.stage);
       if (!stage) reject('UNKNOWN_STAGE', `application ${app.id} has no stage "${p.stage}"`, 404);
       requireDept(ctx, stage.dept, `stage ${stage.name}`);
+      await checkStaffSeal(ctx, state, 'approval.decide', p);
       if (app.status === 'approved' || app.status === 'rejected') reject('APPLICATION_CLOSED', `application ${app.id} was finally decided (${app.status}); no further decisions`, 409);
       if (stage.status !== 'open') reject('STAGE_NOT_OPEN', `stage ${stage.name} is ${stage.status}, not open for a decision`, 409);
       const def = await loadProcess(state, app.process);

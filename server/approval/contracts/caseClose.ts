@@ -4,6 +4,7 @@ import { updateCredit } from '../credit/facts.ts';
 import type { CaseRecord } from '../records.ts';
 import { CaseClose } from '../schema.ts';
 import { ak } from '../stateKeys.ts';
+import { checkStaffSeal } from '../staffSeal.ts';
 import { byOf, emitRecord, mustGet, requireDept } from './common.ts';
 
 /** Closing a decided case (penalty paid, violation rectified) softens its weight in the score. */
@@ -14,6 +15,7 @@ export const caseClose = defineContract({
   async apply(ctx, state, p) {
     const c = await mustGet<CaseRecord>(state, ak.case(p.case), 'case');
     requireDept(ctx, c.dept, `case ${c.id}`);
+    await checkStaffSeal(ctx, state, 'case.close', p);
     if (c.status !== 'decided') reject('CASE_NOT_DECIDED', `case ${c.id} is ${c.status}; only a decided case can be closed`, 409);
     const next: CaseRecord = { ...c, status: 'closed', closure: { outcome: p.outcome, ...(p.note ? { note: p.note } : {}), by: byOf(ctx), time: ctx.time, txId: ctx.txId } };
     state.put(ak.case(c.id), next);

@@ -3,6 +3,7 @@ import { updateCredit } from '../credit/facts.ts';
 import type { CaseRecord } from '../records.ts';
 import { CaseOpen } from '../schema.ts';
 import { ak, recordId } from '../stateKeys.ts';
+import { checkStaffSeal } from '../staffSeal.ts';
 import { byOf, emitRecord, requireEnterprise } from './common.ts';
 
 /** A case opened by enforcement itself (a complaint, its own patrol), not from a finding. */
@@ -12,6 +13,7 @@ export const caseOpen = defineContract({
   roles: ['enforcer'],
   async apply(ctx, state, p) {
     await requireEnterprise(state, p.code);
+    await checkStaffSeal(ctx, state, 'case.open', p);
     const c: CaseRecord = {
       id: recordId('CS', ctx),
       code: p.code,

@@ -6,6 +6,7 @@ import type { ApplicationRecord, InspectionRecord, LicenceRecord } from '../reco
 import { calendarOf, loadProcess, loadRules } from '../rules.ts';
 import { InspectionPlan } from '../schema.ts';
 import { ak, recordId } from '../stateKeys.ts';
+import { checkStaffSeal } from '../staffSeal.ts';
 import { byOf, emitRecord, mustGet, requireEnterprise } from './common.ts';
 
 /**
@@ -34,6 +35,7 @@ export const inspectionPlan = defineContract({
   async apply(ctx, state, p) {
     await requireEnterprise(state, p.code);
     await checkLinks(ctx, state, p.code, p);
+    await checkStaffSeal(ctx, state, 'inspection.plan', p);
     const rec: InspectionRecord = {
       id: recordId('IN', ctx),
       code: p.code,

@@ -2,6 +2,7 @@ import { defineContract } from '../../chain/contract.ts';
 import { reject } from '../../chain/errors.ts';
 import type { TxContext } from '../../chain/contract.ts';
 import type { StateView } from '../../chain/state.ts';
+import type { Sealed } from '../../chain/sealing/envelope.ts';
 import { updateCredit } from '../credit/facts.ts';
 import type { CreditFacts } from '../credit/score.ts';
 import type { ApplicationRecord, CaseRecord, FindingRecord, InspectionRecord, LicenceRecord } from '../records.ts';
@@ -10,6 +11,7 @@ import { InspectionRecordPayload } from '../schema.ts';
 import { ak, recordId } from '../stateKeys.ts';
 import { opensCase } from '../workflow/enforcementRule.ts';
 import { licenceFact } from '../workflow/licences.ts';
+import { checkStaffSeal } from '../staffSeal.ts';
 import { byOf, emitRecord, mustGet, requireDept, requireEnterprise } from './common.ts';
 import { checkLinks } from './inspectionPlan.ts';
 
@@ -25,6 +27,7 @@ export const inspectionRecord = defineContract({
   roles: ['inspector'],
   async apply(ctx, state, p) {
     const insp = p.inspection ? await planned(ctx, state, p.inspection, p.code) : await adHoc(ctx, state, p);
+    await checkStaffSeal(ctx, state, 'inspection.record', p);
     const rules = await loadRules(state, ctx.genesis);
     const by = byOf(ctx);
     const records = [ak.inspection(insp.id)];
@@ -37,7 +40,9 @@ export const inspectionRecord = defineContract({
         code: insp.code,
         dept: rules.enforcement.dept,
         status: 'open',
-        subject: `${f.category}：${f.description}`.slice(0, 200),
+        // the finding's sealed description, already sealed to enforcement: the case reads it, no contract does
+        subject: f.description,
+        category: f.category,
         severity: f.severity,
         origin: { inspection: insp.id, finding: n, dept: insp.dept },
         ...(f.legalBasis ? { legalBasis: f.legalBasis } : {}),
@@ -72,7 +77,7 @@ async function planned(ctx: TxContext, state: StateView, id: string, code?: stri
   return insp;
 }
 
-async function adHoc(ctx: TxContext, state: StateView, p: { code?: string; subject?: string; app?: string; licence?: string }): Promise<InspectionRecord> {
+async function adHoc(ctx: TxContext, state: StateView, p: { code?: string; subject?: Sealed; app?: string; licence?: string }): Promise<InspectionRecord> {
   if (!p.code || !p.subject) reject('BAD_PAYLOAD', 'an ad hoc inspection needs the enterprise code and a subject');
   await requireEnterprise(state, p.code);
   await checkLinks(ctx, state, p.code, p);

@@ -7,14 +7,15 @@ import { csvFile, csvLine } from '../../http/csv.ts';
 import { ENTERPRISE_KINDS } from '../contracts/index.ts';
 import { SHIPPED_PROCESSES, type ProcessDef } from '../processes.ts';
 import * as q from '../readModel/queries.ts';
-import { ApprovalDecide, LicenceRevoke, Material } from '../schema.ts';
+import { ApprovalDecideDraft, LicenceRevoke, Material } from '../schema.ts';
+import { sealStaffPayload } from '../staffSeal.ts';
 import { ak } from '../stateKeys.ts';
 import { notFound } from './access.ts';
 import { doc, headClock, PageQuery, param } from './common.ts';
 import { requireStored } from './materialsStore.ts';
 import { actAs, recordsOf, submitChecked } from '../../chain/preflight.ts';
 
-const DecisionBody = ApprovalDecide.omit({ app: true, stage: true });
+const DecisionBody = ApprovalDecideDraft.omit({ app: true, stage: true });
 const RevokeBody = LicenceRevoke.omit({ licence: true });
 const APP_READERS = ['enterprise', 'approver', 'inspector', 'enforcer', 'auditor', 'clerk'] as const;
 
@@ -78,7 +79,8 @@ export function applicationRoutes(node: ChainNode): Router {
   doc('post', '/applications/{id}/stages/{stage}/decision', 'Approve, reject or return a stage of the approver\'s own department.', ['approver'], DecisionBody);
   r.post('/applications/:id/stages/:stage/decision', requireRole('approver'), async (ctx) => {
     const body = DecisionBody.parse(ctx.request.body);
-    const row = await actAs(node, currentUser(ctx).id, 'approval.decide', { ...body, app: param(ctx, 'id'), stage: param(ctx, 'stage') });
+    // the opinion and evidence are sealed by this node before it signs (staffSeal.ts)
+    const row = await actAs(node, currentUser(ctx).id, 'approval.decide', await sealStaffPayload(node, 'approval.decide', { ...body, app: param(ctx, 'id'), stage: param(ctx, 'stage') }));
     ctx.body = { tx: row.id, records: recordsOf(row), events: row.events };
   });
 

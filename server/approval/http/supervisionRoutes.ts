@@ -3,25 +3,27 @@ import type { Context } from 'koa';
 import type { ChainNode } from '../../chain/node.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
 import * as q from '../readModel/queries.ts';
-import { CaseClose, CaseDecide, CaseOpen, InspectionPlan, InspectionRecordPayload } from '../schema.ts';
+import { CaseCloseDraft, CaseDecideDraft, CaseOpenDraft, InspectionPlanDraft, InspectionRecordDraft } from '../schema.ts';
+import { sealStaffPayload } from '../staffSeal.ts';
 import { notFound } from './access.ts';
 import { doc, PageQuery, param } from './common.ts';
 import { actAs, recordsOf } from '../../chain/preflight.ts';
 
-const AdHocBody = InspectionRecordPayload.omit({ inspection: true });
-const ResultBody = InspectionRecordPayload.omit({ inspection: true, code: true, subject: true, app: true, licence: true });
-const DecideBody = CaseDecide.omit({ case: true });
-const CloseBody = CaseClose.omit({ case: true });
+const AdHocBody = InspectionRecordDraft.omit({ inspection: true });
+const ResultBody = InspectionRecordDraft.omit({ inspection: true, code: true, subject: true, app: true, licence: true });
+const DecideBody = CaseDecideDraft.omit({ case: true });
+const CloseBody = CaseCloseDraft.omit({ case: true });
 const READERS = ['enterprise', 'approver', 'inspector', 'enforcer', 'auditor'] as const;
 
 /** Inspections (监管) and enforcement cases (执法): the loop after approval. */
 export function supervisionRoutes(node: ChainNode): Router {
   const r = new Router({ prefix: '/approval' });
-  const act = (ctx: Context, kind: string, payload: Record<string, unknown>) => actAs(node, currentUser(ctx).id, kind, payload);
+  // Staff write plaintext; this node seals it to the departments with a basis before it signs.
+  const act = async (ctx: Context, kind: string, payload: Record<string, unknown>) => actAs(node, currentUser(ctx).id, kind, await sealStaffPayload(node, kind, payload));
 
-  doc('post', '/inspections', 'Plan an inspection, optionally linked to an approval or licence the department is responsible for.', ['inspector'], InspectionPlan);
+  doc('post', '/inspections', 'Plan an inspection, optionally linked to an approval or licence the department is responsible for.', ['inspector'], InspectionPlanDraft);
   r.post('/inspections', requireRole('inspector'), async (ctx) => {
-    const row = await act(ctx, 'inspection.plan', InspectionPlan.parse(ctx.request.body));
+    const row = await act(ctx, 'inspection.plan', InspectionPlanDraft.parse(ctx.request.body));
     ctx.status = 201;
     ctx.body = { tx: row.id, records: recordsOf(row) };
   });
@@ -53,9 +55,9 @@ export function supervisionRoutes(node: ChainNode): Router {
     ctx.body = i;
   });
 
-  doc('post', '/cases', 'Open an enforcement case directly (complaint, patrol).', ['enforcer'], CaseOpen);
+  doc('post', '/cases', 'Open an enforcement case directly (complaint, patrol).', ['enforcer'], CaseOpenDraft);
   r.post('/cases', requireRole('enforcer'), async (ctx) => {
-    const row = await act(ctx, 'case.open', CaseOpen.parse(ctx.request.body));
+    const row = await act(ctx, 'case.open', CaseOpenDraft.parse(ctx.request.body));
     ctx.status = 201;
     ctx.body = { tx: row.id, records: recordsOf(row) };
   });

@@ -80,6 +80,7 @@ function caseView(c: CaseRecord, details: boolean) {
     dept: c.dept,
     status: c.status,
     subject: c.subject,
+    ...(c.category ? { category: c.category } : {}),
     severity: c.severity,
     openedAt: c.openedAt,
     origin: c.origin,

@@ -4,6 +4,7 @@ import type { CreditScoreRecord } from '../credit/facts.ts';
 import type { Sealed } from '../../chain/sealing/envelope.ts';
 import { sealShareKey, type SealShareRecord } from '../contracts/sealShare.ts';
 import { filingView } from './filingView.ts';
+import { openSealedFields } from './openSealedFields.ts';
 import type { ApplicationRecord, CaseRecord, EnterpriseRecord, FilingRecord, InspectionRecord, LicenceRecord } from '../records.ts';
 
 const CHUNK = 200; // rows per statement: well under SQLite's bound-variable limit
@@ -73,14 +74,17 @@ async function writeRecords(trx: Knex.Transaction, keys: string[], keyring: Map<
   await upsert(trx, 'ap_filings', 'code', views.map((f) => ({ code: f.code, version: f.version, industry: f.profile.industry.name, updated_at: f.updatedAt, json: JSON.stringify(f) })));
   await replace(trx, 'ap_materials', 'code', filings.map((f) => f.code), filings.flatMap((f) => f.materials.map((m) => ({ code: f.code, hash: m.hash, name: m.name, type: m.type, size: m.size, category: m.category }))));
 
-  const apps = under<ApplicationRecord>('app/');
+  const apps = await Promise.all(under<ApplicationRecord>('app/').map((a) => openSealedFields(a, keyring)));
   await upsert(trx, 'ap_applications', 'id', apps.map((a) => ({ id: a.id, code: a.code, process: a.process, status: a.status, submitted_at: a.submittedAt, json: JSON.stringify(a) })));
   await replace(trx, 'ap_stages', 'app_id', apps.map((a) => a.id), apps.flatMap((a) =>
     a.stages.map((s) => ({ app_id: a.id, stage_id: s.id, code: a.code, dept: s.dept, status: s.status, app_status: a.status, name: s.name, opened_at: s.openedAt ?? null, due_at: s.dueAt ?? null })),
   ));
 
   await upsert(trx, 'ap_licences', 'id', under<LicenceRecord>('lic/').map((l) => ({ id: l.id, code: l.code, dept: l.dept, status: l.status, valid_to: l.validTo, json: JSON.stringify(l) })));
-  await upsert(trx, 'ap_inspections', 'id', under<InspectionRecord>('insp/').map((i) => ({ id: i.id, code: i.code, dept: i.dept, status: i.status, app_id: i.app ?? null, due_at: i.dueAt ?? null, json: JSON.stringify(i) })));
-  await upsert(trx, 'ap_cases', 'id', under<CaseRecord>('case/').map((c) => ({ id: c.id, code: c.code, dept: c.dept, origin_dept: 'inspection' in c.origin ? c.origin.dept : null, status: c.status, json: JSON.stringify(c) })));
+  // Staff-written supervision text is sealed (supervisionSeal.ts): opened here only on a recipient.
+  const inspections = await Promise.all(under<InspectionRecord>('insp/').map((i) => openSealedFields(i, keyring)));
+  await upsert(trx, 'ap_inspections', 'id', inspections.map((i) => ({ id: i.id, code: i.code, dept: i.dept, status: i.status, app_id: i.app ?? null, due_at: i.dueAt ?? null, json: JSON.stringify(i) })));
+  const cases = await Promise.all(under<CaseRecord>('case/').map((c) => openSealedFields(c, keyring)));
+  await upsert(trx, 'ap_cases', 'id', cases.map((c) => ({ id: c.id, code: c.code, dept: c.dept, origin_dept: 'inspection' in c.origin ? c.origin.dept : null, status: c.status, json: JSON.stringify(c) })));
   await upsert(trx, 'ap_credit', 'code', under<CreditScoreRecord>('credit/score/').map((s) => ({ code: s.code, total: s.total, grade: s.grade, json: JSON.stringify(s) })));
 }

@@ -2,22 +2,29 @@ import type { CheckDef, ProcessDef, StageDef } from '../../../../server/approval
 import type {
   ApplicationRecord,
   AppStatus,
-  CaseRecord,
+  CaseRecord as CaseState,
   CheckResult,
   DecisionRecord,
   EnterpriseRecord,
   FilingRecord,
-  FindingRecord,
-  InspectionRecord,
+  FindingRecord as FindingState,
+  InspectionRecord as InspectionState,
   LicenceRecord,
   StageRecord,
 } from '../../../../server/approval/records.ts';
 import type { Consent, Finding, Grade, Material, MaterialType, Profile, Severity } from '../../../../server/approval/schema.ts';
+import type { Opened, SealedMarker } from '../../../../server/approval/readModel/openSealedFields.ts';
 import type { TxReceipt } from '../chain/types.ts';
 
+/** Supervision records as the routes serve them: sealed text opened, or a marker where this node has no basis. */
+export type CaseRecord = Opened<CaseState>;
+export type FindingRecord = Opened<FindingState>;
+export type InspectionRecord = Opened<InspectionState>;
+export type { SealedMarker };
+
 export type {
-  ApplicationRecord, AppStatus, CaseRecord, CheckDef, CheckResult, Consent, DecisionRecord, EnterpriseRecord, FilingRecord, Finding, FindingRecord,
-  Grade, InspectionRecord, LicenceRecord, Material, MaterialType, ProcessDef, Profile, Severity, StageDef, StageRecord,
+  ApplicationRecord, AppStatus, CheckDef, CheckResult, Consent, DecisionRecord, EnterpriseRecord, FilingRecord, Finding,
+  Grade, LicenceRecord, Material, MaterialType, ProcessDef, Profile, Severity, StageDef, StageRecord,
 };
 
 // The credit score's shapes (server/approval/credit/): written out here because those files
@@ -125,12 +132,13 @@ export interface DossierCase {
   id: string;
   dept: string;
   status: CaseRecord['status'];
-  subject: string;
+  subject: string | SealedMarker;
+  category?: string;
   severity: Severity;
   openedAt: number;
   origin: CaseRecord['origin'];
-  decision: null | { type: string; penaltyFen: string; legalBasis: string; time: number; opinion?: string };
-  closure: null | { outcome: string; time: number; note?: string | null };
+  decision: null | { type: string; penaltyFen: string; legalBasis: string; time: number; opinion?: string | SealedMarker };
+  closure: null | { outcome: string; time: number; note?: string | SealedMarker | null };
 }
 
 export interface DossierApproval {
@@ -142,7 +150,7 @@ export interface DossierApproval {
   submittedAt: number;
   decidedAt: number | null;
   commitment: null | { granted: boolean; reason: string; honoured: boolean | null; postCheck: string | null };
-  stages: { id: string; name: string; dept: string; status: string; dueAt: number | null; overdue: boolean; decisions: { decision: string; by: { dept?: string; user: string }; time: number; opinion: string; late: boolean }[] }[];
+  stages: { id: string; name: string; dept: string; status: string; dueAt: number | null; overdue: boolean; decisions: { decision: string; by: { dept?: string; user: string }; time: number; opinion: string | SealedMarker; late: boolean }[] }[];
 }
 
 /** The one-click dossier (一键调取), cut to the sections the viewer may see. */
