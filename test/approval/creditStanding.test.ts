@@ -9,6 +9,8 @@ import { commitTaxAndInsured, login, payoutEnterprise, startPayoutPlatform, stat
 
 const THIS_MONTH = currentPeriod('yyyymm', Date.now());
 const OLD_YEAR = String(Number(currentPeriod('yyyy', Date.now())) - 3);
+/** last year's tax, the usual question, whatever year the suite runs in */
+const LAST_YEAR = String(Number(currentPeriod('yyyy', Date.now())) - 1);
 
 const answer = (names: string[], kind: string, threshold: string, yes: boolean): VerifiedAnswer => ({ query: 'q', enterprise: 'E', names, period: '2025', periodFormat: 'yyyy', predicate: { kind, params: { threshold } }, answer: yes });
 
@@ -48,9 +50,10 @@ describe('credit standing from proof-backed answers', () => {
       A = await payoutEnterprise(p, clerk, 301);
       B = await payoutEnterprise(p, clerk, 302);
       await commitTaxAndInsured(p, [{ code: A.code, taxFen: '150000000', insured: 25 }, { code: B.code, taxFen: '0', insured: 0 }]);
-      // Standing reads only recent periods: this month's insured employees, and tax of three years ago for the test below.
+      // Standing reads only recent periods: this month's insured employees, last year's tax, and tax of three years ago for the test below.
       await commitFigures(p.node('hrss'), 'holder1', { field: 'hrss.insured', period: THIS_MONTH, rows: [{ enterprise: A.code, value: 25 }] });
       await commitFigures(p.node('tax'), 'holder1', { field: 'tax.paid', period: OLD_YEAR, rows: [{ enterprise: B.code, value: '0' }] });
+      await commitFigures(p.node('tax'), 'holder1', { field: 'tax.paid', period: LAST_YEAR, rows: [{ enterprise: A.code, value: '150000000' }, { enterprise: B.code, value: '0' }] });
     });
     after(() => p.stop());
 
@@ -68,7 +71,7 @@ describe('credit standing from proof-backed answers', () => {
 
     test('a proven standing moves the score in the answer\'s own transaction, traced to the query', async () => {
       const before = await stateOf<any>(p, `credit/score/${A.code}`);
-      const q = await ask(A.code, 'tax.paid', '2025', '100000000', 'payout-tax');
+      const q = await ask(A.code, 'tax.paid', LAST_YEAR, '100000000', 'payout-tax');
       assert.equal(q.answer, true);
       const after = await stateOf<any>(p, `credit/score/${A.code}`);
       assert.equal(after.txId, q.answerTx, 'recomputed by the answer itself');
@@ -86,10 +89,10 @@ describe('credit standing from proof-backed answers', () => {
       assert.equal(old.answer, false);
       assert.equal((await stateOf<any>(p, `credit/score/${B.code}`)).total, start.total, `no tax in ${OLD_YEAR} says nothing about standing now`);
       assert.ok(!(await taxDim(B.code)).items.some((i: { ref: string }) => i.ref === `pq/query/${old.id}`));
-      const high = await ask(B.code, 'tax.paid', '2025', '100000000', 'payout-tax');
+      const high = await ask(B.code, 'tax.paid', LAST_YEAR, '100000000', 'payout-tax');
       assert.equal(high.answer, false);
       assert.equal((await stateOf<any>(p, `credit/score/${B.code}`)).total, start.total, 'nothing implied, nothing changed');
-      const none = await ask(B.code, 'tax.paid', '2025', '1', 'payout-tax');
+      const none = await ask(B.code, 'tax.paid', LAST_YEAR, '1', 'payout-tax');
       assert.equal(none.answer, false);
       const now = await stateOf<any>(p, `credit/score/${B.code}`);
       assert.ok(now.total < start.total, `${now.total} < ${start.total}`);
