@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { allCells as cellsOf, fileBytes } from '../support/storedBytes.ts';
 import { after, before, describe, test } from 'node:test';
 import { approvalModule } from '../../server/approval/index.ts';
 import { buildRegistry } from '../../server/chain/buildRegistry.ts';
@@ -43,16 +44,10 @@ describe('sealed filing fields on disk', () => {
     await Promise.all(p.nodes.map((n) => n.waitFor(res.body.id, 'receipt')));
   }
 
-  const bytesOf = (name: string) => Buffer.concat(readdirSync(dir).filter((f) => f.startsWith(name)).map((f) => readFileSync(join(dir, f))));
+  const bytesOf = (name: string) => fileBytes(dir, name);
 
   /** Every text cell of every table of a department's database. */
-  async function allCells(dept: string): Promise<string> {
-    const db = p.node(dept).db;
-    const tables: { name: string }[] = await db.raw(`SELECT name FROM sqlite_master WHERE type = 'table'`);
-    let out = '';
-    for (const t of tables) for (const row of await db(t.name).select()) out += JSON.stringify(row, (_k, v) => (Buffer.isBuffer(v) ? v.toString('latin1') : v));
-    return out;
-  }
+  const allCells = (dept: string) => cellsOf(p.node(dept).db);
 
   before(async () => {
     const log = new LocalLog(join(dir, 'ordering.sqlite'));
