@@ -15,6 +15,8 @@ export interface EnterpriseKey {
   removedAt?: number;
   removedBy?: By;
   reason?: string;
+  /** the clerk's note on why, sealed to the registration departments and the market regulator */
+  note?: Sealed;
 }
 
 export interface EnterpriseRecord {
@@ -26,7 +28,7 @@ export interface EnterpriseRecord {
   keys: EnterpriseKey[];
   registeredAt: number;
   registeredBy: By;
-  verification: { method: string; note?: string };
+  verification: { method: string; note?: Sealed };
 }
 
 export interface FilingRecord {

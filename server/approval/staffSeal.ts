@@ -6,6 +6,7 @@ import type { Genesis } from '../chain/schema.ts';
 import { encKid, isSealed, seal, type Sealed, type SealRecipient } from '../chain/sealing/envelope.ts';
 import type { StateView } from '../chain/state.ts';
 import type { ApplicationRecord, CaseRecord, InspectionRecord } from './records.ts';
+import { FILING_SEAL_DEPTS } from './filingSeal.ts';
 import { loadRules } from './rules.ts';
 import { ak } from './stateKeys.ts';
 
@@ -17,7 +18,9 @@ import { ak } from './stateKeys.ts';
  * department, to which a finding flows. The loop runs on the public parts (severity, category,
  * result, type, penalty); no contract reads these texts. An approver's opinion and the
  * evidence it names, sealed to every department owning a stage of the application: the decision
- * (approve, reject, return), its checks and time stay public and drive the workflow.
+ * (approve, reject, return), its checks and time stay public and drive the workflow. The window
+ * clerk's notes on registering an enterprise or replacing its key, sealed to whoever receives the
+ * filing's contacts (the registration departments and the market regulator).
  */
 export const STAFF_SEALED: Readonly<Record<string, readonly string[]>> = {
   'inspection.plan': ['subject'],
@@ -26,6 +29,8 @@ export const STAFF_SEALED: Readonly<Record<string, readonly string[]>> = {
   'case.decide': ['opinion'],
   'case.close': ['note'],
   'approval.decide': ['opinion', 'evidence[].ref'],
+  'enterprise.register': ['verification.note'],
+  'enterprise.rotateKey': ['note'],
 };
 
 /** The departments a staff transaction's text is sealed to, from committed state. */
@@ -36,6 +41,7 @@ export async function staffSealDepts(state: StateView, genesis: Genesis, kind: s
     return [...new Set([actorDept, ...(app?.stages.map((s) => s.dept) ?? [])])].sort();
   }
   const rules = await loadRules(state, genesis);
+  if (kind === 'enterprise.register' || kind === 'enterprise.rotateKey') return [...new Set([...rules.registrationDepts, ...FILING_SEAL_DEPTS])].sort();
   const depts = [actorDept, rules.enforcement.dept];
   if (kind === 'inspection.record' && typeof p.inspection === 'string') {
     const insp = await state.get<InspectionRecord>(ak.inspection(p.inspection));
