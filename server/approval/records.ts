@@ -98,7 +98,7 @@ export interface ApplicationRecord {
   phase: number;
   stages: StageRecord[];
   commitment: null | { letter: string; granted: boolean; reason: string; honoured?: boolean; postCheck?: string };
-  supplements: { time: number; txId: string; note: string; materials: Material[] }[];
+  supplements: { time: number; txId: string; note: Sealed; materials: Material[] }[];
   licences: string[];
   submittedAt: number;
   decidedAt?: number;

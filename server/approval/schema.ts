@@ -164,7 +164,8 @@ export const ApprovalDecide = ApprovalDecideDraft.extend({
 
 export const ApprovalSupplement = z.strictObject({
   app: RecordId,
-  note: party(Text(2000)),
+  /** sealed in the enterprise's browser to the application's stage departments (staffSeal.ts) */
+  note: sealedOf(party(Text(2000))),
   /** new materials for the returned stage; they are also on the (amended) filing */
   materials: z.array(Material).max(10).default([]),
 });

@@ -33,16 +33,26 @@ export const STAFF_SEALED: Readonly<Record<string, readonly string[]>> = {
   'enterprise.rotateKey': ['note'],
 };
 
+/**
+ * Text an enterprise writes about its application, sealed in its browser before it signs
+ * (GET /approval/applications/{id}/sealing names the recipients): every department owning a
+ * stage of the application, as for an approver's opinion. The contract checks it as it checks
+ * staff text.
+ */
+export const ENTERPRISE_SEALED: Readonly<Record<string, readonly string[]>> = {
+  'approval.supplement': ['note'],
+};
+
 /** The departments a staff transaction's text is sealed to, from committed state. */
-export async function staffSealDepts(state: StateView, genesis: Genesis, kind: string, p: Record<string, unknown>, actorDept: string): Promise<string[]> {
-  if (kind === 'approval.decide') {
+export async function staffSealDepts(state: StateView, genesis: Genesis, kind: string, p: Record<string, unknown>, actorDept: string | undefined): Promise<string[]> {
+  if (kind === 'approval.decide' || kind === 'approval.supplement') {
     // every department owning a stage of the application decides on the same matter
     const app = typeof p.app === 'string' ? await state.get<ApplicationRecord>(ak.app(p.app)) : undefined;
-    return [...new Set([actorDept, ...(app?.stages.map((s) => s.dept) ?? [])])].sort();
+    return [...new Set([...(actorDept ? [actorDept] : []), ...(app?.stages.map((s) => s.dept) ?? [])])].sort();
   }
   const rules = await loadRules(state, genesis);
   if (kind === 'enterprise.register' || kind === 'enterprise.rotateKey') return [...new Set([...rules.registrationDepts, ...FILING_SEAL_DEPTS])].sort();
-  const depts = [actorDept, rules.enforcement.dept];
+  const depts = [...(actorDept ? [actorDept] : []), rules.enforcement.dept];
   if (kind === 'inspection.record' && typeof p.inspection === 'string') {
     const insp = await state.get<InspectionRecord>(ak.inspection(p.inspection));
     if (insp) depts.push(insp.dept);
@@ -88,7 +98,7 @@ async function mapAt(v: unknown, segs: string[], fn: (x: unknown) => Promise<unk
   return Array.isArray(o[key]) ? { ...o, [key]: await Promise.all((o[key] as unknown[]).map((x) => mapAt(x, rest, fn))) } : v;
 }
 
-const envelopesOf = (kind: string, p: Record<string, unknown>): [string, unknown][] => (STAFF_SEALED[kind] ?? []).flatMap((path) => valuesAt(p, path.split('.'), ''));
+const envelopesOf = (kind: string, p: Record<string, unknown>): [string, unknown][] => [...(STAFF_SEALED[kind] ?? []), ...(ENTERPRISE_SEALED[kind] ?? [])].flatMap((path) => valuesAt(p, path.split('.'), ''));
 
 /**
  * Contract side: every sealed field is sealed to each department with a basis (its current key)
@@ -96,7 +106,7 @@ const envelopesOf = (kind: string, p: Record<string, unknown>): [string, unknown
  * the plaintext, so every node decides the same whichever of them can open it.
  */
 export async function checkStaffSeal(ctx: TxContext, state: StateView, kind: string, p: Record<string, unknown>): Promise<void> {
-  const want = await recipientsOf(state, await staffSealDepts(state, ctx.genesis, kind, p, ctx.actor.dept!));
+  const want = await recipientsOf(state, await staffSealDepts(state, ctx.genesis, kind, p, ctx.actor.dept));
   for (const [path, v] of envelopesOf(kind, p)) {
     const s = v as Sealed;
     const kids = new Set(s.jwe.recipients.map((r) => r.header.kid));
@@ -108,6 +118,11 @@ export async function checkStaffSeal(ctx: TxContext, state: StateView, kind: str
       if (!m?.active || !m.encKey || !kid.endsWith(`/${m.encKey.slice(0, 16)}`)) reject('SEAL_RECIPIENTS', `${kid} in ${path} is not a member department's current encryption key`);
     }
   }
+}
+
+/** The recipients an enterprise seals its text about an application to, each by its current key. */
+export async function appSealRecipients(state: StateView, genesis: Genesis, app: string): Promise<SealRecipient[]> {
+  return recipientsOf(state, await staffSealDepts(state, genesis, 'approval.supplement', { app }, undefined));
 }
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Platform } from '../../server/platform.ts';
-import { addStaff, fileOnce, login, registerEnterprise, startApprovalPlatform, TestClock, type Session, type TestEnterprise } from './support.ts';
+import { addStaff, fileOnce, login, registerEnterprise, startApprovalPlatform, TestClock, type Session, type TestEnterprise, supplementOf } from './support.ts';
 
 /**
  * 工程建设项目审批 end to end: four phases, parallel stages in three departments, a return for
@@ -95,13 +95,16 @@ describe('approvals: construction project through every stage, and approval on c
     assert.equal((await app()).phase, 1, 'phase 2 still waits for the returned stage');
     const again = await decide(market, 'market', 'qualification', 'approve');
     assert.equal(again.body.code, 'STAGE_NOT_OPEN');
-    const sup = await ent.submit('approval.supplement', { app: appId, note: '已补充2023-2025年工程业绩证明' });
+    const sup = await ent.submit('approval.supplement', await supplementOf(ent, appId, '已补充2023-2025年工程业绩证明'));
     assert.equal(sup.status, 200, JSON.stringify(sup.body));
     await decide(market, 'market', 'qualification', 'approve').expect(200);
     const a = await app();
     assert.equal(a.phase, 2);
     assert.equal(a.stages.find((s: any) => s.id === 'constructionPermit').status, 'open');
     assert.equal(a.supplements.length, 1);
+    assert.equal(a.supplements[0].note, '已补充2023-2025年工程业绩证明', 'a stage department reads the sealed note');
+    const plain = await ent.submit('approval.supplement', { app: appId, note: '明文补正' });
+    assert.equal(plain.status, 400, 'a plaintext note is not a payload');
   });
 
   test('a stage past its deadline (working days, block time) is flagged, and a late decision says so', async () => {
