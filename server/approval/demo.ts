@@ -6,7 +6,7 @@ import { signTx } from '../chain/tx.ts';
 import type { Platform } from '../platform.ts';
 import { demoEnterprise, demoLicencePdf, type DemoEnterprise } from './demo/generator.ts';
 import { filingSealRecipients, sealFiling, type FilingDraft } from './filingSeal.ts';
-import { appSealRecipients, sealStaffPayload } from './staffSeal.ts';
+import { appSealRecipients, processSealRecipients, sealStaffPayload } from './staffSeal.ts';
 import { seal } from '../chain/sealing/envelope.ts';
 import { storeBlob } from './http/materialsStore.ts';
 
@@ -63,7 +63,7 @@ export async function seedApprovalDemo(p: Platform, o: ApprovalDemoOptions): Pro
   const amended = await filingsOf(amend, (e) => ({ employees: e.profile.employees + 12 }));
   const applied = await s.round([
     ...amend.map((e) => s.ent(e, 'filing.amend', { ...amended.get(e.code)!, baseVersion: 1 })),
-    ...builders.map((e) => s.ent(e, 'approval.apply', { process: 'construction', project: { name: `${e.district.name}${['商住综合体', '安置房', '产业园厂房', '学校扩建'][e.index % 4]}项目`, location: e.profile.address, investmentFen: String((5 + (e.index % 40)) * 1_000_000_000) } })),
+    ...builders.map(async (e) => s.ent(e, 'approval.apply', { process: 'construction', project: { name: `${e.district.name}${['商住综合体', '安置房', '产业园厂房', '学校扩建'][e.index % 4]}项目`, location: e.profile.address, investmentFen: await seal(String((5 + (e.index % 40)) * 1_000_000_000), await processSealRecipients(node('service').view(), node('service').genesis, 'construction')) } })),
     ...food.map((e, k) => s.ent(e, 'approval.apply', { process: 'foodLicence', project: { name: `${e.name.replace(/有限公司$/, '')}门店` }, ...(k % 2 === 0 ? { commitment: { letter: '本企业承诺具备食品经营许可条件，接受事后核查。', accepted: true } } : {}) })),
   ]);
   const appOf = new Map<string, { id: string; code: string; process: string; postCheck?: string }>();

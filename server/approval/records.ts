@@ -92,7 +92,7 @@ export interface ApplicationRecord {
   process: string;
   processName: string;
   processVersion: number;
-  project: { name: string; location?: string; investmentFen?: string; description?: string };
+  project: { name: string; location?: string; investmentFen?: Sealed; description?: Sealed };
   filingVersion: number;
   status: AppStatus;
   phase: number;

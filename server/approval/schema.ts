@@ -133,8 +133,9 @@ export const ApprovalApply = z.strictObject({
   project: z.strictObject({
     name: pub(Line(100)),
     location: pub(Line(200)).optional(),
-    investmentFen: party(Fen).optional(),
-    description: party(Text(1000)).optional(),
+    /** sealed in the enterprise's browser to the process's stage departments (staffSeal.ts) */
+    investmentFen: sealedOf(party(Fen)).optional(),
+    description: sealedOf(party(Text(1000))).optional(),
   }),
   /** 告知承诺制: approve now on this signed commitment, check afterwards */
   commitment: pub(z.strictObject({ letter: Text(2000), accepted: z.literal(true) })).optional(),

@@ -7,7 +7,7 @@ import { encKid, isSealed, seal, type Sealed, type SealRecipient } from '../chai
 import type { StateView } from '../chain/state.ts';
 import type { ApplicationRecord, CaseRecord, InspectionRecord } from './records.ts';
 import { FILING_SEAL_DEPTS } from './filingSeal.ts';
-import { loadRules } from './rules.ts';
+import { loadProcess, loadRules } from './rules.ts';
 import { ak } from './stateKeys.ts';
 
 /**
@@ -34,12 +34,13 @@ export const STAFF_SEALED: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * Text an enterprise writes about its application, sealed in its browser before it signs
- * (GET /approval/applications/{id}/sealing names the recipients): every department owning a
- * stage of the application, as for an approver's opinion. The contract checks it as it checks
+ * What an enterprise writes about its application, sealed in its browser before it signs
+ * (GET /approval/processes/{id}/sealing and /applications/{id}/sealing name the recipients):
+ * every department owning a stage of the process, as for an approver's opinion. The contract checks it as it checks
  * staff text.
  */
 export const ENTERPRISE_SEALED: Readonly<Record<string, readonly string[]>> = {
+  'approval.apply': ['project.investmentFen', 'project.description'],
   'approval.supplement': ['note'],
 };
 
@@ -49,6 +50,10 @@ export async function staffSealDepts(state: StateView, genesis: Genesis, kind: s
     // every department owning a stage of the application decides on the same matter
     const app = typeof p.app === 'string' ? await state.get<ApplicationRecord>(ak.app(p.app)) : undefined;
     return [...new Set([...(actorDept ? [actorDept] : []), ...(app?.stages.map((s) => s.dept) ?? [])])].sort();
+  }
+  if (kind === 'approval.apply') {
+    const def = typeof p.process === 'string' ? await loadProcess(state, p.process) : undefined;
+    return [...new Set(def?.phases.flatMap((ph) => ph.stages.map((s) => s.dept)) ?? [])].sort();
   }
   const rules = await loadRules(state, genesis);
   if (kind === 'enterprise.register' || kind === 'enterprise.rotateKey') return [...new Set([...rules.registrationDepts, ...FILING_SEAL_DEPTS])].sort();
@@ -123,6 +128,11 @@ export async function checkStaffSeal(ctx: TxContext, state: StateView, kind: str
 /** The recipients an enterprise seals its text about an application to, each by its current key. */
 export async function appSealRecipients(state: StateView, genesis: Genesis, app: string): Promise<SealRecipient[]> {
   return recipientsOf(state, await staffSealDepts(state, genesis, 'approval.supplement', { app }, undefined));
+}
+
+/** The recipients an enterprise seals its project's investment and description to, for an application to the process. */
+export async function processSealRecipients(state: StateView, genesis: Genesis, process: string): Promise<SealRecipient[]> {
+  return recipientsOf(state, await staffSealDepts(state, genesis, 'approval.apply', { process }, undefined));
 }
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Platform } from '../../server/platform.ts';
-import { addStaff, fileOnce, login, registerEnterprise, startApprovalPlatform, TestClock, type Session, type TestEnterprise, supplementOf } from './support.ts';
+import { addStaff, fileOnce, login, registerEnterprise, startApprovalPlatform, TestClock, type Session, type TestEnterprise, supplementOf, applicationOf } from './support.ts';
 
 /**
  * 工程建设项目审批 end to end: four phases, parallel stages in three departments, a return for
@@ -33,15 +33,19 @@ describe('approvals: construction project through every stage, and approval on c
   after(() => p.stop());
 
   test('the application reuses the filing; commitment not granted below grade A; phase 1 opens with a deadline', async () => {
-    const res = await ent.submit('approval.apply', {
+    const res = await ent.submit('approval.apply', await applicationOf(ent, {
       process: 'construction',
-      project: { name: '滨江花园二期住宅项目', location: '江南区滨江大道以南', investmentFen: '1200000000000' },
+      project: { name: '滨江花园二期住宅项目', location: '江南区滨江大道以南', investmentFen: '1200000000000', description: '住宅及配套商业' },
       commitment: { letter: '本企业承诺符合施工许可条件', accepted: true },
-    });
+    }));
     assert.equal(res.status, 200, JSON.stringify(res.body));
     appId = res.body.records[0].replace('app/', '');
     const a = await app();
     assert.equal(a.filingVersion, 1, 'no re-entry: the application points at the filing');
+    assert.equal(a.project.investmentFen, '1200000000000', 'a stage department reads the sealed investment');
+    assert.equal(a.project.description, '住宅及配套商业');
+    const stored = await ent.p.node('service').view().get<any>(`app/${appId}`);
+    assert.equal(stored.project.investmentFen.sealed, 1, 'the ledger holds the envelope');
     assert.equal(a.commitment.granted, false);
     assert.match(a.commitment.reason, /grade B is below A/);
     const landUse = a.stages.find((s: any) => s.id === 'landUse');

@@ -8,7 +8,7 @@ import { ENTERPRISE_KINDS } from '../contracts/index.ts';
 import { SHIPPED_PROCESSES, type ProcessDef } from '../processes.ts';
 import * as q from '../readModel/queries.ts';
 import { ApprovalDecideDraft, LicenceRevoke, Material } from '../schema.ts';
-import { appSealRecipients, sealStaffPayload } from '../staffSeal.ts';
+import { appSealRecipients, processSealRecipients, sealStaffPayload } from '../staffSeal.ts';
 import { ak } from '../stateKeys.ts';
 import { notFound } from './access.ts';
 import { doc, headClock, PageQuery, param } from './common.ts';
@@ -42,6 +42,11 @@ export function applicationRoutes(node: ChainNode): Router {
     const out: ProcessDef[] = [];
     for (const p of SHIPPED_PROCESSES) out.push((await view.get<ProcessDef>(ak.process(p.id))) ?? p);
     ctx.body = { items: out };
+  });
+
+  doc('get', '/processes/{id}/sealing', 'The departments (and their current X25519 keys) an application\'s investment and description must be sealed to before the enterprise signs it: every stage department of the process.', ['enterprise']);
+  r.get('/processes/:id/sealing', requireRole('enterprise'), async (ctx) => {
+    ctx.body = { recipients: await processSealRecipients(node.view(), node.genesis, param(ctx, 'id')) };
   });
 
   doc('get', '/applications/export', 'CSV of the applications the caller may list.', [...APP_READERS]);
