@@ -6,7 +6,8 @@ import { signTx } from '../chain/tx.ts';
 import type { Platform } from '../platform.ts';
 import { demoEnterprise, demoLicencePdf, type DemoEnterprise } from './demo/generator.ts';
 import { filingSealRecipients, sealFiling, type FilingDraft } from './filingSeal.ts';
-import { sealStaffPayload } from './staffSeal.ts';
+import { appSealRecipients, processSealRecipients, sealStaffPayload } from './staffSeal.ts';
+import { seal } from '../chain/sealing/envelope.ts';
 import { storeBlob } from './http/materialsStore.ts';
 
 export interface ApprovalDemoOptions {
@@ -62,7 +63,7 @@ export async function seedApprovalDemo(p: Platform, o: ApprovalDemoOptions): Pro
   const amended = await filingsOf(amend, (e) => ({ employees: e.profile.employees + 12 }));
   const applied = await s.round([
     ...amend.map((e) => s.ent(e, 'filing.amend', { ...amended.get(e.code)!, baseVersion: 1 })),
-    ...builders.map((e) => s.ent(e, 'approval.apply', { process: 'construction', project: { name: `${e.district.name}${['商住综合体', '安置房', '产业园厂房', '学校扩建'][e.index % 4]}项目`, location: e.profile.address, investmentFen: String((5 + (e.index % 40)) * 1_000_000_000) } })),
+    ...builders.map(async (e) => s.ent(e, 'approval.apply', { process: 'construction', project: { name: `${e.district.name}${['商住综合体', '安置房', '产业园厂房', '学校扩建'][e.index % 4]}项目`, location: e.profile.address, investmentFen: await seal(String((5 + (e.index % 40)) * 1_000_000_000), await processSealRecipients(node('service').view(), node('service').genesis, 'construction')) } })),
     ...food.map((e, k) => s.ent(e, 'approval.apply', { process: 'foodLicence', project: { name: `${e.name.replace(/有限公司$/, '')}门店` }, ...(k % 2 === 0 ? { commitment: { letter: '本企业承诺具备食品经营许可条件，接受事后核查。', accepted: true } } : {}) })),
   ]);
   const appOf = new Map<string, { id: string; code: string; process: string; postCheck?: string }>();
@@ -94,7 +95,7 @@ export async function seedApprovalDemo(p: Platform, o: ApprovalDemoOptions): Pro
   await s.round([
     ...construction.filter((a) => progress(a) === 2 || progress(a) === 3).flatMap((a) => [decide('housing', a.id, 'planning'), decide('market', a.id, 'qualification'), decide('enforcement', a.id, 'siteManagement')]),
     ...construction.filter((a) => progress(a) === 1).map((a) => decide('housing', a.id, 'planning')),
-    ...construction.filter((a) => progress(a) === 4).map((a) => s.ent(ents.find((e) => e.code === a.code)!, 'approval.supplement', { app: a.id, note: '已补充用地红线图及规划条件核实意见。' })),
+    ...construction.filter((a) => progress(a) === 4).map(async (a) => s.ent(ents.find((e) => e.code === a.code)!, 'approval.supplement', { app: a.id, note: await seal('已补充用地红线图及规划条件核实意见。', await appSealRecipients(node('service').view(), node('service').genesis, a.id)) })),
     ...cases.filter((_, k) => k % 3 !== 2).map((id, k) => s.staff('enforcement', 'enforcer1', 'case.decide', k % 2 === 0
       ? { case: id, type: 'penalty', penaltyFen: String((2 + (k % 5)) * 1_000_000), legalBasis: '《城市市容和环境卫生管理条例》第三十六条', opinion: '责令限期改正，并处罚款。' }
       : { case: id, type: 'warning', penaltyFen: '0', legalBasis: '《中华人民共和国行政处罚法》第三十三条', opinion: '初次违法且危害后果轻微，予以警告。' })),

@@ -15,6 +15,8 @@ export interface EnterpriseKey {
   removedAt?: number;
   removedBy?: By;
   reason?: string;
+  /** the clerk's note on why, sealed to the registration departments and the market regulator */
+  note?: Sealed;
 }
 
 export interface EnterpriseRecord {
@@ -26,7 +28,7 @@ export interface EnterpriseRecord {
   keys: EnterpriseKey[];
   registeredAt: number;
   registeredBy: By;
-  verification: { method: string; note?: string };
+  verification: { method: string; note?: Sealed };
 }
 
 export interface FilingRecord {
@@ -90,13 +92,13 @@ export interface ApplicationRecord {
   process: string;
   processName: string;
   processVersion: number;
-  project: { name: string; location?: string; investmentFen?: string; description?: string };
+  project: { name: string; location?: string; investmentFen?: Sealed; description?: Sealed };
   filingVersion: number;
   status: AppStatus;
   phase: number;
   stages: StageRecord[];
   commitment: null | { letter: string; granted: boolean; reason: string; honoured?: boolean; postCheck?: string };
-  supplements: { time: number; txId: string; note: string; materials: Material[] }[];
+  supplements: { time: number; txId: string; note: Sealed; materials: Material[] }[];
   licences: string[];
   submittedAt: number;
   decidedAt?: number;

@@ -31,20 +31,27 @@ const personal = <S extends z.ZodType>(s: S) => cls(s, 'personal');
 
 // ------------------------------------------------------------------ enterprises
 
-export const EnterpriseRegister = z.strictObject({
+// The clerk's notes are sealed by the window's node before it signs (staffSeal.ts): the drafts
+// are what the clerk sends, the payloads what the ledger holds.
+const VerificationMethod = pub(z.enum(['window', 'eLicence', 'legalRepFace']));
+export const EnterpriseRegisterDraft = z.strictObject({
   code: CreditCodeField,
   name: pub(Line(100)),
   publicKey: PublicKey,
   /** how the window verified who is registering (identity documents seen, by whom) */
-  verification: z.strictObject({ method: pub(z.enum(['window', 'eLicence', 'legalRepFace'])), note: personal(Text(200)).optional() }),
+  verification: z.strictObject({ method: VerificationMethod, note: personal(Text(200)).optional() }),
+});
+export const EnterpriseRegister = EnterpriseRegisterDraft.extend({
+  verification: z.strictObject({ method: VerificationMethod, note: sealedOf(personal(Text(200))).optional() }),
 });
 
-export const EnterpriseRotateKey = z.strictObject({
+export const EnterpriseRotateKeyDraft = z.strictObject({
   code: CreditCodeField,
   publicKey: PublicKey,
   reason: pub(z.enum(['lost', 'compromised', 'routine', 'staffChange'])),
   note: party(Text(200)).optional(),
 });
+export const EnterpriseRotateKey = EnterpriseRotateKeyDraft.extend({ note: sealedOf(party(Text(200))).optional() });
 
 // ------------------------------------------------------------------ filings (一表申报)
 
@@ -126,8 +133,9 @@ export const ApprovalApply = z.strictObject({
   project: z.strictObject({
     name: pub(Line(100)),
     location: pub(Line(200)).optional(),
-    investmentFen: party(Fen).optional(),
-    description: party(Text(1000)).optional(),
+    /** sealed in the enterprise's browser to the process's stage departments (staffSeal.ts) */
+    investmentFen: sealedOf(party(Fen)).optional(),
+    description: sealedOf(party(Text(1000))).optional(),
   }),
   /** 告知承诺制: approve now on this signed commitment, check afterwards */
   commitment: pub(z.strictObject({ letter: Text(2000), accepted: z.literal(true) })).optional(),
@@ -157,7 +165,8 @@ export const ApprovalDecide = ApprovalDecideDraft.extend({
 
 export const ApprovalSupplement = z.strictObject({
   app: RecordId,
-  note: party(Text(2000)),
+  /** sealed in the enterprise's browser to the application's stage departments (staffSeal.ts) */
+  note: sealedOf(party(Text(2000))),
   /** new materials for the returned stage; they are also on the (amended) filing */
   materials: z.array(Material).max(10).default([]),
 });

@@ -6,7 +6,8 @@ import type { Genesis } from '../chain/schema.ts';
 import { encKid, isSealed, seal, type Sealed, type SealRecipient } from '../chain/sealing/envelope.ts';
 import type { StateView } from '../chain/state.ts';
 import type { ApplicationRecord, CaseRecord, InspectionRecord } from './records.ts';
-import { loadRules } from './rules.ts';
+import { FILING_SEAL_DEPTS } from './filingSeal.ts';
+import { loadProcess, loadRules } from './rules.ts';
 import { ak } from './stateKeys.ts';
 
 /**
@@ -17,7 +18,9 @@ import { ak } from './stateKeys.ts';
  * department, to which a finding flows. The loop runs on the public parts (severity, category,
  * result, type, penalty); no contract reads these texts. An approver's opinion and the
  * evidence it names, sealed to every department owning a stage of the application: the decision
- * (approve, reject, return), its checks and time stay public and drive the workflow.
+ * (approve, reject, return), its checks and time stay public and drive the workflow. The window
+ * clerk's notes on registering an enterprise or replacing its key, sealed to whoever receives the
+ * filing's contacts (the registration departments and the market regulator).
  */
 export const STAFF_SEALED: Readonly<Record<string, readonly string[]>> = {
   'inspection.plan': ['subject'],
@@ -26,17 +29,35 @@ export const STAFF_SEALED: Readonly<Record<string, readonly string[]>> = {
   'case.decide': ['opinion'],
   'case.close': ['note'],
   'approval.decide': ['opinion', 'evidence[].ref'],
+  'enterprise.register': ['verification.note'],
+  'enterprise.rotateKey': ['note'],
+};
+
+/**
+ * What an enterprise writes about its application, sealed in its browser before it signs
+ * (GET /approval/processes/{id}/sealing and /applications/{id}/sealing name the recipients):
+ * every department owning a stage of the process, as for an approver's opinion. The contract checks it as it checks
+ * staff text.
+ */
+export const ENTERPRISE_SEALED: Readonly<Record<string, readonly string[]>> = {
+  'approval.apply': ['project.investmentFen', 'project.description'],
+  'approval.supplement': ['note'],
 };
 
 /** The departments a staff transaction's text is sealed to, from committed state. */
-export async function staffSealDepts(state: StateView, genesis: Genesis, kind: string, p: Record<string, unknown>, actorDept: string): Promise<string[]> {
-  if (kind === 'approval.decide') {
+export async function staffSealDepts(state: StateView, genesis: Genesis, kind: string, p: Record<string, unknown>, actorDept: string | undefined): Promise<string[]> {
+  if (kind === 'approval.decide' || kind === 'approval.supplement') {
     // every department owning a stage of the application decides on the same matter
     const app = typeof p.app === 'string' ? await state.get<ApplicationRecord>(ak.app(p.app)) : undefined;
-    return [...new Set([actorDept, ...(app?.stages.map((s) => s.dept) ?? [])])].sort();
+    return [...new Set([...(actorDept ? [actorDept] : []), ...(app?.stages.map((s) => s.dept) ?? [])])].sort();
+  }
+  if (kind === 'approval.apply') {
+    const def = typeof p.process === 'string' ? await loadProcess(state, p.process) : undefined;
+    return [...new Set(def?.phases.flatMap((ph) => ph.stages.map((s) => s.dept)) ?? [])].sort();
   }
   const rules = await loadRules(state, genesis);
-  const depts = [actorDept, rules.enforcement.dept];
+  if (kind === 'enterprise.register' || kind === 'enterprise.rotateKey') return [...new Set([...rules.registrationDepts, ...FILING_SEAL_DEPTS])].sort();
+  const depts = [...(actorDept ? [actorDept] : []), rules.enforcement.dept];
   if (kind === 'inspection.record' && typeof p.inspection === 'string') {
     const insp = await state.get<InspectionRecord>(ak.inspection(p.inspection));
     if (insp) depts.push(insp.dept);
@@ -82,7 +103,7 @@ async function mapAt(v: unknown, segs: string[], fn: (x: unknown) => Promise<unk
   return Array.isArray(o[key]) ? { ...o, [key]: await Promise.all((o[key] as unknown[]).map((x) => mapAt(x, rest, fn))) } : v;
 }
 
-const envelopesOf = (kind: string, p: Record<string, unknown>): [string, unknown][] => (STAFF_SEALED[kind] ?? []).flatMap((path) => valuesAt(p, path.split('.'), ''));
+const envelopesOf = (kind: string, p: Record<string, unknown>): [string, unknown][] => [...(STAFF_SEALED[kind] ?? []), ...(ENTERPRISE_SEALED[kind] ?? [])].flatMap((path) => valuesAt(p, path.split('.'), ''));
 
 /**
  * Contract side: every sealed field is sealed to each department with a basis (its current key)
@@ -90,7 +111,7 @@ const envelopesOf = (kind: string, p: Record<string, unknown>): [string, unknown
  * the plaintext, so every node decides the same whichever of them can open it.
  */
 export async function checkStaffSeal(ctx: TxContext, state: StateView, kind: string, p: Record<string, unknown>): Promise<void> {
-  const want = await recipientsOf(state, await staffSealDepts(state, ctx.genesis, kind, p, ctx.actor.dept!));
+  const want = await recipientsOf(state, await staffSealDepts(state, ctx.genesis, kind, p, ctx.actor.dept));
   for (const [path, v] of envelopesOf(kind, p)) {
     const s = v as Sealed;
     const kids = new Set(s.jwe.recipients.map((r) => r.header.kid));
@@ -102,6 +123,16 @@ export async function checkStaffSeal(ctx: TxContext, state: StateView, kind: str
       if (!m?.active || !m.encKey || !kid.endsWith(`/${m.encKey.slice(0, 16)}`)) reject('SEAL_RECIPIENTS', `${kid} in ${path} is not a member department's current encryption key`);
     }
   }
+}
+
+/** The recipients an enterprise seals its text about an application to, each by its current key. */
+export async function appSealRecipients(state: StateView, genesis: Genesis, app: string): Promise<SealRecipient[]> {
+  return recipientsOf(state, await staffSealDepts(state, genesis, 'approval.supplement', { app }, undefined));
+}
+
+/** The recipients an enterprise seals its project's investment and description to, for an application to the process. */
+export async function processSealRecipients(state: StateView, genesis: Genesis, process: string): Promise<SealRecipient[]> {
+  return recipientsOf(state, await staffSealDepts(state, genesis, 'approval.apply', { process }, undefined));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { withCheckChar } from '../approval/creditCode.ts';
 import { filingSealRecipients, sealFiling } from '../approval/filingSeal.ts';
+import { sealStaffPayload } from '../approval/staffSeal.ts';
 import { sha256Hex } from '../chain/hash.ts';
 import type { ChainNode } from '../chain/node.ts';
 import { SM2_CURVE } from '../chain/suites/sm2.ts';
@@ -71,7 +72,7 @@ async function seed(p: Platform, log?: (m: string) => void): Promise<void> {
       ], minGrade: 'B', industries: ['C', 'I'] } }),
     pub({ title: '小微企业稳岗补贴', budgetFen: '100000000', capFen: '3000000', review: { method: 'none' }, eligibility: { minGrade: 'C' } }),
     pub({ title: '专精特新企业一次性奖励', budgetFen: '200000000', capFen: '30000000', review: { method: 'none' }, eligibility: { regions: ['江南区'] } }),
-    ...ents.map((e) => ok(service.submitAs('clerk1', 'enterprise.register', { code: e.code, name: e.name, publicKey: e.key.publicKey, verification: { method: 'window', note: '演示数据 demo' } }), `registering ${e.name}`)),
+    ...ents.map(async (e) => ok(service.submitAs('clerk1', 'enterprise.register', await sealStaffPayload(service, 'enterprise.register', { code: e.code, name: e.name, publicKey: e.key.publicKey, verification: { method: 'window', note: '演示数据 demo' } })), `registering ${e.name}`)),
     ...experts.map((e) => econ.waitFor(e.id, 'receipt')),
     commitFigures(p.node('tax'), 'holder1', { field: 'tax.paid', period: '2025', rows: ents.map((e) => ({ enterprise: e.code, value: e.tax })) }),
     commitFigures(p.node('hrss'), 'holder1', { field: 'hrss.insured', period: '202510', rows: ents.map((e) => ({ enterprise: e.code, value: e.insured })) }),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import type { Platform } from '../../server/platform.ts';
-import { fileOnce, login, registerEnterprise, startApprovalPlatform, type Session, type TestEnterprise } from './support.ts';
+import { fileOnce, login, registerEnterprise, startApprovalPlatform, type Session, type TestEnterprise, supplementOf } from './support.ts';
 
 /**
  * Every list, detail and export tried with someone else's ids: another enterprise, another
@@ -116,7 +116,7 @@ describe('access: nobody sees what is not theirs', () => {
   });
 
   test('an enterprise cannot act for another: apply in its name, supplement its application', async () => {
-    const sup = await b.submit('approval.supplement', { app: ids.app, note: '冒名补正' });
+    const sup = await b.submit('approval.supplement', await supplementOf(b, ids.app, '冒名补正'));
     assert.equal(sup.status, 403);
     assert.equal(sup.body.code, 'NOT_YOUR_RECORD');
     const filing = await b.submit('filing.amend', { code: a.code, baseVersion: 1, profile: {}, materials: [], commitments: [], consents: [] });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Platform } from '../../server/platform.ts';
-import { addStaff, fileOnce, login, registerEnterprise, startApprovalPlatform, TestClock, type Session, type TestEnterprise } from './support.ts';
+import { addStaff, fileOnce, login, registerEnterprise, startApprovalPlatform, TestClock, type Session, type TestEnterprise, supplementOf, applicationOf } from './support.ts';
 
 /**
  * 工程建设项目审批 end to end: four phases, parallel stages in three departments, a return for
@@ -33,15 +33,19 @@ describe('approvals: construction project through every stage, and approval on c
   after(() => p.stop());
 
   test('the application reuses the filing; commitment not granted below grade A; phase 1 opens with a deadline', async () => {
-    const res = await ent.submit('approval.apply', {
+    const res = await ent.submit('approval.apply', await applicationOf(ent, {
       process: 'construction',
-      project: { name: '滨江花园二期住宅项目', location: '江南区滨江大道以南', investmentFen: '1200000000000' },
+      project: { name: '滨江花园二期住宅项目', location: '江南区滨江大道以南', investmentFen: '1200000000000', description: '住宅及配套商业' },
       commitment: { letter: '本企业承诺符合施工许可条件', accepted: true },
-    });
+    }));
     assert.equal(res.status, 200, JSON.stringify(res.body));
     appId = res.body.records[0].replace('app/', '');
     const a = await app();
     assert.equal(a.filingVersion, 1, 'no re-entry: the application points at the filing');
+    assert.equal(a.project.investmentFen, '1200000000000', 'a stage department reads the sealed investment');
+    assert.equal(a.project.description, '住宅及配套商业');
+    const stored = await ent.p.node('service').view().get<any>(`app/${appId}`);
+    assert.equal(stored.project.investmentFen.sealed, 1, 'the ledger holds the envelope');
     assert.equal(a.commitment.granted, false);
     assert.match(a.commitment.reason, /grade B is below A/);
     const landUse = a.stages.find((s: any) => s.id === 'landUse');
@@ -95,13 +99,16 @@ describe('approvals: construction project through every stage, and approval on c
     assert.equal((await app()).phase, 1, 'phase 2 still waits for the returned stage');
     const again = await decide(market, 'market', 'qualification', 'approve');
     assert.equal(again.body.code, 'STAGE_NOT_OPEN');
-    const sup = await ent.submit('approval.supplement', { app: appId, note: '已补充2023-2025年工程业绩证明' });
+    const sup = await ent.submit('approval.supplement', await supplementOf(ent, appId, '已补充2023-2025年工程业绩证明'));
     assert.equal(sup.status, 200, JSON.stringify(sup.body));
     await decide(market, 'market', 'qualification', 'approve').expect(200);
     const a = await app();
     assert.equal(a.phase, 2);
     assert.equal(a.stages.find((s: any) => s.id === 'constructionPermit').status, 'open');
     assert.equal(a.supplements.length, 1);
+    assert.equal(a.supplements[0].note, '已补充2023-2025年工程业绩证明', 'a stage department reads the sealed note');
+    const plain = await ent.submit('approval.supplement', { app: appId, note: '明文补正' });
+    assert.equal(plain.status, 400, 'a plaintext note is not a payload');
   });
 
   test('a stage past its deadline (working days, block time) is flagged, and a late decision says so', async () => {

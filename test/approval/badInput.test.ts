@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import type { Platform } from '../../server/platform.ts';
 import { MAX_MATERIAL_BYTES } from '../../server/approval/schema.ts';
-import { counts, filingOf, fileOnce, login, pdf, png, registerEnterprise, settle, startApprovalPlatform, TestEnterprise, testCode, upload, type Session } from './support.ts';
+import { counts, filingOf, fileOnce, login, pdf, png, registerEnterprise, settle, startApprovalPlatform, TestEnterprise, testCode, upload, type Session, supplementOf } from './support.ts';
 
 /** Every kind of bad input gets a 4xx with a code and a message, and writes nothing anywhere. */
 describe('bad input is refused and changes nothing', () => {
@@ -95,7 +95,7 @@ describe('bad input is refused and changes nothing', () => {
     const fresh = await registerEnterprise(p, clerk, 63);
     await refused(() => fresh.submit('approval.apply', { process: 'foodLicence', project: { name: '门店' } }), 409, 'NO_FILING');
     await refused(() => ent.submit('approval.apply', { process: 'nosuch', project: { name: '门店' } }), 404, 'UNKNOWN_PROCESS');
-    await refused(() => ent.submit('approval.supplement', { app: appId, note: '补正' }), 409, 'NOT_RETURNED');
+    await refused(async () => ent.submit('approval.supplement', await supplementOf(ent, appId, '补正')), 409, 'NOT_RETURNED');
   });
 
   test('inspections of an unknown enterprise, or with no enterprise at all', async () => {

@@ -79,7 +79,8 @@ describe('enterprises: registration, one-form filing, amendments, key rotation',
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
     const rec = await (await fresh.login()).get(`/service/api/approval/enterprises/${ent.code}`).expect(200);
     assert.equal(rec.body.keys.length, 2);
-    assert.equal(rec.body.keys[0].reason, 'lost: 原U盾遗失');
+    assert.equal(rec.body.keys[0].reason, 'lost');
+    assert.equal(rec.body.keys[0].note, '原U盾遗失', 'the window opens its own sealed note');
     assert.ok(rec.body.keys[0].removedAt);
     assert.equal(rec.body.currentKey, fresh.publicKey);
     ent = fresh;

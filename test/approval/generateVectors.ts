@@ -146,7 +146,7 @@ await vector('approval.decide', 'after-final', 'nothing is decided after a rejec
 state = beforeDecisions;
 await step(sign('housing', 'appr1', 'approval.decide', { app, stage: 'landUse', decision: 'return', opinion: await sealedText('请补充用地红线图'), evidence: [] }, T0 + 2 * day), T0 + 2 * day);
 await vector('approval.supplement', 'reopens-returned-stage', 'the signed supplement reopens the returned stage with a fresh deadline',
-  sign('enterprise', undefined, 'approval.supplement', { app, note: '已补充用地红线图', materials: [] }, T0 + 3 * day), T0 + 3 * day);
-await vector('approval.supplement', 'not-own', 'a staff member cannot supplement in the enterprise\'s name', sign('housing', 'appr1', 'approval.supplement', { app, note: '代为补正' }, T0 + 3 * day), T0 + 3 * day);
+  sign('enterprise', undefined, 'approval.supplement', { app, note: await sealedText('已补充用地红线图'), materials: [] }, T0 + 3 * day), T0 + 3 * day);
+await vector('approval.supplement', 'not-own', 'a staff member cannot supplement in the enterprise\'s name', sign('housing', 'appr1', 'approval.supplement', { app, note: await sealedText('代为补正') }, T0 + 3 * day), T0 + 3 * day);
 
 console.log('approval vectors written under', ROOT);

@@ -5,6 +5,8 @@ import { approvalModule } from '../../server/approval/index.ts';
 import { CREDIT_CODE_CHARS, withCheckChar } from '../../server/approval/creditCode.ts';
 import type { FilingSubmit } from '../../server/approval/schema.ts';
 import { filingSealRecipients, sealFiling, type FilingDraft } from '../../server/approval/filingSeal.ts';
+import { appSealRecipients, processSealRecipients } from '../../server/approval/staffSeal.ts';
+import { seal } from '../../server/chain/sealing/envelope.ts';
 import type { Tx } from '../../server/chain/schema.ts';
 import { txId, txSigningMessage } from '../../server/chain/tx.ts';
 import type { Platform } from '../../server/platform.ts';
@@ -109,6 +111,23 @@ export async function registerEnterprise(p: Platform, clerk: Session, seed: numb
 export async function filingOf(ent: TestEnterprise, materials: FilingSubmit['materials'] = []): Promise<FilingSubmit> {
   const node = ent.p.nodes[0];
   return sealFiling(filingDraftOf(ent, materials), await filingSealRecipients(node.view(), node.genesis));
+}
+
+/** A supplement as the enterprise signs it: its note sealed to the application's stage departments. */
+export async function supplementOf(ent: TestEnterprise, app: string, note: string, materials: FilingSubmit['materials'] = []) {
+  const node = ent.p.nodes[0];
+  return { app, note: await seal(note, await appSealRecipients(node.view(), node.genesis, app)), ...(materials.length ? { materials } : {}) };
+}
+
+/** An application as the enterprise signs it: the project's investment and description sealed to the process's stage departments. */
+export async function applicationOf(ent: TestEnterprise, body: { process: string; project: { name: string; location?: string; investmentFen?: string; description?: string }; commitment?: unknown }) {
+  const node = ent.p.nodes[0];
+  const to = await processSealRecipients(node.view(), node.genesis, body.process);
+  const { investmentFen, description, ...project } = body.project;
+  return {
+    ...body,
+    project: { ...project, ...(investmentFen ? { investmentFen: await seal(investmentFen, to) } : {}), ...(description ? { description: await seal(description, to) } : {}) },
+  };
 }
 
 export const TEST_CONTACT_PHONE = '13800138000';

@@ -52,8 +52,8 @@ test('the filing’s contacts and legal representative are personal, and only se
  * server/chain/sealing/README.md). A new one fails here: seal it, or add it knowingly.
  */
 const NOT_YET_SEALED = [
-  'approval.apply: project.investmentFen', 'approval.apply: project.description', 'approval.supplement: note', 'approval.supplement: materials[].name',
-  'enterprise.register: verification.note', 'enterprise.rotateKey: note', 'filing.amend: profile.employees', 'filing.amend: materials[].name',
+  'approval.supplement: materials[].name',
+  'filing.amend: profile.employees', 'filing.amend: materials[].name',
   'filing.submit: profile.employees', 'filing.submit: materials[].name', 'payout.apply: requestedFen', 'payout.apply: statement',
   'payout.apply: attachments[].name', 'payout.decide: reasons', 'payout.object: reasons', 'payout.recuse: reason', 'payout.resolve: reasons',
   'payout.review: score', 'payout.review: recommendFen', 'payout.settle: results[].bankRef', 'payout.settle: results[].reason',

@@ -13,7 +13,7 @@ import { openDb } from '../../server/chain/store/openDb.ts';
 import { verifyChain } from '../../server/chain/verify.ts';
 import { seedDemo } from '../../server/demo/seed.ts';
 import { createPlatform, type Platform } from '../../server/platform.ts';
-import { filingDraftOf, login, registerEnterprise, upload, pdf, type TestEnterprise } from '../approval/support.ts';
+import { filingDraftOf, login, registerEnterprise, upload, pdf, TestEnterprise, testCode } from '../approval/support.ts';
 import { filingSealRecipients, sealFiling } from '../../server/approval/filingSeal.ts';
 import { makeConsortium, silentLogger } from '../support/fixtures.ts';
 import { TEST_PASSWORD } from '../support/platform.ts';
@@ -154,6 +154,62 @@ describe('sealed filing fields on disk', () => {
       await assert.rejects(submitChecked(market, tx), (e: any) => e.code === 'SEAL_RECIPIENTS' && e.status === 400);
       const plain = market.signAs('inspector1', 'inspection.plan', { code: ent.code, subject: '明文', withinDays: 5 });
       await assert.rejects(submitChecked(market, plain), (e: any) => e.status === 400, 'a plaintext subject is not a payload');
+    });
+  });
+
+  describe('the window clerk\'s notes', () => {
+    const REG_NOTE = '窗口核验封存备注甲';
+    const KEY_NOTE = '密钥遗失封存备注乙';
+    let noted: TestEnterprise;
+
+    before(async () => {
+      const clerk = await login(p, 'service', 'clerk1');
+      noted = new TestEnterprise(p, testCode(780), '滨江备注封存有限公司');
+      await clerk.post('/service/api/approval/enterprises', { code: noted.code, name: noted.name, publicKey: noted.publicKey, verification: { method: 'window', note: REG_NOTE } }).expect(201);
+      const fresh = new TestEnterprise(p, noted.code, noted.name);
+      const rot = await clerk.post(`/service/api/approval/enterprises/${noted.code}/keys`, { publicKey: fresh.publicKey, reason: 'lost', note: KEY_NOTE }).expect(200);
+      await Promise.all(p.nodes.map((n) => n.waitFor(rot.body.tx, 'receipt')));
+    });
+
+    test('registration and key notes are sealed to the registration departments and the market regulator only', async () => {
+      const e = await p.node('tax').view().get<any>(`ent/${noted.code}`);
+      assert.equal(e.verification.note.sealed, 1);
+      assert.equal(e.verification.method, 'window', 'how the window verified stays public');
+      assert.deepEqual(e.verification.note.jwe.recipients.map((r: any) => r.header.kid.split('/')[0]).sort(), ['market', 'service']);
+      assert.equal(e.keys[0].note.sealed, 1);
+      assert.equal(e.keys[0].reason, 'lost', 'the reason stays public');
+      for (const dept of ['tax', 'housing', 'enforcement']) {
+        const cells = await allCells(dept);
+        assert.ok(cells.includes(noted.code), `${dept}'s tables hold the enterprise`);
+        assert.ok(!cells.includes(REG_NOTE) && !cells.includes(KEY_NOTE), `${dept}'s tables hold a note`);
+      }
+      await Promise.all(p.nodes.map((n) => n.db.raw('PRAGMA wal_checkpoint(TRUNCATE)').catch(() => undefined)));
+      for (const name of ['tax.sqlite', 'housing.sqlite', 'enforcement.sqlite', 'ordering.sqlite']) {
+        const bytes = bytesOf(name);
+        assert.ok(bytes.includes(Buffer.from(noted.code)), `${name} holds the enterprise`);
+        assert.ok(!bytes.includes(Buffer.from(REG_NOTE)), `${name} holds the registration note`);
+        assert.ok(!bytes.includes(Buffer.from(KEY_NOTE)), `${name} holds the key note`);
+      }
+      assert.ok((await allCells('market')).includes(REG_NOTE), 'market, a recipient, keeps it in its read model');
+    });
+
+    test('the window reads them through its route', async () => {
+      const clerk = await login(p, 'service', 'clerk1');
+      const e = (await clerk.get(`/service/api/approval/enterprises/${noted.code}`).expect(200)).body;
+      assert.equal(e.verification.note, REG_NOTE);
+      assert.equal(e.keys[0].note, KEY_NOTE);
+    });
+
+    test('a note not sealed to the market regulator is refused and writes nothing', async () => {
+      const service = p.node('service');
+      const { seal } = await import('../../server/chain/sealing/envelope.ts');
+      const { submitChecked } = await import('../../server/chain/preflight.ts');
+      const other = new TestEnterprise(p, testCode(781), '滨江未封存有限公司');
+      const tx = service.signAs('clerk1', 'enterprise.register', { code: other.code, name: other.name, publicKey: other.publicKey, verification: { method: 'window', note: await seal('只封给窗口', service.sealRecipients(['service'])) } });
+      await assert.rejects(submitChecked(service, tx), (e: any) => e.code === 'SEAL_RECIPIENTS' && e.status === 400);
+      const plain = service.signAs('clerk1', 'enterprise.register', { code: other.code, name: other.name, publicKey: other.publicKey, verification: { method: 'window', note: '明文' } });
+      await assert.rejects(submitChecked(service, plain), (e: any) => e.status === 400, 'a plaintext note is not a payload');
+      assert.equal(await service.view().get(`ent/${other.code}`), undefined);
     });
   });
 

@@ -5,6 +5,7 @@ import { gradeAtLeast } from '../credit/score.ts';
 import type { PrivacyPort } from '../privacy.ts';
 import type { ApplicationRecord, FilingRecord, InspectionRecord, LicenceRecord } from '../records.ts';
 import { calendarOf, loadProcess, loadRules } from '../rules.ts';
+import { checkStaffSeal } from '../staffSeal.ts';
 import { ApprovalApply } from '../schema.ts';
 import { ak, recordId } from '../stateKeys.ts';
 import { issueLicence, licenceFact } from '../workflow/licences.ts';
@@ -28,6 +29,7 @@ export const approvalApply = (privacy: PrivacyPort) =>
       const filing = await state.get<FilingRecord>(ak.filing(code));
       if (!filing) reject('NO_FILING', '请先完成一表申报 / file the one form first; applications reuse it', 409);
       const def = await loadProcess(state, p.process);
+      await checkStaffSeal(ctx, state, 'approval.apply', p);
       if (p.commitment && !def.commitment) reject('COMMITMENT_NOT_OFFERED', `${def.name} is not approved on commitment (告知承诺制)`);
       const rules = await loadRules(state, ctx.genesis);
       const cal = calendarOf(rules);

@@ -4,12 +4,13 @@ import type { PrivacyPort } from '../privacy.ts';
 import type { ApplicationRecord, FilingRecord, StageRecord } from '../records.ts';
 import { calendarOf, loadProcess, loadRules } from '../rules.ts';
 import { ApprovalSupplement } from '../schema.ts';
+import { checkStaffSeal } from '../staffSeal.ts';
 import { ak } from '../stateKeys.ts';
 import { openStage } from '../workflow/stages.ts';
 import { emitRecord, mustGet, requireSelf } from './common.ts';
 
 /**
- * The enterprise answers a return (补正) with a note and any new materials, signed. The returned
+ * The enterprise answers a return (补正) with a note (sealed to the stage departments) and any new materials, signed. The returned
  * stages reopen with a fresh deadline (the statutory clock restarts on a complete submission),
  * and the application now points at the enterprise's current filing version.
  */
@@ -22,6 +23,7 @@ export const approvalSupplement = (privacy: PrivacyPort) =>
       const app = await mustGet<ApplicationRecord>(state, ak.app(p.app), 'application');
       requireSelf(ctx, app.code);
       if (app.status !== 'returned') reject('NOT_RETURNED', `application ${app.id} is ${app.status}; only a returned application takes a supplement`, 409);
+      await checkStaffSeal(ctx, state, 'approval.supplement', p);
       const def = await loadProcess(state, app.process);
       const cal = calendarOf(await loadRules(state, ctx.genesis));
       const filing = await state.get<FilingRecord>(ak.filing(app.code));

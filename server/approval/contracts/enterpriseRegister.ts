@@ -9,6 +9,7 @@ import { updateCredit } from '../credit/facts.ts';
 import type { EnterpriseRecord } from '../records.ts';
 import { loadRules } from '../rules.ts';
 import { EnterpriseRegister } from '../schema.ts';
+import { checkStaffSeal } from '../staffSeal.ts';
 import { ak } from '../stateKeys.ts';
 import { byOf, emitRecord } from './common.ts';
 
@@ -41,6 +42,7 @@ export const enterpriseRegister = defineContract({
     assertCreditCode(p.code);
     if (await state.get(ak.enterprise(p.code))) reject('ALREADY_REGISTERED', `enterprise ${p.code} is already registered; rotate its key instead`, 409);
     await requireFreeKey(ctx, state, p.publicKey);
+    await checkStaffSeal(ctx, state, 'enterprise.register', p);
     const by = byOf(ctx);
     const rec: EnterpriseRecord = {
       code: p.code,

@@ -1,6 +1,7 @@
 import { defineContract } from '../../chain/contract.ts';
 import { keys, type SignerRecord } from '../../chain/identity.ts';
 import { EnterpriseRotateKey } from '../schema.ts';
+import { checkStaffSeal } from '../staffSeal.ts';
 import { ak } from '../stateKeys.ts';
 import { byOf, emitRecord, requireEnterprise } from './common.ts';
 import { requireFreeKey, requireRegistrationDesk } from './enterpriseRegister.ts';
@@ -18,15 +19,15 @@ export const enterpriseRotateKey = defineContract({
     await requireRegistrationDesk(ctx, state);
     const ent = await requireEnterprise(state, p.code);
     await requireFreeKey(ctx, state, p.publicKey);
+    await checkStaffSeal(ctx, state, 'enterprise.rotateKey', p);
     const by = byOf(ctx);
-    const reason = p.note ? `${p.reason}: ${p.note}` : p.reason;
     state.del(keys.signer(ent.currentKey));
     state.put(keys.signer(p.publicKey), { type: 'enterprise', code: p.code } satisfies SignerRecord);
     state.put(ak.enterprise(p.code), {
       ...ent,
       currentKey: p.publicKey,
       keys: [
-        ...ent.keys.map((k) => (k.publicKey === ent.currentKey && !k.removedAt ? { ...k, removedAt: ctx.time, removedBy: by, reason } : k)),
+        ...ent.keys.map((k) => (k.publicKey === ent.currentKey && !k.removedAt ? { ...k, removedAt: ctx.time, removedBy: by, reason: p.reason, ...(p.note ? { note: p.note } : {}) } : k)),
         { publicKey: p.publicKey, addedAt: ctx.time, addedBy: by },
       ],
     });

@@ -8,7 +8,7 @@ import { ENTERPRISE_KINDS } from '../contracts/index.ts';
 import { SHIPPED_PROCESSES, type ProcessDef } from '../processes.ts';
 import * as q from '../readModel/queries.ts';
 import { ApprovalDecideDraft, LicenceRevoke, Material } from '../schema.ts';
-import { sealStaffPayload } from '../staffSeal.ts';
+import { appSealRecipients, processSealRecipients, sealStaffPayload } from '../staffSeal.ts';
 import { ak } from '../stateKeys.ts';
 import { notFound } from './access.ts';
 import { doc, headClock, PageQuery, param } from './common.ts';
@@ -44,6 +44,11 @@ export function applicationRoutes(node: ChainNode): Router {
     ctx.body = { items: out };
   });
 
+  doc('get', '/processes/{id}/sealing', 'The departments (and their current X25519 keys) an application\'s investment and description must be sealed to before the enterprise signs it: every stage department of the process.', ['enterprise']);
+  r.get('/processes/:id/sealing', requireRole('enterprise'), async (ctx) => {
+    ctx.body = { recipients: await processSealRecipients(node.view(), node.genesis, param(ctx, 'id')) };
+  });
+
   doc('get', '/applications/export', 'CSV of the applications the caller may list.', [...APP_READERS]);
   r.get('/applications/export', requireRole(...APP_READERS), async (ctx) => {
     const p = PageQuery.parse({ limit: 200, ...ctx.query });
@@ -52,6 +57,13 @@ export function applicationRoutes(node: ChainNode): Router {
     ctx.type = 'text/csv; charset=utf-8';
     ctx.set('content-disposition', 'attachment; filename="applications.csv"');
     ctx.body = csvFile(['id,code,process,project,status,submitted,openStages', ...lines]);
+  });
+
+  doc('get', '/applications/{id}/sealing', 'The departments (and their current X25519 keys) a supplement\'s note must be sealed to before the enterprise signs it: every stage department of its application.', ['enterprise']);
+  r.get('/applications/:id/sealing', requireRole('enterprise'), async (ctx) => {
+    const app = await q.application(node.db, param(ctx, 'id'));
+    if (!app || app.code !== currentUser(ctx).id) throw notFound('application');
+    ctx.body = { recipients: await appSealRecipients(node.view(), node.genesis, app.id) };
   });
 
   doc('get', '/applications', 'Applications the caller may list: its own, those with a stage of its department, or all (audit, the one window).', [...APP_READERS]);

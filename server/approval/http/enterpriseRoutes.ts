@@ -2,7 +2,8 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import type { ChainNode } from '../../chain/node.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
-import { EnterpriseRegister, EnterpriseRotateKey } from '../schema.ts';
+import { EnterpriseRegisterDraft, EnterpriseRotateKeyDraft } from '../schema.ts';
+import { sealStaffPayload } from '../staffSeal.ts';
 import * as q from '../readModel/queries.ts';
 import { notFound, STAFF_READERS } from './access.ts';
 import { doc, PageQuery, param } from './common.ts';
@@ -14,7 +15,7 @@ import { filingSealRecipients } from '../filingSeal.ts';
 import { sharePayload } from '../sealSharing.ts';
 import { DeptId } from '../../chain/schema.ts';
 
-const RotateBody = EnterpriseRotateKey.omit({ code: true });
+const RotateBody = EnterpriseRotateKeyDraft.omit({ code: true });
 
 /** Registration and key rotation at the one window, and looking enterprises up. */
 export function enterpriseRoutes(node: ChainNode): Router {
@@ -22,10 +23,10 @@ export function enterpriseRoutes(node: ChainNode): Router {
   const isWindowClerk = async (u: { role: string; dept: string }) => u.role === 'clerk' && (await loadRules(node.view(), node.genesis)).registrationDepts.includes(u.dept);
   const r = new Router({ prefix: '/approval' });
 
-  doc('post', '/enterprises', 'Register an enterprise and the public key it generated (service-centre clerk, after identity checks).', ['clerk'], EnterpriseRegister);
+  doc('post', '/enterprises', 'Register an enterprise and the public key it generated (service-centre clerk, after identity checks).', ['clerk'], EnterpriseRegisterDraft);
   r.post('/enterprises', requireRole('clerk'), async (ctx) => {
-    const body = EnterpriseRegister.parse(ctx.request.body);
-    const row = await actAs(node, currentUser(ctx).id, 'enterprise.register', body);
+    const body = EnterpriseRegisterDraft.parse(ctx.request.body);
+    const row = await actAs(node, currentUser(ctx).id, 'enterprise.register', await sealStaffPayload(node, 'enterprise.register', body));
     ctx.status = 201;
     ctx.body = { code: body.code, tx: row.id };
   });
@@ -33,7 +34,7 @@ export function enterpriseRoutes(node: ChainNode): Router {
   doc('post', '/enterprises/{code}/keys', 'Rotate an enterprise key: the old key stops signing, history is kept (clerk).', ['clerk'], RotateBody);
   r.post('/enterprises/:code/keys', requireRole('clerk'), async (ctx) => {
     const body = RotateBody.parse(ctx.request.body);
-    const row = await actAs(node, currentUser(ctx).id, 'enterprise.rotateKey', { ...body, code: param(ctx, 'code') });
+    const row = await actAs(node, currentUser(ctx).id, 'enterprise.rotateKey', await sealStaffPayload(node, 'enterprise.rotateKey', { ...body, code: param(ctx, 'code') }));
     ctx.body = { code: param(ctx, 'code'), tx: row.id };
   });
 

@@ -54,7 +54,8 @@ async function writeRecords(trx: Knex.Transaction, keys: string[], keyring: Map<
   }
   const under = <T>(prefix: string) => keys.filter((k) => k.startsWith(prefix) && values.has(k)).map((k) => values.get(k) as T);
 
-  const ents = under<EnterpriseRecord>('ent/');
+  // The window clerk's notes are sealed (staffSeal.ts): opened here only on a recipient.
+  const ents = await Promise.all(under<EnterpriseRecord>('ent/').map((e) => openSealedFields(e, keyring)));
   await upsert(trx, 'ap_enterprises', 'code', ents.map((e) => ({ code: e.code, name: e.name, status: e.status, current_key: e.currentKey, registered_at: e.registeredAt, json: JSON.stringify(e) })));
 
   const filings = under<FilingRecord>('filing/');

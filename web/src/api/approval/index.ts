@@ -24,6 +24,8 @@ export const rotateKey = (code: string, b: { publicKey: string; reason: string; 
 export const filing = (code: string) => client.get<FilingWithHistory>(A(`/filings/${enc(code)}`));
 /** the departments (and keys) the filing's contacts are sealed to before signing */
 export const filingSealing = () => client.get<{ recipients: { kid: string; encKey: string }[] }>(A('/filing/sealing'));
+export const processSealing = (id: string) => client.get<{ recipients: { kid: string; encKey: string }[] }>(A(`/processes/${enc(id)}/sealing`));
+export const applicationSealing = (id: string) => client.get<{ recipients: { kid: string; encKey: string }[] }>(A(`/applications/${enc(id)}/sealing`));
 export const submitSigned = (tx: Tx) => client.post<SignedResult>(A('/tx'), tx);
 export const uploadMaterial = (file: Blob, type: string, onProgress?: (f: number) => void) =>
   uploadFile<{ hash: string; size: number; type: string }>(A('/materials'), file, type, onProgress);
