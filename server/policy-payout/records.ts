@@ -130,7 +130,7 @@ export interface AwardRecord {
   run?: string;
   /** every attempt to pay, oldest first: at most one is ever settled */
   payments: PaymentRecord[];
-  paid?: { endToEndId: string; bankRef?: string; time: number; txId: string };
+  paid?: { endToEndId: string; bankRef?: Sealed; time: number; txId: string };
   history: { time: number; txId: string; event: string; amountFen?: string; note?: string }[];
 }
 
@@ -188,8 +188,9 @@ export interface PaymentRecord {
   run: string;
   attempt: number;
   status: PaymentStatus;
-  bankRef?: string;
-  reason?: string;
+  /** sealed to the finance office and the policy's department */
+  bankRef?: Sealed;
+  reason?: Sealed;
   recordedAt?: number;
   recordedBy?: By;
   txId?: string;
@@ -231,4 +232,10 @@ export type ApplicationView = Omit<ApplicationRecord, 'payee' | 'review'> & {
   payee: PayeeView;
   review?: Omit<NonNullable<ApplicationRecord['review']>, 'scores'> & { scores: ExpertScoreView[] };
 };
-export type AwardView = Omit<AwardRecord, 'payee'> & { payee: PayeeView };
+/** A payment as a read model keeps it: the bank's reference and reason opened on their recipients' nodes, else who they are sealed to. */
+export type PaymentView = Omit<PaymentRecord, 'bankRef' | 'reason'> & { bankRef?: string; reason?: string; sealed?: SealedMark };
+export type AwardView = Omit<AwardRecord, 'payee' | 'payments' | 'paid'> & {
+  payee: PayeeView;
+  payments: PaymentView[];
+  paid?: Omit<NonNullable<AwardRecord['paid']>, 'bankRef'> & { bankRef?: string };
+};

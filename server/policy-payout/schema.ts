@@ -179,6 +179,7 @@ export const PayoutRun = z.strictObject({
   retryFailed: pub(z.boolean()).default(false),
 });
 
+/** One line of the bank's answer as finance reads it (pain.002 or CSV), before the node seals it. */
 export const SettlementItem = z.strictObject({
   endToEndId: pub(z.string().regex(/^AW-[0-9]+-[0-9]+-[0-9]+$/).max(35)),
   outcome: pub(z.enum(['settled', 'failed'])),
@@ -187,4 +188,14 @@ export const SettlementItem = z.strictObject({
 });
 export type SettlementItem = z.infer<typeof SettlementItem>;
 
-export const PayoutSettle = z.strictObject({ run: RunId, results: z.array(SettlementItem).min(1).max(400) });
+/**
+ * The line as signed: the bank's reference and failure reason are sealed by the finance office's
+ * node to the finance office and the policy's department; the outcome stays public, since it moves
+ * the books.
+ */
+export const SealedSettlementItem = SettlementItem.extend({
+  bankRef: sealedOf(party(Line(35))).optional(),
+  reason: sealedOf(party(Text(200))).optional(),
+});
+
+export const PayoutSettle = z.strictObject({ run: RunId, results: z.array(SealedSettlementItem).min(1).max(400) });

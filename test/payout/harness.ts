@@ -4,7 +4,7 @@ import { BlockState } from '../../server/chain/state.ts';
 import { canonicalJson } from '../../server/chain/canonical.ts';
 import { sha256Hex } from '../../server/chain/hash.ts';
 import { keys } from '../../server/chain/identity.ts';
-import { encKid } from '../../server/chain/sealing/envelope.ts';
+import { encKid, seal } from '../../server/chain/sealing/envelope.ts';
 import { sealPayee } from '../../server/policy-payout/payeeSeal.ts';
 import { payoutContracts } from '../../server/policy-payout/contracts/index.ts';
 import { makeConsortium } from '../support/fixtures.ts';
@@ -59,6 +59,11 @@ export class Harness {
       else this.state.set(w.key, w.new);
     }
     return { ok: true, events };
+  }
+
+  /** A bank statement's lines as the finance office's node signs them: reference and reason sealed to econ and finance. */
+  async sealSettlement(items: { endToEndId: string; outcome: string; bankRef?: string; reason?: string }[]): Promise<Record<string, unknown>[]> {
+    return Promise.all(items.map(async (i) => ({ ...i, ...(i.bankRef ? { bankRef: await seal(i.bankRef, this.sealTo) } : {}), ...(i.reason ? { reason: await seal(i.reason, this.sealTo) } : {}) })));
   }
 
   get<T>(key: string): T | undefined {

@@ -149,4 +149,35 @@ describe('the payee account is sealed on the ledger', () => {
     assert.equal(plain.status, 400, 'a plaintext account is not a payload');
     assert.equal((await signedPost(p, B, 'payout.apply', applyBody(B, pol2))).status, 200);
   });
+  test('a bank reference and failure reason are sealed to finance and the policy department: finance reads them, no other node or the ordering log holds them', async () => {
+    const REF = 'BREFSEALED77881234';
+    const WHY = '封存核验失败原因账户冻结';
+    const e2e = (await stateOf<AwardRecord>(p, `pay/award/${award}`, 'finance'))!.current!;
+    const st = await finance.post(`/finance/api/payout/runs/${run}/statement`).set('content-type', 'text/csv').send(`endToEndId,status,bankRef,reason\n${e2e},failed,${REF},${WHY}\n`);
+    assert.equal(st.status, 200, JSON.stringify(st.body));
+    assert.equal(st.body.failed, 1);
+    await until('failed everywhere', async () => (await Promise.all(p.nodes.map(async (n) => (await n.view().get<AwardRecord>(`pay/award/${award}`))?.status))).every((s) => s === 'failed'));
+    const rec = (await stateOf<AwardRecord>(p, `pay/award/${award}`, 'market'))!;
+    const pay = rec.payments.find((x) => x.endToEndId === e2e)!;
+    assert.equal(pay.status, 'failed', 'the outcome stays public');
+    assert.deepEqual([...new Set(pay.reason!.jwe.recipients.map((x) => x.header.kid.split('/')[0]))].sort(), RECIPIENTS);
+    assert.ok(!JSON.stringify(rec).includes(WHY) && !JSON.stringify(rec).includes(REF), 'state, history notes included');
+
+    const rows = (await finance.get(`/finance/api/payout/policies/${pol}/reconciliation`).expect(200)).body.payments as { endToEndId: string; bankRef: string | null; reason: string | null }[];
+    assert.deepEqual(rows.filter((x) => x.endToEndId === e2e).map((x) => [x.bankRef, x.reason]), [[REF, WHY]], 'finance reads them opened');
+    for (const dept of RECIPIENTS) {
+      const cells = await allCells(dept);
+      assert.ok(cells.includes(WHY) && cells.includes(REF), `${dept}, a recipient, keeps them in its read model`);
+    }
+    for (const dept of OTHERS) {
+      const cells = await allCells(dept);
+      assert.ok(cells.includes(e2e), `${dept}'s tables hold the payment`);
+      assert.ok(!cells.includes(WHY) && !cells.includes(REF), `${dept}'s tables hold the plaintext`);
+    }
+    await Promise.all(p.nodes.map((n) => n.db.raw('PRAGMA wal_checkpoint(TRUNCATE)').catch(() => undefined)));
+    for (const name of [...OTHERS.map((d) => `${d}.sqlite`), 'ordering.sqlite']) {
+      const bytes = bytesOf(name);
+      assert.ok(!bytes.includes(Buffer.from(WHY)) && !bytes.includes(Buffer.from(REF)), `${name} holds the reason or the reference`);
+    }
+  });
 });

@@ -19,7 +19,7 @@ import { buildRegistry } from '../../server/chain/buildRegistry.ts';
 import { parseGenesis } from '../../server/chain/genesis.ts';
 import { genesisEntries } from '../../server/chain/genesisState.ts';
 import { sha256Hex } from '../../server/chain/hash.ts';
-import { encKid, encPublicOf } from '../../server/chain/sealing/envelope.ts';
+import { encKid, encPublicOf, seal } from '../../server/chain/sealing/envelope.ts';
 import { sealPayee } from '../../server/policy-payout/payeeSeal.ts';
 import { suiteByName } from '../../server/chain/suites/index.ts';
 import { signTx } from '../../server/chain/tx.ts';
@@ -106,6 +106,16 @@ if (!existsSync(SEALED)) {
   writeFileSync(SEALED, JSON.stringify(payees, null, 2) + '\n');
 }
 const sealedPayees = JSON.parse(readFileSync(SEALED, 'utf8')) as Record<string, unknown>;
+// Staff text (the bank's reference, reasons) sealed the same way, once per label, kept in vectorSealedText.json.
+const SEALED_TEXT = join(dirname(fileURLToPath(import.meta.url)), 'vectorSealedText.json');
+const sealedTexts = (existsSync(SEALED_TEXT) ? JSON.parse(readFileSync(SEALED_TEXT, 'utf8')) : {}) as Record<string, unknown>;
+async function sealedText(label: string, value: string): Promise<unknown> {
+  if (!(label in sealedTexts)) {
+    sealedTexts[label] = await seal(value, sealTo, { salt: sha256Hex(`tongban-vectors/salt/text/${label}`) });
+    writeFileSync(SEALED_TEXT, JSON.stringify(sealedTexts, null, 2) + '\n');
+  }
+  return sealedTexts[label];
+}
 const payee = sealedPayees[CODE];
 const applied = await vector('payout.apply', 'applies-with-filing', 'the enterprise applies with its filing; no privacy rules and no review: straight to the decision', T0 + 1000, signed(firm, undefined, 'payout.apply', { policy: POL, filingVersion: 1, statement: '申请', payee }), true);
 const APP = String(applied.receipt.events[0].data.application);
@@ -124,8 +134,8 @@ await vector('payout.run', 'finance-role-elsewhere', 'a finance role outside the
 const ran = await vector('payout.run', 'creates-run', 'the finance office triggers a run: one attempt with its end-to-end id', T0 + 6 * DAY + 1000, signed(tax, 'fin1', 'payout.run', { policy: POL }), true);
 const RUN = String(ran.receipt.events[0].data.run);
 await vector('payout.run', 'nothing-left', 'a second run finds nothing payable: the award is in the first', T0 + 6 * DAY + 2000, signed(tax, 'fin1', 'payout.run', { policy: POL }));
-await vector('payout.settle', 'settles', 'the bank settled the payment: paid, out of the reserve', T0 + 7 * DAY, signed(tax, 'fin1', 'payout.settle', { run: RUN, results: [{ endToEndId: `${AWARD}-1`, outcome: 'settled', bankRef: 'B1' }] }), true);
-await vector('payout.settle', 'already-settled', 'settling an award that is already paid is refused', T0 + 7 * DAY + 1000, signed(tax, 'fin1', 'payout.settle', { run: RUN, results: [{ endToEndId: `${AWARD}-1`, outcome: 'settled', bankRef: 'B2' }] }));
+await vector('payout.settle', 'settles', 'the bank settled the payment: paid, out of the reserve', T0 + 7 * DAY, signed(tax, 'fin1', 'payout.settle', { run: RUN, results: [{ endToEndId: `${AWARD}-1`, outcome: 'settled', bankRef: await sealedText('settle/B1', 'B1') }] }), true);
+await vector('payout.settle', 'already-settled', 'settling an award that is already paid is refused', T0 + 7 * DAY + 1000, signed(tax, 'fin1', 'payout.settle', { run: RUN, results: [{ endToEndId: `${AWARD}-1`, outcome: 'settled', bankRef: await sealedText('settle/B2', 'B2') }] }));
 
 // One policy line, one budget: a new version re-sets the line's budget, and what the line has
 // already paid counts against it, so the new version cannot bring a second budget.

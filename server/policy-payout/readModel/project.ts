@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import type { CommittedBlock } from '../../chain/module.ts';
 import { openForView } from '../deptSeal.ts';
 import { payeeView } from '../payeeSeal.ts';
-import type { ApplicationRecord, ApplicationView, AwardRecord, AwardView, ExpertScoreView, ExpertRecord, LedgerRecord, ObjectionRecord, PolicyRecord, PublicationRecord, RunRecord } from '../records.ts';
+import type { Sealed } from '../../chain/sealing/envelope.ts';
+import type { ApplicationRecord, ApplicationView, AwardRecord, AwardView, ExpertScoreView, ExpertRecord, LedgerRecord, ObjectionRecord, PaymentRecord, PaymentView, PolicyRecord, PublicationRecord, RunRecord, SealedMark } from '../records.ts';
 import { pk } from '../stateKeys.ts';
 
 const CHUNK = 200; // rows per statement: well under SQLite's bound-variable limit
@@ -29,6 +30,30 @@ async function applicationView(a: ApplicationRecord, keyring: Map<string, string
     return 'value' in o ? { ...s, opinion: o.value } : { ...s, opinion: undefined, opinionSealed: o.sealed };
   }));
   return { ...a, payee, review: { ...a.review, scores } };
+}
+
+/** A payment with the bank's reference and reason opened where this node is a recipient. */
+async function paymentView(p: PaymentRecord, keyring: Map<string, string>): Promise<PaymentView> {
+  const { bankRef, reason, ...rest } = p;
+  const out: PaymentView = rest;
+  let sealed: SealedMark | undefined;
+  const open = async (s: Sealed | undefined): Promise<string | undefined> => {
+    if (!s) return undefined;
+    const o = await openForView<string>(s, keyring);
+    if ('value' in o) return o.value;
+    sealed = o.sealed;
+    return undefined;
+  };
+  const ref = await open(bankRef);
+  const why = await open(reason);
+  return { ...out, ...(ref !== undefined ? { bankRef: ref } : {}), ...(why !== undefined ? { reason: why } : {}), ...(sealed ? { sealed } : {}) };
+}
+
+async function awardView(a: AwardRecord, keyring: Map<string, string>): Promise<AwardView> {
+  const payments = await Promise.all(a.payments.map((p) => paymentView(p, keyring)));
+  const { paid, ...rest } = a;
+  const paidView = paid && { endToEndId: paid.endToEndId, time: paid.time, txId: paid.txId, ...(payments.find((p) => p.endToEndId === paid.endToEndId)?.bankRef !== undefined ? { bankRef: payments.find((p) => p.endToEndId === paid.endToEndId)!.bankRef } : {}) };
+  return { ...rest, payee: await payeeView(a.payee, keyring), payments, ...(paidView ? { paid: paidView } : {}) };
 }
 
 /**
@@ -67,12 +92,12 @@ export async function projectPayout(trx: Knex.Transaction, block: CommittedBlock
   for (let i = 0; i < reviewers.length; i += CHUNK) await trx('pay_reviewers').insert(reviewers.slice(i, i + CHUNK));
 
   const awards = under<AwardRecord>('pay/award/');
-  const awardViews = await Promise.all(awards.map(async (a): Promise<AwardView> => ({ ...a, payee: await payeeView(a.payee, keyring) })));
+  const awardViews = await Promise.all(awards.map((a) => awardView(a, keyring)));
   await upsert(trx, 'pay_awards', 'id', awardViews.map((a) => ({
     id: a.id, policy: a.policy, dept: a.dept, code: a.code, status: a.status, amount_fen: a.amountFen, ends_at: a.publicity?.endsAt ?? null, open_objections: a.openObjections.length, json: JSON.stringify(a),
   })));
   // One row per attempt to pay, for finance's lists and the reconciliation report.
-  await upsert(trx, 'pay_payments', 'e2e_id', awards.flatMap((a) => a.payments.map((p) => ({
+  await upsert(trx, 'pay_payments', 'e2e_id', awardViews.flatMap((a) => a.payments.map((p) => ({
     e2e_id: p.endToEndId, award: a.id, run: p.run, policy: a.policy, attempt: p.attempt, status: p.status, amount_fen: a.amountFen, json: JSON.stringify(p),
   }))));
   await upsert(trx, 'pay_publications', 'id', under<PublicationRecord>('pay/pub/').map((p) => ({ id: p.id, policy: p.policy, ends_at: p.endsAt, json: JSON.stringify(p) })));
