@@ -96,12 +96,13 @@ export interface ApplicationRecord {
     experts: string[];
     rule: string;
     /** left out at the draw (conflict, inactive) or stepped back after it (recused) */
-    excluded: { expert: string; reason: string; recused?: boolean }[];
+    /** `reason` is public-safe; a recusal's own words are `reasonSealed`, to the application's department */
+    excluded: { expert: string; reason: string; recused?: boolean; reasonSealed?: Sealed }[];
     scores: ExpertScore[];
     /** mean score in hundredths, rounded down, once all have scored */
     meanScoreX100?: number;
   };
-  decision?: { decision: 'approve' | 'reject'; amountFen?: string; reasons: string; by: By; time: number; txId: string };
+  decision?: { decision: 'approve' | 'reject'; amountFen?: string; reasons: Sealed; by: By; time: number; txId: string };
   rejection?: { stage: 'checks' | 'decision'; reasons: { rule: string; code: string; detail: string }[]; time: number };
   award?: string;
   submittedAt: number;
@@ -157,7 +158,7 @@ export interface ObjectionRecord {
   status: 'open' | 'upheld' | 'dismissed' | 'moot';
   filedAt: number;
   txId: string;
-  resolution?: { outcome: 'dismiss' | 'withdraw' | 'change'; amountFen?: string; reasons: string; by: By; time: number; txId: string };
+  resolution?: { outcome: 'dismiss' | 'withdraw' | 'change'; amountFen?: string; reasons: Sealed; by: By; time: number; txId: string };
 }
 
 /** One payment of a run. The payee comes from the award (fixed when it was approved), so the run stays small. */
@@ -228,10 +229,18 @@ export interface SealedMark {
 
 /** An expert's score as a read model keeps it: the opinion opened on the policy department's node, else who it is sealed to. */
 export type ExpertScoreView = Omit<ExpertScore, 'opinion'> & { opinion?: string; opinionSealed?: SealedMark };
-export type ApplicationView = Omit<ApplicationRecord, 'payee' | 'review'> & {
+/** Reasons as a read model keeps them: opened on the policy department's node, else who they are sealed to. */
+export interface ReasonsView {
+  reasons?: string;
+  reasonsSealed?: SealedMark;
+}
+export type ExcludedView = Omit<NonNullable<ApplicationRecord['review']>['excluded'][number], 'reasonSealed'> & { reasonSealed?: SealedMark };
+export type ApplicationView = Omit<ApplicationRecord, 'payee' | 'review' | 'decision'> & {
   payee: PayeeView;
-  review?: Omit<NonNullable<ApplicationRecord['review']>, 'scores'> & { scores: ExpertScoreView[] };
+  review?: Omit<NonNullable<ApplicationRecord['review']>, 'scores' | 'excluded'> & { scores: ExpertScoreView[]; excluded: ExcludedView[] };
+  decision?: Omit<NonNullable<ApplicationRecord['decision']>, 'reasons'> & ReasonsView;
 };
+export type ObjectionView = Omit<ObjectionRecord, 'resolution'> & { resolution?: Omit<NonNullable<ObjectionRecord['resolution']>, 'reasons'> & ReasonsView };
 /** A payment as a read model keeps it: the bank's reference and reason opened on their recipients' nodes, else who they are sealed to. */
 export type PaymentView = Omit<PaymentRecord, 'bankRef' | 'reason'> & { bankRef?: string; reason?: string; sealed?: SealedMark };
 export type AwardView = Omit<AwardRecord, 'payee' | 'payments' | 'paid'> & {

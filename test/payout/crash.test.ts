@@ -13,6 +13,7 @@ import { createModules } from '../../server/modules.ts';
 import type { Platform } from '../../server/platform.ts';
 import { parseStatementCsv } from '../../server/policy-payout/bank/statusReport.ts';
 import type { AwardRecord, LedgerRecord, RunRecord } from '../../server/policy-payout/records.ts';
+import { sealFor } from '../../server/policy-payout/http/common.ts';
 import { recordStatement, sealSettlement } from '../../server/policy-payout/settlement.ts';
 import { TestEnterprise, testCode } from '../approval/support.ts';
 import { createTestNode, makeConsortium, waitForHeight } from '../support/fixtures.ts';
@@ -89,7 +90,7 @@ describe('exactly once after a crash, a restart and a replay from genesis', () =
       return String(row.events[0].data.application);
     }));
     for (const [i, app] of applied.entries()) {
-      const r = await ok(nodes.econ, 'policy1', 'payout.decide', { application: app, decision: 'approve', amountFen: String(500_000 + i), reasons: '符合条件' });
+      const r = await ok(nodes.econ, 'policy1', 'payout.decide', { application: app, decision: 'approve', amountFen: String(500_000 + i), reasons: await sealFor(nodes.econ, ['econ'], '符合条件', 'the reasons') });
       awards.push((r.events[0].data.records as string[]).find((k) => k.startsWith('pay/award/'))!.slice('pay/award/'.length));
     }
     await ok(nodes.econ, 'policy1', 'payout.publicise', { policy });

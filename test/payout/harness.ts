@@ -19,6 +19,8 @@ const DAY = 86_400_000;
 const genesis = makeConsortium(['econ', 'finance', 'tax', 'hrss']).genesis;
 const defs = new Map(payoutContracts.map((d) => [d.kind, d]));
 
+const STAFF_TEXT: Record<string, string> = { 'payout.decide': 'reasons', 'payout.resolve': 'reasons', 'payout.recuse': 'reason' };
+
 /**
  * The payout contracts over an in-memory state, one transaction per block, with the executor's
  * rules (payload parsed by the contract's schema, a throw rolls everything back). Fast enough for
@@ -35,6 +37,12 @@ export class Harness {
 
   async run(kind: string, actor: Actor, payload: Record<string, unknown>): Promise<{ ok: true; events: { type: string; data: Record<string, any> }[] } | { ok: false; code: string; message: string }> {
     const def = defs.get(kind)!;
+    // staff text as the acting node seals it before signing: to the actor's department
+    const field = STAFF_TEXT[kind];
+    if (field && typeof payload[field] === 'string') {
+      const m = genesis.members.find((x) => x.dept === actor.dept);
+      if (m?.encKey) payload = { ...payload, [field]: await seal(payload[field], [{ kid: encKid(m.dept, m.encKey), encKey: m.encKey }]) };
+    }
     const parsed = def.payload.safeParse(payload);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

@@ -28,6 +28,7 @@ describe('the payee account is sealed on the ledger', () => {
   const CNAPS = '313331000042';
   const RECIPIENTS = ['econ', 'finance'];
   const OTHERS = ['market', 'tax', 'hrss', 'housing', 'enforcement', 'audit', 'service'];
+  const DECIDE_WHY = '封存核验决定理由研发投入达标';
   let p: Platform;
   let policy: Session;
   let finance: Session;
@@ -51,7 +52,7 @@ describe('the payee account is sealed on the ledger', () => {
     B = await payoutEnterprise(p, clerk, 812);
     pol = await publish(policy, { publicityDays: 1 });
     app = await apply(p, A, pol, { payee: { name: A.name, account: ACCOUNT, bankName: BANK, bankCode: CNAPS } });
-    const d = await policy.post(`/econ/api/payout/applications/${app}/decision`, { decision: 'approve', amountFen: '1000000', reasons: '符合条件' });
+    const d = await policy.post(`/econ/api/payout/applications/${app}/decision`, { decision: 'approve', amountFen: '1000000', reasons: DECIDE_WHY });
     assert.equal(d.status, 200, JSON.stringify(d.body));
     award = d.body.award;
     assert.equal((await policy.post(`/econ/api/payout/policies/${pol}/publicise`, {})).status, 201);
@@ -179,5 +180,17 @@ describe('the payee account is sealed on the ledger', () => {
       const bytes = bytesOf(name);
       assert.ok(!bytes.includes(Buffer.from(WHY)) && !bytes.includes(Buffer.from(REF)), `${name} holds the reason or the reference`);
     }
+  });
+  test('the decision reasons are sealed to the policy department: it and the enterprise read them there, no other node or the ordering log holds them', async () => {
+    const rec = (await stateOf<ApplicationRecord>(p, `pay/app/${app}`, 'market'))!;
+    assert.equal(rec.decision!.decision, 'approve', 'the decision stays public');
+    assert.deepEqual([...new Set(rec.decision!.reasons.jwe.recipients.map((x) => x.header.kid.split('/')[0]))], ['econ']);
+    assert.ok(!JSON.stringify(rec).includes(DECIDE_WHY));
+    assert.equal((await policy.get(`/econ/api/payout/applications/${app}`).expect(200)).body.decision.reasons, DECIDE_WHY);
+    assert.equal((await (await A.login('econ')).get(`/econ/api/payout/applications/${app}`).expect(200)).body.decision.reasons, DECIDE_WHY, 'the enterprise, through the policy department');
+    assert.ok((await allCells('econ')).includes(DECIDE_WHY));
+    for (const dept of [...OTHERS, 'finance']) assert.ok(!(await allCells(dept)).includes(DECIDE_WHY), `${dept}'s tables hold the reasons`);
+    await Promise.all(p.nodes.map((n) => n.db.raw('PRAGMA wal_checkpoint(TRUNCATE)').catch(() => undefined)));
+    for (const name of [...[...OTHERS, 'finance'].map((d) => `${d}.sqlite`), 'ordering.sqlite']) assert.ok(!bytesOf(name).includes(Buffer.from(DECIDE_WHY)), `${name} holds the reasons`);
   });
 });

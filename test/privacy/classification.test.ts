@@ -55,7 +55,7 @@ const NOT_YET_SEALED = [
   'approval.apply: project.investmentFen', 'approval.apply: project.description', 'approval.supplement: note', 'approval.supplement: materials[].name',
   'enterprise.register: verification.note', 'enterprise.rotateKey: note', 'filing.amend: profile.employees', 'filing.amend: materials[].name',
   'filing.submit: profile.employees', 'filing.submit: materials[].name', 'payout.apply: requestedFen', 'payout.apply: statement',
-  'payout.apply: attachments[].name', 'payout.decide: reasons', 'payout.object: reasons', 'payout.recuse: reason', 'payout.resolve: reasons',
+  'payout.apply: attachments[].name', 'payout.object: reasons',
   'payout.review: score', 'payout.review: recommendFen',
 ];
 
