@@ -12,6 +12,7 @@ import { LocalLog } from '../server/chain/orderer/localLog.ts';
 import { openDb } from '../server/chain/store/openDb.ts';
 import { signTx } from '../server/chain/tx.ts';
 import { createModules } from '../server/modules.ts';
+import { sealFor } from '../server/policy-payout/http/common.ts';
 import { createPlatform, type Platform } from '../server/platform.ts';
 import { adoptVerificationKeys } from '../server/privacy-query/bootstrap.ts';
 import { commitFigures } from '../server/privacy-query/holder/figures.ts';
@@ -139,7 +140,8 @@ async function paymentRun(n: number): Promise<number> {
     const econ = p.node('econ');
     const apps = await inBatches(econ, ents.map((e) => () => sign(e, 'payout.apply', { policy, filingVersion: 1, statement: '压测申请', payee: payee(e.name) })));
     const appIds = await Promise.all(apps.map(async (id) => String((await econ.store.tx(id))!.events[0].data.application)));
-    await inBatches(econ, appIds.map((application, i) => () => econ.signAs('policy1', 'payout.decide', { application, decision: 'approve', amountFen: String(1_000_000 + i), reasons: '压测' })));
+    const reasons = await sealFor(econ, ['econ'], '压测', 'the reasons');
+    await inBatches(econ, appIds.map((application, i) => () => econ.signAs('policy1', 'payout.decide', { application, decision: 'approve', amountFen: String(1_000_000 + i), reasons })));
     await inBatches(econ, [() => econ.signAs('policy1', 'payout.publicise', { policy })]);
     clock.offset += 2 * DAY;
     await inBatches(econ, [() => econ.signAs('policy1', 'payout.release', { policy })]);

@@ -7,6 +7,7 @@ import { SM2_CURVE } from '../chain/suites/sm2.ts';
 import { signTx } from '../chain/tx.ts';
 import type { Platform } from '../platform.ts';
 import { commitFigures } from '../privacy-query/holder/figures.ts';
+import { sealFor } from './http/common.ts';
 import { payeeSealRecipients, sealPayee } from './payeeSeal.ts';
 
 const DAY = 86_400_000;
@@ -102,8 +103,9 @@ async function seed(p: Platform, log?: (m: string) => void): Promise<void> {
     if (!a) throw new Error(`payout demo: an application was rejected: ${rows[i].code} ${rows[i].reason}`);
     return String(a);
   };
-  await econ.submitAs('policy1', 'payout.decide', { application: appId(1), decision: 'approve', amountFen: '2400000', reasons: '参保稳定，核定补贴2.4万元' }, 'none');
-  await econ.submitAs('policy1', 'payout.decide', { application: appId(3), decision: 'reject', reasons: '参保人数不足，不符合稳岗补贴条件' }, 'none');
+  // reasons sealed to the policy department, as its node does for an officer (http/common.ts sealFor)
+  await econ.submitAs('policy1', 'payout.decide', { application: appId(1), decision: 'approve', amountFen: '2400000', reasons: await sealFor(econ, ['econ'], '参保稳定，核定补贴2.4万元', 'the reasons') }, 'none');
+  await econ.submitAs('policy1', 'payout.decide', { application: appId(3), decision: 'reject', reasons: await sealFor(econ, ['econ'], '参保人数不足，不符合稳岗补贴条件', 'the reasons') }, 'none');
   await ok(econ.submitAs('policy1', 'payout.publicise', { policy: JOBS }), 'the publication');
   log?.(`payout demo: policies ${RD}, ${JOBS}, ${SME} (revised) with applications in review, publication, decision`);
 }

@@ -2,7 +2,8 @@ import { balanced } from './ledger.ts';
 import { csvFile, csvLine } from '../http/csv.ts';
 import { yuan } from './money.ts';
 import type { PaymentRow } from './readModel/queries.ts';
-import type { AwardRecord, LedgerRecord, PolicyRecord } from './records.ts';
+import type { Sealed } from '../chain/sealing/envelope.ts';
+import type { AwardRecord, AwardView, LedgerRecord, PolicyRecord } from './records.ts';
 
 /** Which ledger bucket an award's amount sits in, by its status. */
 const BUCKET: Record<AwardRecord['status'], keyof LedgerRecord | null> = {
@@ -29,11 +30,14 @@ export interface Reconciliation {
   payments: PaymentRow[];
 }
 
+/** An award as the read model keeps it (bank reference opened) or as state holds it (sealed: not shown). */
+export type ReconciledAward = Omit<AwardView, 'payee' | 'payments' | 'paid'> & { paid?: { bankRef?: string | Sealed; time: number } };
+
 /**
  * Per policy line (every version shares the first version's books): the ledger, checked two ways (its buckets add up to the budget; and each bucket
  * equals the sum of the awards in the matching status), with every award and payment attempt.
  */
-export function reconcile(p: PolicyRecord, ledger: LedgerRecord, awards: Omit<AwardRecord, 'payee'>[], payments: PaymentRow[], asOf: { height: number; time: number }): Reconciliation {
+export function reconcile(p: PolicyRecord, ledger: LedgerRecord, awards: ReconciledAward[], payments: PaymentRow[], asOf: { height: number; time: number }): Reconciliation {
   const sums = { awardedFen: 0n, reservedFen: 0n, failedFen: 0n, paidFen: 0n };
   for (const a of awards) {
     const b = BUCKET[a.status] as keyof typeof sums | null;
@@ -48,7 +52,7 @@ export function reconcile(p: PolicyRecord, ledger: LedgerRecord, awards: Omit<Aw
     balanced: balanced(ledger),
     matchesAwards: (Object.keys(sums) as (keyof typeof sums)[]).every((k) => fromAwards[k] === ledger[k]),
     fromAwards,
-    awards: awards.map((a) => ({ award: a.id, code: a.code, name: a.enterpriseName, amountFen: a.amountFen, status: a.status, attempts: a.attempts, endToEndId: a.current ?? null, bankRef: a.paid?.bankRef ?? null, paidAt: a.paid?.time ?? null })),
+    awards: awards.map((a) => ({ award: a.id, code: a.code, name: a.enterpriseName, amountFen: a.amountFen, status: a.status, attempts: a.attempts, endToEndId: a.current ?? null, bankRef: typeof a.paid?.bankRef === 'string' ? a.paid.bankRef : null, paidAt: a.paid?.time ?? null })),
     payments,
   };
 }

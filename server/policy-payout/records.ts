@@ -96,12 +96,13 @@ export interface ApplicationRecord {
     experts: string[];
     rule: string;
     /** left out at the draw (conflict, inactive) or stepped back after it (recused) */
-    excluded: { expert: string; reason: string; recused?: boolean }[];
+    /** `reason` is public-safe; a recusal's own words are `reasonSealed`, to the application's department */
+    excluded: { expert: string; reason: string; recused?: boolean; reasonSealed?: Sealed }[];
     scores: ExpertScore[];
     /** mean score in hundredths, rounded down, once all have scored */
     meanScoreX100?: number;
   };
-  decision?: { decision: 'approve' | 'reject'; amountFen?: string; reasons: string; by: By; time: number; txId: string };
+  decision?: { decision: 'approve' | 'reject'; amountFen?: string; reasons: Sealed; by: By; time: number; txId: string };
   rejection?: { stage: 'checks' | 'decision'; reasons: { rule: string; code: string; detail: string }[]; time: number };
   award?: string;
   submittedAt: number;
@@ -130,7 +131,7 @@ export interface AwardRecord {
   run?: string;
   /** every attempt to pay, oldest first: at most one is ever settled */
   payments: PaymentRecord[];
-  paid?: { endToEndId: string; bankRef?: string; time: number; txId: string };
+  paid?: { endToEndId: string; bankRef?: Sealed; time: number; txId: string };
   history: { time: number; txId: string; event: string; amountFen?: string; note?: string }[];
 }
 
@@ -157,7 +158,7 @@ export interface ObjectionRecord {
   status: 'open' | 'upheld' | 'dismissed' | 'moot';
   filedAt: number;
   txId: string;
-  resolution?: { outcome: 'dismiss' | 'withdraw' | 'change'; amountFen?: string; reasons: string; by: By; time: number; txId: string };
+  resolution?: { outcome: 'dismiss' | 'withdraw' | 'change'; amountFen?: string; reasons: Sealed; by: By; time: number; txId: string };
 }
 
 /** One payment of a run. The payee comes from the award (fixed when it was approved), so the run stays small. */
@@ -188,8 +189,9 @@ export interface PaymentRecord {
   run: string;
   attempt: number;
   status: PaymentStatus;
-  bankRef?: string;
-  reason?: string;
+  /** sealed to the finance office and the policy's department */
+  bankRef?: Sealed;
+  reason?: Sealed;
   recordedAt?: number;
   recordedBy?: By;
   txId?: string;
@@ -227,8 +229,22 @@ export interface SealedMark {
 
 /** An expert's score as a read model keeps it: the opinion opened on the policy department's node, else who it is sealed to. */
 export type ExpertScoreView = Omit<ExpertScore, 'opinion'> & { opinion?: string; opinionSealed?: SealedMark };
-export type ApplicationView = Omit<ApplicationRecord, 'payee' | 'review'> & {
+/** Reasons as a read model keeps them: opened on the policy department's node, else who they are sealed to. */
+export interface ReasonsView {
+  reasons?: string;
+  reasonsSealed?: SealedMark;
+}
+export type ExcludedView = Omit<NonNullable<ApplicationRecord['review']>['excluded'][number], 'reasonSealed'> & { reasonSealed?: SealedMark };
+export type ApplicationView = Omit<ApplicationRecord, 'payee' | 'review' | 'decision'> & {
   payee: PayeeView;
-  review?: Omit<NonNullable<ApplicationRecord['review']>, 'scores'> & { scores: ExpertScoreView[] };
+  review?: Omit<NonNullable<ApplicationRecord['review']>, 'scores' | 'excluded'> & { scores: ExpertScoreView[]; excluded: ExcludedView[] };
+  decision?: Omit<NonNullable<ApplicationRecord['decision']>, 'reasons'> & ReasonsView;
 };
-export type AwardView = Omit<AwardRecord, 'payee'> & { payee: PayeeView };
+export type ObjectionView = Omit<ObjectionRecord, 'resolution'> & { resolution?: Omit<NonNullable<ObjectionRecord['resolution']>, 'reasons'> & ReasonsView };
+/** A payment as a read model keeps it: the bank's reference and reason opened on their recipients' nodes, else who they are sealed to. */
+export type PaymentView = Omit<PaymentRecord, 'bankRef' | 'reason'> & { bankRef?: string; reason?: string; sealed?: SealedMark };
+export type AwardView = Omit<AwardRecord, 'payee' | 'payments' | 'paid'> & {
+  payee: PayeeView;
+  payments: PaymentView[];
+  paid?: Omit<NonNullable<AwardRecord['paid']>, 'bankRef'> & { bankRef?: string };
+};

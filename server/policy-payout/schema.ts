@@ -147,29 +147,44 @@ export const PayoutReview = z.strictObject({
 /** The review as the expert writes it, before the node seals the opinion. */
 export const ReviewDraft = PayoutReview.omit({ application: true }).extend({ opinion: party(Text(2000)) });
 
-/** A drawn expert steps back from one application (回避) before scoring it, saying why. */
+/**
+ * A drawn expert steps back from one application (回避) before scoring it, saying why. The reason
+ * is sealed by the expert's node to the application's department before it is signed.
+ */
 export const PayoutRecuse = z.strictObject({
   application: ApplicationId,
-  reason: party(Text(500)),
+  reason: sealedOf(party(Text(500))),
 });
+/** The recusal as the expert writes it, before the node seals the reason. */
+export const RecuseDraft = PayoutRecuse.omit({ application: true }).extend({ reason: party(Text(500)) });
 
+/**
+ * The decision and amount stay public (they move the budget and go on the publicity list); the
+ * reasons are sealed by the policy department's node to itself before it signs, and reach the
+ * enterprise through that department's read model.
+ */
 export const PayoutDecide = z.strictObject({
   application: ApplicationId,
   decision: pub(z.enum(['approve', 'reject'])),
   amountFen: pub(PositiveFen).optional(),
-  reasons: party(Text(2000)),
+  reasons: sealedOf(party(Text(2000))),
 });
+/** The decision as the officer writes it, before the node seals the reasons. */
+export const DecisionDraft = PayoutDecide.omit({ application: true }).extend({ reasons: party(Text(2000)) });
 
 export const PayoutPublicise = z.strictObject({ policy: PolicyId });
 
 export const PayoutObject = z.strictObject({ award: AwardId, reasons: party(Text(2000)) });
 
+/** As the decision: the outcome and amount public, the reasons sealed to the policy's department. */
 export const PayoutResolve = z.strictObject({
   objection: ObjectionId,
   outcome: pub(z.enum(['dismiss', 'withdraw', 'change'])),
   amountFen: pub(PositiveFen).optional(),
-  reasons: party(Text(2000)),
+  reasons: sealedOf(party(Text(2000))),
 });
+/** The resolution as the officer writes it, before the node seals the reasons. */
+export const ResolveDraft = PayoutResolve.omit({ objection: true }).extend({ reasons: party(Text(2000)) });
 
 export const PayoutRelease = z.strictObject({ policy: PolicyId });
 
@@ -179,6 +194,7 @@ export const PayoutRun = z.strictObject({
   retryFailed: pub(z.boolean()).default(false),
 });
 
+/** One line of the bank's answer as finance reads it (pain.002 or CSV), before the node seals it. */
 export const SettlementItem = z.strictObject({
   endToEndId: pub(z.string().regex(/^AW-[0-9]+-[0-9]+-[0-9]+$/).max(35)),
   outcome: pub(z.enum(['settled', 'failed'])),
@@ -187,4 +203,14 @@ export const SettlementItem = z.strictObject({
 });
 export type SettlementItem = z.infer<typeof SettlementItem>;
 
-export const PayoutSettle = z.strictObject({ run: RunId, results: z.array(SettlementItem).min(1).max(400) });
+/**
+ * The line as signed: the bank's reference and failure reason are sealed by the finance office's
+ * node to the finance office and the policy's department; the outcome stays public, since it moves
+ * the books.
+ */
+export const SealedSettlementItem = SettlementItem.extend({
+  bankRef: sealedOf(party(Line(35))).optional(),
+  reason: sealedOf(party(Text(200))).optional(),
+});
+
+export const PayoutSettle = z.strictObject({ run: RunId, results: z.array(SealedSettlementItem).min(1).max(400) });

@@ -1,6 +1,9 @@
 import { ChainError } from '../chain/errors.ts';
 import type { ChainNode } from '../chain/node.ts';
+import { seal, type SealRecipient } from '../chain/sealing/envelope.ts';
 import { pmtInfIdOf } from './bank/pain001.ts';
+import { payoutConfig } from './config.ts';
+import { deptSealRecipients } from './deptSeal.ts';
 import type { StatusReport } from './bank/statusReport.ts';
 import type { AwardRecord, RunRecord } from './records.ts';
 import type { SettlementItem } from './schema.ts';
@@ -36,6 +39,39 @@ export function withRejectedBlocks(run: RunRecord, report: StatusReport): Settle
 }
 
 /**
+ * The bank's reference and reason are sealed here, before signing, to the finance office and the
+ * policy's department (the contract checks both). An item for no known award is left as read: it
+ * carries nothing to seal to, and the contract refuses it (UNKNOWN_PAYMENT) before anything is kept.
+ */
+export async function sealSettlement(node: Pick<ChainNode, 'view' | 'genesis'>, items: SettlementItem[]): Promise<Record<string, unknown>[]> {
+  const view = node.view();
+  const financeDept = payoutConfig(node.genesis).financeDept;
+  const cache = new Map<string, SealRecipient[]>();
+  const out: Record<string, unknown>[] = [];
+  for (const item of items) {
+    if (!item.bankRef && !item.reason) {
+      out.push(item);
+      continue;
+    }
+    const ref = parseEndToEndId(item.endToEndId);
+    const dept = ref ? (await view.get<AwardRecord>(pk.award(ref.award)))?.dept : undefined;
+    if (!dept) {
+      out.push({ endToEndId: item.endToEndId, outcome: item.outcome });
+      continue;
+    }
+    let to = cache.get(dept);
+    if (!to) cache.set(dept, (to = await deptSealRecipients(view, [financeDept, dept])));
+    if (to.length < new Set([financeDept, dept]).size) throw new ChainError('SEAL_RECIPIENTS', `the finance office and ${dept} need encryption keys to seal the bank's reference and reason to`, { status: 409 });
+    out.push({
+      ...item,
+      ...(item.bankRef ? { bankRef: await seal(item.bankRef, to) } : {}),
+      ...(item.reason ? { reason: await seal(item.reason, to) } : {}),
+    });
+  }
+  return out;
+}
+
+/**
  * Records a bank statement for a run as payout.settle transactions (`submit` signs them for a
  * finance officer and waits for each receipt).
  * A block the bank rejected whole fails every payment of the run in it (withRejectedBlocks).
@@ -48,15 +84,16 @@ export async function recordStatement(node: ChainNode, run: RunRecord, report: S
   const items = withRejectedBlocks(run, report);
   const listed = new Set(items.map((i) => i.endToEndId));
   const view = node.view();
-  const todo: SettlementItem[] = [];
+  const unsealed: SettlementItem[] = [];
   let alreadyRecorded = 0;
   for (const item of items) {
     const ref = parseEndToEndId(item.endToEndId);
     const award = ref ? await view.get<AwardRecord>(pk.award(ref.award)) : undefined;
     const pay = award?.payments.find((x) => x.endToEndId === item.endToEndId);
     if (pay && pay.status === item.outcome) alreadyRecorded++;
-    else todo.push(item);
+    else unsealed.push(item);
   }
+  const todo = await sealSettlement(node, unsealed);
   const out: StatementResult = { run: run.id, settled: 0, failed: 0, alreadyRecorded, pending: report.pending.filter((id) => !listed.has(id)), txs: [] };
   for (let i = 0; i < todo.length; i += BATCH) {
     const row = await submit('payout.settle', { run: run.id, results: todo.slice(i, i + BATCH) }).catch((e) => {

@@ -191,7 +191,7 @@ describe('pain.002: only a final status settles; a rejected group or block fails
     const run = h.get<RunRecord>(`pay/run/${made.events[0].data.run}`)!;
     const xml = statusReport({ grp: 'RJCT', grpReason: 'AM04' }).replaceAll('PR-42-0', run.id);
     const results = withRejectedBlocks(run, parsePain002(xml));
-    const settle = await h.run('payout.settle', FINANCE, { run: run.id, results });
+    const settle = await h.run('payout.settle', FINANCE, { run: run.id, results: await h.sealSettlement(results) });
     assert.ok(settle.ok, settle.ok ? '' : settle.code);
     for (const it of run.items) assert.equal(h.get<AwardRecord>(`pay/award/${it.award}`)!.status, 'failed');
     const ledger = h.get<LedgerRecord>(`pay/ledger/${pol}`)!;

@@ -13,7 +13,8 @@ import { createModules } from '../../server/modules.ts';
 import type { Platform } from '../../server/platform.ts';
 import { parseStatementCsv } from '../../server/policy-payout/bank/statusReport.ts';
 import type { AwardRecord, LedgerRecord, RunRecord } from '../../server/policy-payout/records.ts';
-import { recordStatement } from '../../server/policy-payout/settlement.ts';
+import { sealFor } from '../../server/policy-payout/http/common.ts';
+import { recordStatement, sealSettlement } from '../../server/policy-payout/settlement.ts';
 import { TestEnterprise, testCode } from '../approval/support.ts';
 import { createTestNode, makeConsortium, waitForHeight } from '../support/fixtures.ts';
 import { DAY, payeeOf, sealApply, payoutFiling, policyBody, TestClock, until } from './support.ts';
@@ -89,7 +90,7 @@ describe('exactly once after a crash, a restart and a replay from genesis', () =
       return String(row.events[0].data.application);
     }));
     for (const [i, app] of applied.entries()) {
-      const r = await ok(nodes.econ, 'policy1', 'payout.decide', { application: app, decision: 'approve', amountFen: String(500_000 + i), reasons: '符合条件' });
+      const r = await ok(nodes.econ, 'policy1', 'payout.decide', { application: app, decision: 'approve', amountFen: String(500_000 + i), reasons: await sealFor(nodes.econ, ['econ'], '符合条件', 'the reasons') });
       awards.push((r.events[0].data.records as string[]).find((k) => k.startsWith('pay/award/'))!.slice('pay/award/'.length));
     }
     await ok(nodes.econ, 'policy1', 'payout.publicise', { policy });
@@ -112,7 +113,8 @@ describe('exactly once after a crash, a restart and a replay from genesis', () =
   test('a crash inside the commit of a settlement: restarted on the same db, the payment is recorded once', async () => {
     crash.ctl.armed = true;
     const height = nodes.finance.height;
-    const tx = nodes.finance.signAs('finance1', 'payout.settle', { run: run.id, results: awards.slice(0, 2).map((a) => ({ endToEndId: `${a}-1`, outcome: 'settled', bankRef: `R-${a}` })) });
+    const results = await sealSettlement(nodes.finance, awards.slice(0, 2).map((a) => ({ endToEndId: `${a}-1`, outcome: 'settled' as const, bankRef: `R-${a}` })));
+    const tx = nodes.finance.signAs('finance1', 'payout.settle', { run: run.id, results });
     await nodes.finance.submit(tx);
     await until('the finance node crashed', async () => crash.ctl.fired);
     await waitForHeight(others(), height + 1);

@@ -4,7 +4,7 @@ import { BlockState } from '../../server/chain/state.ts';
 import { canonicalJson } from '../../server/chain/canonical.ts';
 import { sha256Hex } from '../../server/chain/hash.ts';
 import { keys } from '../../server/chain/identity.ts';
-import { encKid } from '../../server/chain/sealing/envelope.ts';
+import { encKid, seal } from '../../server/chain/sealing/envelope.ts';
 import { sealPayee } from '../../server/policy-payout/payeeSeal.ts';
 import { payoutContracts } from '../../server/policy-payout/contracts/index.ts';
 import { makeConsortium } from '../support/fixtures.ts';
@@ -18,6 +18,8 @@ export const ent = (code: string): Actor => ({ id: code, role: 'enterprise' });
 const DAY = 86_400_000;
 const genesis = makeConsortium(['econ', 'finance', 'tax', 'hrss']).genesis;
 const defs = new Map(payoutContracts.map((d) => [d.kind, d]));
+
+const STAFF_TEXT: Record<string, string> = { 'payout.decide': 'reasons', 'payout.resolve': 'reasons', 'payout.recuse': 'reason' };
 
 /**
  * The payout contracts over an in-memory state, one transaction per block, with the executor's
@@ -35,6 +37,12 @@ export class Harness {
 
   async run(kind: string, actor: Actor, payload: Record<string, unknown>): Promise<{ ok: true; events: { type: string; data: Record<string, any> }[] } | { ok: false; code: string; message: string }> {
     const def = defs.get(kind)!;
+    // staff text as the acting node seals it before signing: to the actor's department
+    const field = STAFF_TEXT[kind];
+    if (field && typeof payload[field] === 'string') {
+      const m = genesis.members.find((x) => x.dept === actor.dept);
+      if (m?.encKey) payload = { ...payload, [field]: await seal(payload[field], [{ kid: encKid(m.dept, m.encKey), encKey: m.encKey }]) };
+    }
     const parsed = def.payload.safeParse(payload);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -59,6 +67,11 @@ export class Harness {
       else this.state.set(w.key, w.new);
     }
     return { ok: true, events };
+  }
+
+  /** A bank statement's lines as the finance office's node signs them: reference and reason sealed to econ and finance. */
+  async sealSettlement(items: { endToEndId: string; outcome: string; bankRef?: string; reason?: string }[]): Promise<Record<string, unknown>[]> {
+    return Promise.all(items.map(async (i) => ({ ...i, ...(i.bankRef ? { bankRef: await seal(i.bankRef, this.sealTo) } : {}), ...(i.reason ? { reason: await seal(i.reason, this.sealTo) } : {}) })));
   }
 
   get<T>(key: string): T | undefined {

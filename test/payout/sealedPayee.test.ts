@@ -28,6 +28,7 @@ describe('the payee account is sealed on the ledger', () => {
   const CNAPS = '313331000042';
   const RECIPIENTS = ['econ', 'finance'];
   const OTHERS = ['market', 'tax', 'hrss', 'housing', 'enforcement', 'audit', 'service'];
+  const DECIDE_WHY = '封存核验决定理由研发投入达标';
   let p: Platform;
   let policy: Session;
   let finance: Session;
@@ -51,7 +52,7 @@ describe('the payee account is sealed on the ledger', () => {
     B = await payoutEnterprise(p, clerk, 812);
     pol = await publish(policy, { publicityDays: 1 });
     app = await apply(p, A, pol, { payee: { name: A.name, account: ACCOUNT, bankName: BANK, bankCode: CNAPS } });
-    const d = await policy.post(`/econ/api/payout/applications/${app}/decision`, { decision: 'approve', amountFen: '1000000', reasons: '符合条件' });
+    const d = await policy.post(`/econ/api/payout/applications/${app}/decision`, { decision: 'approve', amountFen: '1000000', reasons: DECIDE_WHY });
     assert.equal(d.status, 200, JSON.stringify(d.body));
     award = d.body.award;
     assert.equal((await policy.post(`/econ/api/payout/policies/${pol}/publicise`, {})).status, 201);
@@ -148,5 +149,48 @@ describe('the payee account is sealed on the ledger', () => {
     const plain = await request(p.app.callback()).post('/econ/api/payout/tx').send(B.sign('payout.apply', applyBody(B, pol2)));
     assert.equal(plain.status, 400, 'a plaintext account is not a payload');
     assert.equal((await signedPost(p, B, 'payout.apply', applyBody(B, pol2))).status, 200);
+  });
+  test('a bank reference and failure reason are sealed to finance and the policy department: finance reads them, no other node or the ordering log holds them', async () => {
+    const REF = 'BREFSEALED77881234';
+    const WHY = '封存核验失败原因账户冻结';
+    const e2e = (await stateOf<AwardRecord>(p, `pay/award/${award}`, 'finance'))!.current!;
+    const st = await finance.post(`/finance/api/payout/runs/${run}/statement`).set('content-type', 'text/csv').send(`endToEndId,status,bankRef,reason\n${e2e},failed,${REF},${WHY}\n`);
+    assert.equal(st.status, 200, JSON.stringify(st.body));
+    assert.equal(st.body.failed, 1);
+    await until('failed everywhere', async () => (await Promise.all(p.nodes.map(async (n) => (await n.view().get<AwardRecord>(`pay/award/${award}`))?.status))).every((s) => s === 'failed'));
+    const rec = (await stateOf<AwardRecord>(p, `pay/award/${award}`, 'market'))!;
+    const pay = rec.payments.find((x) => x.endToEndId === e2e)!;
+    assert.equal(pay.status, 'failed', 'the outcome stays public');
+    assert.deepEqual([...new Set(pay.reason!.jwe.recipients.map((x) => x.header.kid.split('/')[0]))].sort(), RECIPIENTS);
+    assert.ok(!JSON.stringify(rec).includes(WHY) && !JSON.stringify(rec).includes(REF), 'state, history notes included');
+
+    const rows = (await finance.get(`/finance/api/payout/policies/${pol}/reconciliation`).expect(200)).body.payments as { endToEndId: string; bankRef: string | null; reason: string | null }[];
+    assert.deepEqual(rows.filter((x) => x.endToEndId === e2e).map((x) => [x.bankRef, x.reason]), [[REF, WHY]], 'finance reads them opened');
+    for (const dept of RECIPIENTS) {
+      const cells = await allCells(dept);
+      assert.ok(cells.includes(WHY) && cells.includes(REF), `${dept}, a recipient, keeps them in its read model`);
+    }
+    for (const dept of OTHERS) {
+      const cells = await allCells(dept);
+      assert.ok(cells.includes(e2e), `${dept}'s tables hold the payment`);
+      assert.ok(!cells.includes(WHY) && !cells.includes(REF), `${dept}'s tables hold the plaintext`);
+    }
+    await Promise.all(p.nodes.map((n) => n.db.raw('PRAGMA wal_checkpoint(TRUNCATE)').catch(() => undefined)));
+    for (const name of [...OTHERS.map((d) => `${d}.sqlite`), 'ordering.sqlite']) {
+      const bytes = bytesOf(name);
+      assert.ok(!bytes.includes(Buffer.from(WHY)) && !bytes.includes(Buffer.from(REF)), `${name} holds the reason or the reference`);
+    }
+  });
+  test('the decision reasons are sealed to the policy department: it and the enterprise read them there, no other node or the ordering log holds them', async () => {
+    const rec = (await stateOf<ApplicationRecord>(p, `pay/app/${app}`, 'market'))!;
+    assert.equal(rec.decision!.decision, 'approve', 'the decision stays public');
+    assert.deepEqual([...new Set(rec.decision!.reasons.jwe.recipients.map((x) => x.header.kid.split('/')[0]))], ['econ']);
+    assert.ok(!JSON.stringify(rec).includes(DECIDE_WHY));
+    assert.equal((await policy.get(`/econ/api/payout/applications/${app}`).expect(200)).body.decision.reasons, DECIDE_WHY);
+    assert.equal((await (await A.login('econ')).get(`/econ/api/payout/applications/${app}`).expect(200)).body.decision.reasons, DECIDE_WHY, 'the enterprise, through the policy department');
+    assert.ok((await allCells('econ')).includes(DECIDE_WHY));
+    for (const dept of [...OTHERS, 'finance']) assert.ok(!(await allCells(dept)).includes(DECIDE_WHY), `${dept}'s tables hold the reasons`);
+    await Promise.all(p.nodes.map((n) => n.db.raw('PRAGMA wal_checkpoint(TRUNCATE)').catch(() => undefined)));
+    for (const name of [...[...OTHERS, 'finance'].map((d) => `${d}.sqlite`), 'ordering.sqlite']) assert.ok(!bytesOf(name).includes(Buffer.from(DECIDE_WHY)), `${name} holds the reasons`);
   });
 });

@@ -19,7 +19,7 @@ import { buildRegistry } from '../../server/chain/buildRegistry.ts';
 import { parseGenesis } from '../../server/chain/genesis.ts';
 import { genesisEntries } from '../../server/chain/genesisState.ts';
 import { sha256Hex } from '../../server/chain/hash.ts';
-import { encKid, encPublicOf } from '../../server/chain/sealing/envelope.ts';
+import { encKid, encPublicOf, seal } from '../../server/chain/sealing/envelope.ts';
 import { sealPayee } from '../../server/policy-payout/payeeSeal.ts';
 import { suiteByName } from '../../server/chain/suites/index.ts';
 import { signTx } from '../../server/chain/tx.ts';
@@ -106,14 +106,25 @@ if (!existsSync(SEALED)) {
   writeFileSync(SEALED, JSON.stringify(payees, null, 2) + '\n');
 }
 const sealedPayees = JSON.parse(readFileSync(SEALED, 'utf8')) as Record<string, unknown>;
+// Staff text (the bank's reference: to finance and the policy department; decision and resolution
+// reasons: to the policy department) sealed the same way, once per label, kept in vectorSealedText.json.
+const SEALED_TEXT = join(dirname(fileURLToPath(import.meta.url)), 'vectorSealedText.json');
+const sealedTexts = (existsSync(SEALED_TEXT) ? JSON.parse(readFileSync(SEALED_TEXT, 'utf8')) : {}) as Record<string, unknown>;
+async function sealedText(label: string, value: string, depts = ['market', 'tax']): Promise<unknown> {
+  if (!(label in sealedTexts)) {
+    sealedTexts[label] = await seal(value, sealTo.filter((r) => depts.some((d) => r.kid.startsWith(`${d}/`))), { salt: sha256Hex(`tongban-vectors/salt/text/${label}`) });
+    writeFileSync(SEALED_TEXT, JSON.stringify(sealedTexts, null, 2) + '\n');
+  }
+  return sealedTexts[label];
+}
 const payee = sealedPayees[CODE];
 const applied = await vector('payout.apply', 'applies-with-filing', 'the enterprise applies with its filing; no privacy rules and no review: straight to the decision', T0 + 1000, signed(firm, undefined, 'payout.apply', { policy: POL, filingVersion: 1, statement: '申请', payee }), true);
 const APP = String(applied.receipt.events[0].data.application);
 await vector('payout.apply', 'duplicate', '重复申报: a second application to the same policy', T0 + 2000, signed(firm, undefined, 'payout.apply', { policy: POL, filingVersion: 1, statement: '再申请', payee }));
 
-await vector('payout.decide', 'above-cap', 'an amount above the per-enterprise cap', T0 + 3000, signed(market, 'pol1', 'payout.decide', { application: APP, decision: 'approve', amountFen: '2000001', reasons: '超限' }));
-await vector('payout.decide', 'other-department', 'a policy officer of another department may not decide', T0 + 3000, signed(key('member/hrss'), 'pol2', 'payout.decide', { application: APP, decision: 'approve', amountFen: '100', reasons: '越权' }));
-const decided = await vector('payout.decide', 'approves-within-cap', 'approved at the cap: the award is set aside from the budget', T0 + 3000, signed(market, 'pol1', 'payout.decide', { application: APP, decision: 'approve', amountFen: '2000000', reasons: '符合条件' }), true);
+await vector('payout.decide', 'above-cap', 'an amount above the per-enterprise cap', T0 + 3000, signed(market, 'pol1', 'payout.decide', { application: APP, decision: 'approve', amountFen: '2000001', reasons: await sealedText('decide/超限', '超限', ['market']) }));
+await vector('payout.decide', 'other-department', 'a policy officer of another department may not decide', T0 + 3000, signed(key('member/hrss'), 'pol2', 'payout.decide', { application: APP, decision: 'approve', amountFen: '100', reasons: await sealedText('decide/越权', '越权', ['market']) }));
+const decided = await vector('payout.decide', 'approves-within-cap', 'approved at the cap: the award is set aside from the budget', T0 + 3000, signed(market, 'pol1', 'payout.decide', { application: APP, decision: 'approve', amountFen: '2000000', reasons: await sealedText('decide/符合条件', '符合条件', ['market']) }), true);
 const AWARD = (decided.receipt.events[0].data.records as string[]).find((k) => k.startsWith('pay/award/'))!.slice('pay/award/'.length);
 
 await vector('payout.publicise', 'publishes-list', '公示: the approved award goes on the list with a five-day period', T0 + 4000, signed(market, 'pol1', 'payout.publicise', { policy: POL }), true);
@@ -124,8 +135,8 @@ await vector('payout.run', 'finance-role-elsewhere', 'a finance role outside the
 const ran = await vector('payout.run', 'creates-run', 'the finance office triggers a run: one attempt with its end-to-end id', T0 + 6 * DAY + 1000, signed(tax, 'fin1', 'payout.run', { policy: POL }), true);
 const RUN = String(ran.receipt.events[0].data.run);
 await vector('payout.run', 'nothing-left', 'a second run finds nothing payable: the award is in the first', T0 + 6 * DAY + 2000, signed(tax, 'fin1', 'payout.run', { policy: POL }));
-await vector('payout.settle', 'settles', 'the bank settled the payment: paid, out of the reserve', T0 + 7 * DAY, signed(tax, 'fin1', 'payout.settle', { run: RUN, results: [{ endToEndId: `${AWARD}-1`, outcome: 'settled', bankRef: 'B1' }] }), true);
-await vector('payout.settle', 'already-settled', 'settling an award that is already paid is refused', T0 + 7 * DAY + 1000, signed(tax, 'fin1', 'payout.settle', { run: RUN, results: [{ endToEndId: `${AWARD}-1`, outcome: 'settled', bankRef: 'B2' }] }));
+await vector('payout.settle', 'settles', 'the bank settled the payment: paid, out of the reserve', T0 + 7 * DAY, signed(tax, 'fin1', 'payout.settle', { run: RUN, results: [{ endToEndId: `${AWARD}-1`, outcome: 'settled', bankRef: await sealedText('settle/B1', 'B1') }] }), true);
+await vector('payout.settle', 'already-settled', 'settling an award that is already paid is refused', T0 + 7 * DAY + 1000, signed(tax, 'fin1', 'payout.settle', { run: RUN, results: [{ endToEndId: `${AWARD}-1`, outcome: 'settled', bankRef: await sealedText('settle/B2', 'B2') }] }));
 
 // One policy line, one budget: a new version re-sets the line's budget, and what the line has
 // already paid counts against it, so the new version cannot bring a second budget.
@@ -143,15 +154,15 @@ state = {
 const payee2 = sealedPayees[CODE2];
 const applied2 = await vector('payout.apply', 'applies-to-new-version', 'a second enterprise applies to the new version, asking 1,500,000 fen', T0 + 9 * DAY, signed(firm2, undefined, 'payout.apply', { policy: POL2, filingVersion: 1, requestedFen: '1500000', statement: '申请', payee: payee2 }), true);
 const APP2 = String(applied2.receipt.events[0].data.application);
-await vector('payout.decide', 'line-budget-exceeded', 'under the new version only what the line has left: 1,000,001 fen do not fit', T0 + 9 * DAY + 1000, signed(market, 'pol1', 'payout.decide', { application: APP2, decision: 'approve', amountFen: '1000001', reasons: '超出' }));
-const decided2 = await vector('payout.decide', 'approves-within-line-budget', '800,000 fen fit the line\'s remaining 1,000,000', T0 + 9 * DAY + 2000, signed(market, 'pol1', 'payout.decide', { application: APP2, decision: 'approve', amountFen: '800000', reasons: '符合条件' }), true);
+await vector('payout.decide', 'line-budget-exceeded', 'under the new version only what the line has left: 1,000,001 fen do not fit', T0 + 9 * DAY + 1000, signed(market, 'pol1', 'payout.decide', { application: APP2, decision: 'approve', amountFen: '1000001', reasons: await sealedText('decide/超出', '超出', ['market']) }));
+const decided2 = await vector('payout.decide', 'approves-within-line-budget', '800,000 fen fit the line\'s remaining 1,000,000', T0 + 9 * DAY + 2000, signed(market, 'pol1', 'payout.decide', { application: APP2, decision: 'approve', amountFen: '800000', reasons: await sealedText('decide/符合条件', '符合条件', ['market']) }), true);
 const AWARD2 = (decided2.receipt.events[0].data.records as string[]).find((k) => k.startsWith('pay/award/'))!.slice('pay/award/'.length);
 await vector('payout.publicise', 'publishes-new-version', '公示 of the new version\'s award', T0 + 9 * DAY + 3000, signed(market, 'pol1', 'payout.publicise', { policy: POL2 }), true);
 const objected = await vector('payout.object', 'objects-in-period', 'an objection to the award within its period', T0 + 10 * DAY, signed(market, 'pol1', 'payout.object', { award: AWARD2, reasons: '金额偏高' }), true);
 const OBJ = String(objected.receipt.events[0].data.objection);
-await vector('payout.resolve', 'change-above-request', 'a changed amount above the 1,500,000 fen applied for is refused', T0 + 10 * DAY + 1000, signed(market, 'pol1', 'payout.resolve', { objection: OBJ, outcome: 'change', amountFen: '1500001', reasons: '调整' }));
-await vector('payout.resolve', 'change-above-budget', 'raising the award by 200,001 fen needs more than the 200,000 the line has left', T0 + 10 * DAY + 1000, signed(market, 'pol1', 'payout.resolve', { objection: OBJ, outcome: 'change', amountFen: '1000001', reasons: '调整' }));
-await vector('payout.resolve', 'change-republishes', 'a change within the rules: the award goes on a new publication list for a full period', T0 + 10 * DAY + 1000, signed(market, 'pol1', 'payout.resolve', { objection: OBJ, outcome: 'change', amountFen: '600000', reasons: '按实际投入调整' }));
+await vector('payout.resolve', 'change-above-request', 'a changed amount above the 1,500,000 fen applied for is refused', T0 + 10 * DAY + 1000, signed(market, 'pol1', 'payout.resolve', { objection: OBJ, outcome: 'change', amountFen: '1500001', reasons: await sealedText('resolve/调整', '调整', ['market']) }));
+await vector('payout.resolve', 'change-above-budget', 'raising the award by 200,001 fen needs more than the 200,000 the line has left', T0 + 10 * DAY + 1000, signed(market, 'pol1', 'payout.resolve', { objection: OBJ, outcome: 'change', amountFen: '1000001', reasons: await sealedText('resolve/调整', '调整', ['market']) }));
+await vector('payout.resolve', 'change-republishes', 'a change within the rules: the award goes on a new publication list for a full period', T0 + 10 * DAY + 1000, signed(market, 'pol1', 'payout.resolve', { objection: OBJ, outcome: 'change', amountFen: '600000', reasons: await sealedText('resolve/按实际投入调整', '按实际投入调整', ['market']) }));
 
 // Reviewers are drawn from the experts registered when the policy is published (its panel).
 state = {

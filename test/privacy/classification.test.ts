@@ -55,8 +55,8 @@ const NOT_YET_SEALED = [
   'approval.supplement: materials[].name',
   'filing.amend: profile.employees', 'filing.amend: materials[].name',
   'filing.submit: profile.employees', 'filing.submit: materials[].name', 'payout.apply: requestedFen', 'payout.apply: statement',
-  'payout.apply: attachments[].name', 'payout.decide: reasons', 'payout.object: reasons', 'payout.recuse: reason', 'payout.resolve: reasons',
-  'payout.review: score', 'payout.review: recommendFen', 'payout.settle: results[].bankRef', 'payout.settle: results[].reason',
+  'payout.apply: attachments[].name', 'payout.object: reasons',
+  'payout.review: score', 'payout.review: recommendFen',
 ];
 
 test('no party or personal field is in plaintext on the ledger beyond the known list', () => {

@@ -1,6 +1,7 @@
 import { defineContract } from '../../chain/contract.ts';
 import { reject } from '../../chain/errors.ts';
 import { setAdd } from '../bucketSet.ts';
+import { checkSealedTo } from '../deptSeal.ts';
 import { loadLedger, move, saveLedger } from '../ledger.ts';
 import type { AwardRecord } from '../records.ts';
 import { PayoutDecide } from '../schema.ts';
@@ -8,10 +9,14 @@ import { awardIdOf, pk } from '../stateKeys.ts';
 import { byOf, emitRecords, loadApplication, loadPolicy, note, requirePolicyDept } from './common.ts';
 import { releaseGroup } from './progress.ts';
 
+/** The rejection's public detail: the reasons themselves are in the decision, sealed. */
+export const DECISION_REASONS_SEALED = '决定理由已封存 / the reasons are sealed to the deciding department';
+
 /**
  * The policy department approves an amount or rejects with reasons. An amount is never above the
  * cap (nor above what was asked), and it is set aside from the budget now, so the department can
- * never award more than it has: BUDGET_EXCEEDED names what is left.
+ * never award more than it has: BUDGET_EXCEEDED names what is left. The reasons arrive sealed to
+ * the department; the rejection's public detail says only that they are sealed.
  */
 export const payoutDecide = defineContract({
   kind: 'payout.decide',
@@ -21,6 +26,7 @@ export const payoutDecide = defineContract({
     const app = await loadApplication(state, p.application);
     const policy = await loadPolicy(state, app.policy);
     requirePolicyDept(ctx, policy);
+    await checkSealedTo(state, p.reasons, [policy.dept], 'the reasons', 'the policy\'s department');
     if (app.status !== 'deciding') reject('NOT_DECIDING', `application ${app.id} is ${app.status}; it is decided after its checks${policy.review.method === 'expert' ? ' and expert review' : ''}`, 409);
     const by = byOf(ctx);
     const records = [pk.app(app.id)];
@@ -28,7 +34,7 @@ export const payoutDecide = defineContract({
       if (p.amountFen) reject('AMOUNT_ON_REJECT', 'a rejection carries no amount');
       app.status = 'rejected';
       app.decision = { decision: 'reject', reasons: p.reasons, by, time: ctx.time, txId: ctx.txId };
-      app.rejection = { stage: 'decision', time: ctx.time, reasons: [{ rule: 'decision', code: 'REJECTED', detail: p.reasons }] };
+      app.rejection = { stage: 'decision', time: ctx.time, reasons: [{ rule: 'decision', code: 'REJECTED', detail: DECISION_REASONS_SEALED }] };
       await releaseGroup(state, policy, app);
     } else {
       if (!p.amountFen) reject('AMOUNT_REQUIRED', 'an approval names the amount in fen');

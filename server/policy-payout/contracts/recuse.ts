@@ -2,6 +2,7 @@ import type { TxContext } from '../../chain/contract.ts';
 import { defineContract } from '../../chain/contract.ts';
 import { reject } from '../../chain/errors.ts';
 import type { StateView } from '../../chain/state.ts';
+import { checkSealedTo } from '../deptSeal.ts';
 import { nextExpert } from '../experts.ts';
 import type { ApplicationRecord, PolicyRecord } from '../records.ts';
 import { PayoutRecuse } from '../schema.ts';
@@ -46,8 +47,10 @@ export const payoutRecuse = defineContract({
     if (ctx.actor.dept !== app.dept || !app.review.experts.includes(ctx.actor.id)) reject('NOT_ASSIGNED', 'only an expert drawn for this application can step back from it', 403);
     if (app.review.scores.some((s) => s.expert === ctx.actor.id)) reject('ALREADY_REVIEWED', 'you have already scored this application; a score cannot be withdrawn', 409);
     const policy = await loadPolicy(state, app.policy);
+    await checkSealedTo(state, p.reason, [app.dept], 'the reason', 'the application\'s department');
     app.review.experts = app.review.experts.filter((id) => id !== ctx.actor.id);
-    app.review.excluded.push({ expert: ctx.actor.id, reason: `回避：${p.reason} / recused at ${ctx.txId}`, recused: true });
+    // the public line says who stepped back and when; the expert's words are sealed beside it
+    app.review.excluded.push({ expert: ctx.actor.id, reason: `回避 / recused at ${ctx.txId}`, recused: true, reasonSealed: p.reason });
     const added = await topUpReview(state, policy, app);
     state.put(pk.app(app.id), app);
     emitRecords(ctx, 'payout.expertRecused', { application: app.id, dept: app.dept, expert: ctx.actor.id, replacedBy: added, experts: app.review.experts }, [pk.app(app.id)]);

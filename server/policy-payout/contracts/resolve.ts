@@ -2,6 +2,7 @@ import { defineContract } from '../../chain/contract.ts';
 import { reject } from '../../chain/errors.ts';
 import type { StateView } from '../../chain/state.ts';
 import { setRemove } from '../bucketSet.ts';
+import { checkSealedTo } from '../deptSeal.ts';
 import { loadLedger, move, saveLedger } from '../ledger.ts';
 import type { ObjectionRecord, PublicationRecord } from '../records.ts';
 import { PayoutResolve } from '../schema.ts';
@@ -31,6 +32,7 @@ export const payoutResolve = defineContract({
     const award = await loadAward(state, obj.award);
     const policy = await loadPolicy(state, award.policy);
     requirePolicyDept(ctx, policy);
+    await checkSealedTo(state, p.reasons, [policy.dept], 'the reasons', 'the policy\'s department');
     if (award.status !== 'publicised') reject('NOT_IN_PUBLICITY', `award ${award.id} is ${award.status}`, 409);
     if (p.outcome !== 'change' && p.amountFen) reject('AMOUNT_NOT_EXPECTED', 'only a change of the award names an amount');
     const by = byOf(ctx);

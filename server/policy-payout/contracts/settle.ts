@@ -1,10 +1,12 @@
 import { defineContract } from '../../chain/contract.ts';
 import { reject } from '../../chain/errors.ts';
 import { setAdd } from '../bucketSet.ts';
+import { checkSealedTo } from '../deptSeal.ts';
 import { loadLedger, move, saveLedger } from '../ledger.ts';
 import type { AwardRecord, LedgerRecord } from '../records.ts';
 import { PayoutSettle } from '../schema.ts';
 import { parseEndToEndId, pk } from '../stateKeys.ts';
+import { payoutConfig } from '../config.ts';
 import { byOf, emitRecords, loadPolicy, note, requireFinance } from './common.ts';
 
 /**
@@ -12,6 +14,8 @@ import { byOf, emitRecords, loadPolicy, note, requireFinance } from './common.ts
  * failed (the money goes back to be retried under a new end-to-end id). All or nothing: an item
  * for an award that is already settled, an attempt that is not the award's current one, or an id
  * given twice refuses the whole batch, so a bank statement read twice never pays anyone twice.
+ * The bank's reference and reason arrive sealed to the finance office and the policy's department;
+ * only their recipients are checked, and the award's history notes the id, never the reason.
  */
 export const payoutSettle = defineContract({
   kind: 'payout.settle',
@@ -37,6 +41,9 @@ export const payoutSettle = defineContract({
       if (award.current !== pay.endToEndId || award.status !== 'paying') reject('STALE_ATTEMPT', `payment ${r.endToEndId} is not the award's attempt in flight`, 409, { endToEndId: r.endToEndId });
       // the books are the policy line's (see ledger.ts): two versions' awards in one statement share them
       const { lineage } = await loadPolicy(state, award.policy);
+      const to = [payoutConfig(ctx.genesis).financeDept, award.dept];
+      if (r.bankRef) await checkSealedTo(state, r.bankRef, to, `the bank reference of ${r.endToEndId}`, 'the finance office and the policy\'s department');
+      if (r.reason) await checkSealedTo(state, r.reason, to, `the reason of ${r.endToEndId}`, 'the finance office and the policy\'s department');
       const ledger = ledgers.get(lineage) ?? (await loadLedger(state, { lineage }));
       Object.assign(pay, { status: r.outcome, ...(r.bankRef ? { bankRef: r.bankRef } : {}), ...(r.reason ? { reason: r.reason } : {}), recordedAt: ctx.time, recordedBy: by, txId: ctx.txId });
       if (r.outcome === 'settled') {
@@ -50,7 +57,7 @@ export const payoutSettle = defineContract({
         await setAdd(state, pk.stage(award.policy, 'failed'), award.id);
         failed++;
       }
-      award.history.push(note(ctx, r.outcome, { amountFen: award.amountFen, note: `${pay.endToEndId}${r.reason ? ` ${r.reason}` : ''}` }));
+      award.history.push(note(ctx, r.outcome, { amountFen: award.amountFen, note: pay.endToEndId }));
       state.put(pk.award(award.id), award);
       records.push(pk.award(award.id));
     }

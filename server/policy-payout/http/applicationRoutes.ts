@@ -10,13 +10,13 @@ import type { ApplicationView } from '../records.ts';
 import { ENTERPRISE_KINDS } from '../contracts/index.ts';
 import type { PolicyRecord } from '../records.ts';
 import * as q from '../readModel/queries.ts';
-import { ApplicationId, PayoutApply, PayoutDecide, PolicyId } from '../schema.ts';
+import { ApplicationId, DecisionDraft, PayoutApply, PolicyId } from '../schema.ts';
 import { payeeSealRecipients } from '../payeeSeal.ts';
 import { pk } from '../stateKeys.ts';
 import { requireAttachments, storeAttachment } from './attachments.ts';
-import { actAs, doc, eventOf, notFound, param, parseWith, recordsOf, submitSigned } from './common.ts';
+import { actAs, doc, eventOf, notFound, param, parseWith, recordsOf, sealFor, submitSigned } from './common.ts';
 
-const DecisionBody = PayoutDecide.omit({ application: true });
+const DecisionBody = DecisionDraft;
 const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),
@@ -97,7 +97,9 @@ export function applicationRoutes(node: ChainNode): Router {
   r.post('/applications/:id/decision', requireRole('policy'), async (ctx) => {
     const application = parseWith(ApplicationId, param(ctx, 'id'), 'application');
     const body = parseWith(DecisionBody, ctx.request.body);
-    const row = await actAs(node, currentUser(ctx).id, 'payout.decide', { ...body, application });
+    // the reasons are sealed here, before signing, to the officer's department (the contract holds it to the policy's)
+    const reasons = await sealFor(node, [currentUser(ctx).dept], body.reasons, 'the reasons');
+    const row = await actAs(node, currentUser(ctx).id, 'payout.decide', { ...body, reasons, application });
     ctx.body = { tx: row.id, award: recordsOf(row).find((k) => k.startsWith('pay/award/'))?.slice('pay/award/'.length) ?? null };
   });
 

@@ -2,7 +2,9 @@ import type { Context } from 'koa';
 import type { z } from 'zod';
 import { ChainError } from '../../chain/errors.ts';
 import type { ChainNode } from '../../chain/node.ts';
+import { seal, type Sealed } from '../../chain/sealing/envelope.ts';
 import type { TxRow } from '../../chain/store/chainStore.ts';
+import { deptSealRecipients } from '../deptSeal.ts';
 import { apiDocs, type RouteDoc } from '../../http/openapi.ts';
 
 export const doc = (method: RouteDoc['method'], path: string, summary: string, roles?: string[], body?: z.ZodType) =>
@@ -33,3 +35,13 @@ export { actAs, recordsOf, submitChecked as submitSigned } from '../../chain/pre
 
 /** The first event of a type in a receipt, for ids to answer with. */
 export const eventOf = (row: TxRow, type: string) => row.events.find((e) => e.type === type)?.data as Record<string, unknown> | undefined;
+
+/**
+ * Staff text sealed by this node, before it signs, to the current keys of the departments named
+ * (the contract checks them: SEAL_RECIPIENTS).
+ */
+export async function sealFor(node: ChainNode, depts: string[], value: string, what: string): Promise<Sealed> {
+  const to = await deptSealRecipients(node.view(), depts);
+  if (to.length < new Set(depts).size) throw new ChainError('SEAL_RECIPIENTS', `${depts.join(', ')} need a current encryption key to seal ${what} to`, { status: 409 });
+  return seal(value, to);
+}

@@ -8,12 +8,12 @@ import { payoutConfig } from '../config.ts';
 import { OBJECTOR_ROLES } from '../contracts/object.ts';
 import { awardFor } from '../readModel/awardView.ts';
 import * as q from '../readModel/queries.ts';
-import { AwardId, ObjectionId, PayoutObject, PayoutResolve } from '../schema.ts';
-import { actAs, doc, eventOf, notFound, param, parseWith } from './common.ts';
+import { AwardId, ObjectionId, PayoutObject, ResolveDraft } from '../schema.ts';
+import { actAs, doc, eventOf, notFound, param, parseWith, sealFor } from './common.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
 
 const ObjectBody = PayoutObject.omit({ award: true });
-const ResolveBody = PayoutResolve.omit({ objection: true });
+const ResolveBody = ResolveDraft;
 const STAFF = OBJECTOR_ROLES.filter((r) => r !== 'enterprise');
 const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -77,7 +77,8 @@ export function publicityRoutes(node: ChainNode): Router {
   r.post('/objections/:id/resolve', requireRole('policy'), async (ctx) => {
     const objection = parseWith(ObjectionId, param(ctx, 'id'), 'objection');
     const body = parseWith(ResolveBody, ctx.request.body);
-    const row = await actAs(node, currentUser(ctx).id, 'payout.resolve', { ...body, objection });
+    const reasons = await sealFor(node, [currentUser(ctx).dept], body.reasons, 'the reasons');
+    const row = await actAs(node, currentUser(ctx).id, 'payout.resolve', { ...body, reasons, objection });
     ctx.body = { tx: row.id };
   });
 

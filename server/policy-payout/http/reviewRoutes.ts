@@ -6,13 +6,13 @@ import type { ChainNode } from '../../chain/node.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
 import type { ApplicationRecord, ExpertRecord } from '../records.ts';
 import { SEAL_ALG, SEAL_ENC, sealedFor } from '../sealing.ts';
-import { ApplicationId, ExpertConflicts, ExpertRegister, PayoutRecuse, ReviewDraft } from '../schema.ts';
+import { ApplicationId, ExpertConflicts, ExpertRegister, RecuseDraft, ReviewDraft } from '../schema.ts';
 import { pk } from '../stateKeys.ts';
-import { actAs, doc, param, parseWith } from './common.ts';
+import { actAs, doc, param, parseWith, sealFor } from './common.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
 
 const ReviewBody = ReviewDraft;
-const RecuseBody = PayoutRecuse.omit({ application: true });
+const RecuseBody = RecuseDraft;
 const ConflictsBody = ExpertConflicts.omit({ expert: true });
 
 /**
@@ -78,7 +78,9 @@ export function reviewRoutes(node: ChainNode): Router {
   r.post('/applications/:id/recuse', requireRole('expert'), async (ctx) => {
     const application = parseWith(ApplicationId, param(ctx, 'id'), 'application');
     const body = parseWith(RecuseBody, ctx.request.body);
-    const row = await actAs(node, currentUser(ctx).id, 'payout.recuse', { ...body, application });
+    // sealed to the expert's department, the application's (the contract holds the two equal)
+    const reason = await sealFor(node, [currentUser(ctx).dept], body.reason, 'the reason');
+    const row = await actAs(node, currentUser(ctx).id, 'payout.recuse', { ...body, reason, application });
     const ev = row.events.find((e) => e.type === 'payout.expertRecused')?.data as { replacedBy?: string[] } | undefined;
     ctx.body = { tx: row.id, replacedBy: ev?.replacedBy ?? [] };
   });

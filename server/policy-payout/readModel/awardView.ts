@@ -17,7 +17,7 @@ export function awardAccess(u: Reader, a: Pick<AwardRecord, 'code'>, financeDept
   return 'public';
 }
 
-export function publicAward(a: Omit<AwardRecord, 'payee'>) {
+export function publicAward(a: Omit<AwardView, 'payee'>) {
   return {
     id: a.id,
     policy: a.policy,

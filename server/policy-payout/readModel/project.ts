@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import type { CommittedBlock } from '../../chain/module.ts';
 import { openForView } from '../deptSeal.ts';
 import { payeeView } from '../payeeSeal.ts';
-import type { ApplicationRecord, ApplicationView, AwardRecord, AwardView, ExpertScoreView, ExpertRecord, LedgerRecord, ObjectionRecord, PolicyRecord, PublicationRecord, RunRecord } from '../records.ts';
+import type { Sealed } from '../../chain/sealing/envelope.ts';
+import type { ApplicationRecord, ApplicationView, AwardRecord, AwardView, ExcludedView, ExpertScoreView, ExpertRecord, LedgerRecord, ObjectionRecord, ObjectionView, PaymentRecord, PaymentView, PolicyRecord, PublicationRecord, ReasonsView, RunRecord, SealedMark } from '../records.ts';
 import { pk } from '../stateKeys.ts';
 
 const CHUNK = 200; // rows per statement: well under SQLite's bound-variable limit
@@ -23,12 +24,65 @@ async function readState(trx: Knex.Transaction, keys: string[]): Promise<Map<str
 /** An application with what this node may open of it opened: the payee, the experts' opinions. */
 async function applicationView(a: ApplicationRecord, keyring: Map<string, string>): Promise<ApplicationView> {
   const payee = await payeeView(a.payee, keyring);
-  if (!a.review) return { ...a, payee, review: undefined };
-  const scores = await Promise.all(a.review.scores.map(async (s): Promise<ExpertScoreView> => {
+  const { decision: d, review, ...rest } = a;
+  let decision: ApplicationView['decision'];
+  let rejection = a.rejection;
+  if (d) {
+    const { reasons, ...dr } = d;
+    decision = { ...dr, ...(await reasonsView(reasons, keyring)) };
+    const opened = decision.reasons;
+    // the rejection's public detail stands in for the reasons; where they open, they replace it
+    if (opened !== undefined && rejection?.stage === 'decision') rejection = { ...rejection, reasons: rejection.reasons.map((r) => (r.rule === 'decision' ? { ...r, detail: opened } : r)) };
+  }
+  const base = { ...rest, payee, ...(decision ? { decision } : {}), ...(rejection ? { rejection } : {}) };
+  if (!review) return { ...base, review: undefined };
+  const scores = await Promise.all(review.scores.map(async (s): Promise<ExpertScoreView> => {
     const o = await openForView<string>(s.opinion, keyring);
     return 'value' in o ? { ...s, opinion: o.value } : { ...s, opinion: undefined, opinionSealed: o.sealed };
   }));
-  return { ...a, payee, review: { ...a.review, scores } };
+  const excluded = await Promise.all(review.excluded.map(async ({ reasonSealed, ...e }): Promise<ExcludedView> => {
+    if (!reasonSealed) return e;
+    const o = await openForView<string>(reasonSealed, keyring);
+    return 'value' in o ? { ...e, reason: `回避：${o.value}${e.reason.slice('回避'.length)}` } : { ...e, reasonSealed: o.sealed };
+  }));
+  return { ...base, review: { ...review, scores, excluded } };
+}
+
+/** Sealed reasons opened where this node is a recipient, else who they are sealed to. */
+async function reasonsView(s: Sealed, keyring: Map<string, string>): Promise<ReasonsView> {
+  const o = await openForView<string>(s, keyring);
+  return 'value' in o ? { reasons: o.value } : { reasonsSealed: o.sealed };
+}
+
+async function objectionView(o: ObjectionRecord, keyring: Map<string, string>): Promise<ObjectionView> {
+  const { resolution, ...rest } = o;
+  if (!resolution) return rest;
+  const { reasons, ...r } = resolution;
+  return { ...rest, resolution: { ...r, ...(await reasonsView(reasons, keyring)) } };
+}
+
+/** A payment with the bank's reference and reason opened where this node is a recipient. */
+async function paymentView(p: PaymentRecord, keyring: Map<string, string>): Promise<PaymentView> {
+  const { bankRef, reason, ...rest } = p;
+  const out: PaymentView = rest;
+  let sealed: SealedMark | undefined;
+  const open = async (s: Sealed | undefined): Promise<string | undefined> => {
+    if (!s) return undefined;
+    const o = await openForView<string>(s, keyring);
+    if ('value' in o) return o.value;
+    sealed = o.sealed;
+    return undefined;
+  };
+  const ref = await open(bankRef);
+  const why = await open(reason);
+  return { ...out, ...(ref !== undefined ? { bankRef: ref } : {}), ...(why !== undefined ? { reason: why } : {}), ...(sealed ? { sealed } : {}) };
+}
+
+async function awardView(a: AwardRecord, keyring: Map<string, string>): Promise<AwardView> {
+  const payments = await Promise.all(a.payments.map((p) => paymentView(p, keyring)));
+  const { paid, ...rest } = a;
+  const paidView = paid && { endToEndId: paid.endToEndId, time: paid.time, txId: paid.txId, ...(payments.find((p) => p.endToEndId === paid.endToEndId)?.bankRef !== undefined ? { bankRef: payments.find((p) => p.endToEndId === paid.endToEndId)!.bankRef } : {}) };
+  return { ...rest, payee: await payeeView(a.payee, keyring), payments, ...(paidView ? { paid: paidView } : {}) };
 }
 
 /**
@@ -67,16 +121,17 @@ export async function projectPayout(trx: Knex.Transaction, block: CommittedBlock
   for (let i = 0; i < reviewers.length; i += CHUNK) await trx('pay_reviewers').insert(reviewers.slice(i, i + CHUNK));
 
   const awards = under<AwardRecord>('pay/award/');
-  const awardViews = await Promise.all(awards.map(async (a): Promise<AwardView> => ({ ...a, payee: await payeeView(a.payee, keyring) })));
+  const awardViews = await Promise.all(awards.map((a) => awardView(a, keyring)));
   await upsert(trx, 'pay_awards', 'id', awardViews.map((a) => ({
     id: a.id, policy: a.policy, dept: a.dept, code: a.code, status: a.status, amount_fen: a.amountFen, ends_at: a.publicity?.endsAt ?? null, open_objections: a.openObjections.length, json: JSON.stringify(a),
   })));
   // One row per attempt to pay, for finance's lists and the reconciliation report.
-  await upsert(trx, 'pay_payments', 'e2e_id', awards.flatMap((a) => a.payments.map((p) => ({
+  await upsert(trx, 'pay_payments', 'e2e_id', awardViews.flatMap((a) => a.payments.map((p) => ({
     e2e_id: p.endToEndId, award: a.id, run: p.run, policy: a.policy, attempt: p.attempt, status: p.status, amount_fen: a.amountFen, json: JSON.stringify(p),
   }))));
   await upsert(trx, 'pay_publications', 'id', under<PublicationRecord>('pay/pub/').map((p) => ({ id: p.id, policy: p.policy, ends_at: p.endsAt, json: JSON.stringify(p) })));
-  await upsert(trx, 'pay_objections', 'id', under<ObjectionRecord>('pay/objection/').map((o) => ({ id: o.id, award: o.award, policy: o.policy, status: o.status, json: JSON.stringify(o) })));
+  const objections = await Promise.all(under<ObjectionRecord>('pay/objection/').map((o) => objectionView(o, keyring)));
+  await upsert(trx, 'pay_objections', 'id', objections.map((o) => ({ id: o.id, award: o.award, policy: o.policy, status: o.status, json: JSON.stringify(o) })));
   // The run's item list stays in state (it can hold tens of thousands); the table indexes it.
   await upsert(trx, 'pay_runs', 'id', under<RunRecord>('pay/run/').map((r) => ({ id: r.id, policy: r.policy, created_at: r.createdAt, count: r.count, total_fen: r.totalFen })));
   await upsert(trx, 'pay_experts', ['dept', 'id'], under<ExpertRecord>('pay/expert/').map((e) => ({ dept: e.dept, id: e.id, json: JSON.stringify(e) })));
