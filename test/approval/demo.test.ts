@@ -50,6 +50,8 @@ describe('demo data', () => {
     const before = await p.node('service').db('txs').count({ n: '*' }).first();
     await seedApprovalDemo(p, { password: TEST_PASSWORD, enterprises: 120 });
     assert.deepEqual(await p.node('service').db('txs').count({ n: '*' }).first(), before);
-    assert.ok(ms < 30_000, `seeding 120 enterprises took ${ms} ms`);
+    // A bound against seeding gone pathological (say, quadratic), not a speed goal: every filing is
+    // sealed and shared, and the suite runs two files at a time. Speed is bench/dossier.ts's seed_time.
+    assert.ok(ms < 90_000, `seeding 120 enterprises took ${ms} ms`);
   });
 });

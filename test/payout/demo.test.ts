@@ -25,7 +25,9 @@ describe('payout demo data', () => {
     for (const s of ['approved', 'rejected', 'deciding']) assert.ok(states.has(s), `an application ${s}`);
     const list = (await policy.get('/econ/api/payout/publications').expect(200)).body.items;
     assert.equal(list.length, 1);
-    assert.ok(ms < 15_000, `platform with demo started in ${ms} ms`);
+    // A bound against a start gone pathological, not a speed goal (sealing and shares make the demo
+    // heavier, and the suite runs two files at a time); the benchmarks measure speed.
+    assert.ok(ms < 45_000, `platform with demo started in ${ms} ms`);
   });
 
   test('seeding again changes nothing', async () => {
