@@ -113,13 +113,17 @@ export async function buildBundle(src: EvidenceSource, o: BuildOptions): Promise
   };
   const record = async (t: LedgerTx, withheld?: string): Promise<TxRecord> => {
     const tx = withheld ? undefined : parsedTx(t);
-    const why = withheld ?? (tx ? undefined : '记录不是格式正确的交易 / the record is not a well-formed transaction');
+    const content = tx
+      ? { tx }
+      : withheld
+        ? { withheld, withheldFor: 'basis' as const }
+        : { withheld: '记录不是格式正确的交易 / the record is not a well-formed transaction', withheldFor: 'malformed' as const };
     return {
       txId: t.id,
       height: t.height,
       index: t.index,
       kind: t.kind,
-      ...(tx ? { tx } : { withheld: why }),
+      ...content,
       receipt: { status: t.status, code: t.code, ...(tx ? { reason: t.reason, events: t.events } : {}), eventsHash: sha256Hex(canonical(t.events)) },
       proof: await proof(t),
     };
@@ -195,11 +199,16 @@ function payloadOf(t: LedgerTx): Record<string, unknown> | undefined {
   return parsedTx(t)?.payload as Record<string, unknown> | undefined;
 }
 
-/** The signed envelope, when the stored text is one that hashes to the transaction's id. */
+/**
+ * The signed envelope as stored. A rejected record that does not hash to its id was never a
+ * transaction (the chain names it by the hash of its bytes) and is left out; an accepted one is
+ * always put in as it is, so a stored text altered since shows as such to the verifier.
+ */
 function parsedTx(t: LedgerTx): Record<string, unknown> | undefined {
   try {
     const tx = JSON.parse(t.raw) as Record<string, unknown>;
     if (!tx || typeof tx !== 'object' || Array.isArray(tx)) return undefined;
+    if (t.status === 'ok') return tx;
     const { signature: _s, ...unsigned } = tx;
     return sha256Hex(canonical(unsigned)) === t.id ? tx : undefined;
   } catch {

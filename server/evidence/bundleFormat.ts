@@ -99,7 +99,9 @@ export interface TxRecord {
   kind: string;
   /** the signed transaction; absent when the requester has no basis to read it */
   tx?: Record<string, unknown>;
+  /** why the content is not here: the requester has no basis, or the record was never a transaction (rejected as malformed) */
   withheld?: string;
+  withheldFor?: 'basis' | 'malformed';
   receipt: ReceiptJson;
   proof: InclusionProof;
 }

@@ -263,6 +263,9 @@ function checkRecord(r: TxRecord, file: string, suite: 'ed25519' | 'sm2', versio
       fail('txSignature', file, `交易 ${r.txId.slice(0, 16)}… 的签名无效`, `the signature of transaction ${r.txId.slice(0, 16)}… is not valid`);
     }
   }
+  if (!r.tx && r.receipt.status === 'ok' && r.withheldFor !== 'basis') {
+    fail('txId', file, `已生效的交易 ${r.txId.slice(0, 16)}… 缺少其内容`, `the accepted transaction ${r.txId.slice(0, 16)}… comes without its content`);
+  }
   if (r.receipt.events && sha(canonical(r.receipt.events)) !== r.receipt.eventsHash) fail('inclusion', file, '回执事件与其哈希不符', 'the receipt’s events do not match their hash');
   if (r.proof.size !== header.txCount) fail('inclusion', file, `包含证明的树大小与第 ${r.height} 块的交易数不同`, `the proof’s tree size differs from block ${r.height}’s transaction count`);
   const leaf = leafHash(leafText(r.txId, r.receipt.status, r.receipt.code, r.receipt.eventsHash), version);
@@ -277,8 +280,6 @@ function checkCert(c: CertEntry, chain: string, suite: 'ed25519' | 'sm2', header
   const h = cert.height;
   if (!headers[h] || headers[h].hash !== cert.hash) fail('certificate', file, `第 ${h} 块的证书所签哈希与区块头不同`, `the certificate of block ${h} signs a hash other than its header’s`);
   if (!(carrier > h)) fail('certificate', file, `第 ${h} 块的证书所在块不在其后`, `the certificate of block ${h} is carried by a block not after it`);
-  const carrierHeader = headers[carrier]?.header;
-  if (carrierHeader && !carrierHeader.certs.some((x) => canonical(x) === canonical(cert))) fail('certificate', file, `第 ${carrier} 块未载有第 ${h} 块的证书`, `block ${carrier} does not carry the certificate of block ${h}`);
   const s: Snapshot = membership.before(carrier);
   const active = [...s.members].filter(([, m]) => m.active);
   const message = `tongban/block/v1:${chain}:${h}:${cert.hash}`;
@@ -297,4 +298,7 @@ function checkCert(c: CertEntry, chain: string, suite: 'ed25519' | 'sm2', header
   }
   const q = quorumOf(active.length);
   if (seen.size < q) fail('certificate', file, `第 ${h} 块的证书只有 ${seen.size} 个签名，法定数为 ${q}`, `the certificate of block ${h} has ${seen.size} signatures; the quorum is ${q}`);
+  // last: a certificate that fails on its own signatures is named for them, not for where it rides
+  const carrierHeader = headers[carrier]?.header;
+  if (carrierHeader && !carrierHeader.certs.some((x) => canonical(x) === canonical(cert))) fail('certificate', file, `第 ${carrier} 块未载有第 ${h} 块的证书`, `block ${carrier} does not carry the certificate of block ${h}`);
 }
