@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { canonicalJson } from '../../server/chain/canonical.ts';
@@ -17,6 +18,7 @@ import { unzipFiles } from '../../server/evidence/zip.ts';
 import type { Platform } from '../../server/platform.ts';
 import { apply, commitTaxAndInsured, DAY, login, passDays, payoutEnterprise, publish, stateOf, TAX_RULE, TestClock, until, type Session } from '../payout/support.ts';
 import { startPayoutPlatform } from '../payout/support.ts';
+import { launchChromium, noChromium } from '../web/browser.ts';
 
 /**
  * Evidence bundles on a small chain with the shipped modules: an enterprise that files, is asked a
@@ -140,6 +142,49 @@ describe('evidence bundles', () => {
     assert.equal(bad.code, 1);
     assert.match(bad.stdout, /FAILED: 文件完整性 \/ file integrity/);
     assert.match(bad.stdout, /chain\/headers\.json/);
+  });
+
+  test('the page inside the bundle verifies it in Chromium with every request blocked, and names a changed file', { skip: noChromium }, async () => {
+    const zip = zips.get(code)!;
+    const files = unzipFiles(zip);
+    const page = join(dir, 'verify.html');
+    writeFileSync(page, files.get(PATHS.verifier)!);
+    const good = join(dir, 'enterprise.zip');
+    writeFileSync(good, zip);
+    const { zipFiles } = await import('../../server/evidence/zip.ts');
+    const bad = join(dir, 'changed.zip');
+    const report = files.get(PATHS.report)!;
+    writeFileSync(bad, zipFiles(new Map(files).set(PATHS.report, Uint8Array.from(report, (b, i) => (i === 100 ? b ^ 1 : b)))));
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext({ offline: true });
+      const requests: string[] = [];
+      await context.route('**/*', (route) => {
+        const url = route.request().url();
+        if (url.startsWith('file:')) return route.continue();
+        requests.push(url);
+        return route.abort();
+      });
+      const tab = await context.newPage();
+      const errors: string[] = [];
+      tab.on('pageerror', (e) => errors.push(e.message));
+      await tab.goto(pathToFileURL(page).href);
+      await tab.setInputFiles('#file', good);
+      await tab.waitForSelector('#result[data-outcome]', { timeout: 60_000 });
+      assert.equal(await tab.getAttribute('#result', 'data-outcome'), 'pass', await tab.textContent('#result') ?? '');
+      assert.match((await tab.textContent('#result'))!, /核验通过 \/ Verified/);
+      assert.match((await tab.textContent('#result'))!, /零知识证明/);
+      await tab.reload();
+      await tab.setInputFiles('#file', bad);
+      await tab.waitForSelector('#result[data-outcome]', { timeout: 60_000 });
+      assert.equal(await tab.getAttribute('#result', 'data-outcome'), 'fail');
+      assert.equal(await tab.textContent('#result [data-file]'), PATHS.report);
+      assert.match((await tab.textContent('#result'))!, /文件完整性 \/ file integrity/);
+      assert.deepEqual(requests, [], 'the page asked for nothing outside itself');
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
   });
 
   test('changing any one byte of any file makes verification fail, naming that file and the check', async () => {
