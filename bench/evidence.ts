@@ -7,7 +7,7 @@ import { LocalLog } from '../server/chain/orderer/localLog.ts';
 import { openDb } from '../server/chain/store/openDb.ts';
 import { buildBundle } from '../server/evidence/buildBundle.ts';
 import { ledgerEvidenceSource } from '../server/evidence/ledgerEvidenceSource.ts';
-import { nodeZkVerify } from '../server/evidence/nodeZkVerify.ts';
+import { nodeVerifySignature, nodeZkVerify } from '../server/evidence/nodeVerifiers.ts';
 import { chromiumPdf } from '../server/evidence/pdf.ts';
 import { verifierHtml } from '../server/evidence/verifierPage.ts';
 import { verifyBundle } from '../server/evidence/verifyBundle.ts';
@@ -54,7 +54,7 @@ export async function runEvidenceBench(opts: { quick: boolean }): Promise<Figure
     if (records < N) throw new Error(`the bundle holds ${records} transactions, not ${N}`);
 
     const t1 = performance.now();
-    const r = await verifyBundle(unzipFiles(zip), { zkVerify: nodeZkVerify });
+    const r = await verifyBundle(unzipFiles(zip), { zkVerify: nodeZkVerify, verifySignature: nodeVerifySignature });
     const verifySeconds = (performance.now() - t1) / 1000;
     if (!r.ok) throw new Error(`the bundle does not verify: ${JSON.stringify(r.failure)}`);
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CHECKS } from '../evidence/checks.ts';
-import { nodeZkVerify } from '../evidence/nodeZkVerify.ts';
+import { nodeVerifySignature, nodeZkVerify } from '../evidence/nodeVerifiers.ts';
 import { verifyBundle } from '../evidence/verifyBundle.ts';
 import { unzipFiles } from '../evidence/zip.ts';
 
@@ -39,7 +39,7 @@ const otherNode = against
     }
   : undefined;
 
-const r = await verifyBundle(files, { zkVerify: nodeZkVerify, otherNode });
+const r = await verifyBundle(files, { zkVerify: nodeZkVerify, verifySignature: nodeVerifySignature, otherNode });
 if (r.manifest) console.log(`对象 subject ${r.manifest.subject} · 出具 issuer ${r.manifest.issuer} · 链 chain ${r.manifest.chain} · 证书至 certified to block ${r.manifest.top}`);
 for (const p of r.passed) console.log(`  ✔ ${p.zh} / ${p.en}: ${p.count}`);
 for (const n of r.notes) console.log(`  · ${n}`);

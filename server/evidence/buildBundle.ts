@@ -2,6 +2,7 @@ import { sha256Hex } from '../chain/hash.ts';
 import { ChainError } from '../chain/errors.ts';
 import { chainVersionOf } from '../chain/genesis.ts';
 import { receiptLeaf, receiptLeafV2 } from '../chain/merkle.ts';
+import { hash } from 'node:crypto';
 import { isSealed, recipientDepts } from '../chain/sealing/envelope.ts';
 import { bindingOf } from '../privacy-query/binding.ts';
 import type { QueryRecord } from '../privacy-query/raise.ts';
@@ -21,7 +22,7 @@ import {
   type TxRecord,
 } from './bundleFormat.ts';
 import type { EvidenceSource, LedgerHeader, LedgerTx } from './evidenceSource.ts';
-import { proofOf } from './merkleProof.ts';
+import { proofFrom } from './merkleProof.ts';
 import { renderReport } from './report.ts';
 import { subjectKindOf } from './subject.ts';
 
@@ -101,15 +102,15 @@ export async function buildBundle(src: EvidenceSource, o: BuildOptions): Promise
   }
   const govTxs = gov.filter((t) => t.height < carrierTop && (relevant.has(t.id) || (t.kind === 'gov.approve' && relevant.has(String(payloadOf(t)?.proposal)))));
 
-  const leavesOf = new Map<number, string[]>();
+  const trees = new Map<number, string[][]>();
   const proof = async (t: LedgerTx) => {
-    let leaves = leavesOf.get(t.height);
-    if (!leaves) {
+    let tree = trees.get(t.height);
+    if (!tree) {
       const leaf = version >= 2 ? receiptLeafV2 : receiptLeaf;
-      leaves = (await src.blockReceipts(t.height)).map((r) => leaf(r.id, r.status, r.code ?? undefined, r.events));
-      leavesOf.set(t.height, leaves);
+      tree = treeLevels((await src.blockReceipts(t.height)).map((r) => leaf(r.id, r.status, r.code ?? undefined, r.events)), version);
+      trees.set(t.height, tree);
     }
-    return proofOf(leaves, t.index, version);
+    return proofFrom(tree, t.index);
   };
   const record = async (t: LedgerTx, withheld?: string): Promise<TxRecord> => {
     const tx = withheld ? undefined : parsedTx(t);
@@ -193,6 +194,21 @@ export async function buildBundle(src: EvidenceSource, o: BuildOptions): Promise
   const manifest: Manifest = { ...unsigned, attestation: { tx: src.sign(MANIFEST_KIND, { manifest: sha256Hex(canonical(unsigned)) }) as Manifest['attestation']['tx'] } };
   files.set(PATHS.manifest, json(manifest));
   return { files, manifest, pdfMissing };
+}
+
+/** merkleProof.levels with node:crypto: a block of 2,000 receipts takes milliseconds, not seconds. */
+function treeLevels(leaves: string[], version: number): string[][] {
+  const out = [leaves];
+  const prefix = version >= 2 ? Buffer.of(1) : Buffer.alloc(0);
+  while (out[out.length - 1].length > 1) {
+    const level = out[out.length - 1];
+    const next: string[] = [];
+    for (let i = 0; i < level.length; i += 2) {
+      next.push(i + 1 < level.length ? hash('sha256', Buffer.concat([prefix, Buffer.from(level[i], 'hex'), Buffer.from(level[i + 1], 'hex')]), 'hex') : level[i]);
+    }
+    out.push(next);
+  }
+  return out;
 }
 
 function payloadOf(t: LedgerTx): Record<string, unknown> | undefined {

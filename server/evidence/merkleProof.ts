@@ -38,8 +38,8 @@ export function leafHash(text: string, version: number): string {
   return bytesToHex(sha256(buf));
 }
 
-/** The levels of the tree, leaves first; an odd node is promoted unchanged. */
-function levels(leaves: string[], version: number): string[][] {
+/** The levels of the tree, leaves first; an odd node is promoted unchanged. Compute once per block, then proofFrom each leaf. */
+export function levels(leaves: string[], version: number): string[][] {
   const out = [leaves];
   while (out[out.length - 1].length > 1) {
     const level = out[out.length - 1];
@@ -53,15 +53,18 @@ function levels(leaves: string[], version: number): string[][] {
 export const rootOf = (leaves: string[], version: number): string => (leaves.length ? levels(leaves, version).at(-1)![0] : ZERO);
 
 /** The proof that leaves[index] is in the tree of `leaves`. */
-export function proofOf(leaves: string[], index: number, version: number): InclusionProof {
+export const proofOf = (leaves: string[], index: number, version: number): InclusionProof => proofFrom(levels(leaves, version), index);
+
+/** The proof of the leaf at `index` from a tree's levels (levels()). */
+export function proofFrom(tree: string[][], index: number): InclusionProof {
   const path: string[] = [];
   let i = index;
-  for (const level of levels(leaves, version).slice(0, -1)) {
+  for (const level of tree.slice(0, -1)) {
     const sibling = i % 2 === 1 ? i - 1 : i + 1;
     if (sibling < level.length) path.push(level[sibling]);
     i = Math.floor(i / 2);
   }
-  return { index, size: leaves.length, path };
+  return { index, size: tree[0].length, path };
 }
 
 /** The root a proof leads to from `leaf`, or undefined when the path does not fit the index and size (RFC 9162 §2.1.3.2). */

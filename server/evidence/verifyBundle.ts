@@ -31,6 +31,11 @@ export interface VerifyOptions {
   /** block hashes by height as another department's node reports them, to compare with */
   otherNode?: (heights: number[]) => Promise<Map<number, string>>;
   onProgress?: (step: string) => void;
+  /**
+   * The signature check; by default @noble/curves (signatures.ts), which the page uses. The
+   * command line passes the chain's own suites (node:crypto for ed25519), the same rule, faster.
+   */
+  verifySignature?: typeof verifySignature;
 }
 
 export interface Passed {
@@ -57,6 +62,7 @@ export async function verifyBundle(files: Map<string, Uint8Array>, o: VerifyOpti
   const passed = new Map<CheckName, number>();
   const notes: string[] = [];
   const pass = (c: CheckName, n = 1) => passed.set(c, (passed.get(c) ?? 0) + n);
+  const sigOk = o.verifySignature ?? verifySignature;
   let manifest: Manifest | undefined;
   const result = (failure?: Failure): VerifyOutcome => ({
     ok: !failure,
@@ -103,7 +109,7 @@ export async function verifyBundle(files: Map<string, Uint8Array>, o: VerifyOpti
       const place = r.height * 1e6 + r.index;
       if (place <= last) fail('governance', PATHS.governance, '治理记录未按链上顺序排列', 'governance records are not in chain order');
       last = place;
-      checkRecord(r, PATHS.governance, m.suite, version, headerAt(r.height, PATHS.governance));
+      checkRecord(r, PATHS.governance, m.suite, version, headerAt(r.height, PATHS.governance), sigOk);
       if (!r.tx) fail('governance', PATHS.governance, `治理交易 ${r.txId} 的内容缺失`, `governance transaction ${r.txId} has no content`);
       if (r.receipt.status !== 'ok') continue;
       const before = membership.current;
@@ -119,7 +125,7 @@ export async function verifyBundle(files: Map<string, Uint8Array>, o: VerifyOpti
     o.onProgress?.('governance');
 
     const certs = json<CertEntry[]>(PATHS.certs);
-    for (const c of certs) checkCert(c, m.chain, m.suite, headers, membership);
+    for (const c of certs) checkCert(c, m.chain, m.suite, headers, membership, sigOk);
     pass('certificate', certs.length);
     if (!certs.some((c) => c.cert.height === m.top)) fail('certificate', PATHS.certs, `没有证书覆盖证据包的最高块 ${m.top}`, `no certificate covers the bundle’s top block ${m.top}`);
     const coveredBy = (h: number) => certs.filter((c) => c.cert.height >= h).sort((a, b) => a.cert.height - b.cert.height)[0];
@@ -129,7 +135,7 @@ export async function verifyBundle(files: Map<string, Uint8Array>, o: VerifyOpti
     const byId = new Map<string, TxRecord>();
     for (const path of records) {
       const r = json<TxRecord>(path);
-      checkRecord(r, path, m.suite, version, headerAt(r.height, path));
+      checkRecord(r, path, m.suite, version, headerAt(r.height, path), sigOk);
       if (!coveredBy(r.height)) fail('certificate', path, `第 ${r.height} 块没有最终性证书`, `block ${r.height} has no finality certificate in the bundle`);
       if (r.withheld) notes.push(`${path}: 内容未提供（${r.withheld}），仅验证了其在链上的位置和结果 / content withheld (${r.withheld}); only its place and outcome on the chain were checked`);
       byId.set(r.txId, r);
@@ -194,7 +200,7 @@ export async function verifyBundle(files: Map<string, Uint8Array>, o: VerifyOpti
       envelope.kind !== MANIFEST_KIND ||
       envelope.chain !== m.chain ||
       payload?.manifest !== sha(canonical(unsigned)) ||
-      !verifySignature(m.suite, envelope.signer, `tongban/tx/v1:${sha(canonical(envelope))}`, signature)
+      !sigOk(m.suite, envelope.signer, `tongban/tx/v1:${sha(canonical(envelope))}`, signature)
     ) {
       fail('issuer', PATHS.manifest, `清单不是由 ${m.issuer} 节点当前有效的密钥签署`, `the manifest is not signed by the current node key of ${m.issuer}`);
     }
@@ -214,6 +220,8 @@ export async function verifyBundle(files: Map<string, Uint8Array>, o: VerifyOpti
     throw e;
   }
 }
+
+type SigCheck = typeof verifySignature;
 
 function readManifest(files: Map<string, Uint8Array>): Manifest {
   const m = readCanonical<Manifest>(files, PATHS.manifest, 'manifest');
@@ -254,7 +262,7 @@ function checkHeaders(genesis: Genesis, headers: HeaderEntry[]): void {
 }
 
 /** Id, signature, and the receipt's place in its block's transaction tree. */
-function checkRecord(r: TxRecord, file: string, suite: 'ed25519' | 'sm2', version: number, header: HeaderEntry['header']): void {
+function checkRecord(r: TxRecord, file: string, suite: 'ed25519' | 'sm2', version: number, header: HeaderEntry['header'], verifySignature: SigCheck): void {
   if (r.tx) {
     const { signature, ...unsigned } = r.tx as Record<string, unknown> & { signature?: string };
     if (sha(canonical(unsigned)) !== r.txId) fail('txId', file, `交易内容与标识 ${r.txId.slice(0, 16)}… 不符`, `the transaction’s content does not hash to its id ${r.txId.slice(0, 16)}…`);
@@ -274,7 +282,7 @@ function checkRecord(r: TxRecord, file: string, suite: 'ed25519' | 'sm2', versio
   }
 }
 
-function checkCert(c: CertEntry, chain: string, suite: 'ed25519' | 'sm2', headers: HeaderEntry[], membership: Membership): void {
+function checkCert(c: CertEntry, chain: string, suite: 'ed25519' | 'sm2', headers: HeaderEntry[], membership: Membership, verifySignature: SigCheck): void {
   const file = PATHS.certs;
   const { cert, carrier } = c;
   const h = cert.height;

@@ -12,7 +12,7 @@ import type { ChainNode } from '../../server/chain/node.ts';
 import { MANIFEST_KIND, PATHS, type CertEntry, type Manifest } from '../../server/evidence/bundleFormat.ts';
 import { buildBundle } from '../../server/evidence/buildBundle.ts';
 import { ledgerEvidenceSource } from '../../server/evidence/ledgerEvidenceSource.ts';
-import { nodeZkVerify } from '../../server/evidence/nodeZkVerify.ts';
+import { nodeZkVerify } from '../../server/evidence/nodeVerifiers.ts';
 import { verifyBundle } from '../../server/evidence/verifyBundle.ts';
 import { unzipFiles } from '../../server/evidence/zip.ts';
 import type { Platform } from '../../server/platform.ts';
