@@ -160,20 +160,25 @@ export async function buildBundle(src: EvidenceSource, o: BuildOptions): Promise
   const base = { subject: o.subject, subjectKind, requester: o.requester, purpose: o.purpose ?? null, chain: src.genesis.chain, issuer: src.dept, createdAt: o.now ?? Date.now() };
   const headerByHeight = new Map(headers.map((h) => [h.height, h]));
   let pdfMissing: string | undefined;
-  const report = renderReport({
-    ...base,
-    genesis: src.genesis,
-    rows: txs.map((t, i) => ({ tx: t, record: records[i], who: who.get(t.id), time: headerByHeight.get(t.height)?.header.time ?? null, cert: coverOf(t.height).cert.height })),
-    top: covering.cert.height,
-    materials,
-    pdfNote: o.pdf ? undefined : '本机未安装Chromium，未生成PDF版报告 / no Chromium on this machine: the report is HTML only',
-  });
-  files.set(PATHS.report, utf8(report));
-  if (o.pdf) {
-    const pdf = await o.pdf(report).catch(() => undefined);
-    if (pdf) files.set(PATHS.reportPdf, pdf);
-    else pdfMissing = 'Chromium could not render the PDF';
-  } else pdfMissing = 'no Chromium on this machine';
+  const report = (pdfNote?: string) =>
+    renderReport({
+      ...base,
+      genesis: src.genesis,
+      rows: txs.map((t, i) => ({ tx: t, record: records[i], who: who.get(t.id), time: headerByHeight.get(t.height)?.header.time ?? null, cert: coverOf(t.height).cert.height })),
+      top: covering.cert.height,
+      materials,
+      pdfNote,
+    });
+  const html = report();
+  const pdf = o.pdf ? await o.pdf(html).catch(() => undefined) : undefined;
+  if (pdf) {
+    files.set(PATHS.report, utf8(html));
+    files.set(PATHS.reportPdf, pdf);
+  } else {
+    pdfMissing = o.pdf ? 'Chromium could not render the PDF' : 'no Chromium on this machine';
+    const note = o.pdf ? '本机的Chromium未能生成PDF版报告，报告仅有HTML版 / Chromium could not render the PDF: the report is HTML only' : '本机未安装Chromium，未生成PDF版报告 / no Chromium on this machine: the report is HTML only';
+    files.set(PATHS.report, utf8(report(note)));
+  }
   if (o.verifierHtml) files.set(PATHS.verifier, utf8(o.verifierHtml));
 
   const unsigned: Omit<Manifest, 'attestation'> = {

@@ -145,12 +145,14 @@ describe('evidence bundles', () => {
   });
 
   test('the page inside the bundle verifies it in Chromium with every request blocked, and names a changed file', { skip: noChromium }, async () => {
-    const zip = zips.get(code)!;
-    const files = unzipFiles(zip);
+    const files = unzipFiles(zips.get(code)!);
     const page = join(dir, 'verify.html');
     writeFileSync(page, files.get(PATHS.verifier)!);
-    const good = join(dir, 'enterprise.zip');
-    writeFileSync(good, zip);
+    const goods = [code, app, payRun].map((subject) => {
+      const file = join(dir, `${subject}.zip`);
+      writeFileSync(file, zips.get(subject)!);
+      return file;
+    });
     const { zipFiles } = await import('../../server/evidence/zip.ts');
     const bad = join(dir, 'changed.zip');
     const report = files.get(PATHS.report)!;
@@ -168,12 +170,15 @@ describe('evidence bundles', () => {
       const tab = await context.newPage();
       const errors: string[] = [];
       tab.on('pageerror', (e) => errors.push(e.message));
-      await tab.goto(pathToFileURL(page).href);
-      await tab.setInputFiles('#file', good);
-      await tab.waitForSelector('#result[data-outcome]', { timeout: 60_000 });
-      assert.equal(await tab.getAttribute('#result', 'data-outcome'), 'pass', await tab.textContent('#result') ?? '');
-      assert.match((await tab.textContent('#result'))!, /核验通过 \/ Verified/);
-      assert.match((await tab.textContent('#result'))!, /零知识证明/);
+      for (const good of goods) {
+        await tab.goto(pathToFileURL(page).href);
+        await tab.setInputFiles('#file', good);
+        await tab.waitForSelector('#result[data-outcome]', { timeout: 60_000 });
+        assert.equal(await tab.getAttribute('#result', 'data-outcome'), 'pass', (await tab.textContent('#result')) ?? '');
+        assert.match((await tab.textContent('#result'))!, /核验通过 \/ Verified/);
+        assert.match((await tab.textContent('#result'))!, /最终性证书 \/ finality certificate/);
+        if (good === goods[0]) assert.match((await tab.textContent('#result'))!, /零知识证明 \/ zero-knowledge proof/, 'the proof is checked in the page');
+      }
       await tab.reload();
       await tab.setInputFiles('#file', bad);
       await tab.waitForSelector('#result[data-outcome]', { timeout: 60_000 });
