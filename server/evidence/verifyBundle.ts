@@ -229,6 +229,11 @@ function readManifest(files: Map<string, Uint8Array>): Manifest {
   if (m.format !== BUNDLE_FORMAT || typeof m.files !== 'object' || !m.files || typeof m.attestation?.tx?.signature !== 'string') {
     fail('manifest', PATHS.manifest, `清单格式不是 ${BUNDLE_FORMAT}`, `the manifest is not in the ${BUNDLE_FORMAT} format`);
   }
+  // Before any file is judged by it: the manifest is the one its signature envelope names (whose key signed it is checked last).
+  const { attestation, ...unsigned } = m;
+  if ((attestation.tx.payload as { manifest?: unknown } | undefined)?.manifest !== sha(canonical(unsigned))) {
+    fail('manifest', PATHS.manifest, '清单在签署后被改动过', 'the manifest was changed after it was signed');
+  }
   return m;
 }
 

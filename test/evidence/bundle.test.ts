@@ -195,7 +195,9 @@ describe('evidence bundles', () => {
   test('changing any one byte of any file makes verification fail, naming that file and the check', async () => {
     const files = unzipFiles(zips.get(code)!);
     for (const [path, bytes] of files) {
-      for (const at of new Set([0, bytes.length >> 1, bytes.length - 1])) {
+      // the manifest at every 7th byte, as any of its hashes could be the one changed
+      const positions = path === PATHS.manifest ? Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => i * 7) : [0, bytes.length >> 1, bytes.length - 1];
+      for (const at of new Set(positions)) {
         const changed = new Map(files).set(path, Uint8Array.from(bytes, (b, i) => (i === at ? b ^ 0x01 : b)));
         const r = await verifyBundle(changed, { zkVerify: nodeZkVerify });
         assert.ok(!r.ok, `${path}@${at} passed`);
