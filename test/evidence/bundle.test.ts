@@ -16,8 +16,7 @@ import { nodeZkVerify } from '../../server/evidence/nodeVerifiers.ts';
 import { verifyBundle } from '../../server/evidence/verifyBundle.ts';
 import { unzipFiles } from '../../server/evidence/zip.ts';
 import type { Platform } from '../../server/platform.ts';
-import { apply, commitTaxAndInsured, DAY, login, passDays, payoutEnterprise, publish, stateOf, TAX_RULE, TestClock, until, type Session } from '../payout/support.ts';
-import { startPayoutPlatform } from '../payout/support.ts';
+import { apply, commitTaxAndInsured, login, passDays, payoutEnterprise, publish, startPayoutPlatform, stateOf, TAX_RULE, TestClock, until, type Session } from '../payout/support.ts';
 import { launchChromium, noChromium } from '../web/browser.ts';
 
 /**
@@ -278,4 +277,3 @@ describe('evidence bundles', () => {
   });
 });
 
-void DAY;
