@@ -41,6 +41,10 @@ const suites: Record<string, () => Promise<Suite>> = {
     const m = await import(here('./payout.ts'));
     return { method: 'applications checked per second with their privacy queries; a payment run of 10,000 awards to a pain.001 file', run: m.runPayoutBench };
   },
+  evidence: async () => {
+    const m = await import(here('./evidence.ts'));
+    return { method: m.method, run: m.runEvidenceBench };
+  },
 };
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { quick: { type: 'boolean', default: false } } });

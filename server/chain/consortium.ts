@@ -1,4 +1,4 @@
-import { DEFAULT_LIMITS } from './genesis.ts';
+import { CHAIN_VERSION, DEFAULT_LIMITS } from './genesis.ts';
 import type { Genesis, GenesisUser } from './schema.ts';
 import { generateEncKey } from './sealing/envelope.ts';
 import { suiteByName } from './suites/index.ts';
@@ -56,6 +56,7 @@ export function createConsortium(opts: {
   return {
     genesis: {
       chain: opts.chain,
+      version: CHAIN_VERSION,
       suite: suite.name,
       time: opts.time,
       members,

@@ -2,6 +2,12 @@ import { canonicalJson } from './canonical.ts';
 import { sha256Hex } from './hash.ts';
 import { Genesis } from './schema.ts';
 
+/** The chain version new consortia get (schema.ts, Genesis.version). */
+export const CHAIN_VERSION = 2;
+
+/** A chain's version: what its genesis says, 1 when it says nothing. */
+export const chainVersionOf = (g: Pick<Genesis, 'version'>): number => g.version ?? 1;
+
 export const genesisHash = (g: Genesis): string => sha256Hex(canonicalJson(g));
 
 /** More than two thirds of the members: the smallest q with 3q > 2n. */

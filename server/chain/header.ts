@@ -1,14 +1,17 @@
 import { canonicalJson } from './canonical.ts';
 import { sha256Hex, ZERO_HASH } from './hash.ts';
-import { merkleRoot, receiptLeaf } from './merkle.ts';
+import { merkleRoot, merkleRootV2, receiptLeaf, receiptLeafV2 } from './merkle.ts';
 import type { Cert, Genesis, Header, Receipt } from './schema.ts';
 import { nextStateHash, type StateWrite } from './state.ts';
 import { genesisEntries } from './genesisState.ts';
 
 export const blockHash = (h: Header): string => sha256Hex(canonicalJson(h));
 
-export const txRootOf = (receipts: Pick<Receipt, 'txId' | 'status' | 'code' | 'events'>[]): string =>
-  merkleRoot(receipts.map((r) => receiptLeaf(r.txId, r.status, r.code, r.events)));
+/** The root of a block's receipts under the chain's version (1: no prefixes; 2: RFC 6962's). */
+export const txRootOf = (receipts: Pick<Receipt, 'txId' | 'status' | 'code' | 'events'>[], version = 1): string =>
+  version >= 2
+    ? merkleRootV2(receipts.map((r) => receiptLeafV2(r.txId, r.status, r.code, r.events)))
+    : merkleRoot(receipts.map((r) => receiptLeaf(r.txId, r.status, r.code, r.events)));
 
 export function buildHeader(args: {
   chain: string;
@@ -21,12 +24,14 @@ export function buildHeader(args: {
   lastOffset: number;
   time: number;
   certs: Cert[];
+  /** the chain's version (chainVersionOf(genesis)); 1 when absent */
+  version?: number;
 }): Header {
   return {
     chain: args.chain,
     height: args.height,
     prev: args.prev,
-    txRoot: txRootOf(args.receipts),
+    txRoot: txRootOf(args.receipts, args.version),
     stateHash: nextStateHash(args.prevStateHash, args.writes),
     firstOffset: args.firstOffset,
     lastOffset: args.lastOffset,

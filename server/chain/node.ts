@@ -9,7 +9,7 @@ import { buildRegistry } from './buildRegistry.ts';
 import { ChainError } from './errors.ts';
 import { executeBlock } from './execute.ts';
 import { attestationMessage, FinalityTracker } from './finality.ts';
-import { quorumOf } from './genesis.ts';
+import { chainVersionOf, quorumOf } from './genesis.ts';
 import { sha256Hex } from './hash.ts';
 import { blockHash, buildHeader, genesisBlock } from './header.ts';
 import { keys, type MemberRecord } from './identity.ts';
@@ -380,6 +380,7 @@ export class ChainNode extends EventEmitter {
     const writes = await state.writes();
     const header = buildHeader({
       chain: this.genesis.chain,
+      version: chainVersionOf(this.genesis),
       height: cut.height,
       prev: this.head.hash,
       prevStateHash: this.head.stateHash,

@@ -79,6 +79,12 @@ export type GenesisUser = z.infer<typeof GenesisUser>;
 
 export const Genesis = z.strictObject(clsAll({
   chain: z.string().min(1).max(64),
+  /**
+   * How headers are computed (genesis.ts, CHAIN_VERSION): 2 hashes the transaction tree with
+   * RFC 6962's leaf and node prefixes. Absent means 1, so genesis files written before it keep
+   * their hash and their chains keep verifying.
+   */
+  version: z.number().int().min(1).max(2).optional(),
   suite: z.enum(['ed25519', 'sm2']),
   time: z.number().int(),
   members: z.array(Member).min(1),

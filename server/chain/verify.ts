@@ -2,7 +2,7 @@ import { isValidBlockTime } from './blockTime.ts';
 import { canonicalJson } from './canonical.ts';
 import { executeBlock, type BlockTx } from './execute.ts';
 import { verifyCert } from './finality.ts';
-import { quorumOf } from './genesis.ts';
+import { chainVersionOf, quorumOf } from './genesis.ts';
 import { blockHash, buildHeader, genesisBlock } from './header.ts';
 import { keys, type MemberRecord } from './identity.ts';
 import type { ContractRegistry } from './registry.ts';
@@ -238,6 +238,7 @@ class Replay {
     const writes = await blockState.writes();
     const header = buildHeader({
       chain: this.genesis.chain,
+      version: chainVersionOf(this.genesis),
       height: h,
       prev: this.prev.hash,
       prevStateHash: this.prev.header.stateHash,

@@ -14,6 +14,7 @@ import { verifyChain, type VerifyResult } from '../chain/verify.ts';
 import { requireRole } from './auth.ts';
 import { agreement, blockTimes, keysOfSubject, keysOfTxs, keysUnderPrefix, ledgerSnapshot, timeline, whoDid } from './auditQueries.ts';
 import { apiDocs } from './openapi.ts';
+import { evidenceHandler } from '../evidence/evidenceRoute.ts';
 import { openEventStream } from './sse.ts';
 
 const TraceQuery = z
@@ -84,6 +85,9 @@ export function auditRoutes(node: ChainNode): Router {
     const [block, who, changes] = await Promise.all([node.store.blockByHeight(row.height), whoDid(node.db, node.registry, [row]), node.store.historyOfTx(row.id)]);
     ctx.body = { auditViewTx, ...publicTx(row), time: block?.header.time ?? null, blockHash: block?.hash ?? null, final: row.height <= node.finalHeight, who: who.get(row.id), changes };
   });
+
+  doc('get', '/evidence', 'An evidence bundle (ZIP) of one subject (?subject= a credit code, AP-, CS-, PL-, PA- or PR- id): transactions, receipts, headers, inclusion proofs, certificates, governance, proofs, a report and an offline verifier (server/evidence/README.md). Needs ?purpose= (or x-audit-purpose); the look is recorded on the chain (audit.view).', ['auditor']);
+  r.get('/evidence', requireRole('auditor'), evidenceHandler(node));
 
   doc('get', '/attestations', 'For recent heights: this node\'s block hash and the hash each department signed (as seen in the log). ?before=height&limit=n', ['auditor', 'admin']);
   r.get('/attestations', requireRole('auditor', 'admin'), async (ctx) => {

@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { buildRegistry } from '../../server/chain/buildRegistry.ts';
 import { canonicalJson } from '../../server/chain/canonical.ts';
 import type { Proposal } from '../../server/chain/contracts/governance.ts';
-import { genesisHash } from '../../server/chain/genesis.ts';
+import { chainVersionOf, genesisHash } from '../../server/chain/genesis.ts';
 import { txRootOf } from '../../server/chain/header.ts';
 import type { MemberRecord } from '../../server/chain/identity.ts';
 import type { Tx } from '../../server/chain/schema.ts';
@@ -104,7 +104,7 @@ export function ledgerSuite(label: string, startBackend: () => Promise<Backend>)
         const txs = await n.store.txsOfBlock(row.height);
         assert.equal(txs[row.index].id, row.id, 'it sits at its index in the block');
         assert.equal(block.header.txCount, txs.length);
-        assert.equal(block.header.txRoot, txRootOf(txs.map((t) => ({ txId: t.id, status: t.status, code: t.code ?? undefined, events: t.events }))));
+        assert.equal(block.header.txRoot, txRootOf(txs.map((t) => ({ txId: t.id, status: t.status, code: t.code ?? undefined, events: t.events })), chainVersionOf(keys.genesis)));
         assert.deepEqual(await n.store.historyOfTx(row.id), [], 'a rejected transaction writes nothing');
       }
     });

@@ -8,7 +8,7 @@ import { verifyCert } from '../../server/chain/finality.ts';
 import { genesisHash, parseGenesis, quorumOf } from '../../server/chain/genesis.ts';
 import { sha256Hex } from '../../server/chain/hash.ts';
 import { blockHash, buildHeader, genesisBlock } from '../../server/chain/header.ts';
-import { merkleRoot, receiptLeaf } from '../../server/chain/merkle.ts';
+import { merkleRoot, merkleRootV2, receiptLeaf, receiptLeafV2 } from '../../server/chain/merkle.ts';
 import type { Receipt } from '../../server/chain/schema.ts';
 import { BlockState, nextStateHash, type StateWrite } from '../../server/chain/state.ts';
 import { suiteByName } from '../../server/chain/suites/index.ts';
@@ -43,9 +43,10 @@ describe('transaction vectors', () => {
   }
 });
 
-describe('block vectors', () => {
-  const genesis = parseGenesis(load('block').find(([n]) => n === 'genesis')![1].input);
-  for (const [name, v] of load('block')) {
+for (const dir of ['block', 'block-v2']) describe(`${dir} vectors`, () => {
+  const genesis = parseGenesis(load(dir).find(([n]) => n === 'genesis')![1].input);
+  const v2 = dir === 'block-v2';
+  for (const [name, v] of load(dir)) {
     test(`${name}: ${v.description}`, () => {
       const e = v.expected;
       if (v.kind === 'genesis') {
@@ -58,9 +59,10 @@ describe('block vectors', () => {
         return;
       }
       const input = v.input;
-      const leaves = input.receipts.map((r: Receipt) => receiptLeaf(r.txId, r.status, r.code, r.events ?? []));
+      assert.equal(input.version, v2 ? 2 : undefined);
+      const leaves = input.receipts.map((r: Receipt) => (v2 ? receiptLeafV2 : receiptLeaf)(r.txId, r.status, r.code, r.events ?? []));
       assert.deepEqual(leaves, e.leaves);
-      assert.equal(merkleRoot(leaves), e.txRoot);
+      assert.equal((v2 ? merkleRootV2 : merkleRoot)(leaves), e.txRoot);
       const receipts: Receipt[] = input.receipts.map((r: Receipt, index: number) => ({ ...r, height: input.height, index, offset: input.firstOffset + index, events: [] }));
       const header = buildHeader({ ...input, receipts });
       assert.equal(header.stateHash, e.stateHash);

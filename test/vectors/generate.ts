@@ -15,11 +15,11 @@ import { fileURLToPath } from 'node:url';
 import { buildRegistry } from '../../server/chain/buildRegistry.ts';
 import { canonicalJson } from '../../server/chain/canonical.ts';
 import { attestationMessage } from '../../server/chain/finality.ts';
-import { DEFAULT_LIMITS, genesisHash } from '../../server/chain/genesis.ts';
+import { CHAIN_VERSION, DEFAULT_LIMITS, genesisHash } from '../../server/chain/genesis.ts';
 import { genesisEntries } from '../../server/chain/genesisState.ts';
 import { sha256Hex } from '../../server/chain/hash.ts';
 import { blockHash, buildHeader, genesisBlock } from '../../server/chain/header.ts';
-import { receiptLeaf } from '../../server/chain/merkle.ts';
+import { receiptLeaf, receiptLeafV2 } from '../../server/chain/merkle.ts';
 import type { Cert, Genesis, Receipt, UnsignedTx } from '../../server/chain/schema.ts';
 import { BlockState, nextStateHash, type StateWrite } from '../../server/chain/state.ts';
 import { suiteByName } from '../../server/chain/suites/index.ts';
@@ -90,14 +90,16 @@ const writeOf = (key: string, value: unknown, old: unknown = null): StateWrite =
   key, old: old === null ? null : canonicalJson(old), new: value === null ? null : canonicalJson(value), txId: sha256Hex('tx-a'),
 });
 
-function blockVector(name: string, description: string, rs: Receipt[], writes: StateWrite[], certs: Cert[] = []) {
-  const input = { chain: CHAIN, height: 5, prev: sha256Hex('block-4'), prevStateHash: sha256Hex('state-4'), receipts: rs, writes, firstOffset: 100, lastOffset: 100 + Math.max(rs.length, 1), time: TIME + 5000, certs };
+/** Version 1 vectors under block/ (no version in their input), version 2 under block-v2/. */
+function blockVector(name: string, description: string, rs: Receipt[], writes: StateWrite[], certs: Cert[] = [], version = 1) {
+  const input = { chain: CHAIN, height: 5, prev: sha256Hex('block-4'), prevStateHash: sha256Hex('state-4'), receipts: rs, writes, firstOffset: 100, lastOffset: 100 + Math.max(rs.length, 1), time: TIME + 5000, certs, ...(version > 1 ? { version } : {}) };
   const header = buildHeader(input);
-  write(`block/${name}.json`, {
+  const leaf = version > 1 ? receiptLeafV2 : receiptLeaf;
+  write(`${version > 1 ? 'block-v2' : 'block'}/${name}.json`, {
     kind: 'block',
     description,
     input: { ...input, receipts: rs.map((r) => ({ txId: r.txId, status: r.status, ...(r.code ? { code: r.code } : {}) })) },
-    expected: { leaves: rs.map((r) => receiptLeaf(r.txId, r.status, r.code, r.events ?? [])), txRoot: header.txRoot, stateHash: header.stateHash, header, hash: blockHash(header) },
+    expected: { leaves: rs.map((r) => leaf(r.txId, r.status, r.code, r.events ?? [])), txRoot: header.txRoot, stateHash: header.stateHash, header, hash: blockHash(header) },
   });
 }
 
@@ -115,6 +117,27 @@ blockVector(
   [writeOf('a/1', 1), writeOf('b/2', null, { was: 2 }), writeOf('c/3', '三')],
 );
 blockVector('with-cert', 'a block carrying the finality certificate of block 4', receipts([['tx-a', 'ok']]), [], [certFor(4, sha256Hex('block-4'), ['hrss', 'market', 'tax'])]);
+
+// Chain version 2: RFC 6962 leaf (0x00) and node (0x01) prefixes in the transaction tree.
+blockVector('empty', 'version 2, no receipts: the zero root as in version 1', [], [], [], CHAIN_VERSION);
+blockVector('one-ok', 'version 2, one receipt: the root is its leaf hash H(0x00 || leaf text)', receipts([['tx-a', 'ok']]), [writeOf('user/market/clerk1', { id: 'clerk1' })], [], CHAIN_VERSION);
+blockVector(
+  'three-mixed',
+  'version 2, three receipts, one rejected: H(0x01 || H(0x01 || a || b) || c), the odd leaf promoted',
+  receipts([['tx-a', 'ok'], ['tx-b', 'rejected', 'FORBIDDEN_KIND'], ['tx-c', 'ok']]),
+  [writeOf('a/1', 1), writeOf('b/2', null, { was: 2 }), writeOf('c/3', '三')],
+  [],
+  CHAIN_VERSION,
+);
+blockVector(
+  'seven',
+  'version 2, seven receipts: the same tree as RFC 6962 (split at 4, then at 2)',
+  receipts(['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((l) => [`tx-${l}`, 'ok'] as [string, 'ok'])),
+  [],
+  [],
+  CHAIN_VERSION,
+);
+blockVector('with-cert', 'version 2, a block carrying the finality certificate of block 4', receipts([['tx-a', 'ok']]), [], [certFor(4, sha256Hex('block-4'), ['hrss', 'market', 'tax'])], CHAIN_VERSION);
 
 const genesis: Genesis = {
   chain: CHAIN,
@@ -135,6 +158,15 @@ write('block/genesis.json', {
   description: 'block 0 of the vector consortium: genesis state chained from the zero hash',
   input: genesis,
   expected: { genesisHash: genesisHash(genesis), writes: g0.writes.length, header: g0.header, hash: blockHash(g0.header) },
+});
+
+const genesisV2: Genesis = { ...genesis, version: CHAIN_VERSION };
+const g0v2 = genesisBlock(genesisV2);
+write('block-v2/genesis.json', {
+  kind: 'genesis',
+  description: 'block 0 of a version 2 consortium: the version is part of the genesis, so of its hash',
+  input: genesisV2,
+  expected: { genesisHash: genesisHash(genesisV2), writes: g0v2.writes.length, header: g0v2.header, hash: blockHash(g0v2.header) },
 });
 
 // ------------------------------------------------------------------ state

@@ -327,6 +327,8 @@ export default {
   au: {
     menu: { group: 'Audit', trace: 'Full trace', agreement: 'Node agreement', tamper: 'Tamper check' },
     operation: 'Operation',
+    evidence: 'Download evidence bundle',
+    evidenceHint: 'ZIP: transactions, receipts, headers, inclusion proofs, finality certificates and a report, with verify.html to check it offline',
     traceIntro: 'Enter a credit code, an application or policy id (AP-12-0, PL-3-1) or a state key prefix to replay every operation on it across departments: who, when, under which authority, what changed.',
     bySubject: 'Enterprise / id',
     byPrefix: 'Key prefix',

@@ -329,6 +329,8 @@ export default {
   au: {
     menu: { group: '审计', trace: '全链追溯', agreement: '节点一致性', tamper: '篡改检测' },
     operation: '操作详情',
+    evidence: '下载电子证据包',
+    evidenceHint: 'ZIP:交易、回执、区块头、包含证明、最终性证书与报告,内附离线核验页 verify.html',
     traceIntro: '输入企业统一社会信用代码、申请或政策编号(如 AP-12-0、PL-3-1),或状态键前缀,回放跨部门的全部相关操作:谁、何时、以何权限、改变了什么。',
     bySubject: '企业 / 编号',
     byPrefix: '状态键前缀',

@@ -10,3 +10,5 @@ export const startVerify = () => client.post<{ job: string; alreadyRunning: bool
 export const verifyJob = (job: string) => client.get<VerifyJob>(deptApi(`/audit/verify/${encodeURIComponent(job)}`));
 /** Server-sent events of a run: `progress` {height, top, txs}, then `done` (a VerifyJob). */
 export const verifyEventsUrl = (job: string) => deptApi(`/audit/verify/${encodeURIComponent(job)}/events`);
+/** The evidence bundle (ZIP) of a credit code or record id; the look is recorded on the chain with the purpose. */
+export const evidenceUrl = (subject: string, purpose: string) => deptApi(`/audit/evidence${qs({ subject, purpose })}`);

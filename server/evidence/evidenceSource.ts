@@ -1,0 +1,61 @@
+import type { Genesis, Header, Tx } from '../chain/schema.ts';
+import type { Sealed } from '../chain/sealing/envelope.ts';
+
+/**
+ * Every read of node data the bundle builder makes, and the one signature it asks for. The
+ * builder knows nothing of tables or knex; ledgerEvidenceSource.ts answers these from a node's
+ * database today, and a ledger store port can answer them tomorrow.
+ */
+export interface LedgerTx {
+  id: string;
+  height: number;
+  index: number;
+  kind: string;
+  signer: string;
+  actor: string | null;
+  /** the transaction's stored text (the signed envelope when it was well formed) */
+  raw: string;
+  status: string;
+  code: string | null;
+  reason: string | null;
+  events: unknown[];
+}
+
+export interface LedgerHeader {
+  height: number;
+  hash: string;
+  header: Header;
+}
+
+export interface WhoActed {
+  dept: string | null;
+  enterprise: string | null;
+  actor: string | null;
+  name: string | null;
+  role: string;
+  /** the roles the contract of this kind accepts: the authority it ran under */
+  permitted: string[];
+}
+
+export interface EvidenceSource {
+  readonly genesis: Genesis;
+  /** the department whose node answers */
+  readonly dept: string;
+  topHeight(): Promise<number>;
+  headers(from: number, to: number): Promise<LedgerHeader[]>;
+  /** every transaction about an enterprise (credit code) or a record (AP-…, CS-…, PL-…, PA-…, PR-…), oldest first */
+  subjectTxs(subject: string): Promise<LedgerTx[]>;
+  /** governance transactions (gov.propose, gov.approve) that took part in a decision, oldest first */
+  governanceTxs(): Promise<LedgerTx[]>;
+  /** a block's receipts in order: the leaves of its transaction tree */
+  blockReceipts(height: number): Promise<Pick<LedgerTx, 'id' | 'status' | 'code' | 'events'>[]>;
+  /** a state value as it stood after block `height`, and the transaction that wrote it */
+  valueAt(key: string, height: number): Promise<{ value: unknown; txId: string } | undefined>;
+  whoDid(txs: LedgerTx[]): Promise<Map<string, WhoActed>>;
+  /** a material file this node keeps, by its SHA-256 */
+  material(hash: string): Promise<{ type: string; content: Uint8Array } | undefined>;
+  /** opens a sealed field with this node's keys, or undefined when it is not sealed to them */
+  open(sealed: Sealed): Promise<{ value: unknown; salt: string } | undefined>;
+  /** the node's signature over a payload, as a transaction envelope that no contract accepts */
+  sign(kind: string, payload: Record<string, unknown>): Tx;
+}
