@@ -65,6 +65,11 @@ export interface NodeStatus {
 
 export type WaitMode = 'none' | 'receipt' | 'final';
 
+export interface AdmitOptions {
+  /** run the contract's own check as well, on a throw-away view of the latest state */
+  check?: boolean;
+}
+
 /**
  * One department's node. It orders through the shared log, cuts and executes blocks exactly
  * as every other node does, commits each block in one database transaction, attests the
@@ -214,9 +219,10 @@ export class ChainNode extends EventEmitter {
   /**
    * Checks a signed transaction as far as it can without ordering it (the same rules the
    * executor applies), then appends it to the log. Bad input throws; nothing is written.
+   * `check`: the contract's own rule too (see admitTxs).
    */
-  async submit(raw: unknown, byteLength?: number): Promise<{ id: string; tx: Tx }> {
-    const [one] = await this.submitMany([raw], byteLength === undefined ? undefined : [byteLength]);
+  async submit(raw: unknown, byteLength?: number, opts: AdmitOptions = {}): Promise<{ id: string; tx: Tx }> {
+    const [one] = await this.submitMany([raw], byteLength === undefined ? undefined : [byteLength], opts);
     return one;
   }
 
@@ -224,17 +230,8 @@ export class ChainNode extends EventEmitter {
    * A batch of signed transactions (an agency's bulk upload, a load generator), admitted whole
    * or not at all and appended to the log in one write, in the order given.
    */
-  async submitMany(raws: unknown[], byteLengths?: number[]): Promise<{ id: string; tx: Tx }[]> {
-    if (this.halted) throw new ChainError('NODE_HALTED', 'this node disagrees with the consortium and has stopped; see its status', { status: 503 });
-    const items = await admitTxs(raws, {
-      genesis: this.genesis,
-      suite: this.suite,
-      registry: this.registry,
-      view: this.view(),
-      usedNonces: (pairs) => this.store.usedNonces(pairs),
-      now: () => this.clock.now(),
-      verifyPool: this.verifyPool,
-    }, byteLengths);
+  async submitMany(raws: unknown[], byteLengths?: number[], opts: AdmitOptions = {}): Promise<{ id: string; tx: Tx }[]> {
+    const items = await this.admit(raws, byteLengths, opts);
     const records = items.map(({ tx, id }) => {
       const record = Buffer.from(canonicalJson({ t: 'tx', tx }));
       // Checked in full just now: when this record comes back from the log, don't check it again.
@@ -244,6 +241,25 @@ export class ChainNode extends EventEmitter {
     await this.orderer.append(records);
     this.metrics.submits.inc({ dept: this.dept }, items.length);
     return items;
+  }
+
+  /** The one door before ordering (admitTxs), without ordering: a dry run when called alone. */
+  async admit(raws: unknown[], byteLengths?: number[], opts: AdmitOptions = {}): Promise<{ id: string; tx: Tx }[]> {
+    if (this.halted) throw new ChainError('NODE_HALTED', 'this node disagrees with the consortium and has stopped; see its status', { status: 503 });
+    return admitTxs(
+      raws,
+      {
+        genesis: this.genesis,
+        suite: this.suite,
+        registry: this.registry,
+        view: this.view(),
+        usedNonces: (pairs) => this.store.usedNonces(pairs),
+        now: () => this.clock.now(),
+        verifyPool: this.verifyPool,
+      },
+      byteLengths,
+      opts.check ? { reader: this.store, height: this.head.height, headTime: this.lastBlockTime, log: this.log } : undefined,
+    );
   }
 
   /** Signs with this node's key on behalf of one of its staff (or of the node itself). */
