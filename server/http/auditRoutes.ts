@@ -10,7 +10,7 @@ import { currentUser } from './auth.ts';
 import { enterprisesOf, recordAuditView, requirePurpose, txFacts } from './txReads.ts';
 import type { ChainNode } from '../chain/node.ts';
 import { ChainStore } from '../chain/store/chainStore.ts';
-import { verifyChain, type VerifyResult } from '../chain/verify.ts';
+import { replayChain, type ReplayResult } from '../chain/replay.ts';
 import { requireRole } from './auth.ts';
 import { agreement, blockTimes, keysOfSubject, keysOfTxs, keysUnderPrefix, ledgerSnapshot, timeline, whoDid } from './auditQueries.ts';
 import { apiDocs } from './openapi.ts';
@@ -36,7 +36,7 @@ interface VerifyJob {
   startedAt: number;
   state: 'running' | 'done' | 'failed';
   progress: { height: number; top: number; txs: number };
-  result?: VerifyResult;
+  result?: ReplayResult;
   error?: string;
   finishedAt?: number;
   events: EventEmitter;
@@ -162,11 +162,11 @@ export function auditRoutes(node: ChainNode): Router {
 async function runVerify(node: ChainNode, job: VerifyJob): Promise<void> {
   let last = 0;
   let snap: Awaited<ReturnType<typeof ledgerSnapshot>> | undefined;
-  let result: VerifyResult | undefined;
+  let result: ReplayResult | undefined;
   let error: string | undefined;
   try {
     snap = await ledgerSnapshot(node.db);
-    result = await verifyChain(new ChainStore(snap.db), node.genesis, buildRegistry(node.modules), (p) => {
+    result = await replayChain(new ChainStore(snap.db), node.genesis, buildRegistry(node.modules), (p) => {
       job.progress = p;
       const now = Date.now();
       if (now - last >= 100 || p.height === p.top) {
