@@ -7,7 +7,7 @@ import { keys } from './identity.ts';
 import type { LogReader, ReadEntry } from './logReader.ts';
 import type { Cert, Genesis, Header, Receipt } from './schema.ts';
 import type { StateWrite } from './state.ts';
-import type { ChainStore as LedgerStore, Head } from './store/chainStore.ts';
+import type { Head, LedgerStore } from './store/ledgerStore.ts';
 import { transitionBlock, type TransitionRules } from './transition.ts';
 
 /** A block as committed: what projections, waiters and listeners receive. */

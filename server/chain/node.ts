@@ -22,7 +22,7 @@ import type { ContractRegistry } from './registry.ts';
 import type { Cert, Genesis, Header, Receipt, Tx } from './schema.ts';
 import { encKid, encPublicOf, type SealRecipient } from './sealing/envelope.ts';
 import type { StateView } from './state.ts';
-import { ChainStore, txRowOf, type Head, type TxRow } from './store/chainStore.ts';
+import { openLedgerStore, txRowOf, type ChainStore, type Head, type TxRow } from './store/chainStore.ts';
 import { suiteByName, type CryptoSuite } from './suites/index.ts';
 import { signTx } from './tx.ts';
 import { VerifiedCache } from './verifiedCache.ts';
@@ -83,7 +83,7 @@ export class ChainNode extends EventEmitter {
     this.clock = deps.clock ?? systemClock;
     this.verified = deps.verified ?? new VerifiedCache();
     this.verifyPool = this.suite.name === 'ed25519' ? deps.verifyPool : undefined;
-    this.store = new ChainStore(deps.db);
+    this.store = openLedgerStore(deps.db);
     this.registry = buildRegistry(this.modules);
     const { chain, limits } = this.genesis;
     const reader = new LogReader({ chain, suite: this.suite, maxTxBytes: limits.maxTxBytes }, this.verified, this.verifyPool);

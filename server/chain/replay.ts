@@ -9,7 +9,7 @@ import type { ContractRegistry } from './registry.ts';
 import { Cert, type Genesis, type Header, type Tx } from './schema.ts';
 import type { StateWrite } from './state.ts';
 import { transitionBlock } from './transition.ts';
-import type { BlockRow, ChainStore, Head } from './store/chainStore.ts';
+import type { BlockRow, Head, HistoryRow, LedgerStore, StoredTx } from './store/ledgerStore.ts';
 import { suiteByName, type CryptoSuite } from './suites/index.ts';
 import { blockTxFromRecord, checkRecord, NOT_JSON, parseJson, settleSignature, signatureToVerify, TX_PREFIX, type RecordCheck } from './blockTx.ts';
 import { isPlainTx } from './plainTx.ts';
@@ -56,20 +56,6 @@ function same(a: unknown, b: unknown): boolean {
 }
 
 /**
- * A transaction row as stored: raw is the transaction's own text when its log record had the
- * canonical envelope, else the whole record (what LogReader and blockTx.ts make of a record).
- */
-interface StoredTx {
-  id: string;
-  idx: number;
-  offset: number;
-  raw: string;
-  status: string;
-  code: string | null;
-  events: string;
-}
-
-/**
  * A stored transaction with its stateless checks done ahead of the replay, all but the
  * signature, whose verdict the worker pool may still be working on.
  */
@@ -93,7 +79,7 @@ type Opts = { chain: string; suite: CryptoSuite; maxTxBytes: number };
  * height and field that differ. Reads the store only; writes nothing.
  */
 export async function replayChain(
-  store: ChainStore,
+  store: LedgerStore,
   genesis: Genesis,
   registry: ContractRegistry,
   onProgress?: (p: ReplayProgress) => void,
@@ -263,7 +249,7 @@ class Replay {
     }
   }
 
-  async finish(store: ChainStore, head: Head): Promise<void> {
+  async finish(store: LedgerStore, head: Head): Promise<void> {
     const top = head.height;
     expectEq(top, 'meta.hash', this.prev.hash, head.hash);
     expectEq(top, 'meta.stateHash', this.prev.header.stateHash, head.stateHash);
@@ -274,14 +260,9 @@ class Replay {
   }
 }
 
-async function txsBetween(store: ChainStore, from: number, to: number): Promise<Map<number, StoredTx[]>> {
-  const rows: (StoredTx & { height: number })[] = await store
-    .db('txs')
-    .whereBetween('height', [from, to])
-    .orderBy([{ column: 'height' }, { column: 'idx' }])
-    .select('id', 'height', 'idx', 'log_offset as offset', 'raw', 'status', 'code', 'events');
+async function txsBetween(store: LedgerStore, from: number, to: number): Promise<Map<number, StoredTx[]>> {
   const byHeight = new Map<number, StoredTx[]>();
-  for (const r of rows) {
+  for (const r of await store.storedTxs(from, to)) {
     const list = byHeight.get(Number(r.height));
     if (list) list.push(r);
     else byHeight.set(Number(r.height), [r]);
@@ -370,14 +351,14 @@ function checkCerts(height: number, header: Header, opts: Opts, members: Members
 }
 
 /** Reads state_history in insertion order, one block's rows at a time. */
-function historyCursor(store: ChainStore) {
-  type Row = { id: number; k: string; height: number; tx_id: string; old_v: string | null; new_v: string | null };
+function historyCursor(store: LedgerStore) {
+  type Row = HistoryRow;
   let buffer: Row[] = [];
   let at = 0;
   let lastId = 0;
   async function peek(): Promise<Row | undefined> {
     if (at === buffer.length) {
-      buffer = await store.db('state_history').where('id', '>', lastId).orderBy('id').limit(5000).select('id', 'k', 'height', 'tx_id', 'old_v', 'new_v');
+      buffer = await store.historyPage(lastId, 5000);
       at = 0;
       if (buffer.length) lastId = Number(buffer[buffer.length - 1].id);
     }
@@ -400,13 +381,11 @@ function historyCursor(store: ChainStore) {
   };
 }
 
-async function compareState(store: ChainStore, state: Map<string, string>, lastWrite: Map<string, number>, top: number): Promise<void> {
+async function compareState(store: LedgerStore, state: Map<string, string>, lastWrite: Map<string, number>, top: number): Promise<void> {
   const missing = new Set(state.keys());
   let after: string | undefined;
   for (;;) {
-    const q = store.db('state').orderBy('k').limit(5000).select('k', 'v');
-    if (after !== undefined) q.where('k', '>', after);
-    const rows: { k: string; v: string }[] = await q;
+    const rows = await store.statePage(after, 5000);
     if (!rows.length) break;
     for (const r of rows) {
       missing.delete(r.k);

@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { buildRegistry } from '../../server/chain/buildRegistry.ts';
 import { canonicalJson } from '../../server/chain/canonical.ts';
 import type { Header } from '../../server/chain/schema.ts';
-import { ChainStore } from '../../server/chain/store/chainStore.ts';
+import { openLedgerStore } from '../../server/chain/store/chainStore.ts';
 import { openDb } from '../../server/chain/store/openDb.ts';
 import { suiteByName } from '../../server/chain/suites/index.ts';
 import { replayChain } from '../../server/chain/replay.ts';
@@ -51,7 +51,7 @@ describe('replayChain replays a stored chain from genesis', () => {
   async function verifyFile(filename: string) {
     const db = openDb({ client: 'sqlite', filename });
     try {
-      return await replayChain(new ChainStore(db), keys.genesis, registry);
+      return await replayChain(openLedgerStore(db), keys.genesis, registry);
     } finally {
       await db.destroy();
     }
