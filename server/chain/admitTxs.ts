@@ -21,9 +21,10 @@ export interface AdmitDeps {
 }
 
 /**
- * Also runs each transaction's own contract rule (its `precheck`, or else `apply`) against the
- * latest committed state and discards every write: the HTTP layer thus refuses bad input with
- * exactly the rule the executor will apply, before anything reaches the log.
+ * When given, admission also runs each transaction's own contract rule (its `precheck`, or else
+ * `apply`) against the latest committed state and discards every write: the modules' routes
+ * thus refuse bad input with exactly the rule the executor will apply, before anything reaches
+ * the log.
  */
 export interface ContractCheck {
   /** the committed state the contract reads; its writes are thrown away */

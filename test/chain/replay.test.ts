@@ -17,7 +17,7 @@ import { createNetwork } from '../support/network.ts';
 const flip = (hex: string, at = 10) => hex.slice(0, at) + (hex[at] === '0' ? '1' : '0') + hex.slice(at + 1);
 
 describe('replayChain replays a stored chain from genesis', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tongban-verify-'));
+  const dir = mkdtempSync(join(tmpdir(), 'tongban-replay-'));
   const keys = makeConsortium(['market', 'tax', 'hrss', 'housing']);
   const registry = buildRegistry([]);
   const file = (dept: string) => join(dir, `${dept}.sqlite`);

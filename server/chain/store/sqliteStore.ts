@@ -55,7 +55,7 @@ export class SqliteLedgerStore extends SqlLedgerStore {
 
   /** VACUUM INTO copies the database in one statement, so at one instant. */
   async snapshot(): Promise<{ store: LedgerStore; release(): Promise<void> }> {
-    const file = join(tmpdir(), `tongban-verify-${process.pid}-${randomBytes(6).toString('hex')}.sqlite`);
+    const file = join(tmpdir(), `tongban-snapshot-${process.pid}-${randomBytes(6).toString('hex')}.sqlite`);
     await this.db.raw('VACUUM INTO ?', [file]);
     const copy = openDb({ client: 'sqlite', filename: file });
     return {
