@@ -16,6 +16,7 @@ import { LogFollower } from './logFollower.ts';
 import { LogReader, type ReadEntry } from './logReader.ts';
 import type { Metrics } from './metrics.ts';
 import type { CommittedBlock, Module } from './module.ts';
+import type { AdmitOptions, NodeConfig, NodeDeps, NodeStatus, WaitMode } from './nodeConfig.ts';
 import { systemClock, type Clock } from './orderer/localLog.ts';
 import type { Orderer } from './orderer/orderer.ts';
 import type { ContractRegistry } from './registry.ts';
@@ -28,7 +29,6 @@ import { signTx } from './tx.ts';
 import { VerifiedCache } from './verifiedCache.ts';
 import type { VerifyPool } from './verifyPool.ts';
 import { Waiters, type Waiter } from './waiters.ts';
-import type { AdmitOptions, NodeConfig, NodeDeps, NodeStatus, WaitMode } from './nodeConfig.ts';
 
 export type { AdmitOptions, NodeConfig, NodeDeps, NodeStatus, WaitMode } from './nodeConfig.ts';
 

@@ -86,6 +86,7 @@ export interface TimelineRow {
  * The node, the replay and the audit pages read the ledger only through this.
  */
 export interface LedgerStore extends StateReader {
+  /** the database, for the modules' read models and the HTTP layer's own tables; the ledger's tables are read through the methods below */
   readonly db: Knex;
   migrate(): Promise<void>;
   head(): Promise<Head | undefined>;
