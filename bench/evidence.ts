@@ -42,7 +42,7 @@ export async function runEvidenceBench(opts: { quick: boolean }): Promise<Figure
     // the certificate of the last block rides in the next one
     await audit.submitAs('admin', 'user.register', { id: 'tick', name: 'tick', role: 'clerk' }, 'final', 60_000);
     await audit.submitAs('admin', 'user.register', { id: 'tock', name: 'tock', role: 'clerk' }, 'receipt');
-    const source = ledgerEvidenceSource({ db: audit.db, genesis: audit.genesis, dept: 'audit', registry: audit.registry, keyring: audit.keyring, sign: (k, x) => audit.signAs(undefined, k, x) });
+    const source = ledgerEvidenceSource({ store: audit.store, genesis: audit.genesis, dept: 'audit', registry: audit.registry, keyring: audit.keyring, sign: (k, x) => audit.signAs(undefined, k, x) });
     const page = await verifierHtml();
     const requester = { dept: 'audit', id: 'auditor1', role: 'auditor' };
 

@@ -8,11 +8,11 @@ import { createConsortium } from '../server/chain/consortium.ts';
 import { createMetrics } from '../server/chain/metrics.ts';
 import { ChainNode } from '../server/chain/node.ts';
 import { LocalLog } from '../server/chain/orderer/localLog.ts';
-import { ChainStore } from '../server/chain/store/chainStore.ts';
+import { openLedgerStore } from '../server/chain/store/chainStore.ts';
 import { openDb } from '../server/chain/store/openDb.ts';
 import { ed25519Suite } from '../server/chain/suites/ed25519.ts';
 import { signTx, txId } from '../server/chain/tx.ts';
-import { verifyChain } from '../server/chain/verify.ts';
+import { replayChain } from '../server/chain/replay.ts';
 import { VerifyPool } from '../server/chain/verifyPool.ts';
 import type { Figure } from './run.ts';
 
@@ -40,7 +40,7 @@ export async function runReplayBench({ quick }: { quick: boolean }): Promise<Fig
     const db = openDb({ client: 'sqlite', filename: file });
     const pool = new VerifyPool();
     const t0 = performance.now();
-    const result = await verifyChain(new ChainStore(db), c.genesis, buildRegistry([]), undefined, { pool });
+    const result = await replayChain(openLedgerStore(db), c.genesis, buildRegistry([]), undefined, { pool });
     const s = (performance.now() - t0) / 1000;
     await pool.close();
     await db.destroy();

@@ -34,7 +34,7 @@ export interface ContractDef<P = any> {
   roles: readonly Role[];
   apply(ctx: TxContext, state: StateView, payload: P): Promise<void> | void;
   /**
-   * The transaction's validity without its effect, for the submit path (chain/preflight.ts) where
+   * The transaction's validity without its effect, for the submit path (admitTxs.ts's contract check) where
    * `apply` would do expensive work only to discard it. Absent: `apply` itself is the check.
    */
   precheck?(ctx: TxContext, state: StateView, payload: P): Promise<unknown> | unknown;

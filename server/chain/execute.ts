@@ -1,10 +1,9 @@
-import { parsePayload } from './parsePayload.ts';
 import type { TxContext } from './contract.ts';
 import { ChainError, isChainError } from './errors.ts';
-import { resolveActor } from './identity.ts';
 import type { ContractRegistry } from './registry.ts';
 import type { ChainEvent, Genesis, Receipt, Tx } from './schema.ts';
 import type { BlockState } from './state.ts';
+import { checkTx } from './txRules.ts';
 
 /** One transaction record of a block, after stateless checks (which may have failed). */
 export interface BlockTx {
@@ -46,21 +45,21 @@ export async function executeBlock(height: number, time: number, txs: BlockTx[],
     try {
       if (item.invalid || !item.tx) throw item.invalid ?? new ChainError('MALFORMED_TX', 'not a transaction');
       const tx = item.tx;
-      const nonceKey = `${tx.signer}:${tx.nonce}`;
-      if (seenHere.has(nonceKey) || deps.nonceUsed(tx.signer, tx.nonce)) {
-        throw new ChainError('NONCE_REUSED', `nonce ${tx.nonce} was already used by this signer`, { status: 409 });
-      }
-      if (Math.abs(tx.time - time) > deps.genesis.limits.txTtlMs) {
-        throw new ChainError('TX_EXPIRED', 'transaction time is too far from the block time');
-      }
       const view = deps.state.begin(item.id);
-      // From here on the transaction is authentic, so its nonce is spent whatever the outcome.
-      seenHere.add(nonceKey);
-      nonces.push({ signer: tx.signer, nonce: tx.nonce });
       try {
-        const def = deps.registry.get(tx.kind);
-        const actor = await resolveActor(deps.state.lookup, tx, def);
-        const payload = parsePayload(def, tx.payload);
+        const { def, actor, payload } = await checkTx(tx, {
+          registry: deps.registry,
+          ttlMs: deps.genesis.limits.txTtlMs,
+          time,
+          clock: 'block',
+          get: deps.state.lookup,
+          nonceUsed: (signer, nonce) => seenHere.has(`${signer}:${nonce}`) || deps.nonceUsed(signer, nonce),
+          // From here on the transaction is authentic, so its nonce is spent whatever the outcome.
+          fresh() {
+            seenHere.add(`${tx.signer}:${tx.nonce}`);
+            nonces.push({ signer: tx.signer, nonce: tx.nonce });
+          },
+        });
         const ctx: TxContext = {
           chain: deps.genesis.chain,
           height,

@@ -1,74 +1,42 @@
 import { EventEmitter } from 'node:events';
-import { encKid, encPublicOf, type SealRecipient } from './sealing/envelope.ts';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { BlockCutter, type CutBlock } from './blockCutter.ts';
-import { blockTime } from './blockTime.ts';
-import { canonicalJson } from './canonical.ts';
+import { admitTxs } from './admitTxs.ts';
+import { BlockImporter } from './blockImporter.ts';
+import type { CutBlock } from './blockCutter.ts';
 import { buildRegistry } from './buildRegistry.ts';
+import { canonicalJson } from './canonical.ts';
 import { ChainError } from './errors.ts';
-import { executeBlock } from './execute.ts';
-import { attestationMessage, FinalityTracker } from './finality.ts';
-import { chainVersionOf, quorumOf } from './genesis.ts';
+import { FinalityVoter, type Halt } from './finalityVoter.ts';
+import { quorumOf } from './genesis.ts';
 import { sha256Hex } from './hash.ts';
-import { blockHash, buildHeader, genesisBlock } from './header.ts';
+import { blockHash, genesisBlock } from './header.ts';
 import { keys, type MemberRecord } from './identity.ts';
+import { LogFollower } from './logFollower.ts';
+import { LogReader, type ReadEntry } from './logReader.ts';
 import type { Metrics } from './metrics.ts';
 import type { CommittedBlock, Module } from './module.ts';
-import type { Orderer, Subscription } from './orderer/orderer.ts';
+import type { AdmitOptions, NodeConfig, NodeDeps, NodeStatus, WaitMode } from './nodeConfig.ts';
 import { systemClock, type Clock } from './orderer/localLog.ts';
+import type { Orderer } from './orderer/orderer.ts';
 import type { ContractRegistry } from './registry.ts';
-import { LogRecord, type Cert, type Genesis, type Header, type LogEntry, type Receipt, type Tx } from './schema.ts';
-import { BlockState, type StateView } from './state.ts';
-import { ChainStore, txRowOf, type Head, type TxRow } from './store/chainStore.ts';
+import type { Cert, Genesis, Header, Receipt, Tx } from './schema.ts';
+import { encKid, encPublicOf, type SealRecipient } from './sealing/envelope.ts';
+import type { StateView } from './state.ts';
+import { openLedgerStore, txRowOf, type ChainStore, type Head, type TxRow } from './store/chainStore.ts';
 import { suiteByName, type CryptoSuite } from './suites/index.ts';
 import { signTx } from './tx.ts';
-import { admitTxs } from './admitTxs.ts';
-import { LogReader, type ReadEntry } from './logReader.ts';
 import { VerifiedCache } from './verifiedCache.ts';
-import { VerifyPool } from './verifyPool.ts';
+import type { VerifyPool } from './verifyPool.ts';
 import { Waiters, type Waiter } from './waiters.ts';
 
-export interface NodeConfig {
-  dept: string;
-  genesis: Genesis;
-  /** this department's node key (hex); staff transactions are signed with it */
-  privateKey: string;
-  /** this department's X25519 private keys (hex), oldest first: sealed fields open with them */
-  encKeys?: string[];
-}
-
-export interface NodeDeps {
-  db: Knex;
-  orderer: Orderer;
-  modules?: Module[];
-  logger: Logger;
-  metrics: Metrics;
-  clock?: Clock;
-  /** shared by the nodes of one process; see VerifiedCache */
-  verified?: VerifiedCache;
-  /** verifies a delivered batch's signatures on every core before blocks are cut from it */
-  verifyPool?: VerifyPool;
-}
-
-export interface NodeStatus {
-  dept: string;
-  chain: string;
-  height: number;
-  hash: string;
-  finalHeight: number;
-  lastOffset: number;
-  halted: null | { height: number; ours: string; quorum: string };
-  members: { dept: string; name: string; nameEn: string; lastAttested: number | null }[];
-  quorum: number;
-}
-
-export type WaitMode = 'none' | 'receipt' | 'final';
+export type { AdmitOptions, NodeConfig, NodeDeps, NodeStatus, WaitMode } from './nodeConfig.ts';
 
 /**
- * One department's node. It orders through the shared log, cuts and executes blocks exactly
- * as every other node does, commits each block in one database transaction, attests the
- * header, and counts the others' attestations for finality.
+ * One department's node: the composition of a log follower (reads the ordering log and cuts
+ * blocks), a block importer (the block transition, committed with the read models in one
+ * database transaction) and a finality voter (attests headers, counts the others'
+ * attestations), behind one door for submissions (admitTxs).
  */
 export class ChainNode extends EventEmitter {
   readonly dept: string;
@@ -88,27 +56,16 @@ export class ChainNode extends EventEmitter {
   private readonly clock: Clock;
   private readonly verified: VerifiedCache;
   private readonly verifyPool?: VerifyPool;
-  private readonly reader: LogReader;
+  private readonly follower: LogFollower;
+  private readonly importer: BlockImporter;
+  private readonly voter: FinalityVoter;
   private head!: Head;
-  private cutter!: BlockCutter<ReadEntry>;
-  private finality!: FinalityTracker;
-  private pendingCerts: Cert[] = [];
   private readonly recentHashes = new Map<number, string>();
   private members: MemberRecord[] = [];
-  private subscription?: Subscription;
   private halted: NodeStatus['halted'] = null;
-  private cutTimer?: NodeJS.Timeout;
-  private cutTimerHeight = -1;
   private lastBlockTime = 0;
   private lastNonce = 0;
   private readonly waiters = new Waiters();
-  private lastAttested: Record<string, number> = {};
-  private pendingAttestations: { height: number; dept: string; hash: string; sig: string; offset: number }[] = [];
-  private stopped = false;
-  /** blocks being applied, in log order; never rejects */
-  private pipeline: Promise<void> = Promise.resolve();
-  /** which subscription the queued batches belong to; batches of an abandoned one are dropped */
-  private generation = 0;
 
   constructor(config: NodeConfig, deps: NodeDeps) {
     super();
@@ -126,9 +83,46 @@ export class ChainNode extends EventEmitter {
     this.clock = deps.clock ?? systemClock;
     this.verified = deps.verified ?? new VerifiedCache();
     this.verifyPool = this.suite.name === 'ed25519' ? deps.verifyPool : undefined;
-    this.store = new ChainStore(deps.db);
+    this.store = openLedgerStore(deps.db);
     this.registry = buildRegistry(this.modules);
-    this.reader = new LogReader({ chain: this.genesis.chain, suite: this.suite, maxTxBytes: this.genesis.limits.maxTxBytes }, this.verified, this.verifyPool);
+    const { chain, limits } = this.genesis;
+    const reader = new LogReader({ chain, suite: this.suite, maxTxBytes: limits.maxTxBytes }, this.verified, this.verifyPool);
+    this.importer = new BlockImporter({
+      genesis: this.genesis,
+      registry: this.registry,
+      store: this.store,
+      reader,
+      project: async (trx, block) => {
+        for (const m of this.modules) if (m.project) await m.project(trx, block, this);
+      },
+    });
+    this.voter = new FinalityVoter({
+      chain,
+      dept: this.dept,
+      suite: this.suite,
+      privateKey: this.privateKey,
+      orderer: this.orderer,
+      log: this.log,
+      verified: this.verified,
+      members: () => this.members,
+      hashAt: (h) => this.hashAt(h),
+      onFinal: (cert) => this.onFinal(cert),
+      onConflict: (halt) => this.onConflict(halt),
+    });
+    this.follower = new LogFollower({
+      dept: this.dept,
+      orderer: this.orderer,
+      reader,
+      maxBlockTxs: limits.maxBlockTxs,
+      blockWaitMs: limits.blockWaitMs,
+      log: this.log,
+      position: () => this.head,
+      isHalted: () => this.halted !== null,
+      memberDepts: () => this.members.map((m) => m.dept),
+      onSig: (rec, entry) => this.voter.onSig(rec, entry, this.head.height),
+      onBlock: (cut) => this.applyBlock(cut),
+      onError: (err) => this.emit('ordererError', err),
+    });
   }
 
   get db(): Knex {
@@ -154,58 +148,14 @@ export class ChainNode extends EventEmitter {
     if (!mine || mine.nodeKey !== this.publicKey) {
       this.log.warn('this node key is not the registered key of %s; it will follow the chain but its attestations will not count', this.dept);
     }
-
-    this.finality = new FinalityTracker(this.genesis.chain, this.cachedSuite(), head.finalHeight);
-    this.lastAttested = await this.store.lastAttested();
-    // Votes counted before the last committed block were saved with it; later ones are read
-    // again from the log. Finality itself is only ever saved with a block, so a restart
-    // reaches every certificate at the same offset as before.
-    for (const a of await this.store.attestationsAbove(head.finalHeight)) {
-      const key = this.members.find((m) => m.dept === a.dept)?.nodeKey;
-      if (key) this.finality.restore({ h: a.height, hash: a.hash, dept: a.dept, sig: a.sig }, key);
-    }
+    const lastAttested = await this.store.lastAttested();
+    this.voter.restore(head.finalHeight, await this.store.attestationsAbove(head.finalHeight), lastAttested);
     this.updateGauges();
-    this.follow();
-  }
-
-  /**
-   * Reads the log from the offset after the last committed block. If the subscription fails
-   * (a broker outage outlasting the client's retries), or applying a block does, start again
-   * from there after a pause: the uncommitted tail is simply read again, and the cutter starts
-   * afresh with it.
-   */
-  private follow(): void {
-    if (this.stopped) return;
-    this.cutter = new BlockCutter<ReadEntry>(this.head.height + 1, this.genesis.limits.maxBlockTxs);
-    this.cutTimerHeight = -1;
-    const gen = ++this.generation;
-    const sub = this.orderer.subscribe(this.head.lastOffset + 1, (entries) => this.onEntries(entries, gen));
-    this.subscription = sub;
-    sub.done.then(
-      () => undefined,
-      (err) => this.refollow(err, gen),
-    );
-  }
-
-  private refollow(err: unknown, gen: number): void {
-    if (gen !== this.generation || this.stopped || this.halted) return;
-    this.generation++;
-    this.log.error({ err }, 'log subscription failed; following again in 1 s');
-    this.emit('ordererError', err);
-    const sub = this.subscription;
-    void (async () => {
-      await sub?.stop();
-      // whatever was applying finishes first, so the new subscription starts after it
-      await this.pipeline;
-      setTimeout(() => this.follow(), 1000).unref?.();
-    })();
+    this.follower.follow();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.cutTimer);
-    await this.subscription?.stop();
-    await this.pipeline;
+    await this.follower.stop();
     this.waiters.cancelAll(new ChainError('NODE_STOPPED', 'the node stopped before the transaction was committed', { status: 503 }));
   }
 
@@ -214,9 +164,10 @@ export class ChainNode extends EventEmitter {
   /**
    * Checks a signed transaction as far as it can without ordering it (the same rules the
    * executor applies), then appends it to the log. Bad input throws; nothing is written.
+   * `check`: the contract's own rule too (see admitTxs).
    */
-  async submit(raw: unknown, byteLength?: number): Promise<{ id: string; tx: Tx }> {
-    const [one] = await this.submitMany([raw], byteLength === undefined ? undefined : [byteLength]);
+  async submit(raw: unknown, byteLength?: number, opts: AdmitOptions = {}): Promise<{ id: string; tx: Tx }> {
+    const [one] = await this.submitMany([raw], byteLength === undefined ? undefined : [byteLength], opts);
     return one;
   }
 
@@ -224,17 +175,8 @@ export class ChainNode extends EventEmitter {
    * A batch of signed transactions (an agency's bulk upload, a load generator), admitted whole
    * or not at all and appended to the log in one write, in the order given.
    */
-  async submitMany(raws: unknown[], byteLengths?: number[]): Promise<{ id: string; tx: Tx }[]> {
-    if (this.halted) throw new ChainError('NODE_HALTED', 'this node disagrees with the consortium and has stopped; see its status', { status: 503 });
-    const items = await admitTxs(raws, {
-      genesis: this.genesis,
-      suite: this.suite,
-      registry: this.registry,
-      view: this.view(),
-      usedNonces: (pairs) => this.store.usedNonces(pairs),
-      now: () => this.clock.now(),
-      verifyPool: this.verifyPool,
-    }, byteLengths);
+  async submitMany(raws: unknown[], byteLengths?: number[], opts: AdmitOptions = {}): Promise<{ id: string; tx: Tx }[]> {
+    const items = await this.admit(raws, byteLengths, opts);
     const records = items.map(({ tx, id }) => {
       const record = Buffer.from(canonicalJson({ t: 'tx', tx }));
       // Checked in full just now: when this record comes back from the log, don't check it again.
@@ -244,6 +186,25 @@ export class ChainNode extends EventEmitter {
     await this.orderer.append(records);
     this.metrics.submits.inc({ dept: this.dept }, items.length);
     return items;
+  }
+
+  /** The one door before ordering (admitTxs), without ordering: a dry run when called alone. */
+  async admit(raws: unknown[], byteLengths?: number[], opts: AdmitOptions = {}): Promise<{ id: string; tx: Tx }[]> {
+    if (this.halted) throw new ChainError('NODE_HALTED', 'this node disagrees with the consortium and has stopped; see its status', { status: 503 });
+    return admitTxs(
+      raws,
+      {
+        genesis: this.genesis,
+        suite: this.suite,
+        registry: this.registry,
+        view: this.view(),
+        usedNonces: (pairs) => this.store.usedNonces(pairs),
+        now: () => this.clock.now(),
+        verifyPool: this.verifyPool,
+      },
+      byteLengths,
+      opts.check ? { reader: this.store, height: this.head.height, headTime: this.lastBlockTime, log: this.log } : undefined,
+    );
   }
 
   /** Signs with this node's key on behalf of one of its staff (or of the node itself). */
@@ -295,7 +256,7 @@ export class ChainNode extends EventEmitter {
   }
 
   async status(): Promise<NodeStatus> {
-    const attested = this.lastAttested;
+    const attested = this.voter.lastAttested;
     return {
       dept: this.dept,
       chain: this.genesis.chain,
@@ -323,89 +284,19 @@ export class ChainNode extends EventEmitter {
 
   // ---------------------------------------------------------------- following the log
 
-  /**
-   * Takes a delivered batch: parses and checks it at once, sends its signatures to the worker
-   * pool, and queues it behind the batches being applied. Resolves when the batch before it is
-   * applied, so the orderer reads one batch ahead and the pool verifies it while this thread
-   * executes and commits blocks; blocks are still applied one at a time, in log order.
-   */
-  private async onEntries(entries: LogEntry[], gen: number): Promise<void> {
-    if (this.halted) return;
-    const read = this.reader.read(entries);
-    const before = this.pipeline;
-    this.pipeline = before.then(async () => {
-      if (gen !== this.generation || this.stopped) return;
-      try {
-        await this.process(read);
-      } catch (err) {
-        this.refollow(err, gen);
-      }
-    });
-    await before;
-  }
-
-  private async process(entries: ReadEntry[]): Promise<void> {
-    for (const entry of entries) {
-      if (this.halted) return;
-      if (entry.record?.t === 'sig') {
-        await this.onSig(entry.record, entry);
-        continue;
-      }
-      const block = this.cutter.feed(entry, entry.record);
-      if (block) await this.applyBlock(block);
-    }
-    this.armCutTimer();
-  }
-
+  /** Imports a cut block, then moves the head on, tells waiters and listeners, and attests it. */
   private async applyBlock(cut: CutBlock<ReadEntry>): Promise<void> {
-    const txs = await this.reader.settle(cut.txs);
-    // A transaction logged twice is receipted once, at its first offset.
-    const known = await this.store.knownTxIds(txs.map((t) => t.id));
-    const seen = new Set<string>();
-    const fresh = txs.filter((t) => {
-      if (known.has(t.id) || seen.has(t.id)) return false;
-      seen.add(t.id);
-      return true;
-    });
-    await this.store.execution.prefetch(fresh.flatMap((t) => (t.tx ? [keys.signer(t.tx.signer)] : [])));
-    const used = await this.store.usedNonces(fresh.flatMap((t) => (t.tx ? [{ signer: t.tx.signer, nonce: t.tx.nonce }] : [])));
-    const state = new BlockState(this.store.execution);
-    const time = blockTime(cut.time, this.lastBlockTime, this.genesis.limits);
-    const { receipts, nonces } = await executeBlock(cut.height, time, fresh, {
-      registry: this.registry,
-      genesis: this.genesis,
-      state,
-      nonceUsed: (signer, nonce) => used.has(`${signer}:${nonce}`),
-    });
-    const writes = await state.writes();
-    const header = buildHeader({
-      chain: this.genesis.chain,
-      version: chainVersionOf(this.genesis),
-      height: cut.height,
-      prev: this.head.hash,
-      prevStateHash: this.head.stateHash,
-      receipts,
-      writes,
-      firstOffset: cut.firstOffset,
-      lastOffset: cut.lastOffset,
-      time,
-      certs: this.pendingCerts,
-    });
-    const hash = blockHash(header);
-    const committed: CommittedBlock = { header, hash, txs: fresh, receipts };
-    const attestations = this.pendingAttestations;
-    this.pendingAttestations = [];
-    await this.store.commitBlock({ header, hash, txs: fresh, receipts, writes, nonces, attestations, finalHeight: this.head.finalHeight }, async (trx) => {
-      for (const m of this.modules) if (m.project) await m.project(trx, committed, this);
-    });
-    this.pendingCerts = [];
+    const { block, writes } = await this.importer.import(cut, { head: this.head, time: this.lastBlockTime }, this.voter.take());
+    this.voter.committed();
+    const { header, hash, receipts } = block;
+    const committed: CommittedBlock = block;
     this.head = { ...this.head, height: header.height, hash, stateHash: header.stateHash, lastOffset: header.lastOffset };
     this.recentHashes.set(header.height, hash);
     this.lastBlockTime = header.time;
     if (this.recentHashes.size > 4096) this.recentHashes.delete(header.height - 4096);
     if (writes.some((w) => w.key === keys.members() || w.key.startsWith('member/'))) {
       await this.loadMembers();
-      this.finality.prune((d) => this.members.find((m) => m.dept === d)?.nodeKey);
+      this.voter.prune();
     }
     const ok = receipts.filter((r) => r.status === 'ok').length;
     if (ok) this.metrics.txs.inc({ dept: this.dept, status: 'ok' }, ok);
@@ -413,7 +304,7 @@ export class ChainNode extends EventEmitter {
     this.updateGauges();
     this.waiters.onBlock(committed, (i) => txRowOf(committed, i));
     this.emit('block', committed);
-    await this.attest(header.height, hash);
+    await this.voter.attest(header.height, hash);
     for (const m of this.modules) {
       try {
         await m.afterBlock?.(committed, this);
@@ -423,95 +314,24 @@ export class ChainNode extends EventEmitter {
     }
   }
 
-  private async attest(height: number, hash: string): Promise<void> {
-    const sig = this.suite.sign(this.privateKey, attestationMessage(this.genesis.chain, height, hash));
-    try {
-      await this.orderer.append([Buffer.from(canonicalJson({ t: 'sig', h: height, hash, dept: this.dept, sig }))]);
-    } catch (err) {
-      // Finality waits for a later attestation; a lost one only delays it.
-      this.log.warn({ err, height }, 'could not post attestation');
-    }
+  private onFinal(cert: Cert): void {
+    this.head = { ...this.head, finalHeight: cert.height };
+    this.updateGauges();
+    this.waiters.onFinal(cert.height);
+    this.emit('final', cert.height);
   }
 
-  private async onSig(rec: Extract<LogRecord, { t: 'sig' }>, entry: LogEntry): Promise<void> {
-    const own = rec.h <= this.head.height ? await this.hashAt(rec.h) : undefined;
-    const quorum = quorumOf(this.members.length);
-    const outcome = this.finality.onSig(rec, own, {
-      quorum,
-      nodeKey: (d) => this.members.find((m) => m.dept === d)?.nodeKey,
-    });
-    if (outcome.kind === 'counted' || outcome.kind === 'final' || outcome.kind === 'conflict') {
-      // Kept with the next block's commit (one insert for all), or at stop.
-      this.pendingAttestations.push({ height: rec.h, dept: rec.dept, hash: rec.hash, sig: rec.sig, offset: entry.offset });
-      this.lastAttested[rec.dept] = Math.max(this.lastAttested[rec.dept] ?? 0, rec.h);
-    }
-    if (outcome.kind === 'final') {
-      this.pendingCerts.push(outcome.cert);
-      this.head = { ...this.head, finalHeight: outcome.cert.height };
-      this.updateGauges();
-      this.waiters.onFinal(outcome.cert.height);
-      this.emit('final', outcome.cert.height);
-    } else if (outcome.kind === 'conflict') {
-      this.halted = { height: outcome.height, ours: outcome.ours, quorum: outcome.quorum };
-      this.metrics.alarm.set({ dept: this.dept }, 1);
-      this.log.fatal(this.halted, 'ALARM: this node header differs from the quorum; it has stopped applying blocks');
-      this.emit('alarm', this.halted);
-    }
-  }
-
-  /** The chain's suite, remembering signatures this process has verified (see VerifiedCache). */
-  private cachedSuite(): CryptoSuite {
-    const inner = this.suite;
-    const cache = this.verified;
-    return {
-      ...inner,
-      verify(publicKey, message, signature) {
-        const k = sha256Hex(`${publicKey}:${Buffer.from(message).toString('hex')}:${signature}`);
-        if (cache.has(k)) return true;
-        const ok = inner.verify(publicKey, message, signature);
-        if (ok) cache.add(k);
-        return ok;
-      },
-    };
+  private onConflict(halt: Halt): void {
+    this.halted = halt;
+    this.metrics.alarm.set({ dept: this.dept }, 1);
+    this.log.fatal(this.halted, 'ALARM: this node header differs from the quorum; it has stopped applying blocks');
+    this.emit('alarm', this.halted);
   }
 
   private async hashAt(height: number): Promise<string | undefined> {
     const cached = this.recentHashes.get(height);
     if (cached) return cached;
     return (await this.store.blockByHeight(height))?.hash;
-  }
-
-  /**
-   * Any node may end a block by logging a cut marker once its wait has passed. Nodes take
-   * turns by height so that usually one marker is written; the others follow a step later
-   * only if that one is missing.
-   */
-  private armCutTimer(): void {
-    if (this.stopped || this.halted || this.cutter.pendingCount === 0) return;
-    const height = this.cutter.height;
-    // Armed once per height: re-arming on every arrival would postpone the cut forever
-    // under a steady stream of transactions.
-    if (this.cutTimerHeight === height) return;
-    clearTimeout(this.cutTimer);
-    this.cutTimerHeight = height;
-    const depts = this.members.map((m) => m.dept);
-    const n = Math.max(1, depts.length);
-    const me = Math.max(0, depts.indexOf(this.dept));
-    const rank = (me - (height % n) + n) % n;
-    const wait = this.genesis.limits.blockWaitMs;
-    const fire = (delay: number) => {
-      this.cutTimer = setTimeout(() => {
-        if (this.stopped || this.cutter.height !== height || this.cutter.pendingCount === 0) return;
-        this.orderer
-          .append([Buffer.from(canonicalJson({ t: 'cut', h: height, by: this.dept }))])
-          .catch((err) => this.log.warn({ err, height }, 'could not post cut marker'));
-        // If the marker is lost (or landed while nothing was pending), try again after
-        // everyone else has had a turn.
-        fire(wait * (n + 1));
-      }, delay);
-      this.cutTimer.unref?.();
-    };
-    fire(wait * (1 + rank));
   }
 
   /**

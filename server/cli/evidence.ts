@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { buildRegistry } from '../chain/buildRegistry.ts';
 import { isChainError } from '../chain/errors.ts';
 import { encKid, encPublicOf } from '../chain/sealing/envelope.ts';
+import { openLedgerStore } from '../chain/store/chainStore.ts';
 import { openDb } from '../chain/store/openDb.ts';
 import { suiteByName } from '../chain/suites/index.ts';
 import { signTx } from '../chain/tx.ts';
@@ -58,7 +59,7 @@ const genesis = keys.genesis;
 const suite = suiteByName(genesis.suite);
 const db = isMysql ? openDb({ client: 'mysql', connection: target }) : openDb({ client: 'sqlite', filename: resolve(target) });
 const source = ledgerEvidenceSource({
-  db,
+  store: openLedgerStore(db),
   genesis,
   dept: a.dept,
   registry: buildRegistry(createModules()),

@@ -30,7 +30,7 @@ export function evidenceHandler(node: ChainNode, o: { pdf?: boolean } = {}) {
     const purpose = requirePurpose(ctx);
     const user = currentUser(ctx);
     const source = ledgerEvidenceSource({
-      db: node.db,
+      store: node.store,
       genesis: node.genesis,
       dept: node.dept,
       registry: node.registry,

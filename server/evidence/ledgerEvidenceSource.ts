@@ -1,6 +1,6 @@
-import type { Knex } from 'knex';
 import type { ContractRegistry } from '../chain/registry.ts';
 import type { Genesis, Header, Tx } from '../chain/schema.ts';
+import type { LedgerStore, TxRow } from '../chain/store/ledgerStore.ts';
 import { openSealed, type Sealed } from '../chain/sealing/envelope.ts';
 import { keysOfSubject, timeline, whoDid } from '../http/auditQueries.ts';
 import type { EvidenceSource, LedgerTx } from './evidenceSource.ts';
@@ -8,69 +8,74 @@ import type { EvidenceSource, LedgerTx } from './evidenceSource.ts';
 /** Transactions about one subject a bundle may hold; more is a question for several bundles. */
 export const MAX_SUBJECT_TXS = 20_000;
 
-const ROWS = ['id', 'height', 'idx', 'kind', 'signer', 'actor', 'raw', 'status', 'code', 'reason', 'events'];
-const txOf = (r: any): LedgerTx => ({
+const txOf = (r: TxRow): LedgerTx => ({
   id: r.id,
-  height: Number(r.height),
-  index: Number(r.idx),
+  height: r.height,
+  index: r.index,
   kind: r.kind,
   signer: r.signer,
-  actor: r.actor ?? null,
+  actor: r.actor,
   raw: r.raw,
   status: r.status,
-  code: r.code ?? null,
-  reason: r.reason ?? null,
-  events: typeof r.events === 'string' ? JSON.parse(r.events) : (r.events ?? []),
+  code: r.code,
+  reason: r.reason,
+  events: r.events,
 });
+const inOrder = (a: LedgerTx, b: LedgerTx) => a.height - b.height || a.index - b.index;
 
-/** The evidence source over a node's own database (SQLite or MySQL), through the audit pages' queries. */
+/** The evidence source over a node's ledger store (SQLite or MySQL), through the store port and the audit pages' queries. */
 export function ledgerEvidenceSource(o: {
-  db: Knex;
+  store: LedgerStore;
   genesis: Genesis;
   dept: string;
   registry: ContractRegistry;
   keyring: Map<string, string>;
   sign: (kind: string, payload: Record<string, unknown>) => Tx;
 }): EvidenceSource {
-  const { db } = o;
+  const { store } = o;
   const byIds = async (ids: string[]): Promise<LedgerTx[]> => {
     const out: LedgerTx[] = [];
-    for (let i = 0; i < ids.length; i += 500) out.push(...(await db('txs').whereIn('id', ids.slice(i, i + 500)).select(ROWS)).map(txOf));
-    return out.sort((a, b) => a.height - b.height || a.index - b.index);
+    for (let i = 0; i < ids.length; i += 500) out.push(...(await store.txsByIds(ids.slice(i, i + 500))).map(txOf));
+    return out.sort(inOrder);
   };
   return {
     genesis: o.genesis,
     dept: o.dept,
     async topHeight() {
-      const r = await db('blocks').max({ h: 'height' }).first();
-      return Number(r?.h ?? 0);
+      return (await store.head())?.height ?? 0;
     },
     async headers(from, to) {
-      const rows: { height: number; hash: string; header: string }[] = await db('blocks').whereBetween('height', [from, to]).orderBy('height').select('height', 'hash', 'header');
-      return rows.map((r) => ({ height: Number(r.height), hash: r.hash, header: JSON.parse(r.header) as Header }));
+      const out: { height: number; hash: string; header: Header }[] = [];
+      for (let h = from; h <= to; ) {
+        const rows = await store.blocks(h, Math.min(1000, to - h + 1));
+        if (!rows.length) break;
+        out.push(...rows.map((r) => ({ height: r.height, hash: r.hash, header: r.header })));
+        h = rows[rows.length - 1].height + 1;
+      }
+      return out;
     },
     async subjectTxs(subject) {
-      const keys = await keysOfSubject(db, subject);
-      const { rows } = await timeline(db, keys, subject, { limit: MAX_SUBJECT_TXS, offset: 0 });
+      const keys = await keysOfSubject(store, subject);
+      const { rows } = await timeline(store, keys, subject, { limit: MAX_SUBJECT_TXS, offset: 0 });
       return byIds(rows.map((r) => r.id));
     },
     async governanceTxs() {
-      return (await db('txs').whereIn('kind', ['gov.propose', 'gov.approve']).where('status', 'ok').orderBy([{ column: 'height' }, { column: 'idx' }]).select(ROWS)).map(txOf);
+      const ids = (await store.db('txs').whereIn('kind', ['gov.propose', 'gov.approve']).where('status', 'ok').select('id')).map((r: { id: string }) => r.id);
+      return byIds(ids);
     },
     async blockReceipts(height) {
-      const rows = await db('txs').where('height', height).orderBy('idx').select('id', 'status', 'code', 'events');
-      return rows.map((r: any) => ({ id: r.id, status: r.status, code: r.code ?? null, events: JSON.parse(r.events) }));
+      return (await store.txsOfBlock(height)).map((r) => ({ id: r.id, status: r.status, code: r.code, events: r.events }));
     },
     async valueAt(key, height) {
-      const r: { new_v: string | null; tx_id: string } | undefined = await db('state_history').where('k', key).where('height', '<=', height).orderBy('id', 'desc').first('new_v', 'tx_id');
+      const r: { new_v: string | null; tx_id: string } | undefined = await store.db('state_history').where('k', key).where('height', '<=', height).orderBy('id', 'desc').first('new_v', 'tx_id');
       return r?.new_v ? { value: JSON.parse(r.new_v), txId: r.tx_id } : undefined;
     },
     async whoDid(txs) {
-      return whoDid(db, o.registry, txs);
+      return whoDid(store, o.registry, txs);
     },
     async material(hash) {
-      if (!(await db.schema.hasTable('ap_blobs'))) return undefined;
-      const r: { type: string; content: Buffer } | undefined = await db('ap_blobs').where('hash', hash).first('type', 'content');
+      if (!(await store.db.schema.hasTable('ap_blobs'))) return undefined;
+      const r: { type: string; content: Buffer } | undefined = await store.db('ap_blobs').where('hash', hash).first('type', 'content');
       return r ? { type: r.type, content: new Uint8Array(r.content) } : undefined;
     },
     async open(sealed: Sealed) {

@@ -153,7 +153,7 @@ export function adminRoutes(node: ChainNode, auth: AuthService, metrics: Metrics
   r.get('/stats/approvals', requireRole(...STATS_READERS), async (ctx) => {
     if (!(await hasTable(node.db, 'ap_stages'))) throw new ChainError('NO_MODULE', 'the approval module does not run on this node', { status: 404 });
     const now = (await node.store.blockByHeight(node.height))?.header.time ?? 0;
-    ctx.body = { asOf: now, throughput: await approvalThroughput(node.db, now), stages: await openStagesByDept(node.db, now) };
+    ctx.body = { asOf: now, throughput: await approvalThroughput(node.store, now), stages: await openStagesByDept(node.db, now) };
   });
 
   doc('get', '/stats/credit', 'How many enterprises hold each credit grade.', STATS_READERS);

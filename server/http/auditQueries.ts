@@ -1,29 +1,21 @@
-import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Knex } from 'knex';
 import type { SignerRecord, UserRecord } from '../chain/identity.ts';
 import type { ContractRegistry } from '../chain/registry.ts';
-import { isMysql } from '../chain/store/migrate.ts';
-import { openDb } from '../chain/store/openDb.ts';
+import type { LedgerStore, TimelineRow } from '../chain/store/ledgerStore.ts';
+
+export type { TimelineRow };
 
 /**
- * Read queries over the ledger's own tables (txs, blocks, state_history, attestations) for the
- * audit and administration pages. Reads only; nothing here is chain logic. Each list is paged
- * in SQL so a long-lived chain costs one page per request, except where a comment says not.
+ * Reads over the ledger (through its store: txs, blocks, state_history, attestations) and the
+ * approval read model for the audit and administration pages. Reads only; nothing here is chain
+ * logic. Each list is paged in SQL so a long-lived chain costs one page per request, except
+ * where a comment says not.
  */
 
 export interface Page {
   limit: number;
   offset: number;
 }
-
-/**
- * `%` and `_` are LIKE wildcards; a subject is matched literally. The escape character is `!`,
- * not a backslash, which MySQL would read as escaping the closing quote of `escape '\'`.
- */
-const likeLiteral = (s: string) => s.replace(/[!%_]/g, (c) => `!${c}`);
 
 const MAX_KEYS = 500;
 
@@ -32,73 +24,24 @@ const MAX_KEYS = 500;
  * has touched: keys naming it, and keys whose value names it as a JSON string. A full scan
  * of state_history's values: fine for an auditor's on-demand look, not for a hot path.
  */
-export async function keysOfSubject(db: Knex, subject: string): Promise<string[]> {
-  const lit = likeLiteral(subject);
-  const rows: { k: string }[] = await db('state_history')
-    .distinct('k')
-    .where((w) => w.whereRaw("k like ? escape '!'", [`%${lit}%`]).orWhereRaw("new_v like ? escape '!'", [`%"${lit}"%`]))
-    .orderBy('k')
-    .limit(MAX_KEYS);
-  return rows.map((r) => r.k);
-}
+export const keysOfSubject = (store: LedgerStore, subject: string): Promise<string[]> => store.keysMentioning(subject, MAX_KEYS);
 
 /** State keys under a prefix (`pay/policy/`, `gov/proposal/`), as they were ever written. */
-export async function keysUnderPrefix(db: Knex, prefix: string): Promise<string[]> {
-  const rows: { k: string }[] = await db('state_history').distinct('k').where('k', '>=', prefix).where('k', '<', prefix + '\uffff').orderBy('k').limit(MAX_KEYS);
-  return rows.map((r) => r.k);
-}
-
-export interface TimelineRow {
-  id: string;
-  height: number;
-  index: number;
-  kind: string;
-  signer: string;
-  actor: string | null;
-  status: string;
-  code: string | null;
-  reason: string | null;
-}
+export const keysUnderPrefix = (store: LedgerStore, prefix: string): Promise<string[]> => store.keysUnderPrefix(prefix, MAX_KEYS);
 
 /**
  * The transactions that changed any of `keys`, or whose signed text names `mention` (so
  * rejected attempts and look-ups that change no state, like dossier views, are in the story
  * too), oldest first.
  */
-export async function timeline(db: Knex, keys: string[], mention: string | undefined, page: Page): Promise<{ total: number; rows: TimelineRow[] }> {
-  const base = () => {
-    const q = db('txs as t');
-    q.where((w) => {
-      if (keys.length) w.whereIn('t.id', db('state_history').select('tx_id').whereIn('k', keys));
-      else w.whereRaw('1 = 0');
-      if (mention) w.orWhereRaw("t.raw like ? escape '!'", [`%"${likeLiteral(mention)}"%`]);
-    });
-    return q;
-  };
-  const [{ c }] = await base().count({ c: '*' });
-  const rows = await base()
-    .orderBy([{ column: 't.height' }, { column: 't.idx' }])
-    .limit(page.limit)
-    .offset(page.offset)
-    .select('t.id', 't.height', 't.idx', 't.kind', 't.signer', 't.actor', 't.status', 't.code', 't.reason');
-  return { total: Number(c), rows: rows.map((r: any) => ({ id: r.id, height: Number(r.height), index: Number(r.idx), kind: r.kind, signer: r.signer, actor: r.actor, status: r.status, code: r.code, reason: r.reason })) };
-}
+export const timeline = (store: LedgerStore, keys: string[], mention: string | undefined, page: Page): Promise<{ total: number; rows: TimelineRow[] }> =>
+  store.timeline(keys, mention, page);
 
 /** Block time by height. */
-export async function blockTimes(db: Knex, heights: number[]): Promise<Map<number, number>> {
-  if (!heights.length) return new Map();
-  const rows: { height: number; time: number }[] = await db('blocks').whereIn('height', [...new Set(heights)]).select('height', 'time');
-  return new Map(rows.map((r) => [Number(r.height), Number(r.time)]));
-}
+export const blockTimes = (store: LedgerStore, heights: number[]): Promise<Map<number, number>> => store.blockTimes(heights);
 
 /** Every key each transaction changed (names only). */
-export async function keysOfTxs(db: Knex, txIds: string[]): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  if (!txIds.length) return out;
-  const rows: { tx_id: string; k: string }[] = await db('state_history').whereIn('tx_id', txIds).orderBy('id').select('tx_id', 'k');
-  for (const r of rows) out.set(r.tx_id, [...(out.get(r.tx_id) ?? []), r.k]);
-  return out;
-}
+export const keysOfTxs = (store: LedgerStore, txIds: string[]): Promise<Map<string, string[]>> => store.keysOfTxs(txIds);
 
 export interface Who {
   /** the department whose node signed, or the enterprise's code */
@@ -116,14 +59,14 @@ export interface Who {
  * Who did it and under which authority, as of the block it is in: signer keys and users are
  * read from their history, so a key rotated away or a user disabled since is still named.
  */
-export async function whoDid(db: Knex, registry: ContractRegistry, txs: Pick<TimelineRow, 'id' | 'height' | 'kind' | 'signer' | 'actor'>[]): Promise<Map<string, Who>> {
-  const signers = await firstValues<SignerRecord>(db, [...new Set(txs.map((t) => `key/${t.signer}`))]);
+export async function whoDid(store: LedgerStore, registry: ContractRegistry, txs: Pick<TimelineRow, 'id' | 'height' | 'kind' | 'signer' | 'actor'>[]): Promise<Map<string, Who>> {
+  const signers = await firstValues<SignerRecord>(store, [...new Set(txs.map((t) => `key/${t.signer}`))]);
   const userKeys = new Set<string>();
   for (const t of txs) {
     const s = signers.get(`key/${t.signer}`);
     if (s?.type === 'node' && t.actor) userKeys.add(`user/${s.dept}/${t.actor}`);
   }
-  const users = await historyOf<UserRecord>(db, [...userKeys]);
+  const users = await historyOf<UserRecord>(store, [...userKeys]);
   const out = new Map<string, Who>();
   for (const t of txs) {
     const s = signers.get(`key/${t.signer}`);
@@ -140,17 +83,13 @@ export async function whoDid(db: Knex, registry: ContractRegistry, txs: Pick<Tim
   return out;
 }
 
-async function historyOf<T>(db: Knex, keys: string[]): Promise<Map<string, { height: number; value: T }[]>> {
-  const out = new Map<string, { height: number; value: T }[]>();
-  for (let i = 0; i < keys.length; i += 400) {
-    const rows: { k: string; height: number; new_v: string | null }[] = await db('state_history').whereIn('k', keys.slice(i, i + 400)).orderBy('id').select('k', 'height', 'new_v');
-    for (const r of rows) if (r.new_v) out.set(r.k, [...(out.get(r.k) ?? []), { height: Number(r.height), value: JSON.parse(r.new_v) as T }]);
-  }
-  return out;
+async function historyOf<T>(store: LedgerStore, keys: string[]): Promise<Map<string, { height: number; value: T }[]>> {
+  const all = await store.valuesOfKeys(keys);
+  return new Map([...all].map(([k, v]) => [k, v.map((h) => ({ height: h.height, value: JSON.parse(h.value) as T }))]));
 }
 
-async function firstValues<T>(db: Knex, keys: string[]): Promise<Map<string, T>> {
-  const all = await historyOf<T>(db, keys);
+async function firstValues<T>(store: LedgerStore, keys: string[]): Promise<Map<string, T>> {
+  const all = await historyOf<T>(store, keys);
   return new Map([...all].map(([k, v]) => [k, v[0].value]));
 }
 
@@ -173,16 +112,17 @@ export interface HeightAgreement {
  * height was already final are not kept) and the certificates later headers carry (a quorum
  * of signatures over one hash, checked again by verify).
  */
-export async function agreement(db: Knex, top: number, limit: number): Promise<HeightAgreement[]> {
+export async function agreement(store: LedgerStore, top: number, limit: number): Promise<HeightAgreement[]> {
   const from = Math.max(0, top - limit + 1);
-  const blocks: { height: number; hash: string; time: number }[] = await db('blocks').whereBetween('height', [from, top]).select('height', 'hash', 'time');
-  const atts: { height: number; dept: string; hash: string }[] = await db('attestations').whereBetween('height', [from, top]).orderBy('dept').select('height', 'dept', 'hash');
-  // certificates for heights in the window ride in headers a little later
-  const carriers: { height: number; header: string }[] = await db('blocks').where('height', '>', from).where('height', '<=', top + 2 * limit).select('height', 'header');
+  // the window's blocks, and the later ones that carry certificates for heights in it
+  const carriers = await store.blocks(from, top + 2 * limit - from + 1);
+  const blocks = carriers.filter((b) => b.height <= top).map((b) => ({ height: b.height, hash: b.hash, time: b.header.time }));
+  const atts = await store.attestationsBetween(from, top);
   const certs = new Map<number, { in: number; hash: string; depts: string[] }>();
   for (const b of carriers) {
-    for (const c of (JSON.parse(b.header) as { certs: { height: number; hash: string; sigs: { dept: string }[] }[] }).certs) {
-      if (c.height >= from && c.height <= top) certs.set(c.height, { in: Number(b.height), hash: c.hash, depts: c.sigs.map((s) => s.dept) });
+    if (b.height <= from) continue;
+    for (const c of b.header.certs) {
+      if (c.height >= from && c.height <= top) certs.set(c.height, { in: b.height, hash: c.hash, depts: c.sigs.map((s) => s.dept) });
     }
   }
   const byHeight = new Map(blocks.map((b) => [Number(b.height), b]));
@@ -212,12 +152,8 @@ const BUCKETS = [60_000, 10 * 60_000, 3_600_000, 6 * 3_600_000, DAY, 7 * DAY];
  * Approvals submitted and decided over time, from the ledger itself (receipted approval.apply
  * and approval.decide), bucketed so a chart has at most about 30 bars whatever the span.
  */
-export async function approvalThroughput(db: Knex, now: number) {
-  const rows: { kind: string; time: number; events: string }[] = await db('txs as t')
-    .join('blocks as b', 'b.height', 't.height')
-    .where('t.status', 'ok')
-    .whereIn('t.kind', ['approval.apply', 'approval.decide'])
-    .select('t.kind', 'b.time', 't.events');
+export async function approvalThroughput(store: LedgerStore, now: number) {
+  const rows = await store.okTxsOfKinds(['approval.apply', 'approval.decide']);
   const points = rows.map((r) => {
     if (r.kind === 'approval.apply') return { time: Number(r.time), what: 'submitted' as const };
     const ev = (JSON.parse(r.events) as { type: string; data: { decision?: string } }[]).find((e) => e.type === 'approval.decided');
@@ -255,29 +191,3 @@ export async function gradeDistribution(db: Knex) {
 }
 
 export const hasTable = (db: Knex, t: string) => db.schema.hasTable(t);
-
-// ---------------------------------------------------------------- a consistent copy to verify
-
-/**
- * A read-only, consistent copy of this node's ledger while the node keeps committing blocks:
- * SQLite is copied with VACUUM INTO (one statement, so one instant); MySQL/MariaDB reads
- * inside a REPEATABLE READ transaction, InnoDB's snapshot. `release` must always be called.
- */
-export async function ledgerSnapshot(db: Knex): Promise<{ db: Knex; release(): Promise<void> }> {
-  if (isMysql(db)) {
-    // InnoDB fixes the snapshot at the first read (MariaDB refuses knex's "... READ ONLY" form);
-    // nothing here writes, and the transaction is rolled back.
-    const trx = await db.transaction({ isolationLevel: 'repeatable read' });
-    return { db: trx as unknown as Knex, release: async () => void (await trx.rollback().catch(() => undefined)) };
-  }
-  const file = join(tmpdir(), `tongban-verify-${process.pid}-${randomBytes(6).toString('hex')}.sqlite`);
-  await db.raw('VACUUM INTO ?', [file]);
-  const copy = openDb({ client: 'sqlite', filename: file });
-  return {
-    db: copy,
-    async release() {
-      await copy.destroy();
-      await Promise.all(['', '-wal', '-shm'].map((s) => rm(file + s, { force: true })));
-    },
-  };
-}

@@ -9,10 +9,9 @@ import { publicTx } from '../chain/http/chainRoutes.ts';
 import { currentUser } from './auth.ts';
 import { enterprisesOf, recordAuditView, requirePurpose, txFacts } from './txReads.ts';
 import type { ChainNode } from '../chain/node.ts';
-import { ChainStore } from '../chain/store/chainStore.ts';
-import { verifyChain, type VerifyResult } from '../chain/verify.ts';
+import { replayChain, type ReplayResult } from '../chain/replay.ts';
 import { requireRole } from './auth.ts';
-import { agreement, blockTimes, keysOfSubject, keysOfTxs, keysUnderPrefix, ledgerSnapshot, timeline, whoDid } from './auditQueries.ts';
+import { agreement, blockTimes, keysOfSubject, keysOfTxs, keysUnderPrefix, timeline, whoDid } from './auditQueries.ts';
 import { apiDocs } from './openapi.ts';
 import { evidenceHandler } from '../evidence/evidenceRoute.ts';
 import { openEventStream } from './sse.ts';
@@ -37,7 +36,7 @@ interface VerifyJob {
   startedAt: number;
   state: 'running' | 'done' | 'failed';
   progress: { height: number; top: number; txs: number };
-  result?: VerifyResult;
+  result?: ReplayResult;
   error?: string;
   finishedAt?: number;
   events: EventEmitter;
@@ -58,12 +57,10 @@ export function auditRoutes(node: ChainNode): Router {
   r.get('/trace', requireRole('auditor'), async (ctx) => {
     const q = TraceQuery.parse(ctx.query);
     const purpose = requirePurpose(ctx);
-    const keys = q.subject ? await keysOfSubject(node.db, q.subject) : await keysUnderPrefix(node.db, q.prefix!);
-    const { total, rows } = await timeline(node.db, keys, q.subject, q);
-    const [times, who, touched] = await Promise.all([blockTimes(node.db, rows.map((t) => t.height)), whoDid(node.db, node.registry, rows), keysOfTxs(node.db, rows.map((t) => t.id))]);
-    const raws: { id: string; kind: string; signer: string; actor: string | null; raw: string }[] = rows.length
-      ? await node.db('txs').whereIn('id', rows.map((t) => t.id)).select('id', 'kind', 'signer', 'actor', 'raw')
-      : [];
+    const keys = q.subject ? await keysOfSubject(node.store, q.subject) : await keysUnderPrefix(node.store, q.prefix!);
+    const { total, rows } = await timeline(node.store, keys, q.subject, q);
+    const [times, who, touched] = await Promise.all([blockTimes(node.store, rows.map((t) => t.height)), whoDid(node.store, node.registry, rows), keysOfTxs(node.store, rows.map((t) => t.id))]);
+    const raws = await node.store.txsByIds(rows.map((t) => t.id));
     const enterprises = [...(await txFacts(node, raws)).values()].flatMap(enterprisesOf);
     if (q.subject && /^[0-9A-Z]{18}$/.test(q.subject)) enterprises.push(q.subject);
     const auditViewTx = await recordAuditView(node, currentUser(ctx), `trace:${q.subject ?? q.prefix}`, purpose, enterprises);
@@ -82,7 +79,7 @@ export function auditRoutes(node: ChainNode): Router {
     if (!row) throw new ChainError('NOT_FOUND', 'no such operation on this node (it may not be committed yet)', { status: 404 });
     const facts = (await txFacts(node, [row])).get(row.id)!;
     const auditViewTx = await recordAuditView(node, currentUser(ctx), `tx:${row.id}`, purpose, enterprisesOf(facts));
-    const [block, who, changes] = await Promise.all([node.store.blockByHeight(row.height), whoDid(node.db, node.registry, [row]), node.store.historyOfTx(row.id)]);
+    const [block, who, changes] = await Promise.all([node.store.blockByHeight(row.height), whoDid(node.store, node.registry, [row]), node.store.historyOfTx(row.id)]);
     ctx.body = { auditViewTx, ...publicTx(row), time: block?.header.time ?? null, blockHash: block?.hash ?? null, final: row.height <= node.finalHeight, who: who.get(row.id), changes };
   });
 
@@ -100,7 +97,7 @@ export function auditRoutes(node: ChainNode): Router {
       finalHeight: node.finalHeight,
       quorum: status.quorum,
       members: status.members.map((m) => ({ dept: m.dept, name: m.name, nameEn: m.nameEn })),
-      items: (await agreement(node.db, top, q.limit)).map((h) => {
+      items: (await agreement(node.store, top, q.limit)).map((h) => {
         const agreeing = h.signed.filter((s) => s.hash === h.hash && members.includes(s.dept)).length;
         return { ...h, agreeing, differing: h.signed.filter((s) => s.hash !== h.hash).map((s) => s.dept), quorumReached: agreeing >= quorumOf(members.length) };
       }),
@@ -165,12 +162,12 @@ export function auditRoutes(node: ChainNode): Router {
  */
 async function runVerify(node: ChainNode, job: VerifyJob): Promise<void> {
   let last = 0;
-  let snap: Awaited<ReturnType<typeof ledgerSnapshot>> | undefined;
-  let result: VerifyResult | undefined;
+  let snap: Awaited<ReturnType<ChainNode['store']['snapshot']>> | undefined;
+  let result: ReplayResult | undefined;
   let error: string | undefined;
   try {
-    snap = await ledgerSnapshot(node.db);
-    result = await verifyChain(new ChainStore(snap.db), node.genesis, buildRegistry(node.modules), (p) => {
+    snap = await node.store.snapshot();
+    result = await replayChain(snap.store, node.genesis, buildRegistry(node.modules), (p) => {
       job.progress = p;
       const now = Date.now();
       if (now - last >= 100 || p.height === p.top) {

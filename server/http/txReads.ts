@@ -25,11 +25,7 @@ async function signerRecords(node: ChainNode, signers: string[]): Promise<Map<st
     if (!rec) missing.push(keys.signer(s));
   }
   if (missing.length) {
-    const rows: { k: string; new_v: string | null }[] = await node.db('state_history').whereIn('k', missing).whereNotNull('new_v').orderBy('id').select('k', 'new_v');
-    for (const r of rows) {
-      const pub = r.k.slice('key/'.length);
-      if (!out.get(pub) && r.new_v) out.set(pub, JSON.parse(r.new_v) as SignerRecord);
-    }
+    for (const [k, values] of await node.store.valuesOfKeys(missing)) out.set(k.slice('key/'.length), JSON.parse(values[0].value) as SignerRecord);
   }
   return out;
 }

@@ -4,10 +4,10 @@ import { buildRegistry } from '../../server/chain/buildRegistry.ts';
 import { canonicalJson } from '../../server/chain/canonical.ts';
 import { publicTx } from '../../server/chain/http/chainRoutes.ts';
 import { sha256Hex } from '../../server/chain/hash.ts';
-import { ChainStore } from '../../server/chain/store/chainStore.ts';
+import { openLedgerStore } from '../../server/chain/store/chainStore.ts';
 import { ed25519Suite } from '../../server/chain/suites/ed25519.ts';
 import { txId, txSigningMessage } from '../../server/chain/tx.ts';
-import { verifyChain } from '../../server/chain/verify.ts';
+import { replayChain } from '../../server/chain/replay.ts';
 import { createLocalNetwork, makeConsortium, waitForHeight } from '../support/fixtures.ts';
 
 /**
@@ -65,7 +65,7 @@ describe('hostile text and nesting in the ordering log', () => {
       assert.doesNotThrow(() => JSON.stringify(publicTx(row)), row.id);
     }
     assert.equal(publicTx((await market.store.tx(sha256Hex(cases[2][1])))!).tx, cases[2][1]);
-    const replay = await verifyChain(new ChainStore(market.db), keys.genesis, buildRegistry([]));
+    const replay = await replayChain(openLedgerStore(market.db), keys.genesis, buildRegistry([]));
     assert.ok(replay.ok, `the replay derives the same receipts: ${JSON.stringify(replay)}`);
   });
 

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { buildRegistry } from '../../server/chain/buildRegistry.ts';
 import { suiteByName } from '../../server/chain/suites/index.ts';
 import { SM2_CURVE, signWithK, sm2Digest, sm2Suite, sm3, Sm2Point, zValue } from '../../server/chain/suites/sm2.ts';
-import { verifyChain } from '../../server/chain/verify.ts';
+import { replayChain } from '../../server/chain/replay.ts';
 import { createLocalNetwork, makeConsortium, waitForHeight } from '../support/fixtures.ts';
 
 const hex32 = (x: bigint) => x.toString(16).padStart(64, '0');
@@ -116,7 +116,7 @@ test('a four-department network runs on an SM2 genesis and verifies', async (t) 
       assert.equal(hashes.size, 1, `height ${h} differs between nodes`);
     }
     const started = performance.now();
-    const result = await verifyChain(net.nodes.hrss.store, keys.genesis, buildRegistry([]));
+    const result = await replayChain(net.nodes.hrss.store, keys.genesis, buildRegistry([]));
     assert.ok(result.ok, JSON.stringify(result));
     t.diagnostic(`sm2 replay: ${result.ok && result.txs} txs in ${(performance.now() - started).toFixed(0)} ms`);
   } finally {

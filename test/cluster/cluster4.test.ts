@@ -102,17 +102,17 @@ describe('a 4-department cluster with faults', () => {
 
   test('verify names the department and height of a tampered row', async () => {
     const genesis = join(dir, 'consortium', 'genesis.json');
-    const clean = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/verify.ts', '--db', c.dbUrls.tax, '--genesis', genesis], { encoding: 'utf8' });
+    const clean = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/replay.ts', '--db', c.dbUrls.tax, '--genesis', genesis], { encoding: 'utf8' });
     assert.equal(clean.status, 0, clean.stdout + clean.stderr);
 
     const row = await dbs.tax('state_history').where('k', 'like', 'user/market/c%').orderBy('id').offset(5).first();
     await dbs.tax('state').where({ k: row.k }).update({ v: JSON.stringify({ id: 'forged', role: 'admin' }) });
     await dbs.tax('state_history').where({ id: row.id }).update({ new_v: JSON.stringify({ id: 'forged', role: 'admin' }) });
-    const tampered = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/verify.ts', '--db', c.dbUrls.tax, '--genesis', genesis], { encoding: 'utf8' });
+    const tampered = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/replay.ts', '--db', c.dbUrls.tax, '--genesis', genesis], { encoding: 'utf8' });
     assert.equal(tampered.status, 1);
     assert.match(tampered.stdout + tampered.stderr, new RegExp(`height ${row.height}\\b`));
     for (const d of ['market', 'hrss']) {
-      const ok = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/verify.ts', '--db', c.dbUrls[d], '--genesis', genesis], { encoding: 'utf8' });
+      const ok = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/replay.ts', '--db', c.dbUrls[d], '--genesis', genesis], { encoding: 'utf8' });
       assert.equal(ok.status, 0, `${d} is untouched`);
     }
   });

@@ -218,7 +218,7 @@ describe('evidence bundles', () => {
 
   test('a bundle from a node whose database was altered fails', async () => {
     const node = p.node('housing');
-    const source = (n: ChainNode) => ledgerEvidenceSource({ db: n.db, genesis: n.genesis, dept: n.dept, registry: n.registry, keyring: n.keyring, sign: (k, x) => n.signAs(undefined, k, x) });
+    const source = (n: ChainNode) => ledgerEvidenceSource({ store: n.store, genesis: n.genesis, dept: n.dept, registry: n.registry, keyring: n.keyring, sign: (k, x) => n.signAs(undefined, k, x) });
     const row = await node.db('txs').where({ kind: 'payout.apply' }).first('id', 'raw', 'status');
     // a payload rewritten in place
     await node.db('txs').where({ id: row.id }).update({ raw: row.raw.replace('"requestedFen":"10000000"', '"requestedFen":"90000000"') });

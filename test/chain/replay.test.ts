@@ -7,17 +7,17 @@ import type { Knex } from 'knex';
 import { buildRegistry } from '../../server/chain/buildRegistry.ts';
 import { canonicalJson } from '../../server/chain/canonical.ts';
 import type { Header } from '../../server/chain/schema.ts';
-import { ChainStore } from '../../server/chain/store/chainStore.ts';
+import { openLedgerStore } from '../../server/chain/store/chainStore.ts';
 import { openDb } from '../../server/chain/store/openDb.ts';
 import { suiteByName } from '../../server/chain/suites/index.ts';
-import { verifyChain } from '../../server/chain/verify.ts';
+import { replayChain } from '../../server/chain/replay.ts';
 import { makeConsortium } from '../support/fixtures.ts';
 import { createNetwork } from '../support/network.ts';
 
 const flip = (hex: string, at = 10) => hex.slice(0, at) + (hex[at] === '0' ? '1' : '0') + hex.slice(at + 1);
 
-describe('verifyChain replays a stored chain from genesis', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tongban-verify-'));
+describe('replayChain replays a stored chain from genesis', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tongban-replay-'));
   const keys = makeConsortium(['market', 'tax', 'hrss', 'housing']);
   const registry = buildRegistry([]);
   const file = (dept: string) => join(dir, `${dept}.sqlite`);
@@ -51,7 +51,7 @@ describe('verifyChain replays a stored chain from genesis', () => {
   async function verifyFile(filename: string) {
     const db = openDb({ client: 'sqlite', filename });
     try {
-      return await verifyChain(new ChainStore(db), keys.genesis, registry);
+      return await replayChain(openLedgerStore(db), keys.genesis, registry);
     } finally {
       await db.destroy();
     }

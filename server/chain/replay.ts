@@ -1,25 +1,26 @@
 import { isValidBlockTime } from './blockTime.ts';
 import { canonicalJson } from './canonical.ts';
-import { executeBlock, type BlockTx } from './execute.ts';
+import type { BlockTx } from './execute.ts';
 import { verifyCert } from './finality.ts';
-import { chainVersionOf, quorumOf } from './genesis.ts';
-import { blockHash, buildHeader, genesisBlock } from './header.ts';
+import { quorumOf } from './genesis.ts';
+import { blockHash, genesisBlock } from './header.ts';
 import { keys, type MemberRecord } from './identity.ts';
 import type { ContractRegistry } from './registry.ts';
 import { Cert, type Genesis, type Header, type Tx } from './schema.ts';
-import { BlockState, type StateWrite } from './state.ts';
-import type { BlockRow, ChainStore, Head } from './store/chainStore.ts';
+import type { StateWrite } from './state.ts';
+import { transitionBlock } from './transition.ts';
+import type { BlockRow, Head, HistoryRow, LedgerStore, StoredTx } from './store/ledgerStore.ts';
 import { suiteByName, type CryptoSuite } from './suites/index.ts';
 import { blockTxFromRecord, checkRecord, NOT_JSON, parseJson, settleSignature, signatureToVerify, TX_PREFIX, type RecordCheck } from './blockTx.ts';
 import { isPlainTx } from './plainTx.ts';
 import { verdictsAt, type PendingVerdict, type VerifyPool } from './verifyPool.ts';
 import { txId } from './tx.ts';
 
-export type VerifyResult =
+export type ReplayResult =
   | { ok: true; height: number; txs: number }
   | { ok: false; height: number; field: string; expected: string; actual: string };
 
-export interface VerifyProgress {
+export interface ReplayProgress {
   height: number;
   top: number;
   txs: number;
@@ -55,24 +56,10 @@ function same(a: unknown, b: unknown): boolean {
 }
 
 /**
- * What a node makes of one log record: the same rules as ChainNode's checkTxs (raw is the
- * transaction's own text when the record has the canonical envelope, else the whole record).
- */
-interface StoredTx {
-  id: string;
-  idx: number;
-  offset: number;
-  raw: string;
-  status: string;
-  code: string | null;
-  events: string;
-}
-
-/**
  * A stored transaction with its stateless checks done ahead of the replay, all but the
  * signature, whose verdict the worker pool may still be working on.
  */
-interface Prechecked {
+interface Prepared {
   row: StoredTx;
   /** the log record the node saw, rebuilt from raw */
   text: string;
@@ -91,13 +78,13 @@ type Opts = { chain: string; suite: CryptoSuite; maxTxBytes: number };
  * that carries them), the state history and finally the state table. Names the first
  * height and field that differ. Reads the store only; writes nothing.
  */
-export async function verifyChain(
-  store: ChainStore,
+export async function replayChain(
+  store: LedgerStore,
   genesis: Genesis,
   registry: ContractRegistry,
-  onProgress?: (p: VerifyProgress) => void,
+  onProgress?: (p: ReplayProgress) => void,
   options: { pool?: VerifyPool } = {},
-): Promise<VerifyResult> {
+): Promise<ReplayResult> {
   try {
     const head = await store.head();
     if (!head) throw new Mismatch(0, 'meta.height', 'a chain', 'an empty store');
@@ -121,7 +108,7 @@ export async function verifyChain(
         if (n >= RANGE_TXS) n = 0;
       }
       const load = ([a, b]: [number, number]) => {
-        const p = txsBetween(store, a, b).then((txs) => precheck(txs, replay.opts, pool));
+        const p = txsBetween(store, a, b).then((txs) => prepare(txs, replay.opts, pool));
         p.catch(() => undefined); // awaited below; a failure surfaces there
         return p;
       };
@@ -155,9 +142,9 @@ const expectEq = (height: number, field: string, expected: unknown, actual: unkn
  * the verdicts of the block it is at. Never throws: mismatches are named in block order, by
  * the replay.
  */
-function precheck(txs: Map<number, StoredTx[]>, opts: Opts, pool: VerifyPool | undefined): Map<number, Prechecked[]> {
-  const out = new Map<number, Prechecked[]>();
-  const unsigned: Prechecked[] = [];
+function prepare(txs: Map<number, StoredTx[]>, opts: Opts, pool: VerifyPool | undefined): Map<number, Prepared[]> {
+  const out = new Map<number, Prepared[]>();
+  const unsigned: Prepared[] = [];
   for (const [h, rows] of txs) {
     out.set(
       h,
@@ -167,7 +154,7 @@ function precheck(txs: Map<number, StoredTx[]>, opts: Opts, pool: VerifyPool | u
         // Raw that is JSON by itself is exactly the envelope's tx, so it is parsed once.
         const inner = parseJson(row.raw);
         const json = inner === NOT_JSON ? parseJson(text) : { t: 'tx', tx: inner };
-        const p: Prechecked = { row, text, inner, check: checkRecord(text, Number(row.offset), json, opts) };
+        const p: Prepared = { row, text, inner, check: checkRecord(text, Number(row.offset), json, opts) };
         if (p.check.signed) unsigned.push(p);
         return p;
       }),
@@ -210,7 +197,7 @@ class Replay {
     this.hashes.set(0, stored.hash);
   }
 
-  async block({ height: h, header: stored, hash: storedHash }: BlockRow, checked: Prechecked[]): Promise<void> {
+  async block({ height: h, header: stored, hash: storedHash }: BlockRow, checked: Prepared[]): Promise<void> {
     const rows = checked.map((c) => c.row);
     const verdicts = await verdictsAt(checked.map((c) => c.verdict));
     const items = checked.map((c, i) => rebuildTx(h, i, c, this.opts, verdicts[i]));
@@ -223,35 +210,21 @@ class Replay {
       throw new Mismatch(h, 'time', `${this.prev.header.time}..${step === undefined ? '' : this.prev.header.time + step}`, stored.time);
     }
 
-    const blockState = new BlockState({ get: async (k) => this.state.get(k) });
-    const { receipts, nonces } = await executeBlock(h, stored.time, items, {
-      registry: this.registry,
-      genesis: this.genesis,
-      state: blockState,
-      nonceUsed: (signer, nonce) => this.nonces.has(`${signer}:${nonce}`),
-    });
+    const state = this.state;
+    const { receipts, nonces, writes, header, hash } = await transitionBlock(
+      { hash: this.prev.hash, stateHash: this.prev.header.stateHash },
+      // offsets are not recomputable without the log; they are covered by the block hash
+      { height: h, time: stored.time, firstOffset: stored.firstOffset, lastOffset: stored.lastOffset, certs: stored.certs },
+      items,
+      { get: async (k) => state.get(k) },
+      { registry: this.registry, genesis: this.genesis, nonceUsed: (signer, nonce) => this.nonces.has(`${signer}:${nonce}`) },
+    );
     receipts.forEach((r, i) => {
       expectEq(h, `tx[${i}].status`, r.status, rows[i].status);
       expectEq(h, `tx[${i}].code`, r.code, rows[i].code);
       expectEq(h, `tx[${i}].events`, JSON.stringify(r.events), rows[i].events);
     });
-    const writes = await blockState.writes();
-    const header = buildHeader({
-      chain: this.genesis.chain,
-      version: chainVersionOf(this.genesis),
-      height: h,
-      prev: this.prev.hash,
-      prevStateHash: this.prev.header.stateHash,
-      receipts,
-      writes,
-      // not recomputable without the log; covered by the block hash
-      firstOffset: stored.firstOffset,
-      lastOffset: stored.lastOffset,
-      time: stored.time,
-      certs: stored.certs,
-    });
     compareHeader(h, header, stored);
-    const hash = blockHash(header);
     expectEq(h, 'hash', hash, storedHash);
     await this.apply(h, writes);
     for (const n of nonces) this.nonces.add(`${n.signer}:${n.nonce}`);
@@ -276,7 +249,7 @@ class Replay {
     }
   }
 
-  async finish(store: ChainStore, head: Head): Promise<void> {
+  async finish(store: LedgerStore, head: Head): Promise<void> {
     const top = head.height;
     expectEq(top, 'meta.hash', this.prev.hash, head.hash);
     expectEq(top, 'meta.stateHash', this.prev.header.stateHash, head.stateHash);
@@ -287,14 +260,9 @@ class Replay {
   }
 }
 
-async function txsBetween(store: ChainStore, from: number, to: number): Promise<Map<number, StoredTx[]>> {
-  const rows: (StoredTx & { height: number })[] = await store
-    .db('txs')
-    .whereBetween('height', [from, to])
-    .orderBy([{ column: 'height' }, { column: 'idx' }])
-    .select('id', 'height', 'idx', 'log_offset as offset', 'raw', 'status', 'code', 'events');
+async function txsBetween(store: LedgerStore, from: number, to: number): Promise<Map<number, StoredTx[]>> {
   const byHeight = new Map<number, StoredTx[]>();
-  for (const r of rows) {
+  for (const r of await store.storedTxs(from, to)) {
     const list = byHeight.get(Number(r.height));
     if (list) list.push(r);
     else byHeight.set(Number(r.height), [r]);
@@ -303,7 +271,7 @@ async function txsBetween(store: ChainStore, from: number, to: number): Promise<
 }
 
 /** Rebuilds the block transaction a node made, and checks its id and signature. */
-function rebuildTx(height: number, i: number, { row, text, check, inner }: Prechecked, opts: Opts, verdict: boolean | undefined): BlockTx {
+function rebuildTx(height: number, i: number, { row, text, check, inner }: Prepared, opts: Opts, verdict: boolean | undefined): BlockTx {
   if (Number(row.idx) !== i) throw new Mismatch(height, `tx[${i}].index`, i, Number(row.idx));
   // The store keeps raw, not the record; try both ways the node derives raw from a record.
   const enveloped = settleSignature(check, text, opts, verdict);
@@ -383,14 +351,14 @@ function checkCerts(height: number, header: Header, opts: Opts, members: Members
 }
 
 /** Reads state_history in insertion order, one block's rows at a time. */
-function historyCursor(store: ChainStore) {
-  type Row = { id: number; k: string; height: number; tx_id: string; old_v: string | null; new_v: string | null };
+function historyCursor(store: LedgerStore) {
+  type Row = HistoryRow;
   let buffer: Row[] = [];
   let at = 0;
   let lastId = 0;
   async function peek(): Promise<Row | undefined> {
     if (at === buffer.length) {
-      buffer = await store.db('state_history').where('id', '>', lastId).orderBy('id').limit(5000).select('id', 'k', 'height', 'tx_id', 'old_v', 'new_v');
+      buffer = await store.historyPage(lastId, 5000);
       at = 0;
       if (buffer.length) lastId = Number(buffer[buffer.length - 1].id);
     }
@@ -413,13 +381,11 @@ function historyCursor(store: ChainStore) {
   };
 }
 
-async function compareState(store: ChainStore, state: Map<string, string>, lastWrite: Map<string, number>, top: number): Promise<void> {
+async function compareState(store: LedgerStore, state: Map<string, string>, lastWrite: Map<string, number>, top: number): Promise<void> {
   const missing = new Set(state.keys());
   let after: string | undefined;
   for (;;) {
-    const q = store.db('state').orderBy('k').limit(5000).select('k', 'v');
-    if (after !== undefined) q.where('k', '>', after);
-    const rows: { k: string; v: string }[] = await q;
+    const rows = await store.statePage(after, 5000);
     if (!rows.length) break;
     for (const r of rows) {
       missing.delete(r.k);

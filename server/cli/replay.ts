@@ -5,9 +5,9 @@ import cliProgress from 'cli-progress';
 import { buildRegistry } from '../chain/buildRegistry.ts';
 import { parseGenesis } from '../chain/genesis.ts';
 import { VerifyPool } from '../chain/verifyPool.ts';
-import { ChainStore } from '../chain/store/chainStore.ts';
+import { openLedgerStore } from '../chain/store/chainStore.ts';
 import { openDb } from '../chain/store/openDb.ts';
-import { verifyChain } from '../chain/verify.ts';
+import { replayChain } from '../chain/replay.ts';
 import { createModules } from '../modules.ts';
 
 /**
@@ -52,7 +52,7 @@ let barStarted = false;
 
 const pool = new VerifyPool();
 try {
-  const result = await verifyChain(new ChainStore(db), genesis, buildRegistry(createModules()), (p) => {
+  const result = await replayChain(openLedgerStore(db), genesis, buildRegistry(createModules()), (p) => {
     if (!barStarted) {
       bar.start(p.top, 0, { txs: 0, rate: 0 });
       barStarted = true;
