@@ -7,6 +7,7 @@ import { ChainError } from '../chain/errors.ts';
 import { quorumOf } from '../chain/genesis.ts';
 import { publicTx } from '../chain/http/chainRoutes.ts';
 import { currentUser } from './auth.ts';
+import { changesFor } from './stateClasses.ts';
 import { enterprisesOf, recordAuditView, requirePurpose, txFacts } from './txReads.ts';
 import type { ChainNode } from '../chain/node.ts';
 import { ChainStore } from '../chain/store/chainStore.ts';
@@ -82,7 +83,8 @@ export function auditRoutes(node: ChainNode): Router {
     const facts = (await txFacts(node, [row])).get(row.id)!;
     const auditViewTx = await recordAuditView(node, currentUser(ctx), `tx:${row.id}`, purpose, enterprisesOf(facts));
     const [block, who, changes] = await Promise.all([node.store.blockByHeight(row.height), whoDid(node.db, node.registry, [row]), node.store.historyOfTx(row.id)]);
-    ctx.body = { auditViewTx, ...publicTx(row), time: block?.header.time ?? null, blockHash: block?.hash ?? null, final: row.height <= node.finalHeight, who: who.get(row.id), changes };
+    // the look is recorded, so the auditor has the basis for every value (envelopes stay sealed)
+    ctx.body = { auditViewTx, ...publicTx(row), time: block?.header.time ?? null, blockHash: block?.hash ?? null, final: row.height <= node.finalHeight, who: who.get(row.id), changes: changesFor(currentUser(ctx), 'audit', changes) };
   });
 
   doc('get', '/attestations', 'For recent heights: this node\'s block hash and the hash each department signed (as seen in the log). ?before=height&limit=n', ['auditor', 'admin']);
