@@ -43,7 +43,7 @@ export function supervisionRoutes(node: ChainNode): Router {
     ctx.body = { tx: row.id, records: recordsOf(row), events: row.events };
   });
 
-  doc('get', '/inspections', 'Inspections of the caller\'s department (all for audit; its own for an enterprise).', [...READERS]);
+  doc('get', '/inspections', 'Inspections of the caller\'s department (all for audit, with ?purpose=, recorded; its own for an enterprise).', [...READERS]);
   r.get('/inspections', requireRole(...READERS), async (ctx) => {
     const p = PageQuery.parse(ctx.query);
     const look = auditLook(node, ctx);
@@ -52,7 +52,7 @@ export function supervisionRoutes(node: ChainNode): Router {
     ctx.body = { items, ...(auditViewTx ? { auditViewTx } : {}) };
   });
 
-  doc('get', '/inspections/{id}', 'One inspection: its department, the department of a case it opened, audit, or the enterprise.', [...READERS]);
+  doc('get', '/inspections/{id}', 'One inspection: its department, the department of a case it opened, the enterprise, or audit (?purpose=, recorded; its sealed texts open once shared to audit on a recorded look).', [...READERS]);
   r.get('/inspections/:id', requireRole(...READERS), async (ctx) => {
     const look = auditLook(node, ctx);
     const i = await q.inspection(node.db, param(ctx, 'id'));
@@ -85,7 +85,7 @@ export function supervisionRoutes(node: ChainNode): Router {
     ctx.body = { tx: row.id };
   });
 
-  doc('get', '/cases', 'Cases of the caller\'s department or opened from its inspections (all for audit; its own for an enterprise).', [...READERS]);
+  doc('get', '/cases', 'Cases of the caller\'s department or opened from its inspections (all for audit, with ?purpose=, recorded; its own for an enterprise).', [...READERS]);
   r.get('/cases', requireRole(...READERS), async (ctx) => {
     const p = PageQuery.parse(ctx.query);
     const look = auditLook(node, ctx);

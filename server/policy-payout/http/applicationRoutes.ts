@@ -73,7 +73,7 @@ export function applicationRoutes(node: ChainNode): Router {
     ctx.body = await storeAttachment(node.db, { body, type, owner: currentUser(ctx).id });
   });
 
-  doc('get', '/applications', 'Applications the caller may see: its own (enterprise), its department\'s (policy), those it reviews (expert), all (audit).', ['enterprise', 'policy', 'expert', 'auditor']);
+  doc('get', '/applications', 'Applications the caller may see: its own (enterprise), its department\'s (policy), those it reviews (expert), all (audit, with ?purpose=, recorded).', ['enterprise', 'policy', 'expert', 'auditor']);
   r.get('/applications', requireRole('enterprise', 'policy', 'expert', 'auditor'), async (ctx) => {
     const p = parseWith(ListQuery, ctx.query, 'query');
     const u = currentUser(ctx);

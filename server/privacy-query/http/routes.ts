@@ -105,7 +105,7 @@ export function privacyRoutes(node: ChainNode): Router {
     ctx.body = { id: row.id, tx: row.id, height: row.height };
   });
 
-  doc('get', '/queries', 'Questions my department asked (scope=asked), was asked (scope=addressed), or all of them for audit (scope=all); paginated.', VIEWERS);
+  doc('get', '/queries', 'Questions my department asked (scope=asked), was asked (scope=addressed), or all of them for audit (scope=all, with ?purpose=, recorded); paginated.', VIEWERS);
   r.get('/queries', requireRole(...VIEWERS), async (ctx) => {
     const u = currentUser(ctx);
     const f = ListQuery.parse(ctx.query);
