@@ -321,6 +321,13 @@ describe('access matrix: no personal or party-only value reaches a caller withou
     await until('the payee share to audit', () => audit.view().get(`seal/share/record/${ids.award}/audit`));
     const award = (await auditor.s.get(`/audit/api/payout/awards/${ids.award}?purpose=${purpose}`).expect(200)).body;
     assert.equal(award.payee.account, M.account);
+    // the window's note on how the enterprise was verified: the enterprise's record, named by its code
+    const brief = (await auditor.s.get(`/audit/api/approval/enterprises/${a.code}`).expect(200)).body;
+    assert.deepEqual([brief.needsPurpose, brief.verification, brief.keys], [true, undefined, undefined]);
+    await auditor.s.get(`/audit/api/approval/enterprises/${a.code}?purpose=${purpose}`).expect(200);
+    await until('the window\'s note shared to audit', () => audit.view().get(`seal/share/record/${a.code}/audit`));
+    const ent = (await auditor.s.get(`/audit/api/approval/enterprises/${a.code}?purpose=${purpose}`).expect(200)).body;
+    assert.equal(ent.verification.note, '法定代表人身份证原件核验');
     const policyOfficer = callers.find((x) => x.key === 'audit/policy')!;
     assert.ok(!(await policyOfficer.s.get(`/audit/api/payout/awards/${ids.award}`)).text.includes(M.account));
   });

@@ -34,11 +34,12 @@ export const recordShareKey = (record: string, dept: string) => `seal/share/reco
 
 /**
  * The records whose sealed fields can be shared, by the prefix of their id: the approval's
- * project and supplements, an inspection's and a case's texts, a payout application's and an
- * award's payee account.
+ * project, supplements and opinions, an inspection's and a case's texts, a payout application's
+ * and an award's payee account and reasons; by a credit code, the enterprise's record (the
+ * window's notes on how it was verified and why its key was replaced).
  */
 const RECORD_KEYS: Record<string, (id: string) => string> = { AP: ak.app, IN: ak.inspection, CS: ak.case, PA: pk.app, AW: pk.award };
-export const recordKeyOf = (id: string): string | undefined => RECORD_KEYS[id.slice(0, 2)]?.(id);
+export const recordKeyOf = (id: string): string | undefined => (/^[0-9A-Z]{18}$/.test(id) ? ak.enterprise(id) : RECORD_KEYS[id.slice(0, 2)]?.(id));
 
 /** A field inside a record, by its path: `note`, `findings.0.description`, `decision.opinion`, `payee.bank`. */
 const FieldPath = z.string().regex(/^[a-zA-Z]{1,32}(\.(?:[a-zA-Z]{1,32}|[0-9]{1,4})){0,5}$/, 'a field path like findings.0.description');

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ChainNode } from '../../chain/node.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
 import { auditLook, auditLookIfGiven } from '../../http/txReads.ts';
+import { withAuditShares } from '../auditShares.ts';
 import { EnterpriseRegisterDraft, EnterpriseRotateKeyDraft } from '../schema.ts';
 import { sealStaffPayload } from '../staffSeal.ts';
 import * as q from '../readModel/queries.ts';
@@ -60,7 +61,8 @@ export function enterpriseRoutes(node: ChainNode): Router {
         ctx.body = { ...brief, needsPurpose: true };
         return;
       }
-      ctx.body = { ...e, auditViewTx: await look.record(`enterprise:${e.code}`, [e.code]) };
+      const auditViewTx = await look.record(`record:${e.code}`, [e.code], [e.code]);
+      ctx.body = { ...(await withAuditShares(node, e.code, e)), auditViewTx };
       return;
     }
     const full = u.role === 'enterprise' || (await isWindowClerk(u));

@@ -6,8 +6,8 @@ import { AUDIT_DEPT, NO_PARTIES } from '../readAccess.ts';
 
 export const AuditPurpose = z.string().trim().min(4, 'a purpose of at least 4 characters').max(200);
 export const MAX_VIEWED_RECORDS = 100;
-/** A record shown one by one: AP-12-0 (approval), IN-…, CS-…, LC-…, PA-… (payout application), AW-…, PR-…, OB-… */
-export const ViewedRecordId = z.string().regex(/^[A-Z]{2}-[0-9]{1,10}-[0-9]{1,5}(-[0-9]{1,5})?$/, 'a record id like IN-12-0');
+/** A record shown one by one: AP-12-0 (approval), IN-…, CS-…, LC-…, PA-… (payout application), AW-…, PR-…, OB-…, or an enterprise by its credit code */
+export const ViewedRecordId = z.string().regex(/^(?:[A-Z]{2}-[0-9]{1,10}-[0-9]{1,5}(?:-[0-9]{1,5})?|[0-9A-Z]{18})$/, 'a record id like IN-12-0, or a credit code');
 
 /** Where a look that names records is kept, so a contract can check a share to audit against it. */
 export const auditViewKey = (txId: string) => `audit/view/${txId}`;
