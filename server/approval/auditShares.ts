@@ -76,14 +76,26 @@ export async function withAuditShares<T>(node: ChainNode, id: string, view: T): 
   return out as T;
 }
 
-/** Sets a value at a path of a view, where the view holds something there already (a sealed marker). */
+const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+
+/**
+ * Sets an opened value at a path of a view where the view marks it sealed: the field itself
+ * holding a marker (approval read models), a `<field>Sealed` marker beside it, or one `sealed`
+ * marker for the object (payout read models).
+ */
 function setAt(target: Record<string, unknown>, path: string, value: unknown): void {
   const parts = path.split('.');
   let v: unknown = target;
   for (const part of parts.slice(0, -1)) {
-    if (typeof v !== 'object' || v === null || !Object.prototype.hasOwnProperty.call(v, part)) return;
+    if (typeof v !== 'object' || v === null || !has(v, part)) return;
     v = (v as Record<string, unknown>)[part];
   }
+  if (typeof v !== 'object' || v === null) return;
+  const o = v as Record<string, unknown>;
   const last = parts[parts.length - 1];
-  if (typeof v === 'object' && v !== null && Object.prototype.hasOwnProperty.call(v, last)) (v as Record<string, unknown>)[last] = value;
+  if (has(o, last)) o[last] = value;
+  else if (has(o, `${last}Sealed`)) {
+    o[last] = value;
+    delete o[`${last}Sealed`];
+  } else if (has(o, 'sealed')) o[last] = value;
 }

@@ -321,6 +321,13 @@ describe('access matrix: no personal or party-only value reaches a caller withou
     await until('the payee share to audit', () => audit.view().get(`seal/share/record/${ids.award}/audit`));
     const award = (await auditor.s.get(`/audit/api/payout/awards/${ids.award}?purpose=${purpose}`).expect(200)).body;
     assert.equal(award.payee.account, M.account);
+    // the policy department's decision reasons, sealed to itself, shown where the payout view marks them sealed
+    await auditor.s.get(`/audit/api/payout/applications/${ids.application}?purpose=${purpose}`).expect(200);
+    await until('the application shared to audit', () => audit.view().get(`seal/share/record/${ids.application}/audit`));
+    const payoutApp = (await auditor.s.get(`/audit/api/payout/applications/${ids.application}?purpose=${purpose}`).expect(200)).body;
+    assert.equal(payoutApp.decision.reasons, '符合条件');
+    assert.equal(payoutApp.decision.reasonsSealed, undefined);
+    assert.equal(payoutApp.payee, undefined, 'an application carries the payee to the applicant only');
     // the window's note on how the enterprise was verified: the enterprise's record, named by its code
     const brief = (await auditor.s.get(`/audit/api/approval/enterprises/${a.code}`).expect(200)).body;
     assert.deepEqual([brief.needsPurpose, brief.verification, brief.keys], [true, undefined, undefined]);
