@@ -7,6 +7,7 @@ import { pendingPrivacy, type PrivacyPort } from './privacy.ts';
 import { migrateApproval } from './readModel/migrate.ts';
 import { projectApproval } from './readModel/project.ts';
 import { loadRules } from './rules.ts';
+import { shareWithAuditAfterBlock } from './auditShares.ts';
 import { shareAfterBlock } from './sealSharing.ts';
 
 export interface ApprovalModuleOptions {
@@ -30,6 +31,7 @@ export function approvalModule(opts: ApprovalModuleOptions = {}): Module {
     afterBlock: async (block, node) => {
       await rescoreAfterWeightChange(block, node);
       await shareAfterBlock(block, node);
+      await shareWithAuditAfterBlock(block, node);
     },
   };
 }

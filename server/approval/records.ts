@@ -1,3 +1,4 @@
+import { publicFields, type StateRecordClasses } from '../chain/classification.ts';
 import type { Sealed } from '../chain/sealing/envelope.ts';
 import type { Evidence, Finding, Grade, Material, Profile, Severity } from './schema.ts';
 import type { Consent } from './schema.ts';
@@ -164,3 +165,47 @@ export interface CaseRecord {
 }
 
 export type { Grade };
+
+/**
+ * The classes of what the approval contracts write to state, by key prefix (server/chain/
+ * classification.ts `StateRecordClasses`). Sealed fields are envelopes (public ciphertext); the
+ * party values below are the ones still in plaintext on the ledger, as in their payloads
+ * (employees, material names): a reader without a basis gets them withheld.
+ */
+export const APPROVAL_STATE_CLASSES: readonly StateRecordClasses[] = [
+  { prefix: 'ent/', fields: publicFields('code', 'name', 'status', 'currentKey', 'keys', 'registeredAt', 'registeredBy', 'verification') },
+  {
+    prefix: 'filing/',
+    fields: {
+      ...publicFields('code', 'version', 'profile', 'materials', 'commitments', 'consents', 'filedAt', 'updatedAt', 'versions'),
+      'profile.employees': 'party',
+      'materials[].name': 'party',
+    },
+  },
+  {
+    prefix: 'app/',
+    fields: {
+      ...publicFields('id', 'code', 'process', 'processName', 'processVersion', 'project', 'filingVersion', 'status', 'phase', 'stages', 'commitment', 'supplements', 'licences', 'submittedAt', 'decidedAt', 'txId'),
+      'supplements[].materials[].name': 'party',
+    },
+  },
+  { prefix: 'lic/', fields: publicFields('id', 'code', 'type', 'name', 'dept', 'app', 'status', 'validFrom', 'validTo', 'underCommitment', 'revoked') },
+  {
+    prefix: 'insp/',
+    fields: publicFields('id', 'code', 'dept', 'origin', 'subject', 'app', 'licence', 'status', 'plannedAt', 'dueAt', 'plannedBy', 'result', 'findings', 'note', 'recordedAt', 'recordedBy', 'txIds'),
+  },
+  {
+    prefix: 'case/',
+    fields: publicFields('id', 'code', 'dept', 'status', 'subject', 'category', 'severity', 'origin', 'legalBasis', 'openedAt', 'openedBy', 'decision', 'closure'),
+  },
+  // the score and the facts it is computed from are public: every point traces back to records
+  { prefix: 'credit/facts/', fields: publicFields('*') },
+  { prefix: 'credit/score/', fields: publicFields('*') },
+  { prefix: 'credit/weights', fields: publicFields('*') },
+  { prefix: 'approval/rules', fields: publicFields('*') },
+  { prefix: 'approval/process/', fields: publicFields('*') },
+  // a filing's contacts passed to one more department, and a record's sealed fields passed to audit
+  { prefix: 'seal/share/filing/', fields: publicFields('code', 'dept', 'commit', 'sealed', 'basis', 'by', 'height') },
+  { prefix: 'seal/shares/filing/', fields: publicFields('.') },
+  { prefix: 'seal/share/record/', fields: publicFields('record', 'dept', 'fields') },
+];

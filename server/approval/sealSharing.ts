@@ -2,7 +2,7 @@ import { ChainError } from '../chain/errors.ts';
 import type { CommittedBlock } from '../chain/module.ts';
 import type { ChainNode } from '../chain/node.ts';
 import { openSealed, recipientDepts, reseal } from '../chain/sealing/envelope.ts';
-import { sealShareKey, sealSharesKey, type SealShare, type SealShareRecord } from './contracts/sealShare.ts';
+import { sealShareKey, sealSharesKey, type FilingShare as SealShare, type SealShareRecord } from './contracts/sealShare.ts';
 import type { ApplicationRecord, FilingRecord } from './records.ts';
 import { ak } from './stateKeys.ts';
 

@@ -130,3 +130,84 @@ export const unsealedPrivateLeaves = (schema: z.ZodType): string[] =>
 
 export const unclassifiedLeaves = (schema: z.ZodType): string[] =>
   leafClasses(schema).filter((f) => f.classification === undefined).map((f) => f.path || '(root)');
+
+// ------------------------------------------------------------------ state records
+
+/**
+ * The classes of one kind of state record, found by the prefix of its key. `fields` maps a
+ * path inside the record to its class, and the longest listed path that leads to a leaf covers
+ * it. Segments are field names, `[]` for any element of an array and `*` for any key of a map;
+ * `.` alone is the record itself (for records that are bare lists or values). A sealed envelope
+ * is a leaf of its own: on the ledger it is ciphertext, public like the payload field it came
+ * from.
+ */
+export interface StateRecordClasses {
+  prefix: string;
+  fields: Readonly<Record<string, Classification>>;
+}
+
+/** Each named field public: most of a state record is ids, statuses, heights and times. */
+export const publicFields = (...names: string[]): Record<string, Classification> => Object.fromEntries(names.map((n) => [n, 'public' as const]));
+
+const segmentsOf = (path: string): string[] => (path === '.' ? [] : path.replace(/\[\]/g, '.[]').split('.').filter(Boolean));
+
+/** The kind of a state key: the longest prefix that matches. */
+export function stateKindOf(kinds: readonly StateRecordClasses[], key: string): StateRecordClasses | undefined {
+  let best: StateRecordClasses | undefined;
+  for (const k of kinds) if (key.startsWith(k.prefix) && (!best || k.prefix.length > best.prefix.length)) best = k;
+  return best;
+}
+
+const isEnvelope = (v: unknown): boolean => typeof v === 'object' && v !== null && (v as { sealed?: unknown }).sealed === 1 && typeof (v as { jwe?: unknown }).jwe === 'object';
+
+/** Every leaf of a JSON value as path segments, array indices as `[]` (an empty array or object is a leaf too). */
+export function jsonLeaves(v: unknown, path: string[] = []): { segs: string[]; envelope: boolean }[] {
+  if (isEnvelope(v)) return [{ segs: path, envelope: true }];
+  if (Array.isArray(v)) return v.length ? v.flatMap((x) => jsonLeaves(x, [...path, '[]'])) : [{ segs: path, envelope: false }];
+  if (typeof v === 'object' && v !== null) {
+    const entries = Object.entries(v);
+    return entries.length ? entries.flatMap(([k, x]) => jsonLeaves(x, [...path, k])) : [{ segs: path, envelope: false }];
+  }
+  return [{ segs: path, envelope: false }];
+}
+
+const matches = (pattern: string[], segs: string[]): boolean => pattern.every((p, i) => p === segs[i] || (p === '*' && segs[i] !== '[]'));
+
+/** The class of a leaf at `segs` in a record of `kind`: the longest listed path leading to it. */
+export function stateClassOf(kind: StateRecordClasses, segs: string[]): Classification | undefined {
+  let best: { len: number; c: Classification } | undefined;
+  for (const [path, c] of Object.entries(kind.fields)) {
+    const p = segmentsOf(path);
+    if (p.length <= segs.length && matches(p, segs) && (!best || p.length > best.len)) best = { len: p.length, c };
+  }
+  return best?.c;
+}
+
+/** What no class covers in a state value: `(no kind)` for a key no kind matches, else the leaf paths. */
+export function unclassifiedStateLeaves(kinds: readonly StateRecordClasses[], key: string, value: unknown): string[] {
+  const kind = stateKindOf(kinds, key);
+  if (!kind) return ['(no kind)'];
+  const out = new Set<string>();
+  for (const l of jsonLeaves(value)) if (!l.envelope && stateClassOf(kind, l.segs) === undefined) out.add(l.segs.join('.') || '.');
+  return [...out];
+}
+
+/**
+ * A state value as a reader without a basis for its private fields sees it: every party,
+ * personal or secret leaf replaced by `{withheld: <class>}`; public leaves and sealed envelopes
+ * as they are. A value of a key no kind covers is withheld whole: what is not classified is not
+ * shown.
+ */
+export function withholdPrivate(kinds: readonly StateRecordClasses[], key: string, value: unknown): unknown {
+  if (value === null || value === undefined) return value;
+  const kind = stateKindOf(kinds, key);
+  if (!kind) return { withheld: 'unclassified' };
+  const walk = (v: unknown, segs: string[]): unknown => {
+    if (isEnvelope(v)) return v;
+    const own = stateClassOf(kind, segs);
+    if (Array.isArray(v)) return v.map((x) => walk(x, [...segs, '[]']));
+    if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, [...segs, k])]));
+    return own === 'public' ? v : { withheld: own ?? 'unclassified' };
+  };
+  return walk(value, []);
+}

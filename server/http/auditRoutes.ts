@@ -7,6 +7,7 @@ import { ChainError } from '../chain/errors.ts';
 import { quorumOf } from '../chain/genesis.ts';
 import { publicTx } from '../chain/http/chainRoutes.ts';
 import { currentUser } from './auth.ts';
+import { changesFor } from './stateClasses.ts';
 import { enterprisesOf, recordAuditView, requirePurpose, txFacts } from './txReads.ts';
 import type { ChainNode } from '../chain/node.ts';
 import { replayChain, type ReplayResult } from '../chain/replay.ts';
@@ -80,7 +81,8 @@ export function auditRoutes(node: ChainNode): Router {
     const facts = (await txFacts(node, [row])).get(row.id)!;
     const auditViewTx = await recordAuditView(node, currentUser(ctx), `tx:${row.id}`, purpose, enterprisesOf(facts));
     const [block, who, changes] = await Promise.all([node.store.blockByHeight(row.height), whoDid(node.store, node.registry, [row]), node.store.historyOfTx(row.id)]);
-    ctx.body = { auditViewTx, ...publicTx(row), time: block?.header.time ?? null, blockHash: block?.hash ?? null, final: row.height <= node.finalHeight, who: who.get(row.id), changes };
+    // the look is recorded, so the auditor has the basis for every value (envelopes stay sealed)
+    ctx.body = { auditViewTx, ...publicTx(row), time: block?.header.time ?? null, blockHash: block?.hash ?? null, final: row.height <= node.finalHeight, who: who.get(row.id), changes: changesFor(currentUser(ctx), 'audit', changes) };
   });
 
   doc('get', '/evidence', 'An evidence bundle (ZIP) of one subject (?subject= a credit code, AP-, CS-, PL-, PA- or PR- id): transactions, receipts, headers, inclusion proofs, certificates, governance, proofs, a report and an offline verifier (server/evidence/README.md). Needs ?purpose= (or x-audit-purpose); the look is recorded on the chain (audit.view).', ['auditor']);

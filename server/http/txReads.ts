@@ -1,11 +1,11 @@
 import type { Context } from 'koa';
-import { AuditPurpose } from '../chain/contracts/auditView.ts';
+import { AuditPurpose, MAX_VIEWED_RECORDS } from '../chain/contracts/auditView.ts';
 import { ChainError } from '../chain/errors.ts';
 import { keys, type SignerRecord } from '../chain/identity.ts';
 import type { ChainNode } from '../chain/node.ts';
-import { defaultParties, NO_PARTIES, purposeFrom, type TxFacts, type TxParties } from '../chain/readAccess.ts';
+import { defaultParties, isAuditor, NO_PARTIES, purposeFrom, type TxFacts, type TxParties } from '../chain/readAccess.ts';
 import type { TxRow } from '../chain/store/chainStore.ts';
-import type { SessionUser } from './auth.ts';
+import { currentUser, type SessionUser } from './auth.ts';
 
 /**
  * The IO around chain/readAccess.ts: what the ledger says about transactions (who signed, who
@@ -77,7 +77,59 @@ export function requirePurpose(ctx: Context): string {
  * Puts the auditor's look on the ordering log before the content is returned, as the dossier
  * does: once appended it will be in a block, and the request need not wait for one.
  */
-export async function recordAuditView(node: ChainNode, u: SessionUser, subject: string, purpose: string, enterprises: Iterable<string>): Promise<string> {
+export async function recordAuditView(node: ChainNode, u: SessionUser, subject: string, purpose: string, enterprises: Iterable<string>, records: Iterable<string> = []): Promise<string> {
   const list = [...new Set(enterprises)].sort().slice(0, 1000);
-  return (await node.submit(node.signAs(u.id, 'audit.view', { subject, purpose, enterprises: list }))).id;
+  const recs = [...new Set(records)].sort().slice(0, MAX_VIEWED_RECORDS);
+  return (await node.submit(node.signAs(u.id, 'audit.view', { subject, purpose, enterprises: list, ...(recs.length ? { records: recs } : {}) }))).id;
+}
+
+export interface AuditLook {
+  purpose: string;
+  /**
+   * Records the look (audit.view) and answers its transaction id. `records` names the records
+   * shown one by one (an inspection's id, an application's): an audit view naming a record is
+   * the basis on which a department that can read its sealed fields shares them with audit.
+   */
+  record(subject: string, enterprises: Iterable<string>, records?: Iterable<string>): Promise<string>;
+}
+
+/**
+ * A module page that shows an auditor other departments' records: the purpose is asked for
+ * before anything is read (PURPOSE_REQUIRED, BAD_PURPOSE as on the audit routes), and the route
+ * records the look before it answers. Undefined for everyone else: their pages are not looks
+ * across departments.
+ */
+export function auditLook(node: ChainNode, ctx: Context): AuditLook | undefined {
+  const u = currentUser(ctx);
+  if (!isAuditor(u)) return undefined;
+  const purpose = requirePurpose(ctx);
+  return {
+    purpose,
+    record: async (subject, enterprises, records) => {
+      const id = await recordAuditView(node, u, subject, purpose, enterprises, records);
+      ctx.set('x-audit-view-tx', id); // also for answers that are files or bare reports
+      return id;
+    },
+  };
+}
+
+/**
+ * For pages whose public part anyone on the staff may see and whose rest is another's record:
+ * an auditor who gave a purpose gets the look (recorded by the route), one who did not gets the
+ * public part only.
+ */
+export function auditLookIfGiven(node: ChainNode, ctx: Context): AuditLook | undefined {
+  const u = currentUser(ctx);
+  if (!isAuditor(u) || auditPurposeOf(ctx) === undefined) return undefined;
+  return auditLook(node, ctx);
+}
+
+/** What a list look names on the chain: the page and its filter (`list:approval/cases?status=open`). */
+export function listSubject(page: string, query: Record<string, unknown>): string {
+  const filter = Object.entries(query)
+    .filter(([k, v]) => k !== 'purpose' && (typeof v === 'string' || typeof v === 'number'))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+  return `list:${page}${filter ? `?${filter}` : ''}`.slice(0, 200);
 }

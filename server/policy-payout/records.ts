@@ -1,4 +1,5 @@
 import type { Grade } from '../approval/schema.ts';
+import { publicFields, type StateRecordClasses } from '../chain/classification.ts';
 import type { Sealed } from '../chain/sealing/envelope.ts';
 import type { Eligibility, SealedPayee } from './schema.ts';
 
@@ -248,3 +249,45 @@ export type AwardView = Omit<AwardRecord, 'payee' | 'payments' | 'paid'> & {
   payments: PaymentView[];
   paid?: Omit<NonNullable<AwardRecord['paid']>, 'bankRef'> & { bankRef?: string };
 };
+
+/**
+ * The classes of what the payout contracts write to state, by key prefix (server/chain/
+ * classification.ts `StateRecordClasses`). The payee account and every reason are envelopes; the
+ * party values below are still plaintext on the ledger, as in their payloads (the amount
+ * requested, the statement, attachment names, expert scores and recommendations, objection
+ * reasons): a reader without a basis gets them withheld. Published awards and their amounts are
+ * public by law (公示).
+ */
+export const PAYOUT_STATE_CLASSES: readonly StateRecordClasses[] = [
+  {
+    prefix: 'pay/policy/',
+    fields: publicFields('id', 'version', 'lineage', 'supersedes', 'dept', 'title', 'legalBasis', 'summary', 'budgetFen', 'capFen', 'eligibility', 'window', 'review', 'publicityDays', 'exclusionGroup', 'publishedAt', 'publishedBy', 'txId'),
+  },
+  { prefix: 'pay/next/', fields: publicFields('policy', 'time', 'txId') },
+  { prefix: 'pay/ledger/', fields: publicFields('policy', 'budgetFen', 'awardedFen', 'reservedFen', 'failedFen', 'paidFen', 'remainingFen') },
+  {
+    prefix: 'pay/app/',
+    fields: {
+      ...publicFields('id', 'policy', 'dept', 'code', 'enterpriseName', 'filingVersion', 'industry', 'grade', 'attachments', 'payee', 'status', 'checks', 'waiting', 'review', 'decision', 'rejection', 'award', 'submittedAt', 'txId'),
+      requestedFen: 'party',
+      statement: 'party',
+      'attachments[].name': 'party',
+      'review.scores[].score': 'party',
+      'review.scores[].recommendFen': 'party',
+    },
+  },
+  { prefix: 'pay/claim/', fields: publicFields('application', 'policy') },
+  { prefix: 'pay/group/', fields: publicFields('application', 'policy') },
+  {
+    prefix: 'pay/award/',
+    fields: publicFields('id', 'policy', 'dept', 'application', 'code', 'enterpriseName', 'payee', 'amountFen', 'status', 'publication', 'publicity', 'openObjections', 'attempts', 'current', 'run', 'payments', 'paid', 'history'),
+  },
+  { prefix: 'pay/pub/', fields: publicFields('id', 'policy', 'dept', 'startsAt', 'endsAt', 'awards', 'totalFen', 'republishes', 'by', 'txId') },
+  { prefix: 'pay/objection/', fields: { ...publicFields('id', 'award', 'policy', 'by', 'status', 'filedAt', 'txId', 'resolution'), reasons: 'party' } },
+  // the debtor is the paying department's own account, not a party's
+  { prefix: 'pay/run/', fields: publicFields('id', 'policy', 'policyTitle', 'debtor', 'items', 'count', 'totalFen', 'createdAt', 'by', 'txId') },
+  { prefix: 'pay/expert/', fields: publicFields('dept', 'id', 'encKey', 'declared', 'configured', 'updatedAt') },
+  { prefix: 'pay/experts/', fields: publicFields('.') },
+  { prefix: 'pay/panel/', fields: publicFields('.') },
+  { prefix: 'pay/q/', fields: publicFields('.') },
+];

@@ -1,3 +1,4 @@
+import { publicFields, type StateRecordClasses } from '../chain/classification.ts';
 import { sha256Hex } from '../chain/hash.ts';
 import type { StateView } from '../chain/state.ts';
 
@@ -73,3 +74,25 @@ export interface LatestAnswer {
   time: number;
   set?: { from: string; to: string };
 }
+
+/**
+ * The classes of what the privacy-query contracts write to state (server/chain/classification.ts
+ * `StateRecordClasses`): all public, as the module's keys say above. Questions and answers are
+ * verified by every node; commitments hide their figures; raw figures are never in state.
+ */
+export const PRIVACY_STATE_CLASSES: readonly StateRecordClasses[] = [
+  {
+    prefix: 'pq/query/',
+    fields: publicFields(
+      'id', 'requester', 'enterprise', 'field', 'period', 'predicate', 'purpose', 'basis', 'origin', 'set', 'holder', 'status', 'askedHeight', 'expiresAtHeight', 'answer', 'verified',
+      'answerTx', 'declineReason', 'answeredHeight', 'commitment', 'commitmentVersion', 'askedTx', 'askedAt', 'proof', 'answeredAt', 'answeredBy', 'basisText',
+    ),
+  },
+  // a bucket: credit code → that enterprise's commitment
+  { prefix: 'pq/commit/', fields: publicFields('*.commitment', '*.version', '*.by', '*.height') },
+  { prefix: 'pq/series/', fields: publicFields('version', 'count', 'lastTx', 'height') },
+  { prefix: 'pq/latest/', fields: publicFields('query', 'answer', 'period', 'height', 'time', 'set') },
+  { prefix: 'pq/disclosed/', fields: publicFields('cuts') },
+  { prefix: 'pq/rules', fields: publicFields('*') },
+  { prefix: 'pq/vkeys', fields: publicFields('*') },
+];

@@ -10,6 +10,8 @@ import { filingSealRecipients, sealFiling } from '../../server/approval/filingSe
 import { apply, commitTaxAndInsured, login, payoutFiling, publish, startPayoutPlatform, TestClock, until, type Session, type TestEnterprise } from '../payout/support.ts';
 import { TEST_PASSWORD } from '../support/platform.ts';
 import { TEST_STATUTES } from '../privacy/support.ts';
+import { stateKindOf, unclassifiedStateLeaves } from '../../server/chain/classification.ts';
+import { STATE_CLASSES } from '../../server/http/stateClasses.ts';
 
 /**
  * Every staff role of every department, and two enterprises, against every read route the node
@@ -88,6 +90,7 @@ describe('access matrix: no personal or party-only value reaches a caller withou
 
     const policy = await login(p, 'econ', 'policy1');
     const pol = await publish(policy, { publicityDays: 7 });
+    ids.policy = pol;
     ids.application = await apply(p, a, pol, { payee: { name: a.name, account: M.account, bankName: '中国工商银行滨江江南支行', bankCode: '102331000013' } });
     const dec = await policy.post(`/econ/api/payout/applications/${ids.application}/decision`, { decision: 'approve', amountFen: '100000', reasons: '符合条件' }).expect(200);
     ids.award = dec.body.award;
@@ -227,6 +230,148 @@ describe('access matrix: no personal or party-only value reaches a caller withou
     const bUse = (await other.s.get('/econ/api/me/data-use').expect(200)).body;
     assert.ok(!JSON.stringify(bUse).includes(M.purpose));
     assert.equal((await auditor.s.get('/audit/api/me/data-use')).status, 403);
+  });
+
+  test('module pages that show an auditor other departments\' records want a purpose and record the look', async () => {
+    const auditor = callers.find((c) => c.key === 'audit/auditor')!;
+    const pages = [
+      '/approval/applications',
+      `/approval/applications/${ids.appApproval ?? 'none'}`,
+      '/approval/inspections',
+      `/approval/inspections/${ids.inspection}`,
+      '/approval/cases',
+      `/approval/cases/${ids.case}`,
+      `/approval/filings/${a.code}`,
+      `/approval/credit/${a.code}`,
+      '/payout/applications',
+      `/payout/applications/${ids.application}`,
+      '/payout/awards',
+      `/payout/awards/${ids.award}`,
+      '/payout/objections',
+      '/payout/experts',
+      '/payout/runs',
+      `/payout/policies/${ids.policy}/reconciliation`,
+      '/privacy/queries?scope=all',
+      `/privacy/queries/${ids.query}`,
+    ].filter((x) => !x.endsWith('/none'));
+    for (const page of pages) {
+      const bare = await auditor.s.get(`/audit/api${page}`);
+      assert.equal(bare.status, 400, `${page} without a purpose: ${bare.status}`);
+      assert.equal(bare.body.code, 'PURPOSE_REQUIRED', page);
+      assert.deepEqual(Object.keys(bare.body).sort(), ['code', 'message'], `${page} answers nothing but the refusal`);
+      assert.equal((await auditor.s.get(`/audit/api${page}${page.includes('?') ? '&' : '?'}purpose=ab`)).body.code, 'BAD_PURPOSE', page);
+    }
+    const purpose = '专项审计：模块页面抽查';
+    const recorded: string[] = [];
+    for (const page of pages) {
+      const res = await auditor.s.get(`/audit/api${page}`).set('x-audit-purpose', encodeURIComponent(purpose));
+      assert.equal(res.status, 200, `${page}: ${JSON.stringify(res.body)}`);
+      const tx = res.body.auditViewTx ?? res.headers['x-audit-view-tx'];
+      assert.match(String(tx), /^[0-9a-f]{64}$/, `${page} names its audit view`);
+      recorded.push(tx);
+    }
+    const node = p.node('econ');
+    const subjects: string[] = [];
+    for (const id of recorded) {
+      const row = await until(`audit view ${id}`, () => node.store.tx(id));
+      assert.equal(row.kind, 'audit.view');
+      assert.equal(row.status, 'ok');
+      const payload = (JSON.parse(row.raw) as { payload: { subject: string; purpose: string; records?: string[] } }).payload;
+      assert.equal(payload.purpose, purpose);
+      subjects.push(payload.subject);
+    }
+    assert.ok(subjects.includes('list:approval/inspections'), subjects.join());
+    assert.ok(subjects.includes(`record:${ids.inspection}`), subjects.join());
+    assert.ok(subjects.includes('list:privacy/queries?scope=all'), subjects.join());
+    // the enterprise finds the looks at its records in its data-use record
+    const ent = callers.find((c) => c.key === 'enterprise A')!;
+    await until('module looks in the data-use record', async () => {
+      const r = (await ent.s.get('/econ/api/me/data-use?limit=100').expect(200)).body as { items: { type: string; subject?: string; purpose: string }[] };
+      const mine = r.items.filter((x) => x.type === 'audit' && x.purpose === purpose).map((x) => x.subject);
+      return mine.includes(`record:${ids.inspection}`) && mine.includes('list:approval/cases') && mine.includes(`record:${ids.award}`) ? true : undefined;
+    });
+  });
+
+  test('an audit look at an inspection gets audit a share of its sealed text, opened for the auditor only', async () => {
+    const auditor = callers.find((c) => c.key === 'audit/auditor')!;
+    const purpose = encodeURIComponent('专项审计：检查记录核对');
+    const audit = p.node('audit');
+    await auditor.s.get(`/audit/api/approval/inspections/${ids.inspection}?purpose=${purpose}`).expect(200);
+    const shareKey = `seal/share/record/${ids.inspection}/audit`;
+    const share = await until('the share to audit', () => audit.view().get<{ fields: Record<string, { basis: { auditView: string }; by: { dept: string } }> }>(shareKey));
+    assert.ok(share.fields['findings.0.description'], Object.keys(share.fields).join());
+    // its basis: a recorded look by an auditor at this very inspection (the first one, made above or by the module pages)
+    const basis = await audit.view().get<{ by: { dept: string; user: string }; records: string[] }>(`audit/view/${share.fields['findings.0.description'].basis.auditView}`);
+    assert.deepEqual([basis?.by.dept, basis?.by.user, basis?.records.includes(ids.inspection)], ['audit', 'm-auditor', true]);
+    assert.notEqual(share.fields['findings.0.description'].by.dept, 'audit');
+    const again = (await auditor.s.get(`/audit/api/approval/inspections/${ids.inspection}?purpose=${purpose}`).expect(200)).body;
+    assert.equal(again.findings[0].description, M.finding, 'the auditor reads the finding once audit holds a share');
+    // the audit node's read model and state keep ciphertext only; the route opens it per look
+    const cells = JSON.stringify(await audit.db('ap_inspections').select('json'));
+    assert.ok(!cells.includes(M.finding));
+    assert.ok(!JSON.stringify(await audit.db('state').where('k', shareKey).select('v')).includes(M.finding));
+    // other staff of the audit department do not get it
+    for (const key of ['audit/inspector', 'audit/admin', 'audit/approver']) {
+      const c = callers.find((x) => x.key === key)!;
+      const res = await c.s.get(`/audit/api/approval/inspections/${ids.inspection}?purpose=${purpose}`);
+      assert.ok(!res.text.includes(M.finding), key);
+    }
+    // the payee account: an audit look at the award gets audit a share from the policy's department
+    await auditor.s.get(`/audit/api/payout/awards/${ids.award}?purpose=${purpose}`).expect(200);
+    await until('the payee share to audit', () => audit.view().get(`seal/share/record/${ids.award}/audit`));
+    const award = (await auditor.s.get(`/audit/api/payout/awards/${ids.award}?purpose=${purpose}`).expect(200)).body;
+    assert.equal(award.payee.account, M.account);
+    // the policy department's decision reasons, sealed to itself, shown where the payout view marks them sealed
+    await auditor.s.get(`/audit/api/payout/applications/${ids.application}?purpose=${purpose}`).expect(200);
+    await until('the application shared to audit', () => audit.view().get(`seal/share/record/${ids.application}/audit`));
+    const payoutApp = (await auditor.s.get(`/audit/api/payout/applications/${ids.application}?purpose=${purpose}`).expect(200)).body;
+    assert.equal(payoutApp.decision.reasons, '符合条件');
+    assert.equal(payoutApp.decision.reasonsSealed, undefined);
+    assert.equal(payoutApp.payee, undefined, 'an application carries the payee to the applicant only');
+    // the window's note on how the enterprise was verified: the enterprise's record, named by its code
+    const brief = (await auditor.s.get(`/audit/api/approval/enterprises/${a.code}`).expect(200)).body;
+    assert.deepEqual([brief.needsPurpose, brief.verification, brief.keys], [true, undefined, undefined]);
+    await auditor.s.get(`/audit/api/approval/enterprises/${a.code}?purpose=${purpose}`).expect(200);
+    await until('the window\'s note shared to audit', () => audit.view().get(`seal/share/record/${a.code}/audit`));
+    const ent = (await auditor.s.get(`/audit/api/approval/enterprises/${a.code}?purpose=${purpose}`).expect(200)).body;
+    assert.equal(ent.verification.note, '法定代表人身份证原件核验');
+    const policyOfficer = callers.find((x) => x.key === 'audit/policy')!;
+    assert.ok(!(await policyOfficer.s.get(`/audit/api/payout/awards/${ids.award}`)).text.includes(M.account));
+  });
+
+  test('a share to audit needs a recorded audit look at that record', async () => {
+    const market = p.node('market');
+    const insp = await market.view().get<{ findings: { description: { commit: string } }[] }>(`insp/${ids.inspection}`);
+    const { openSealed, reseal } = await import('../../server/chain/sealing/envelope.ts');
+    const opened = (await openSealed(insp!.findings[0].description as never, market.keyring))!;
+    const fields = [{ path: 'findings.0.description', sealed: await reseal(opened.value, opened.salt, market.sealRecipients(['audit'])) }];
+    const bogus = await market.submitAs(undefined, 'seal.share', { record: ids.inspection, to: 'audit', basis: { purpose: '无依据', auditView: '0'.repeat(64) }, fields });
+    assert.equal(bogus.receipt!.code, 'SEAL_NO_BASIS');
+    const toOther = await market.submitAs(undefined, 'seal.share', { record: ids.inspection, to: 'econ', basis: { purpose: '无依据', auditView: '0'.repeat(64) }, fields });
+    assert.equal(toOther.receipt!.code, 'SEAL_NO_BASIS');
+    // with a real look as basis: only a recipient shares, and only the value the record holds
+    const looks = await market.store.scan('audit/view/');
+    const look = looks.find((l) => (l.value as { records: string[] }).records.includes(ids.inspection))!;
+    const basis = { purpose: '专项审计', auditView: look.key.slice('audit/view/'.length) };
+    const econ = p.node('econ');
+    const notHolder = await econ.submitAs(undefined, 'seal.share', { record: ids.inspection, to: 'audit', basis, fields: [{ path: 'findings.0.description', sealed: await reseal(opened.value, opened.salt, econ.sealRecipients(['audit'])) }] });
+    assert.equal(notHolder.receipt!.code, 'SEAL_NOT_HOLDER');
+    const other = await market.submitAs(undefined, 'seal.share', { record: ids.inspection, to: 'audit', basis, fields: [{ path: 'findings.0.description', sealed: await reseal('另一段文字', opened.salt, market.sealRecipients(['audit'])) }] });
+    assert.equal(other.receipt!.code, 'SEAL_COMMIT_MISMATCH');
+    const wrongKey = await market.submitAs(undefined, 'seal.share', { record: ids.inspection, to: 'audit', basis, fields: [{ path: 'findings.0.description', sealed: await reseal(opened.value, opened.salt, market.sealRecipients(['audit', 'econ'])) }] });
+    assert.equal(wrongKey.receipt!.code, 'SEAL_RECIPIENTS');
+    const noField = await market.submitAs(undefined, 'seal.share', { record: ids.inspection, to: 'audit', basis, fields: [{ path: 'result', sealed: fields[0].sealed }] });
+    assert.equal(noField.receipt!.code, 'SEAL_NO_FIELD');
+  });
+
+  test('every version of every state record this chain holds is classified, shares and audit looks included', async () => {
+    const db = p.node('market').db;
+    const rows: { k: string; v: string }[] = [...(await db('state').select('k', 'v')), ...(await db('state_history').whereNotNull('new_v').select('k', 'new_v as v'))];
+    const prefixes = new Set(rows.map((r) => stateKindOf(STATE_CLASSES, r.k)?.prefix));
+    for (const x of ['insp/', 'case/', 'seal/share/record/', 'audit/view/', 'pq/query/', 'pay/award/']) assert.ok(prefixes.has(x), x);
+    const missing = new Set<string>();
+    for (const r of rows) for (const leaf of unclassifiedStateLeaves(STATE_CLASSES, r.k, JSON.parse(r.v))) missing.add(`${stateKindOf(STATE_CLASSES, r.k)?.prefix ?? r.k}: ${leaf}`);
+    assert.deepEqual([...missing], []);
   });
 
   test('the auditor role exists only in the audit department', async () => {

@@ -55,6 +55,26 @@ describe('approvals: construction project through every stage, and approval on c
     assert.equal(a.stages.filter((s: any) => s.status === 'waiting').length, 6);
   });
 
+  test('an auditor\'s recorded look at the application gets audit a share of its sealed project, opened on its next look', async () => {
+    const auditor = await login(p, 'audit', 'auditor1');
+    assert.equal((await auditor.get(`/audit/api/approval/applications/${appId}`).expect(400)).body.code, 'PURPOSE_REQUIRED');
+    const why = encodeURIComponent('专项审计：工程建设审批');
+    const first = (await auditor.get(`/audit/api/approval/applications/${appId}?purpose=${why}`).expect(200)).body;
+    assert.equal(first.project.description.sealed, true, 'audit is not a recipient of what the enterprise sealed');
+    const key = `seal/share/record/${appId}/audit`;
+    let share: { fields: Record<string, { by: { dept: string } }> } | undefined;
+    for (let i = 0; i < 500 && !share; i++) {
+      share = await p.node('audit').view().get(key);
+      if (!share) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(share, 'a stage department shared the project with audit');
+    assert.deepEqual(Object.keys(share.fields).filter((k) => k.startsWith('project.')).sort(), ['project.description', 'project.investmentFen']);
+    const again = (await auditor.get(`/audit/api/approval/applications/${appId}?purpose=${why}`).expect(200)).body;
+    assert.equal(again.project.description, '住宅及配套商业');
+    assert.equal(again.project.investmentFen, '1200000000000');
+    assert.ok(!JSON.stringify(await p.node('audit').db('ap_applications').select('json')).includes('住宅及配套商业'), 'the audit node stores no plaintext');
+  });
+
   test('a department cannot decide another department\'s stage, nor a stage not yet open', async () => {
     const wrong = await decide(market, 'market', 'landUse', 'approve');
     assert.equal(wrong.status, 403);

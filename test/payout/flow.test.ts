@@ -156,7 +156,7 @@ describe('policy payout: publish → apply → checks → review → decide → 
     assert.deepEqual(a.review.scores.map((x: any) => [x.opinion.sealed, x.opinion.jwe.recipients.map((r: any) => r.header.kid.split('/')[0])]), [[1, ['econ']], [1, ['econ']]]);
     const mine = (await policy.get(`/econ/api/payout/applications/${appA}`).expect(200)).body;
     assert.deepEqual(mine.review.scores.map((x: any) => x.opinion), ['研发投入真实，成果转化明显。', '研发投入真实，成果转化明显。']);
-    const audited = (await (await login(p, 'audit', 'auditor1')).get(`/audit/api/payout/applications/${appA}`).expect(200)).body;
+    const audited = (await (await login(p, 'audit', 'auditor1')).get(`/audit/api/payout/applications/${appA}?purpose=${encodeURIComponent('专项审计：评审意见')}`).expect(200)).body;
     assert.deepEqual(audited.review.scores.map((x: any) => [x.opinion, x.opinionSealed]), [[undefined, { to: ['econ'], readable: false }], [undefined, { to: ['econ'], readable: false }]]);
     const marketRow = await p.node('market').db('pay_applications').where({ id: appA }).first('json');
     assert.ok(!marketRow.json.includes('成果转化明显'), 'no other node stores the opinion');
@@ -231,7 +231,9 @@ describe('policy payout: publish → apply → checks → review → decide → 
   test('reconciliation for finance and audit, as JSON and CSV', async () => {
     await synced(p);
     const auditor = await login(p, 'audit', 'auditor1');
-    const json = await auditor.get(`/audit/api/payout/policies/${pol}/reconciliation?format=json`).expect(200);
+    assert.equal((await auditor.get(`/audit/api/payout/policies/${pol}/reconciliation?format=json`).expect(400)).body.code, 'PURPOSE_REQUIRED');
+    const json = await auditor.get(`/audit/api/payout/policies/${pol}/reconciliation?format=json&purpose=${encodeURIComponent('专项审计：资金对账')}`).expect(200);
+    assert.match(json.headers['x-audit-view-tx'], /^[0-9a-f]{64}$/);
     assert.equal(json.body.balanced, true);
     assert.equal(json.body.matchesAwards, true);
     assert.deepEqual(json.body.payments.map((x: any) => [x.endToEndId, x.status]), [[`${award}-1`, 'failed'], [`${award}-2`, 'settled']]);

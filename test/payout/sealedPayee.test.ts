@@ -127,7 +127,13 @@ describe('the payee account is sealed on the ledger', () => {
     const auditor = await login(p, 'audit', 'auditor1');
     const why = encodeURIComponent('财政资金拨付专项审计');
     const seen = (await auditor.get(`/audit/api/payout/awards/${award}?purpose=${why}`).expect(200)).body;
-    assert.deepEqual(seen.payee, { name: A.name, sealed: { to: RECIPIENTS, readable: false } }, 'audit holds no key to it');
+    assert.deepEqual(seen.payee, { name: A.name, sealed: { to: RECIPIENTS, readable: false } }, 'audit holds no key to it before its look is recorded');
+    // the recorded look is the basis of a share to audit by the policy's department; the next look opens it
+    const share = await until('the account shared to audit', () => p.node('audit').view().get<{ fields: Record<string, { by: { dept: string } }> }>(`seal/share/record/${award}/audit`));
+    assert.equal(share.fields['payee.bank'].by.dept, RECIPIENTS[0]);
+    const again = (await auditor.get(`/audit/api/payout/awards/${award}?purpose=${why}`).expect(200)).body;
+    assert.equal(again.payee.account, ACCOUNT);
+    assert.ok(!JSON.stringify(await p.node('audit').db('pay_awards').select('json')).includes(ACCOUNT), 'opened per look, never stored on the audit node');
     const file = await auditor.get(`/audit/api/payout/runs/${run}/pain001.xml?purpose=${why}`);
     assert.equal(file.status, 409);
     assert.equal(file.body.code, 'SEALED_PAYEE');

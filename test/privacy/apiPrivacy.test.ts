@@ -97,9 +97,13 @@ describe('asking and reading', () => {
     assert.ok(!none.body.items.some((x: { id: string }) => x.id === id));
     assert.equal((await policy.get('/econ/api/privacy/queries?scope=all').expect(403)).body.code, 'FORBIDDEN');
     const auditor = await login(p, 'audit', 'auditor1');
-    const all = await auditor.get('/audit/api/privacy/queries?scope=all&status=answered').expect(200);
+    assert.equal((await auditor.get('/audit/api/privacy/queries?scope=all&status=answered').expect(400)).body.code, 'PURPOSE_REQUIRED');
+    const why = encodeURIComponent('专项审计：隐私问询');
+    const all = await auditor.get(`/audit/api/privacy/queries?scope=all&status=answered&purpose=${why}`).expect(200);
     assert.ok(all.body.items.some((x: { id: string }) => x.id === id));
-    assert.equal((await auditor.get(`/audit/api/privacy/queries/${id}`).expect(200)).body.id, id);
+    assert.match(all.body.auditViewTx, /^[0-9a-f]{64}$/);
+    assert.equal((await auditor.get(`/audit/api/privacy/queries/${id}`).expect(400)).body.code, 'PURPOSE_REQUIRED');
+    assert.equal((await auditor.get(`/audit/api/privacy/queries/${id}?purpose=${why}`).expect(200)).body.id, id);
   });
 
   test('a department that neither asked nor holds the figure does not see the query', async () => {

@@ -4,6 +4,8 @@ import type { ChainNode } from '../../chain/node.ts';
 import { publicTx } from '../../chain/http/chainRoutes.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
 import { csvFile, csvLine } from '../../http/csv.ts';
+import { auditLook, listSubject } from '../../http/txReads.ts';
+import { withAuditShares } from '../auditShares.ts';
 import { ENTERPRISE_KINDS } from '../contracts/index.ts';
 import { SHIPPED_PROCESSES, type ProcessDef } from '../processes.ts';
 import * as q from '../readModel/queries.ts';
@@ -52,7 +54,9 @@ export function applicationRoutes(node: ChainNode): Router {
   doc('get', '/applications/export', 'CSV of the applications the caller may list.', [...APP_READERS]);
   r.get('/applications/export', requireRole(...APP_READERS), async (ctx) => {
     const p = PageQuery.parse({ limit: 200, ...ctx.query });
+    const look = auditLook(node, ctx);
     const apps = await q.listApplications(node.db, currentUser(ctx), p, p);
+    await look?.record(listSubject('approval/applications/export', ctx.query), apps.map((a) => a.code));
     const lines = apps.map((a) => csvLine([a.id, a.code, a.processName, a.project.name, a.status, new Date(a.submittedAt).toISOString(), a.stages.filter((s) => s.status === 'open').map((s) => s.name).join('/')]));
     ctx.type = 'text/csv; charset=utf-8';
     ctx.set('content-disposition', 'attachment; filename="applications.csv"');
@@ -66,18 +70,24 @@ export function applicationRoutes(node: ChainNode): Router {
     ctx.body = { recipients: await appSealRecipients(node.view(), node.genesis, app.id) };
   });
 
-  doc('get', '/applications', 'Applications the caller may list: its own, those with a stage of its department, or all (audit, the one window).', [...APP_READERS]);
+  doc('get', '/applications', 'Applications the caller may list: its own, those with a stage of its department, or all (the one window; audit with ?purpose=, recorded as audit.view).', [...APP_READERS]);
   r.get('/applications', requireRole(...APP_READERS), async (ctx) => {
     const p = PageQuery.parse(ctx.query);
-    ctx.body = { items: await q.listApplications(node.db, currentUser(ctx), p, p) };
+    const look = auditLook(node, ctx);
+    const items = await q.listApplications(node.db, currentUser(ctx), p, p);
+    const auditViewTx = await look?.record(listSubject('approval/applications', ctx.query), items.map((a) => a.code));
+    ctx.body = { items, ...(auditViewTx ? { auditViewTx } : {}) };
   });
 
-  doc('get', '/applications/{id}', 'One application with its stages, decisions and overdue flags.', [...APP_READERS]);
+  doc('get', '/applications/{id}', 'One application with its stages, decisions and overdue flags (audit: ?purpose=, recorded; sealed fields shared to audit on a recorded look open on the next).', [...APP_READERS]);
   r.get('/applications/:id', requireRole(...APP_READERS), async (ctx) => {
+    const look = auditLook(node, ctx);
     const a = await q.application(node.db, param(ctx, 'id'));
     if (!a || !q.canSeeApplication(currentUser(ctx), a)) throw notFound('application');
+    const auditViewTx = await look?.record(`record:${a.id}`, [a.code], [a.id]);
+    const shown = auditViewTx ? await withAuditShares(node, a.id, a) : a;
     const t = await now();
-    ctx.body = { ...a, asOf: t, stages: a.stages.map((s) => ({ ...s, overdue: q.isOverdue(a, s, t) })) };
+    ctx.body = { ...shown, ...(auditViewTx ? { auditViewTx } : {}), asOf: t, stages: shown.stages.map((s) => ({ ...s, overdue: q.isOverdue(a, s, t) })) };
   });
 
   doc('get', '/worklist', 'Open stages of the approver\'s department, earliest deadline first, with overdue flags.', ['approver']);

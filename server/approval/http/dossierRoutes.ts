@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { ChainNode } from '../../chain/node.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
+import { auditLook } from '../../http/txReads.ts';
 import { loadWeights } from '../credit/weights.ts';
 import type { PrivacyPort } from '../privacy.ts';
 import { buildDossier } from '../readModel/dossier.ts';
@@ -56,9 +57,12 @@ export function dossierRoutes(node: ChainNode, privacy: PrivacyPort): Router {
     const u = currentUser(ctx);
     const code = param(ctx, 'code');
     if (u.role === 'enterprise' && u.id !== code) throw notFound('enterprise');
+    const look = auditLook(node, ctx);
     const s = await q.credit(node.db, code);
     if (!s) throw notFound('enterprise');
-    ctx.body = { ...s, history: await q.creditHistory(node.db, code, 100) };
+    const history = await q.creditHistory(node.db, code, 100);
+    const auditViewTx = await look?.record(`credit:${code}`, [code]);
+    ctx.body = { ...s, ...(auditViewTx ? { auditViewTx } : {}), history };
   });
 
   return r;

@@ -2,6 +2,8 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import type { ChainNode } from '../../chain/node.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
+import { auditLook, auditLookIfGiven } from '../../http/txReads.ts';
+import { withAuditShares } from '../auditShares.ts';
 import { EnterpriseRegisterDraft, EnterpriseRotateKeyDraft } from '../schema.ts';
 import { sealStaffPayload } from '../staffSeal.ts';
 import * as q from '../readModel/queries.ts';
@@ -51,8 +53,20 @@ export function enterpriseRoutes(node: ChainNode): Router {
     if (u.role === 'enterprise' && u.id !== code) throw notFound('enterprise');
     const e = await q.enterprise(node.db, code);
     if (!e) throw notFound('enterprise');
-    const full = u.role === 'enterprise' || (await isWindowClerk(u)) || isAuditor(u);
-    ctx.body = full ? e : { code: e.code, name: e.name, status: e.status, registeredAt: e.registeredAt };
+    const brief = { code: e.code, name: e.name, status: e.status, registeredAt: e.registeredAt };
+    if (isAuditor(u)) {
+      // the key history is the one window's record: an auditor gives a purpose for it, recorded
+      const look = auditLookIfGiven(node, ctx);
+      if (!look) {
+        ctx.body = { ...brief, needsPurpose: true };
+        return;
+      }
+      const auditViewTx = await look.record(`record:${e.code}`, [e.code], [e.code]);
+      ctx.body = { ...(await withAuditShares(node, e.code, e)), auditViewTx };
+      return;
+    }
+    const full = u.role === 'enterprise' || (await isWindowClerk(u));
+    ctx.body = full ? e : brief;
   });
 
   doc('get', '/filing/sealing', 'The departments (and their current X25519 keys) a filing\'s contacts and legal representative must be sealed to before the enterprise signs it.', []);
@@ -76,10 +90,12 @@ export function enterpriseRoutes(node: ChainNode): Router {
     const code = z.string().max(18).parse(param(ctx, 'code'));
     if (u.role === 'enterprise' && u.id !== code) throw notFound('filing');
     if (u.role === 'clerk' && !(await isWindowClerk(u))) throw new ChainError('FORBIDDEN', 'filings are kept by the one window (registration departments); others use the dossier', { status: 403 });
+    const look = auditLook(node, ctx);
     const f = await q.filing(node.db, code);
     if (!f) throw notFound('filing');
     const history = await node.store.history(`filing/${code}`);
-    ctx.body = { ...f, history: history.map((h) => ({ height: h.height, txId: h.txId, version: (h.new as { version?: number } | null)?.version ?? null })) };
+    const auditViewTx = await look?.record(`filing:${code}`, [code]);
+    ctx.body = { ...f, ...(auditViewTx ? { auditViewTx } : {}), history: history.map((h) => ({ height: h.height, txId: h.txId, version: (h.new as { version?: number } | null)?.version ?? null })) };
   });
 
   return r;

@@ -2,6 +2,8 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { ChainNode } from '../../chain/node.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
+import { auditLook, listSubject } from '../../http/txReads.ts';
+import { withAuditShares } from '../auditShares.ts';
 import * as q from '../readModel/queries.ts';
 import { CaseCloseDraft, CaseDecideDraft, CaseOpenDraft, InspectionPlanDraft, InspectionRecordDraft } from '../schema.ts';
 import { sealStaffPayload } from '../staffSeal.ts';
@@ -41,18 +43,27 @@ export function supervisionRoutes(node: ChainNode): Router {
     ctx.body = { tx: row.id, records: recordsOf(row), events: row.events };
   });
 
-  doc('get', '/inspections', 'Inspections of the caller\'s department (all for audit; its own for an enterprise).', [...READERS]);
+  doc('get', '/inspections', 'Inspections of the caller\'s department (all for audit, with ?purpose=, recorded; its own for an enterprise).', [...READERS]);
   r.get('/inspections', requireRole(...READERS), async (ctx) => {
     const p = PageQuery.parse(ctx.query);
-    ctx.body = { items: await q.listInspections(node.db, currentUser(ctx), p, p) };
+    const look = auditLook(node, ctx);
+    const items = await q.listInspections(node.db, currentUser(ctx), p, p);
+    const auditViewTx = await look?.record(listSubject('approval/inspections', ctx.query), items.map((i) => i.code));
+    ctx.body = { items, ...(auditViewTx ? { auditViewTx } : {}) };
   });
 
-  doc('get', '/inspections/{id}', 'One inspection: its department, the department of a case it opened, audit, or the enterprise.', [...READERS]);
+  doc('get', '/inspections/{id}', 'One inspection: its department, the department of a case it opened, the enterprise, or audit (?purpose=, recorded; its sealed texts open once shared to audit on a recorded look).', [...READERS]);
   r.get('/inspections/:id', requireRole(...READERS), async (ctx) => {
+    const look = auditLook(node, ctx);
     const i = await q.inspection(node.db, param(ctx, 'id'));
     const caseDepts = i ? (await node.db('ap_cases').whereIn('id', i.findings.flatMap((f) => (f.case ? [f.case] : []))).select('dept')).map((c: { dept: string }) => c.dept) : [];
     if (!i || !q.canSeeInspection(currentUser(ctx), i, caseDepts)) throw notFound('inspection');
-    ctx.body = i;
+    if (!look) {
+      ctx.body = i;
+      return;
+    }
+    const auditViewTx = await look.record(`record:${i.id}`, [i.code], [i.id]);
+    ctx.body = { ...(await withAuditShares(node, i.id, i)), auditViewTx };
   });
 
   doc('post', '/cases', 'Open an enforcement case directly (complaint, patrol).', ['enforcer'], CaseOpenDraft);
@@ -74,17 +85,26 @@ export function supervisionRoutes(node: ChainNode): Router {
     ctx.body = { tx: row.id };
   });
 
-  doc('get', '/cases', 'Cases of the caller\'s department or opened from its inspections (all for audit; its own for an enterprise).', [...READERS]);
+  doc('get', '/cases', 'Cases of the caller\'s department or opened from its inspections (all for audit, with ?purpose=, recorded; its own for an enterprise).', [...READERS]);
   r.get('/cases', requireRole(...READERS), async (ctx) => {
     const p = PageQuery.parse(ctx.query);
-    ctx.body = { items: await q.listCases(node.db, currentUser(ctx), p, p) };
+    const look = auditLook(node, ctx);
+    const items = await q.listCases(node.db, currentUser(ctx), p, p);
+    const auditViewTx = await look?.record(listSubject('approval/cases', ctx.query), items.map((c) => c.code));
+    ctx.body = { items, ...(auditViewTx ? { auditViewTx } : {}) };
   });
 
   doc('get', '/cases/{id}', 'One case, under the same scope as the list.', [...READERS]);
   r.get('/cases/:id', requireRole(...READERS), async (ctx) => {
+    const look = auditLook(node, ctx);
     const c = await q.caseById(node.db, param(ctx, 'id'));
     if (!c || !q.canSeeCase(currentUser(ctx), c)) throw notFound('case');
-    ctx.body = c;
+    if (!look) {
+      ctx.body = c;
+      return;
+    }
+    const auditViewTx = await look.record(`record:${c.id}`, [c.code], [c.id]);
+    ctx.body = { ...(await withAuditShares(node, c.id, c)), auditViewTx };
   });
 
   return r;

@@ -8,6 +8,7 @@ import type { BlockRow, TxRow } from '../store/chainStore.ts';
 import { apiDocs } from '../../http/openapi.ts';
 import { openEventStream } from '../../http/sse.ts';
 import { currentUser, requireRole, type SessionUser } from '../../http/auth.ts';
+import { changesFor } from '../../http/stateClasses.ts';
 import { auditPurposeOf, enterprisesOf, recordAuditView, txFacts } from '../../http/txReads.ts';
 import { purposeWouldHelp, redactTx, txReadBasis, type ReadBasis, type TxFacts } from '../readAccess.ts';
 
@@ -115,7 +116,7 @@ export function chainRoutes(node: ChainNode): Router {
       time: block?.header.time ?? null,
       blockHash: block?.hash ?? null,
       final: row.height <= node.finalHeight,
-      ...(basis === 'none' ? {} : { changes: await node.store.historyOfTx(row.id) }),
+      ...(basis === 'none' ? {} : { changes: changesFor(u, basis, await node.store.historyOfTx(row.id)) }),
       ...(auditViewTx ? { auditViewTx } : {}),
     };
   });

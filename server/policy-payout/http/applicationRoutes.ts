@@ -6,6 +6,8 @@ import { ChainError } from '../../chain/errors.ts';
 import { keys, type SignerRecord } from '../../chain/identity.ts';
 import type { ChainNode } from '../../chain/node.ts';
 import { currentUser, requireRole, type SessionUser } from '../../http/auth.ts';
+import { auditLook, listSubject } from '../../http/txReads.ts';
+import { withAuditShares } from '../../approval/auditShares.ts';
 import type { ApplicationView } from '../records.ts';
 import { ENTERPRISE_KINDS } from '../contracts/index.ts';
 import type { PolicyRecord } from '../records.ts';
@@ -71,19 +73,28 @@ export function applicationRoutes(node: ChainNode): Router {
     ctx.body = await storeAttachment(node.db, { body, type, owner: currentUser(ctx).id });
   });
 
-  doc('get', '/applications', 'Applications the caller may see: its own (enterprise), its department\'s (policy), those it reviews (expert), all (audit).', ['enterprise', 'policy', 'expert', 'auditor']);
+  doc('get', '/applications', 'Applications the caller may see: its own (enterprise), its department\'s (policy), those it reviews (expert), all (audit, with ?purpose=, recorded).', ['enterprise', 'policy', 'expert', 'auditor']);
   r.get('/applications', requireRole('enterprise', 'policy', 'expert', 'auditor'), async (ctx) => {
     const p = parseWith(ListQuery, ctx.query, 'query');
     const u = currentUser(ctx);
-    ctx.body = { items: (await q.listApplications(node.db, u, p, p)).map((a) => applicationFor(u, a)) };
+    const look = auditLook(node, ctx);
+    const items = (await q.listApplications(node.db, u, p, p)).map((a) => applicationFor(u, a));
+    const auditViewTx = await look?.record(listSubject('payout/applications', ctx.query), items.map((a) => a.code));
+    ctx.body = { items, ...(auditViewTx ? { auditViewTx } : {}) };
   });
 
   doc('get', '/applications/{id}', 'One application with its checks, review and decision (same scope as the list).', ['enterprise', 'policy', 'expert', 'auditor']);
   r.get('/applications/:id', requireRole('enterprise', 'policy', 'expert', 'auditor'), async (ctx) => {
     const u = currentUser(ctx);
+    const look = auditLook(node, ctx);
     const a = await q.application(node.db, u, param(ctx, 'id'));
     if (!a) throw notFound('application');
-    ctx.body = applicationFor(u, a);
+    if (!look) {
+      ctx.body = applicationFor(u, a);
+      return;
+    }
+    const auditViewTx = await look.record(`record:${a.id}`, [a.code], [a.id]);
+    ctx.body = { ...applicationFor(u, await withAuditShares(node, a.id, a)), auditViewTx };
   });
 
   doc('post', '/applications/{id}/advance', 'Re-read the privacy answers and move the application on (the node does this by itself when an answer lands).', ['policy']);

@@ -5,7 +5,7 @@ import type { ChainNode } from '../../chain/node.ts';
 import type { Context, Next } from 'koa';
 import { isAuditor } from '../../chain/readAccess.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
-import { auditPurposeOf, recordAuditView, requirePurpose } from '../../http/txReads.ts';
+import { auditLook, listSubject, recordAuditView, requirePurpose } from '../../http/txReads.ts';
 import { payoutConfig } from '../config.ts';
 import { pain001 } from '../bank/pain001.ts';
 import { parsePain002, parseStatementCsv } from '../bank/statusReport.ts';
@@ -70,8 +70,10 @@ export function financeRoutes(node: ChainNode): Router {
   doc('get', '/runs', 'Payment runs, newest first; ?policy=.', ['finance', 'auditor']);
   r.get('/runs', requireRole('finance', 'auditor'), async (ctx) => {
     const policy = ctx.query.policy ? parseWith(PolicyId, ctx.query.policy, 'query.policy') : undefined;
+    const look = auditLook(node, ctx);
     const rows = await node.db('pay_runs').where(policy ? { policy } : {}).orderBy('created_at', 'desc').limit(200).select('id', 'policy', 'created_at as createdAt', 'count', 'total_fen as totalFen');
-    ctx.body = { items: rows.map((x: Record<string, unknown>) => ({ ...x, createdAt: Number(x.createdAt) })) };
+    const auditViewTx = await look?.record(listSubject('payout/runs', ctx.query), []);
+    ctx.body = { items: rows.map((x: Record<string, unknown>) => ({ ...x, createdAt: Number(x.createdAt) })), ...(auditViewTx ? { auditViewTx } : {}) };
   });
 
   doc('get', '/runs/{id}', 'One payment run with the status of each of its payments (the finance office; an auditor gives ?purpose=, recorded).', ['finance', 'auditor']);
@@ -105,15 +107,15 @@ export function financeRoutes(node: ChainNode): Router {
   r.get('/policies/:id/reconciliation', requireRole('finance', 'auditor', 'policy'), async (ctx) => {
     const u = currentUser(ctx);
     const id = parseWith(PolicyId, param(ctx, 'id'), 'policy');
+    const look = auditLook(node, ctx);
     const p = await node.view().get<PolicyRecord>(pk.policy(id));
     if (!p || (u.role === 'policy' && u.dept !== p.dept)) throw notFound('policy');
     const asOf = { height: node.height, time: await headTime(node) };
     // One read transaction, so the ledger and the awards are of the same block.
     const full = await node.db.transaction(async (trx) => reconcile(p, (await q.ledger(trx, id))!, await q.awardsOfLine(trx, id), await q.paymentsOfLine(trx, id), asOf));
     // bank references and failure reasons are the finance office's (and audit's, which reads them on a run)
-    const why = isAuditor(u) ? auditPurposeOf(ctx) : undefined;
-    if (why) await recordAuditView(node, u, `reconciliation:${id}`, why, full.awards.map((a) => a.code));
-    const report = (u.role === 'finance' && u.dept === financeDept) || why ? full : { ...full, awards: full.awards.map((a) => ({ ...a, bankRef: null })), payments: full.payments.map((x) => ({ ...x, bankRef: null, reason: null })) };
+    const auditViewTx = await look?.record(`reconciliation:${id}`, full.awards.map((a) => a.code));
+    const report = (u.role === 'finance' && u.dept === financeDept) || auditViewTx ? full : { ...full, awards: full.awards.map((a) => ({ ...a, bankRef: null })), payments: full.payments.map((x) => ({ ...x, bankRef: null, reason: null })) };
     if (ctx.query.format === 'csv') {
       ctx.type = 'text/csv; charset=utf-8';
       ctx.set('content-disposition', `attachment; filename="reconciliation-${id}.csv"`);

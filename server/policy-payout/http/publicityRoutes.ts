@@ -1,9 +1,9 @@
 import Router from '@koa/router';
-import type { Context } from 'koa';
 import { z } from 'zod';
 import type { ChainNode } from '../../chain/node.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
-import { auditPurposeOf, recordAuditView } from '../../http/txReads.ts';
+import { auditLook, listSubject } from '../../http/txReads.ts';
+import { withAuditShares } from '../../approval/auditShares.ts';
 import { payoutConfig } from '../config.ts';
 import { OBJECTOR_ROLES } from '../contracts/object.ts';
 import { awardFor } from '../readModel/awardView.ts';
@@ -34,15 +34,6 @@ export function publicityRoutes(node: ChainNode): Router {
     ctx.body = { items: await q.publications(node.db, p.policy, p) };
   });
 
-  /** An auditor who gave a purpose sees payees and payments; the look is recorded first. */
-  async function auditRecorded(ctx: Context, subject: string, codes: string[]): Promise<boolean> {
-    const u = currentUser(ctx);
-    if (!isAuditor(u)) return false;
-    const purpose = auditPurposeOf(ctx);
-    if (!purpose) return false;
-    await recordAuditView(node, u, subject, purpose, codes);
-    return true;
-  }
   const financeDept = payoutConfig(node.genesis).financeDept;
 
   doc(
@@ -53,9 +44,11 @@ export function publicityRoutes(node: ChainNode): Router {
   r.get('/awards', requireRole(), async (ctx) => {
     const p = parseWith(ListQuery, ctx.query, 'query');
     const u = currentUser(ctx);
+    // an auditor's list holds unpublished awards and every payee: a look across departments
+    const look = auditLook(node, ctx);
     const items = await q.listAwards(node.db, u, p, p);
-    const audited = await auditRecorded(ctx, `awards:${p.policy ?? p.code ?? 'all'}`, items.map((a) => a.code));
-    ctx.body = { items: items.map((a) => awardFor(u, a, financeDept, audited)) };
+    const auditViewTx = await look?.record(listSubject('payout/awards', ctx.query), items.map((a) => a.code));
+    ctx.body = { items: items.map((a) => awardFor(u, a, financeDept, !!auditViewTx)), ...(auditViewTx ? { auditViewTx } : {}) };
   });
 
   doc('post', '/awards/{id}/objections', 'Object to a published award with reasons, during its period (staff; an enterprise signs payout.object itself at /payout/tx).', [...STAFF], ObjectBody);
@@ -70,7 +63,10 @@ export function publicityRoutes(node: ChainNode): Router {
   doc('get', '/objections', 'Objections and how they were resolved; ?award= or ?policy=, ?status=.', ['policy', 'auditor', 'finance']);
   r.get('/objections', requireRole('policy', 'auditor', 'finance'), async (ctx) => {
     const p = parseWith(ListQuery, ctx.query, 'query');
-    ctx.body = { items: await q.objectionsOf(node.db, p, p) };
+    const look = auditLook(node, ctx);
+    const items = await q.objectionsOf(node.db, p, p);
+    const auditViewTx = await look?.record(listSubject('payout/objections', ctx.query), look ? await node.db('pay_awards').whereIn('id', items.map((o) => o.award)).pluck('code') : []);
+    ctx.body = { items, ...(auditViewTx ? { auditViewTx } : {}) };
   });
 
   doc('post', '/objections/{id}/resolve', 'Dismiss an objection, or uphold it by withdrawing the award or changing its amount (republished for a full period).', ['policy'], ResolveBody);
@@ -84,12 +80,18 @@ export function publicityRoutes(node: ChainNode): Router {
 
   doc('get', '/awards/{id}', 'One award with its history; payee and payments as for the list (an auditor: ?purpose=, recorded).');
   r.get('/awards/:id', requireRole(), async (ctx) => {
+    const look = auditLook(node, ctx);
     const a = await q.award(node.db, param(ctx, 'id'));
     if (!a) throw notFound('award');
     const u = currentUser(ctx);
     const insider = isAuditor(u) || u.role === 'finance' || (u.role === 'policy' && u.dept === a.dept) || (u.role === 'enterprise' && u.id === a.code);
     if (a.status === 'approved' && !insider) throw notFound('award');
-    ctx.body = awardFor(u, a, financeDept, await auditRecorded(ctx, `award:${a.id}`, [a.code]));
+    if (!look) {
+      ctx.body = awardFor(u, a, financeDept, false);
+      return;
+    }
+    const auditViewTx = await look.record(`record:${a.id}`, [a.code], [a.id]);
+    ctx.body = { ...awardFor(u, await withAuditShares(node, a.id, a), financeDept, true), auditViewTx };
   });
 
   return r;

@@ -4,6 +4,7 @@ import { seal } from '../../chain/sealing/envelope.ts';
 import { deptSealRecipients } from '../deptSeal.ts';
 import type { ChainNode } from '../../chain/node.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
+import { auditLook, listSubject } from '../../http/txReads.ts';
 import type { ApplicationRecord, ExpertRecord } from '../records.ts';
 import { SEAL_ALG, SEAL_ENC, sealedFor } from '../sealing.ts';
 import { ApplicationId, ExpertConflicts, ExpertRegister, RecuseDraft, ReviewDraft } from '../schema.ts';
@@ -40,9 +41,11 @@ export function reviewRoutes(node: ChainNode): Router {
   doc('get', '/experts', 'The department\'s registered experts with their declared and configured conflicts.', ['policy', 'auditor', 'expert']);
   r.get('/experts', requireRole('policy', 'auditor', 'expert'), async (ctx) => {
     const u = currentUser(ctx);
+    const look = auditLook(node, ctx);
     const rows: { json: string }[] = await node.db('pay_experts').where(isAuditor(u) ? {} : { dept: u.dept }).orderBy(['dept', 'id']).select('json');
     const all = rows.map((x) => JSON.parse(x.json) as ExpertRecord);
-    ctx.body = { items: u.role === 'expert' ? all.filter((e) => e.id === u.id) : all };
+    const auditViewTx = await look?.record(listSubject('payout/experts', ctx.query), []);
+    ctx.body = { items: u.role === 'expert' ? all.filter((e) => e.id === u.id) : all, ...(auditViewTx ? { auditViewTx } : {}) };
   });
 
   doc('get', '/applications/{id}/materials', 'The application\'s attachments as compact JWEs (ECDH-ES+A256KW, A256GCM) to the caller\'s key: assigned experts only.', ['expert']);

@@ -5,6 +5,7 @@ import { ChainError } from '../../chain/errors.ts';
 import type { ChainNode } from '../../chain/node.ts';
 import { apiDocs } from '../../http/openapi.ts';
 import { currentUser, requireRole, type SessionUser } from '../../http/auth.ts';
+import { auditLook, listSubject } from '../../http/txReads.ts';
 import { actAs } from '../../chain/preflight.ts';
 import { bindingOf } from '../binding.ts';
 import { allowedFor, exactAllowed, type Basis } from '../basis.ts';
@@ -104,18 +105,24 @@ export function privacyRoutes(node: ChainNode): Router {
     ctx.body = { id: row.id, tx: row.id, height: row.height };
   });
 
-  doc('get', '/queries', 'Questions my department asked (scope=asked), was asked (scope=addressed), or all of them for audit (scope=all); paginated.', VIEWERS);
+  doc('get', '/queries', 'Questions my department asked (scope=asked), was asked (scope=addressed), or all of them for audit (scope=all, with ?purpose=, recorded); paginated.', VIEWERS);
   r.get('/queries', requireRole(...VIEWERS), async (ctx) => {
     const u = currentUser(ctx);
     const f = ListQuery.parse(ctx.query);
     if (f.scope === 'all' && !isAuditor(u)) throw new ChainError('FORBIDDEN', 'only auditors see every department\'s questions', { status: 403 });
+    const look = f.scope === 'all' ? auditLook(node, ctx) : undefined;
     const { rows, total } = await listQueries(node.db, { ...f, dept: u.dept, height: node.height });
-    ctx.body = { items: rows.map((x) => rowView(x, node.height)), total, limit: f.limit, offset: f.offset };
+    const auditViewTx = await look?.record(listSubject('privacy/queries', ctx.query), rows.map((x) => x.enterprise));
+    ctx.body = { items: rows.map((x) => rowView(x, node.height)), total, limit: f.limit, offset: f.offset, ...(auditViewTx ? { auditViewTx } : {}) };
   });
 
   doc('get', '/queries/{id}', 'One question with its answer, proof and verification status; ?reverify=1 checks the proof again on this node.', VIEWERS);
   r.get('/queries/:id', requireRole(...VIEWERS), async (ctx) => {
-    const q = await visibleQuery(node, currentUser(ctx), param(ctx, 'id'));
+    const u = currentUser(ctx);
+    // an auditor reading another department's question gives a purpose first
+    const q = await visibleQuery(node, u, param(ctx, 'id'));
+    const look = isAuditor(u) && q.requester.dept !== u.dept && q.holder !== u.dept ? auditLook(node, ctx) : undefined;
+    await look?.record(`query:${q.id}`, [q.enterprise]);
     const view = node.view();
     const out = queryView(q, node, await loadPrivacyConfig(view, node.genesis));
     if (ctx.query.reverify === '1' && q.status === 'answered' && q.proof) {
