@@ -178,6 +178,9 @@ describe('policy payout pages in a browser', { skip: noChromium }, () => {
     const check = staff.getByTestId('check-tax');
     await check.getByTestId('proof-verified').waitFor();
     assert.match(await check.innerText(), /通过[\s\S]*2025年纳税额不低于100万元[\s\S]*是[\s\S]*已由证明核验/);
+    // sealed in the enterprise's browser to this department: its page shows them opened
+    assert.match(await staff.getByTestId('pol-statement').innerText(), /研发投入3200万元/);
+    assert.match(await staff.getByTestId('pol-attachment').first().innerText(), /研发投入专项审计报告\.pdf/);
     await shot(staff, 'policy-07-application');
   });
 
@@ -236,7 +239,11 @@ describe('policy payout pages in a browser', { skip: noChromium }, () => {
     await shot(staff, 'policy-11-objection-resolve');
     await staff.getByTestId('resolve-submit').click();
     await committed(staff.getByTestId('objections-card'));
-    assert.equal((await stateOf<ObjectionRecord>(p, `pay/objection/${objection}`))?.status, 'dismissed');
+    const rec = await stateOf<ObjectionRecord>(p, `pay/objection/${objection}`);
+    assert.equal(rec?.status, 'dismissed');
+    assert.equal((rec?.reasons as unknown as { sealed: number }).sealed, 1, 'the browser sealed the reasons');
+    // the policy department's page opens them
+    assert.match(await staff.getByTestId(`obj-reasons-${objection}`).innerText(), /核减依据/);
 
     await staff.goto(`${base}/econ/policies/${pol}`);
     await staff.getByTestId('release').click();
