@@ -302,6 +302,10 @@ describe('policy payout pages in a browser', { skip: noChromium }, () => {
     await staff.getByTestId('check-tax').getByTestId('proof-verified').waitFor();
     assert.equal(await staff.getByTestId('pol-decision-card').count(), 0);
     assert.equal(await staff.getByTestId('award-status').innerText(), '可拨付');
+    // sealed to the policy's department: the audit node shows that they are sealed, not what they say
+    assert.match(await staff.getByTestId('pol-statement').innerText(), /已密封/);
+    assert.match(await staff.getByTestId('pol-attachment').first().innerText(), /已密封/);
+    assert.doesNotMatch(await staff.locator('body').innerText(), /研发投入专项审计报告|研发投入3200万元/);
     await shot(staff, 'policy-15-auditor-application');
   });
 });
