@@ -234,6 +234,9 @@ describe('policy payout pages in a browser', { skip: noChromium }, () => {
   test('异议处理: the officer dismisses the objection; before the period ends nothing can be released', async () => {
     const objection = (await award())!.openObjections[0];
     await staff.goto(`${base}/econ/publicity`);
+    // sealed in the enterprise's browser to this department: its page opens them
+    await staff.getByTestId(`resolve-${objection}`).waitFor();
+    assert.match(await staff.getByTestId(`obj-reasons-${objection}`).innerText(), /核减依据/);
     await staff.getByTestId(`resolve-${objection}`).click();
     await staff.getByTestId('resolve-reasons').fill('核减部分为不符合归集口径的费用，异议不成立。');
     await shot(staff, 'policy-11-objection-resolve');
@@ -242,8 +245,6 @@ describe('policy payout pages in a browser', { skip: noChromium }, () => {
     const rec = await stateOf<ObjectionRecord>(p, `pay/objection/${objection}`);
     assert.equal(rec?.status, 'dismissed');
     assert.equal((rec?.reasons as unknown as { sealed: number }).sealed, 1, 'the browser sealed the reasons');
-    // the policy department's page opens them
-    assert.match(await staff.getByTestId(`obj-reasons-${objection}`).innerText(), /核减依据/);
 
     await staff.goto(`${base}/econ/policies/${pol}`);
     await staff.getByTestId('release').click();
