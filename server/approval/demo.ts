@@ -1,4 +1,4 @@
-import type { Material } from './schema.ts';
+import type { MaterialDraft } from './schema.ts';
 import type { ChainNode } from '../chain/node.ts';
 import type { Tx } from '../chain/schema.ts';
 import { ed25519Suite } from '../chain/suites/ed25519.ts';
@@ -44,12 +44,12 @@ export async function seedApprovalDemo(p: Platform, o: ApprovalDemoOptions): Pro
   if (!(await p.auths.get('enforcement')!.hasPassword('approver1'))) await p.auths.get('enforcement')!.setPassword('approver1', o.password);
 
   await s.round(ents.map((e) => s.staff('service', 'clerk1', 'enterprise.register', { code: e.code, name: e.name, publicKey: e.publicKey, verification: { method: 'window', note: '法定代表人身份证件现场核验' } })));
-  const materials = new Map<string, Material>();
+  const materials = new Map<string, MaterialDraft>();
   for (const e of ents) {
     const stored = await storeBlob(node('service').db, { body: demoLicencePdf(e), type: 'pdf', owner: e.code, uploadedBy: 'service/clerk1' });
     materials.set(e.code, { hash: stored.hash, name: '营业执照.pdf', type: 'pdf', size: stored.size, category: '营业执照' });
   }
-  // The enterprises seal their contacts to the departments that must read them, as the portal does.
+  // The enterprises seal their contacts, headcount and file names to the departments that must read them, as the portal does.
   const sealTo = await filingSealRecipients(node('service').view(), node('service').genesis);
   const filingsOf = async (list: DemoEnterprise[], change: (e: DemoEnterprise) => Partial<FilingDraft['profile']> = () => ({})) =>
     new Map(await Promise.all(list.map(async (e) => [e.code, await sealFiling({ ...filingOf(e, materials.get(e.code)!, members), profile: { ...e.profile, ...change(e) } }, sealTo)] as const)));
@@ -110,7 +110,7 @@ export async function seedApprovalDemo(p: Platform, o: ApprovalDemoOptions): Pro
   o.log?.(`approval demo: ${n} enterprises, ${appOf.size} applications, ${inspections.length} inspections, ${cases.length} cases in ${Date.now() - t0} ms; demo enterprise ${ents[0].name} ${ents[0].code} signs with private key ${ents[0].privateKey} (demo only)`);
 }
 
-function filingOf(e: DemoEnterprise, material: Material, members: string[]): FilingDraft {
+function filingOf(e: DemoEnterprise, material: MaterialDraft, members: string[]): FilingDraft {
   return {
     code: e.code,
     profile: e.profile,

@@ -99,7 +99,8 @@ export interface ApplicationRecord {
   phase: number;
   stages: StageRecord[];
   commitment: null | { letter: string; granted: boolean; reason: string; honoured?: boolean; postCheck?: string };
-  supplements: { time: number; txId: string; note: Sealed; materials: Material[] }[];
+  /** materialNames: the new materials' file names by hash, sealed as the note */
+  supplements: { time: number; txId: string; note: Sealed; materials: Material[]; materialNames?: Sealed }[];
   licences: string[];
   submittedAt: number;
   decidedAt?: number;

@@ -63,10 +63,21 @@ export const Contact = personal(z.strictObject({
   email: z.string().email().max(100).optional(),
 }));
 
-/** What the filing says about natural persons: on the ledger only sealed (see FILING_SEAL_DEPTS). */
+/** A material's file name by its hash: the names say what the enterprise files, so they are sealed. */
+export const MaterialNames = z.record(Hash, party(Line(120)));
+export type MaterialNames = z.infer<typeof MaterialNames>;
+
+/**
+ * The filing's sealed part, one envelope (see FILING_SEAL_DEPTS): what it says about natural
+ * persons, its headcount (no contract reads it: the credit score and the yes/no questions use the
+ * social-insurance office's committed figure, never the filed one) and its materials' file names
+ * (hash, size, type and category stay public, and the receiving node keeps the files).
+ */
 export const FilingPersonal = z.strictObject({
   legalRepresentative: personal(Line(32)),
   contacts: z.array(Contact).min(1).max(5),
+  employees: party(z.number().int().min(0).max(1_000_000)).optional(),
+  materialNames: MaterialNames.optional(),
 });
 export type FilingPersonal = z.infer<typeof FilingPersonal>;
 
@@ -76,20 +87,23 @@ export const Profile = z.strictObject({
   /** GB/T 4754 industry class, e.g. E47 (房屋建筑业) */
   industry: pub(z.strictObject({ code: z.string().regex(/^[A-T]([0-9]{2,4})?$/, 'a GB/T 4754 industry code like E47'), name: Line(50) })),
   registeredCapitalFen: Fen,
-  employees: party(z.number().int().min(0).max(1_000_000)),
+  /** legal representative, contacts, headcount and material names, sealed (FilingPersonal) */
   personal: sealedOf(FilingPersonal),
 });
 export type Profile = z.infer<typeof Profile>;
 
+/** A material as the ledger carries it: its file name is sealed (FilingPersonal, ApprovalSupplement). */
 export const Material = z.strictObject({
   hash: Hash,
-  name: party(Line(120)),
   type: MaterialType,
   size: pub(z.number().int().min(1).max(MAX_MATERIAL_BYTES)),
   /** what the paper is: 营业执照, 法定代表人身份证明, 场地使用证明, ... */
   category: pub(Line(40)),
 });
 export type Material = z.infer<typeof Material>;
+/** A material as the enterprise lists it, before its name is sealed. */
+export const MaterialDraft = Material.extend({ name: party(Line(120)) });
+export type MaterialDraft = z.infer<typeof MaterialDraft>;
 
 /** A 告知承诺书: its text is part of the signed transaction, so the enterprise cannot deny it. */
 /** Public: commitments under 告知承诺制 are published with the approval they earned. */
@@ -169,6 +183,8 @@ export const ApprovalSupplement = z.strictObject({
   note: sealedOf(party(Text(2000))),
   /** new materials for the returned stage; they are also on the (amended) filing */
   materials: z.array(Material).max(10).default([]),
+  /** their file names, one envelope sealed as the note (required when there are materials) */
+  materialNames: sealedOf(MaterialNames).optional(),
 });
 
 /** Public: a revocation is published (行政许可撤销公示). */

@@ -41,7 +41,7 @@ export const STAFF_SEALED: Readonly<Record<string, readonly string[]>> = {
  */
 export const ENTERPRISE_SEALED: Readonly<Record<string, readonly string[]>> = {
   'approval.apply': ['project.investmentFen', 'project.description'],
-  'approval.supplement': ['note'],
+  'approval.supplement': ['note', 'materialNames'],
 };
 
 /** The departments a staff transaction's text is sealed to, from committed state. */

@@ -15,18 +15,25 @@ export const Classification = z.enum(['public', 'party', 'personal', 'secret']);
 export type Classification = z.infer<typeof Classification>;
 
 /** Classifications by schema instance. Its own registry, so classifying never changes OpenAPI output. */
-export const classifications = z.registry<{ classification: Classification }>();
+export const classifications = z.registry<{ classification: Classification; reason?: string }>();
 
 /**
  * Classifies a schema: a copy of it is registered, so classifying a shared type (Hash, Text)
  * at one use never reclassifies its other uses. A classification covers everything inside the
- * schema unless something inside states its own.
+ * schema unless something inside states its own. `reason` says why a value that belongs to the
+ * parties is nevertheless public (a contract computes on it), so the choice is data, not a guess.
  */
-export function cls<S extends z.ZodType>(schema: S, classification: Classification): S {
+export function cls<S extends z.ZodType>(schema: S, classification: Classification, reason?: string): S {
   const copy = schema.clone() as S;
-  classifications.add(copy, { classification });
+  classifications.add(copy, reason ? { classification, reason } : { classification });
   return copy;
 }
+
+/** A party's value kept in plaintext because contract code computes on it: public, with the reason stated. */
+export const publicBecause = <S extends z.ZodType>(schema: S, reason: string): S => cls(schema, 'public', reason);
+
+/** The reason a field was classified as it is, where one was stated. */
+export const reasonOf = (schema: z.ZodType): string | undefined => classifications.get(schema)?.reason;
 
 /** Classifies each field of an object shape alike: for shapes whose fields are all of one class. */
 export function clsAll<T extends Record<string, z.ZodType>>(shape: T, classification: Classification): T {
@@ -77,6 +84,8 @@ export const isSealedOnLedger = (c: Classification): boolean => c === 'party' ||
 export interface FieldClass {
   path: string;
   classification?: Classification;
+  /** why, where the schema states it (publicBecause) */
+  reason?: string;
   /** inside a sealed envelope: on the ledger only as ciphertext */
   sealed?: boolean;
 }
@@ -87,13 +96,14 @@ export interface FieldClass {
  * through; a union's options, an array's element and a record's values are walked as the same
  * path with `[]` or `{}` appended.
  */
-export function leafClasses(schema: z.ZodType, path = '', inherited?: Classification, seen = new Set<z.ZodType>()): FieldClass[] {
+export function leafClasses(schema: z.ZodType, path = '', inherited?: Classification, seen = new Set<z.ZodType>(), inheritedReason?: string): FieldClass[] {
   const own = classOf(schema) ?? inherited;
+  const reason = classOf(schema) ? reasonOf(schema) : inheritedReason;
   if (seen.has(schema)) return [];
   const inner = sealedContents.get(schema);
   if (inner) return [{ path, classification: own }, ...leafClasses(inner, `${path}<sealed>`).map((f) => ({ ...f, sealed: true }))];
   const def = (schema as any)._zod.def;
-  const next = (s: z.ZodType, p: string) => leafClasses(s, p, own, new Set([...seen, schema]));
+  const next = (s: z.ZodType, p: string) => leafClasses(s, p, own, new Set([...seen, schema]), reason);
   switch (def.type) {
     case 'object':
       return Object.entries(def.shape as Record<string, z.ZodType>).flatMap(([k, s]) => next(s, path ? `${path}.${k}` : k));
@@ -120,7 +130,7 @@ export function leafClasses(schema: z.ZodType, path = '', inherited?: Classifica
     case 'lazy':
       return next(def.getter(), path);
     default:
-      return [{ path, classification: own }];
+      return [reason ? { path, classification: own, reason } : { path, classification: own }];
   }
 }
 

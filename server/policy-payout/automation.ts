@@ -3,6 +3,7 @@ import type { CommittedBlock } from '../chain/module.ts';
 import type { ChainNode } from '../chain/node.ts';
 import { payoutQuery, ruleOutcome } from './privacy.ts';
 import type { ApplicationRecord, ExpertRecord } from './records.ts';
+import { attachmentNamesOf } from './applicationSeal.ts';
 import { sealedFor } from './sealing.ts';
 import { pk } from './stateKeys.ts';
 
@@ -94,7 +95,7 @@ async function sealForExperts(node: ChainNode, appId: string): Promise<void> {
     const expert = await view.get<ExpertRecord>(pk.expert(app.dept, id));
     if (!expert) continue;
     try {
-      const { missing } = await sealedFor(node.db, app, expert);
+      const { missing } = await sealedFor(node.db, app, expert, await attachmentNamesOf(app, node.keyring));
       if (missing.length) node.log.warn({ application: appId, missing }, 'attachments not on this node; they cannot be sealed for the experts');
     } catch (err) {
       node.log.error({ err, application: appId, expert: id }, 'sealing materials failed; it is retried when the expert opens them');

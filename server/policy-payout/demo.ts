@@ -8,6 +8,8 @@ import { signTx } from '../chain/tx.ts';
 import type { Platform } from '../platform.ts';
 import { commitFigures } from '../privacy-query/holder/figures.ts';
 import { sealFor } from './http/common.ts';
+import { sealApplication } from './applicationSeal.ts';
+import { deptSealRecipients } from './deptSeal.ts';
 import { payeeSealRecipients, sealPayee } from './payeeSeal.ts';
 
 const DAY = 86_400_000;
@@ -93,7 +95,9 @@ async function seed(p: Platform, log?: (m: string) => void): Promise<void> {
   await econ.submitAs('policy1', 'payout.publish', { ...base, title: '专精特新企业一次性奖励（修订）', budgetFen: '250000000', capFen: '30000000', review: { method: 'none' }, eligibility: { regions: ['江南区'] }, supersedes: SME }, 'none');
   const application = async (e: (typeof ents)[number], policy: string, requestedFen: string, i: number) => {
     const payee = await sealPayee(PAYEE(e.name, i), await payeeSealRecipients(econ.view(), econ.genesis, 'econ'));
-    const { id } = await signed(e, 'payout.apply', { policy, filingVersion: 1, requestedFen, statement: `${e.name}申请政策兑现。`, payee });
+    // the statement sealed to the policy department alone, as the portal does
+    const text = await sealApplication(`${e.name}申请政策兑现。`, [], await deptSealRecipients(econ.view(), ['econ']));
+    const { id } = await signed(e, 'payout.apply', { policy, filingVersion: 1, requestedFen, ...text, payee });
     return id;
   };
   const ids = [await application(ents[0], RD, '40000000', 1), await application(ents[0], JOBS, '2400000', 1), await application(ents[1], JOBS, '2000000', 2), await application(ents[2], JOBS, '1500000', 3)];

@@ -70,7 +70,8 @@ export interface ExpertScore {
   score: number;
   /** sealed to the policy's department; read models hold it opened there (ExpertScoreView) */
   opinion: Sealed;
-  recommendFen?: string;
+  /** sealed as the opinion */
+  recommendFen?: Sealed;
   time: number;
   txId: string;
 }
@@ -85,8 +86,11 @@ export interface ApplicationRecord {
   industry: string;
   grade: Grade;
   requestedFen?: string;
-  statement: string;
-  attachments: { hash: string; name: string; type: string; size: number }[];
+  /** sealed to the policy's department; read models hold it opened there (ApplicationView) */
+  statement: Sealed;
+  attachments: { hash: string; type: string; size: number }[];
+  /** the attachments' file names by hash, sealed as the statement */
+  attachmentNames?: Sealed;
   /** the account sealed to the policy department and finance; read models hold it opened (PayeeView) */
   payee: SealedPayee;
   status: ApplicationStatus;
@@ -155,7 +159,8 @@ export interface ObjectionRecord {
   award: string;
   policy: string;
   by: By & { role: string };
-  reasons: string;
+  /** sealed to the policy's department, which resolves the objection */
+  reasons: Sealed;
   status: 'open' | 'upheld' | 'dismissed' | 'moot';
   filedAt: number;
   txId: string;
@@ -229,19 +234,27 @@ export interface SealedMark {
 }
 
 /** An expert's score as a read model keeps it: the opinion opened on the policy department's node, else who it is sealed to. */
-export type ExpertScoreView = Omit<ExpertScore, 'opinion'> & { opinion?: string; opinionSealed?: SealedMark };
+export type ExpertScoreView = Omit<ExpertScore, 'opinion' | 'recommendFen'> & { opinion?: string; opinionSealed?: SealedMark; recommendFen?: string };
 /** Reasons as a read model keeps them: opened on the policy department's node, else who they are sealed to. */
 export interface ReasonsView {
   reasons?: string;
   reasonsSealed?: SealedMark;
 }
 export type ExcludedView = Omit<NonNullable<ApplicationRecord['review']>['excluded'][number], 'reasonSealed'> & { reasonSealed?: SealedMark };
-export type ApplicationView = Omit<ApplicationRecord, 'payee' | 'review' | 'decision'> & {
+/**
+ * An application as a read model keeps it: the statement and the attachments' names opened on the
+ * policy department's node, else who they are sealed to (`statementSealed`) and no names.
+ */
+export type ApplicationView = Omit<ApplicationRecord, 'payee' | 'review' | 'decision' | 'statement' | 'attachments' | 'attachmentNames'> & {
+  statement?: string;
+  statementSealed?: SealedMark;
+  attachments: { hash: string; type: string; size: number; name?: string }[];
   payee: PayeeView;
   review?: Omit<NonNullable<ApplicationRecord['review']>, 'scores' | 'excluded'> & { scores: ExpertScoreView[]; excluded: ExcludedView[] };
   decision?: Omit<NonNullable<ApplicationRecord['decision']>, 'reasons'> & ReasonsView;
 };
-export type ObjectionView = Omit<ObjectionRecord, 'resolution'> & { resolution?: Omit<NonNullable<ObjectionRecord['resolution']>, 'reasons'> & ReasonsView };
+/** An objection as a read model keeps it: its reasons and the resolution's opened on the policy department's node. */
+export type ObjectionView = Omit<ObjectionRecord, 'resolution' | 'reasons'> & ReasonsView & { resolution?: Omit<NonNullable<ObjectionRecord['resolution']>, 'reasons'> & ReasonsView };
 /** A payment as a read model keeps it: the bank's reference and reason opened on their recipients' nodes, else who they are sealed to. */
 export type PaymentView = Omit<PaymentRecord, 'bankRef' | 'reason'> & { bankRef?: string; reason?: string; sealed?: SealedMark };
 export type AwardView = Omit<AwardRecord, 'payee' | 'payments' | 'paid'> & {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Grade } from '../approval/schema.ts';
 import { Line, Prose, refuseControl } from '../chain/text.ts';
-import { cls, clsAll } from '../chain/classification.ts';
+import { cls, clsAll, publicBecause } from '../chain/classification.ts';
 import { sealedOf } from '../chain/sealing/envelope.ts';
 import { Fen, PositiveFen } from './money.ts';
 import { RecordIdPattern } from './stateKeys.ts';
@@ -102,20 +102,36 @@ export const SealedPayee = z.strictObject({
 });
 export type SealedPayee = z.infer<typeof SealedPayee>;
 
+const AttachmentHash = pub(z.string().regex(/^[0-9a-f]{64}$/));
+/** An attachment as the ledger carries it: hash, type and size; its file name is sealed (`attachmentNames`). */
 export const Attachment = z.strictObject({
-  hash: pub(z.string().regex(/^[0-9a-f]{64}$/)),
-  name: party(Line(120)),
+  hash: AttachmentHash,
   type: pub(z.enum(['pdf', 'png', 'jpeg'])),
   size: pub(z.number().int().min(1).max(5 * 1024 * 1024)),
 });
+/** An attachment as the enterprise lists it, before its name is sealed. */
+export const AttachmentDraft = Attachment.extend({ name: party(Line(120)) });
+export type AttachmentDraft = z.infer<typeof AttachmentDraft>;
+/** The attachments' file names by hash, in one envelope. */
+export const AttachmentNames = z.record(AttachmentHash, party(Line(120)));
+export type AttachmentNames = z.infer<typeof AttachmentNames>;
 
+/**
+ * What the enterprise says and attaches is for the department that decides (its experts read it
+ * on that department's node): the statement and the attachments' names are sealed in the
+ * enterprise's browser to the policy's department alone; the finance office pays the published
+ * amount to the sealed account and needs neither. The amount requested stays public: the
+ * contract holds it to the cap here and the award to it at the decision and the resolution.
+ */
 export const PayoutApply = z.strictObject({
   policy: PolicyId,
   /** the filing version the enterprise applies with (no re-entry: everything else comes from it) */
   filingVersion: pub(z.number().int().min(1)),
-  requestedFen: party(PositiveFen).optional(),
-  statement: party(Text(2000)),
+  requestedFen: publicBecause(PositiveFen, 'contract code compares it: at most the policy cap (payout.apply), and the award at most it (payout.decide, payout.resolve); the award itself is published').optional(),
+  statement: sealedOf(party(Text(2000))),
   attachments: z.array(Attachment).max(10).default([]),
+  /** required when there are attachments */
+  attachmentNames: sealedOf(AttachmentNames).optional(),
   payee: SealedPayee,
 });
 
@@ -133,19 +149,20 @@ export const ExpertConflicts = z.strictObject({
 });
 
 /**
- * An expert's review. The opinion is sealed by the expert's node to the policy's department before
- * it is signed (the expert's words are for the department that decides); the score and
- * recommendation stay public, for a reason: the contract sums the scores into the mean the
- * decision is taken on, and the recommendation is read beside it.
+ * An expert's review. The opinion and the recommended amount are sealed by the expert's node to
+ * the policy's department before it is signed (they are for the department that decides, and no
+ * contract reads them). The score stays public, for a reason: the contract sums the scores into
+ * the mean the decision is recorded beside, so anyone holding the ledger can check a decision
+ * against the panel's mean.
  */
 export const PayoutReview = z.strictObject({
   application: ApplicationId,
-  score: party(z.number().int().min(0).max(100)),
+  score: publicBecause(z.number().int().min(0).max(100), 'contract code computes the panel\'s mean score from it (payout.review), the figure the decision is taken and audited on'),
   opinion: sealedOf(party(Text(2000))),
-  recommendFen: party(Fen).optional(),
+  recommendFen: sealedOf(party(Fen)).optional(),
 });
-/** The review as the expert writes it, before the node seals the opinion. */
-export const ReviewDraft = PayoutReview.omit({ application: true }).extend({ opinion: party(Text(2000)) });
+/** The review as the expert writes it, before the node seals the opinion and the recommendation. */
+export const ReviewDraft = PayoutReview.omit({ application: true }).extend({ opinion: party(Text(2000)), recommendFen: party(Fen).optional() });
 
 /**
  * A drawn expert steps back from one application (回避) before scoring it, saying why. The reason
@@ -174,7 +191,14 @@ export const DecisionDraft = PayoutDecide.omit({ application: true }).extend({ r
 
 export const PayoutPublicise = z.strictObject({ policy: PolicyId });
 
-export const PayoutObject = z.strictObject({ award: AwardId, reasons: party(Text(2000)) });
+/**
+ * An objection's reasons are sealed to the policy's department, which resolves it: by the
+ * enterprise's browser, or by the objecting staff member's node before it signs. That an
+ * objection is open stays public: it holds the award back.
+ */
+export const PayoutObject = z.strictObject({ award: AwardId, reasons: sealedOf(party(Text(2000))) });
+/** The objection as staff write it, before the node seals the reasons. */
+export const ObjectDraft = PayoutObject.omit({ award: true }).extend({ reasons: party(Text(2000)) });
 
 /** As the decision: the outcome and amount public, the reasons sealed to the policy's department. */
 export const PayoutResolve = z.strictObject({

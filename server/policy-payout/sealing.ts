@@ -15,7 +15,8 @@ export async function sealTo(encKeyHex: string, bytes: Uint8Array, kid: string):
 
 export interface SealedMaterial {
   hash: string;
-  name: string;
+  /** absent where this node cannot read the name (it is sealed to the policy's department) */
+  name?: string;
   type: string;
   size: number;
   jwe: string;
@@ -26,7 +27,7 @@ export interface SealedMaterial {
  * expert's private key opens them, so not even this node's database gives the plaintext to anyone
  * reading the sealed copies. Made again if the expert has since registered a new key.
  */
-export async function sealedFor(db: Knex, app: ApplicationRecord, expert: ExpertRecord): Promise<{ items: SealedMaterial[]; missing: string[] }> {
+export async function sealedFor(db: Knex, app: ApplicationRecord, expert: ExpertRecord, names: Record<string, string> = {}): Promise<{ items: SealedMaterial[]; missing: string[] }> {
   const items: SealedMaterial[] = [];
   const missing: string[] = [];
   for (const m of app.attachments) {
@@ -42,7 +43,7 @@ export async function sealedFor(db: Knex, app: ApplicationRecord, expert: Expert
       await db('pay_sealed').insert({ ...where, enc_key: expert.encKey, jwe }).onConflict(['app_id', 'dept', 'expert', 'hash']).merge();
       row = { jwe, enc_key: expert.encKey };
     }
-    items.push({ hash: m.hash, name: m.name, type: m.type, size: m.size, jwe: row.jwe });
+    items.push({ hash: m.hash, ...(names[m.hash] !== undefined ? { name: names[m.hash] } : {}), type: m.type, size: m.size, jwe: row.jwe });
   }
   return { items, missing };
 }

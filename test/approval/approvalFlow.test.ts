@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Platform } from '../../server/platform.ts';
-import { addStaff, fileOnce, login, registerEnterprise, startApprovalPlatform, TestClock, type Session, type TestEnterprise, supplementOf, applicationOf } from './support.ts';
+import { addStaff, fileOnce, login, pdf, registerEnterprise, startApprovalPlatform, TestClock, type Session, type TestEnterprise, supplementOf, applicationOf, upload } from './support.ts';
 
 /**
  * 工程建设项目审批 end to end: four phases, parallel stages in three departments, a return for
@@ -119,14 +119,24 @@ describe('approvals: construction project through every stage, and approval on c
     assert.equal((await app()).phase, 1, 'phase 2 still waits for the returned stage');
     const again = await decide(market, 'market', 'qualification', 'approve');
     assert.equal(again.body.code, 'STAGE_NOT_OPEN');
-    const sup = await ent.submit('approval.supplement', await supplementOf(ent, appId, '已补充2023-2025年工程业绩证明'));
+    const up = await upload(ent.session ?? (await ent.login()), pdf(`${ent.code}-performance`)).expect(201);
+    const drafts = [{ hash: up.body.hash, name: '工程业绩证明2023-2025.pdf', type: 'pdf' as const, size: up.body.size, category: '业绩证明' }];
+    const full = await supplementOf(ent, appId, '已补充2023-2025年工程业绩证明', drafts);
+    const { materialNames: _names, ...unnamed } = full;
+    const missing = await ent.submit('approval.supplement', unnamed);
+    assert.equal(missing.status, 400, JSON.stringify(missing.body));
+    assert.equal(missing.body.code, 'SEAL_MISSING', 'materials come with their sealed names');
+    const sup = await ent.submit('approval.supplement', full);
     assert.equal(sup.status, 200, JSON.stringify(sup.body));
+    const raw = await p.node('tax').view().get<any>(`app/${appId}`);
+    assert.ok(!JSON.stringify(raw).includes('工程业绩证明2023-2025.pdf'), 'the file name is on the ledger only sealed');
     await decide(market, 'market', 'qualification', 'approve').expect(200);
     const a = await app();
     assert.equal(a.phase, 2);
     assert.equal(a.stages.find((s: any) => s.id === 'constructionPermit').status, 'open');
     assert.equal(a.supplements.length, 1);
     assert.equal(a.supplements[0].note, '已补充2023-2025年工程业绩证明', 'a stage department reads the sealed note');
+    assert.deepEqual(a.supplements[0].materialNames, { [up.body.hash]: '工程业绩证明2023-2025.pdf' }, 'and the file names');
     const plain = await ent.submit('approval.supplement', { app: appId, note: '明文补正' });
     assert.equal(plain.status, 400, 'a plaintext note is not a payload');
   });

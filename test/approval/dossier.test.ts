@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Platform } from '../../server/platform.ts';
 import { filingSealRecipients, sealFiling } from '../../server/approval/filingSeal.ts';
-import type { FilingSubmit } from '../../server/approval/schema.ts';
+import type { MaterialDraft } from '../../server/approval/schema.ts';
 import { addStaff, fileOnce, filingDraftOf, login, registerEnterprise, settle, startApprovalPlatform, TEST_CONTACT_PHONE, type Session, type TestEnterprise } from './support.ts';
 
 /**
@@ -44,6 +44,7 @@ describe('dossier (一键调取)', () => {
     assert.deepEqual(d.filing.profile.contacts, []);
     assert.deepEqual(d.filing.sealed, { to: ['market', 'service'], readable: false });
     assert.equal(d.materials[0].hash, material.hash);
+    assert.equal(d.materials[0].name, undefined, 'the file name is sealed with the contacts');
     assert.equal(d.licences.length, 1);
     assert.equal(d.approvals[0].commitment.granted, true);
     assert.equal(d.inspections.length, 2, 'the post-check (planned) and the ad hoc one');
@@ -96,7 +97,7 @@ describe('dossier (一键调取)', () => {
   });
 
   test('an amended filing reaches the departments that had the earlier one, on the same basis', async () => {
-    const mats = [material as FilingSubmit['materials'][number]];
+    const mats = [material as MaterialDraft];
     const draft = filingDraftOf(ent, mats);
     draft.profile.contacts = [{ name: '新联系人', phone: '13600001234' }];
     const node = p.nodes[0];

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Platform } from '../../server/platform.ts';
-import { filingOf, fileOnce, login, registerEnterprise, TestEnterprise, testCode, type Session } from './support.ts';
+import { filingDraftOf, filingOf, fileOnce, login, registerEnterprise, TestEnterprise, testCode, type Session } from './support.ts';
+import { filingSealRecipients, sealFiling } from '../../server/approval/filingSeal.ts';
 
 /**
  * Registration at the window, the enterprise's own signed filing (一表申报), amendments with
@@ -55,7 +56,11 @@ describe('enterprises: registration, one-form filing, amendments, key rotation',
 
   test('an amendment is signed, bumps the version and keeps history', async () => {
     const filing = await filingOf(ent);
-    const res = await ent.submit('filing.amend', { ...filing, baseVersion: 1, profile: { ...filing.profile, employees: 120 } });
+    const draft = filingDraftOf(ent);
+    draft.profile.employees = 120;
+    const amended = await sealFiling(draft, await filingSealRecipients(p.node('service').view(), p.node('service').genesis));
+    assert.equal('employees' in amended.profile, false, 'the headcount is sealed with the contacts');
+    const res = await ent.submit('filing.amend', { ...amended, baseVersion: 1 });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     const stale = await ent.submit('filing.amend', { ...filing, baseVersion: 1 });
     assert.equal(stale.status, 409);

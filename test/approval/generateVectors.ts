@@ -49,7 +49,8 @@ const encMarket = sha256Hex('tongban-vectors/enc/market');
 const encMarketPublic = encPublicOf(encMarket);
 state['member/market'] = { ...(state['member/market'] as object), encKey: encMarketPublic };
 const SEALED = join(import.meta.dirname, 'vectorSealed.json');
-const personal = { legalRepresentative: '王向量', contacts: [{ name: '李联系', phone: '13900000000' }] };
+const LICENCE = sha256Hex('营业执照');
+const personal = { legalRepresentative: '王向量', contacts: [{ name: '李联系', phone: '13900000000' }], employees: 50, materialNames: { [LICENCE]: '营业执照.pdf' } };
 if (!existsSync(SEALED)) {
   const sealed = await seal(personal, [{ kid: encKid('market', encMarketPublic), encKey: encMarketPublic }], { salt: sha256Hex('tongban-vectors/salt/filing') });
   writeFileSync(SEALED, JSON.stringify(sealed, null, 2) + '\n');
@@ -105,10 +106,9 @@ const filing = {
     address: '滨江市江南区示例路1号',
     industry: { code: 'E47', name: '房屋建筑业' },
     registeredCapitalFen: '1000000000',
-    employees: 50,
     personal: sealedPersonal,
   },
-  materials: [{ hash: sha256Hex('营业执照'), name: '营业执照.pdf', type: 'pdf', size: 1024, category: '营业执照' }],
+  materials: [{ hash: LICENCE, type: 'pdf', size: 1024, category: '营业执照' }],
   commitments: [{ id: 'truthful', title: '真实性承诺书', text: '所报材料真实有效。', accepted: true }],
   consents: [{ dept: 'tax', field: 'tax.paidAnnual', purpose: '资质核验' }],
 };

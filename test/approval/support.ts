@@ -3,8 +3,8 @@ import request from 'supertest';
 import { loginMessage } from '../../server/http/auth.ts';
 import { approvalModule } from '../../server/approval/index.ts';
 import { CREDIT_CODE_CHARS, withCheckChar } from '../../server/approval/creditCode.ts';
-import type { FilingSubmit } from '../../server/approval/schema.ts';
-import { filingSealRecipients, sealFiling, type FilingDraft } from '../../server/approval/filingSeal.ts';
+import type { FilingSubmit, MaterialDraft } from '../../server/approval/schema.ts';
+import { filingSealRecipients, sealFiling, splitMaterialNames, type FilingDraft } from '../../server/approval/filingSeal.ts';
 import { appSealRecipients, processSealRecipients } from '../../server/approval/staffSeal.ts';
 import { seal } from '../../server/chain/sealing/envelope.ts';
 import type { Tx } from '../../server/chain/schema.ts';
@@ -108,15 +108,17 @@ export async function registerEnterprise(p: Platform, clerk: Session, seed: numb
 }
 
 /** The filing as the enterprise signs it: its contacts sealed to the departments that must read them. */
-export async function filingOf(ent: TestEnterprise, materials: FilingSubmit['materials'] = []): Promise<FilingSubmit> {
+export async function filingOf(ent: TestEnterprise, materials: MaterialDraft[] = []): Promise<FilingSubmit> {
   const node = ent.p.nodes[0];
   return sealFiling(filingDraftOf(ent, materials), await filingSealRecipients(node.view(), node.genesis));
 }
 
-/** A supplement as the enterprise signs it: its note sealed to the application's stage departments. */
-export async function supplementOf(ent: TestEnterprise, app: string, note: string, materials: FilingSubmit['materials'] = []) {
+/** A supplement as the enterprise signs it: its note and the new materials' names sealed to the application's stage departments. */
+export async function supplementOf(ent: TestEnterprise, app: string, note: string, drafts: MaterialDraft[] = []) {
   const node = ent.p.nodes[0];
-  return { app, note: await seal(note, await appSealRecipients(node.view(), node.genesis, app)), ...(materials.length ? { materials } : {}) };
+  const to = await appSealRecipients(node.view(), node.genesis, app);
+  const { materials, materialNames } = splitMaterialNames(drafts);
+  return { app, note: await seal(note, to), ...(materials.length ? { materials, materialNames: await seal(materialNames, to) } : {}) };
 }
 
 /** An application as the enterprise signs it: the project's investment and description sealed to the process's stage departments. */
@@ -132,7 +134,7 @@ export async function applicationOf(ent: TestEnterprise, body: { process: string
 
 export const TEST_CONTACT_PHONE = '13800138000';
 
-export function filingDraftOf(ent: TestEnterprise, materials: FilingSubmit['materials'] = []): FilingDraft {
+export function filingDraftOf(ent: TestEnterprise, materials: MaterialDraft[] = []): FilingDraft {
   return {
     code: ent.code,
     profile: {
@@ -162,7 +164,7 @@ export function upload(s: Session, body: Buffer, type = 'application/pdf', query
 }
 
 /** Files the one form with one uploaded material; returns the material as the filing names it. */
-export async function fileOnce(ent: TestEnterprise, tag = 'licence'): Promise<FilingSubmit['materials'][number]> {
+export async function fileOnce(ent: TestEnterprise, tag = 'licence'): Promise<MaterialDraft> {
   const s = ent.session ?? (await ent.login());
   const up = await upload(s, pdf(`${ent.code}-${tag}`)).expect(201);
   const material = { hash: up.body.hash, name: '营业执照.pdf', type: 'pdf' as const, size: up.body.size, category: '营业执照' };

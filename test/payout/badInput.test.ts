@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import type { Platform } from '../../server/platform.ts';
+import { seal } from '../../server/chain/sealing/envelope.ts';
+import { deptSealRecipients } from '../../server/policy-payout/deptSeal.ts';
+import { pdf } from '../approval/support.ts';
 import { apply, applyBody, counts, sealApply, login, payoutEnterprise, policyBody, publish, signedPost, startPayoutPlatform, type Session, type TestEnterprise } from './support.ts';
 
 /**
@@ -87,6 +90,15 @@ describe('bad input: clear 4xx codes, nothing written', () => {
     await refused(signedPost(p, ent, 'payout.apply', applyBody(ent, pol2), 'service'), 421, 'WRONG_NODE');
     await refused(signedPost(p, ent, 'payout.run', { policy: pol2 }), 400, 'WRONG_KIND');
     await refused(signedPost(p, ent, 'payout.apply', applyBody(ent, 'PL-77-7')), 404, 'UNKNOWN_POLICY');
+    // the statement and file names go sealed to the policy's department, and names come with attachments
+    const up = await (await ent.login('econ')).post(`/econ/api/payout/attachments?policy=${pol2}`).set('content-type', 'application/pdf').send(pdf(`${ent.code}-bad-input`)).expect(201);
+    const withFile = await sealApply(p.node('econ'), applyBody(ent, pol2, { attachments: [{ hash: up.body.hash, name: '附件.pdf', type: 'pdf', size: up.body.size }] }));
+    const { attachmentNames: _n, ...unnamed } = withFile;
+    await refused(signedPost(p, ent, 'payout.apply', unnamed), 400, 'SEAL_MISSING');
+    const financeOnly = await seal('只给财政', await deptSealRecipients(p.node('econ').view(), ['finance']));
+    await refused(signedPost(p, ent, 'payout.apply', { ...(await sealApply(p.node('econ'), applyBody(ent, pol2))), statement: financeOnly }), 400, 'SEAL_RECIPIENTS');
+    const plain = ent.sign('payout.apply', { ...(await sealApply(p.node('econ'), applyBody(ent, pol2))), statement: '明文说明' });
+    await refused(request(p.app.callback()).post('/econ/api/payout/tx').send(plain), 400, 'BAD_REQUEST');
     const tampered = ent.sign('payout.apply', await sealApply(p.node('econ'), applyBody(ent, pol2)));
     await refused(request(p.app.callback()).post('/econ/api/payout/tx').send({ ...tampered, payload: { ...tampered.payload, requestedFen: '99' } }), 401, 'BAD_SIGNATURE');
     await refused(request(p.app.callback()).post('/econ/api/payout/tx').set('content-type', 'application/json').send('{"kind":'), 400, 'MALFORMED_JSON');

@@ -34,6 +34,7 @@ export class Harness {
   readonly sealTo = genesis.members.filter((m) => ['econ', 'finance'].includes(m.dept)).map((m) => ({ kid: encKid(m.dept, m.encKey!), encKey: m.encKey! }));
   height = 1;
   time = Date.UTC(2026, 2, 1);
+  deptKey = (dept: string) => genesis.members.filter((m) => m.dept === dept).map((m) => ({ kid: encKid(m.dept, m.encKey!), encKey: m.encKey! }));
 
   async run(kind: string, actor: Actor, payload: Record<string, unknown>): Promise<{ ok: true; events: { type: string; data: Record<string, any> }[] } | { ok: false; code: string; message: string }> {
     const def = defs.get(kind)!;
@@ -42,6 +43,11 @@ export class Harness {
     if (field && typeof payload[field] === 'string') {
       const m = genesis.members.find((x) => x.dept === actor.dept);
       if (m?.encKey) payload = { ...payload, [field]: await seal(payload[field], [{ kid: encKid(m.dept, m.encKey), encKey: m.encKey }]) };
+    }
+    // an objection's reasons, sealed by the objector to the award's department
+    if (kind === 'payout.object' && typeof payload.reasons === 'string') {
+      const award = this.state.get(`pay/award/${String(payload.award)}`);
+      payload = { ...payload, reasons: await seal(payload.reasons, this.deptKey(award ? (JSON.parse(award) as { dept: string }).dept : 'econ')) };
     }
     const parsed = def.payload.safeParse(payload);
     if (!parsed.success) {
@@ -115,7 +121,8 @@ export class Harness {
 
   async apply(code: string, policy: string, extra: Record<string, unknown> = {}): Promise<string> {
     const payee = await sealPayee({ name: this.get<any>(`filing/${code}`).profile.name, account: '62220210012345', bankName: '工行', bankCode: '102331000013' }, this.sealTo);
-    const r = await this.run('payout.apply', ent(code), { policy, filingVersion: 1, statement: '申请', payee, ...extra });
+    const dept = (JSON.parse(this.state.get(`pay/policy/${policy}`) ?? '{}') as { dept?: string }).dept ?? 'econ';
+    const r = await this.run('payout.apply', ent(code), { policy, filingVersion: 1, statement: await seal('申请', this.deptKey(dept)), payee, ...extra });
     if (!r.ok) throw new Error(`apply: ${r.code} ${r.message}`);
     return r.events[0].data.application as string;
   }

@@ -13,6 +13,7 @@ import type { ApplicationRecord, AwardRecord, RunRecord } from '../../server/pol
 import {
   apply, applyBody, login, passDays, payeeOf, payoutEnterprise, publish, sealApply, signedPost, startPayoutPlatform, stateOf, TestClock, until, type Session, type TestEnterprise,
 } from './support.ts';
+import { pdf } from '../approval/support.ts';
 
 /**
  * A payee account travels sealed to the policy department and the finance office: their read
@@ -29,6 +30,9 @@ describe('the payee account is sealed on the ledger', () => {
   const RECIPIENTS = ['econ', 'finance'];
   const OTHERS = ['market', 'tax', 'hrss', 'housing', 'enforcement', 'audit', 'service'];
   const DECIDE_WHY = '封存核验决定理由研发投入达标';
+  const STATEMENT = '封存核验申报说明研发投入四千七百万元';
+  const FILE_NAME = '封存核验研发专项审计报告.pdf';
+  const OBJECTION = '封存核验异议理由研发费用归集存疑';
   let p: Platform;
   let policy: Session;
   let finance: Session;
@@ -38,6 +42,7 @@ describe('the payee account is sealed on the ledger', () => {
   let app: string;
   let award: string;
   let run: string;
+  let objection: string;
 
   const bytesOf = (name: string) => fileBytes(dir, name);
   /** Every text cell of every table of a department's database. */
@@ -51,11 +56,23 @@ describe('the payee account is sealed on the ledger', () => {
     A = await payoutEnterprise(p, clerk, 811);
     B = await payoutEnterprise(p, clerk, 812);
     pol = await publish(policy, { publicityDays: 1 });
-    app = await apply(p, A, pol, { payee: { name: A.name, account: ACCOUNT, bankName: BANK, bankCode: CNAPS } });
+    const up = await (await A.login('econ')).post(`/econ/api/payout/attachments?policy=${pol}`).set('content-type', 'application/pdf').send(pdf(`${A.code}-sealed-audit`)).expect(201);
+    app = await apply(p, A, pol, {
+      statement: STATEMENT,
+      attachments: [{ hash: up.body.hash, name: FILE_NAME, type: 'pdf', size: up.body.size }],
+      payee: { name: A.name, account: ACCOUNT, bankName: BANK, bankCode: CNAPS },
+    });
     const d = await policy.post(`/econ/api/payout/applications/${app}/decision`, { decision: 'approve', amountFen: '1000000', reasons: DECIDE_WHY });
     assert.equal(d.status, 200, JSON.stringify(d.body));
     award = d.body.award;
     assert.equal((await policy.post(`/econ/api/payout/policies/${pol}/publicise`, {})).status, 201);
+    // an objection from another department's staff: its node seals the reasons to econ before signing
+    const market = await login(p, 'market', 'inspector1');
+    const o = await market.post(`/market/api/payout/awards/${award}/objections`, { reasons: OBJECTION });
+    assert.equal(o.status, 201, JSON.stringify(o.body));
+    objection = o.body.objection;
+    await stateOf(p, `pay/objection/${objection}`);
+    assert.equal((await policy.post(`/econ/api/payout/objections/${objection}/resolve`, { outcome: 'dismiss', reasons: '经核实不影响兑现' })).status, 200);
     await passDays(p, clock, 2);
     await until('payable', async () => (await stateOf<AwardRecord>(p, `pay/award/${award}`))?.status === 'payable');
     const r = await finance.post('/finance/api/payout/runs', { policy: pol });
@@ -75,6 +92,46 @@ describe('the payee account is sealed on the ledger', () => {
       assert.equal(rec.payee.bank.sealed, 1);
       assert.deepEqual([...new Set(rec.payee.bank.jwe.recipients.map((x) => x.header.kid.split('/')[0]))].sort(), RECIPIENTS);
       assert.ok(!JSON.stringify(rec).includes(ACCOUNT), key);
+    }
+  });
+
+  test('the statement, the file name and the objection\'s reasons are sealed to the policy department alone', async () => {
+    const rec = (await stateOf<ApplicationRecord>(p, `pay/app/${app}`, 'market'))!;
+    assert.equal(rec.statement.sealed, 1);
+    assert.deepEqual(rec.statement.jwe.recipients.map((x) => x.header.kid.split('/')[0]), ['econ']);
+    assert.deepEqual(rec.attachmentNames?.jwe.recipients.map((x) => x.header.kid.split('/')[0]), ['econ']);
+    assert.deepEqual(Object.keys(rec.attachments[0]).sort(), ['hash', 'size', 'type'], 'hash, type and size stay public');
+    const ob = (await stateOf<{ reasons: { sealed: number; jwe: { recipients: { header: { kid: string } }[] } } }>(p, `pay/objection/${objection}`, 'market'))!;
+    assert.equal(ob.reasons.sealed, 1);
+    assert.deepEqual(ob.reasons.jwe.recipients.map((x) => x.header.kid.split('/')[0]), ['econ']);
+    // the recipient's read model and routes open them; another department's show them as sealed
+    const mine = (await policy.get(`/econ/api/payout/applications/${app}`).expect(200)).body;
+    assert.equal(mine.statement, STATEMENT);
+    assert.equal(mine.attachments[0].name, FILE_NAME);
+    const objs = (await policy.get(`/econ/api/payout/objections?award=${award}`).expect(200)).body.items;
+    assert.equal(objs[0].reasons, OBJECTION);
+    const fin = (await finance.get(`/finance/api/payout/objections?award=${award}`).expect(200)).body.items;
+    assert.equal(fin[0].reasons, undefined);
+    assert.deepEqual(fin[0].reasonsSealed?.to, ['econ']);
+    const audit = (await (await login(p, 'audit', 'auditor1')).get(`/audit/api/payout/applications/${app}`).expect(200)).body;
+    assert.equal(audit.statement, undefined);
+    assert.deepEqual(audit.statementSealed?.to, ['econ']);
+    assert.equal(audit.attachments[0].name, undefined);
+  });
+
+  test('no non-recipient table, database file or the ordering log holds the statement, the file name or the objection', async () => {
+    for (const dept of [...OTHERS, 'finance']) {
+      const cells = await allCells(dept);
+      assert.ok(cells.includes(app), `${dept}'s tables hold the application`);
+      for (const secret of [STATEMENT, FILE_NAME, OBJECTION]) assert.ok(!cells.includes(secret), `${dept}'s tables hold ${secret}`);
+    }
+    const econ = await allCells('econ');
+    for (const secret of [STATEMENT, FILE_NAME, OBJECTION]) assert.ok(econ.includes(secret), `econ, the recipient, keeps ${secret} in its read model`);
+    await Promise.all(p.nodes.map((n) => n.db.raw('PRAGMA wal_checkpoint(TRUNCATE)').catch(() => undefined)));
+    for (const name of [...[...OTHERS, 'finance'].map((d) => `${d}.sqlite`), 'ordering.sqlite']) {
+      const bytes = bytesOf(name);
+      assert.ok(bytes.length > 0 && bytes.includes(Buffer.from(app)), `${name} holds the application`);
+      for (const secret of [STATEMENT, FILE_NAME, OBJECTION]) assert.ok(!bytes.includes(Buffer.from(secret)), `${name} holds ${secret}`);
     }
   });
 

@@ -12,9 +12,12 @@ import { createPlatform, type Platform } from '../../server/platform.ts';
 import { adoptVerificationKeys } from '../../server/privacy-query/bootstrap.ts';
 import { commitFigures } from '../../server/privacy-query/holder/figures.ts';
 import type { ChainNode } from '../../server/chain/node.ts';
+import { seal } from '../../server/chain/sealing/envelope.ts';
+import { sealApplication } from '../../server/policy-payout/applicationSeal.ts';
+import { deptSealRecipients } from '../../server/policy-payout/deptSeal.ts';
 import { payeeSealRecipients, sealPayee } from '../../server/policy-payout/payeeSeal.ts';
 import type { PolicyRecord } from '../../server/policy-payout/records.ts';
-import type { Payee, PolicyPublish } from '../../server/policy-payout/schema.ts';
+import type { AttachmentDraft, Payee, PolicyPublish } from '../../server/policy-payout/schema.ts';
 import { pk } from '../../server/policy-payout/stateKeys.ts';
 import { filingOf, registerEnterprise, TestClock, TestEnterprise, type Session } from '../approval/support.ts';
 import { makeConsortium, silentLogger, waitForHeight } from '../support/fixtures.ts';
@@ -117,15 +120,30 @@ export function applyBody(ent: TestEnterprise, policy: string, o: Record<string,
  * finance office by their current keys (`econ` when the policy is unknown, for refusals).
  */
 export async function sealApply(node: ChainNode, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const policy = typeof payload.policy === 'string' ? await node.view().get<PolicyRecord>(pk.policy(payload.policy)).catch(() => undefined) : undefined;
+  const dept = policy?.dept ?? 'econ';
+  // the statement and the attachments' names, to the policy's department alone
+  if (typeof payload.statement === 'string') {
+    const drafts = (Array.isArray(payload.attachments) ? payload.attachments : []) as AttachmentDraft[];
+    const named = drafts.every((a) => typeof a?.name === 'string');
+    const text = await sealApplication(payload.statement, named ? drafts : [], await deptSealRecipients(node.view(), [dept]));
+    payload = { ...payload, statement: text.statement, ...(named && drafts.length ? { attachments: text.attachments, attachmentNames: text.attachmentNames } : {}) };
+  }
   const payee = payload.payee as Payee | undefined;
   if (!payee || typeof payee !== 'object' || !('account' in payee)) return payload;
-  const policy = typeof payload.policy === 'string' ? await node.view().get<PolicyRecord>(pk.policy(payload.policy)).catch(() => undefined) : undefined;
-  return { ...payload, payee: await sealPayee(payee, await payeeSealRecipients(node.view(), node.genesis, policy?.dept ?? 'econ')) };
+  return { ...payload, payee: await sealPayee(payee, await payeeSealRecipients(node.view(), node.genesis, dept)) };
+}
+
+/** Seals an objection's reasons as the portal does, to the award's department. */
+export async function sealObjection(node: ChainNode, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
+  if (typeof payload.reasons !== 'string') return payload;
+  const award = typeof payload.award === 'string' ? await node.view().get<{ dept: string }>(`pay/award/${payload.award}`) : undefined;
+  return { ...payload, reasons: await seal(payload.reasons, await deptSealRecipients(node.view(), [award?.dept ?? 'econ'])) };
 }
 
 /** Signs and posts an enterprise transaction; an application's payee is sealed first, as the portal does. */
 export async function signedPost(p: Platform, ent: TestEnterprise, kind: string, payload: Record<string, unknown>, dept = 'econ') {
-  const body = kind === 'payout.apply' ? await sealApply(p.node(dept), payload) : payload;
+  const body = kind === 'payout.apply' ? await sealApply(p.node(dept), payload) : kind === 'payout.object' ? await sealObjection(p.node(dept), payload) : payload;
   return request(p.app.callback()).post(`/${dept}/api/payout/tx`).send(ent.sign(kind, body));
 }
 

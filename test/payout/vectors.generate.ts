@@ -106,8 +106,8 @@ if (!existsSync(SEALED)) {
   writeFileSync(SEALED, JSON.stringify(payees, null, 2) + '\n');
 }
 const sealedPayees = JSON.parse(readFileSync(SEALED, 'utf8')) as Record<string, unknown>;
-// Staff text (the bank's reference: to finance and the policy department; decision and resolution
-// reasons: to the policy department) sealed the same way, once per label, kept in vectorSealedText.json.
+// Staff text (the bank's reference: to finance and the policy department; decision, resolution and
+// objection reasons, the application's statement: to the policy department) sealed the same way, once per label, kept in vectorSealedText.json.
 const SEALED_TEXT = join(dirname(fileURLToPath(import.meta.url)), 'vectorSealedText.json');
 const sealedTexts = (existsSync(SEALED_TEXT) ? JSON.parse(readFileSync(SEALED_TEXT, 'utf8')) : {}) as Record<string, unknown>;
 async function sealedText(label: string, value: string, depts = ['market', 'tax']): Promise<unknown> {
@@ -118,9 +118,9 @@ async function sealedText(label: string, value: string, depts = ['market', 'tax'
   return sealedTexts[label];
 }
 const payee = sealedPayees[CODE];
-const applied = await vector('payout.apply', 'applies-with-filing', 'the enterprise applies with its filing; no privacy rules and no review: straight to the decision', T0 + 1000, signed(firm, undefined, 'payout.apply', { policy: POL, filingVersion: 1, statement: '申请', payee }), true);
+const applied = await vector('payout.apply', 'applies-with-filing', 'the enterprise applies with its filing; no privacy rules and no review: straight to the decision', T0 + 1000, signed(firm, undefined, 'payout.apply', { policy: POL, filingVersion: 1, statement: await sealedText('apply/申请', '申请', ['market']), payee }), true);
 const APP = String(applied.receipt.events[0].data.application);
-await vector('payout.apply', 'duplicate', '重复申报: a second application to the same policy', T0 + 2000, signed(firm, undefined, 'payout.apply', { policy: POL, filingVersion: 1, statement: '再申请', payee }));
+await vector('payout.apply', 'duplicate', '重复申报: a second application to the same policy', T0 + 2000, signed(firm, undefined, 'payout.apply', { policy: POL, filingVersion: 1, statement: await sealedText('apply/再申请', '再申请', ['market']), payee }));
 
 await vector('payout.decide', 'above-cap', 'an amount above the per-enterprise cap', T0 + 3000, signed(market, 'pol1', 'payout.decide', { application: APP, decision: 'approve', amountFen: '2000001', reasons: await sealedText('decide/超限', '超限', ['market']) }));
 await vector('payout.decide', 'other-department', 'a policy officer of another department may not decide', T0 + 3000, signed(key('member/hrss'), 'pol2', 'payout.decide', { application: APP, decision: 'approve', amountFen: '100', reasons: await sealedText('decide/越权', '越权', ['market']) }));
@@ -152,13 +152,13 @@ state = {
   [`filing/${CODE2}`]: { code: CODE2, version: 1, profile: { name: NAME2, address: '滨江市江南区向量路2号', industry: { code: 'C39', name: '电子' } } },
 };
 const payee2 = sealedPayees[CODE2];
-const applied2 = await vector('payout.apply', 'applies-to-new-version', 'a second enterprise applies to the new version, asking 1,500,000 fen', T0 + 9 * DAY, signed(firm2, undefined, 'payout.apply', { policy: POL2, filingVersion: 1, requestedFen: '1500000', statement: '申请', payee: payee2 }), true);
+const applied2 = await vector('payout.apply', 'applies-to-new-version', 'a second enterprise applies to the new version, asking 1,500,000 fen', T0 + 9 * DAY, signed(firm2, undefined, 'payout.apply', { policy: POL2, filingVersion: 1, requestedFen: '1500000', statement: await sealedText('apply/申请', '申请', ['market']), payee: payee2 }), true);
 const APP2 = String(applied2.receipt.events[0].data.application);
 await vector('payout.decide', 'line-budget-exceeded', 'under the new version only what the line has left: 1,000,001 fen do not fit', T0 + 9 * DAY + 1000, signed(market, 'pol1', 'payout.decide', { application: APP2, decision: 'approve', amountFen: '1000001', reasons: await sealedText('decide/超出', '超出', ['market']) }));
 const decided2 = await vector('payout.decide', 'approves-within-line-budget', '800,000 fen fit the line\'s remaining 1,000,000', T0 + 9 * DAY + 2000, signed(market, 'pol1', 'payout.decide', { application: APP2, decision: 'approve', amountFen: '800000', reasons: await sealedText('decide/符合条件', '符合条件', ['market']) }), true);
 const AWARD2 = (decided2.receipt.events[0].data.records as string[]).find((k) => k.startsWith('pay/award/'))!.slice('pay/award/'.length);
 await vector('payout.publicise', 'publishes-new-version', '公示 of the new version\'s award', T0 + 9 * DAY + 3000, signed(market, 'pol1', 'payout.publicise', { policy: POL2 }), true);
-const objected = await vector('payout.object', 'objects-in-period', 'an objection to the award within its period', T0 + 10 * DAY, signed(market, 'pol1', 'payout.object', { award: AWARD2, reasons: '金额偏高' }), true);
+const objected = await vector('payout.object', 'objects-in-period', 'an objection to the award within its period', T0 + 10 * DAY, signed(market, 'pol1', 'payout.object', { award: AWARD2, reasons: await sealedText('object/金额偏高', '金额偏高', ['market']) }), true);
 const OBJ = String(objected.receipt.events[0].data.objection);
 await vector('payout.resolve', 'change-above-request', 'a changed amount above the 1,500,000 fen applied for is refused', T0 + 10 * DAY + 1000, signed(market, 'pol1', 'payout.resolve', { objection: OBJ, outcome: 'change', amountFen: '1500001', reasons: await sealedText('resolve/调整', '调整', ['market']) }));
 await vector('payout.resolve', 'change-above-budget', 'raising the award by 200,001 fen needs more than the 200,000 the line has left', T0 + 10 * DAY + 1000, signed(market, 'pol1', 'payout.resolve', { objection: OBJ, outcome: 'change', amountFen: '1000001', reasons: await sealedText('resolve/调整', '调整', ['market']) }));

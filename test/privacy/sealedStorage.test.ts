@@ -29,6 +29,7 @@ describe('sealed filing fields on disk', () => {
   const DEPTS = ['market', 'tax', 'housing', 'service', 'enforcement'];
   const PHONE = '13912398765';
   const REP = '欧阳封存';
+  const FILE_NAME = '封存核验营业执照正副本扫描件.pdf';
   const keys = makeConsortium(DEPTS);
   let p: Platform;
   let ent: TestEnterprise;
@@ -36,7 +37,7 @@ describe('sealed filing fields on disk', () => {
   async function file(e: TestEnterprise, phone: string, rep: string) {
     const s = await e.login();
     const up = await upload(s, pdf(`${e.code}-licence`)).expect(201);
-    const draft = filingDraftOf(e, [{ hash: up.body.hash, name: '营业执照.pdf', type: 'pdf', size: up.body.size, category: '营业执照' }]);
+    const draft = filingDraftOf(e, [{ hash: up.body.hash, name: FILE_NAME, type: 'pdf', size: up.body.size, category: '营业执照' }]);
     draft.profile = { ...draft.profile, legalRepresentative: rep, contacts: [{ name: '联系人', phone }] };
     const node = p.nodes[0];
     const res = await e.submit('filing.submit', await sealFiling(draft, await filingSealRecipients(node.view(), node.genesis)));
@@ -68,13 +69,29 @@ describe('sealed filing fields on disk', () => {
     assert.equal(f.profile.personal.sealed, 1);
     assert.deepEqual(f.profile.personal.jwe.recipients.map((r: any) => r.header.kid.split('/')[0]).sort(), ['market', 'service']);
     assert.equal(f.profile.contacts, undefined);
+    assert.equal(f.profile.employees, undefined, 'the headcount travels in the same envelope');
+    assert.deepEqual(Object.keys(f.materials[0]).sort(), ['category', 'hash', 'size', 'type'], 'a material\'s name is sealed; hash, size, type and category stay public');
   });
 
-  test('no non-recipient table, database file or the ordering log holds the phone or the name', async () => {
+  test('the recipients\' read models show the file name and headcount; the others only the public fields', async () => {
+    for (const dept of ['service', 'market']) {
+      const row = await p.node(dept).db('ap_filings').where({ code: ent.code }).first('json');
+      const f = JSON.parse(row.json);
+      assert.equal(f.materials[0].name, FILE_NAME, dept);
+      assert.equal(f.profile.employees, 86, dept);
+    }
+    const row = await p.node('tax').db('ap_filings').where({ code: ent.code }).first('json');
+    const f = JSON.parse(row.json);
+    assert.equal(f.materials[0].name, undefined);
+    assert.equal(f.profile.employees, undefined);
+    assert.equal(f.materials[0].category, '营业执照');
+  });
+
+  test('no non-recipient table, database file or the ordering log holds the phone, the name or a file name', async () => {
     for (const dept of ['tax', 'housing']) {
       const cells = await allCells(dept);
       assert.ok(cells.includes(ent.code), `${dept}'s tables hold the filing`);
-      assert.ok(!cells.includes(PHONE) && !cells.includes(REP), `${dept}'s tables hold the plaintext`);
+      assert.ok(!cells.includes(PHONE) && !cells.includes(REP) && !cells.includes(FILE_NAME), `${dept}'s tables hold the plaintext`);
     }
     await Promise.all(p.nodes.map((n) => n.db.raw('PRAGMA wal_checkpoint(TRUNCATE)').catch(() => undefined)));
     for (const name of ['tax.sqlite', 'housing.sqlite', 'ordering.sqlite']) {
@@ -82,6 +99,7 @@ describe('sealed filing fields on disk', () => {
       assert.ok(bytes.length > 0 && bytes.includes(Buffer.from(ent.code)), `${name} holds the filing`);
       assert.ok(!bytes.includes(Buffer.from(PHONE)), `${name} holds the phone`);
       assert.ok(!bytes.includes(Buffer.from(REP)), `${name} holds the name`);
+      assert.ok(!bytes.includes(Buffer.from(FILE_NAME)), `${name} holds the material's file name`);
     }
   });
 

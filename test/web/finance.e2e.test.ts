@@ -197,7 +197,9 @@ describe('expert review and finance disbursement in a browser', { skip: noChromi
     await shot(expert, 'expert-04-scored');
     const a = await stateOf<ApplicationRecord>(p, `pay/app/${appA}`);
     assert.equal(a?.status, 'deciding');
-    assert.deepEqual(a?.review?.scores.map((s) => [s.expert, s.score, s.recommendFen]), [['expert1', 88, '12000000']]);
+    assert.deepEqual(a?.review?.scores.map((s) => [s.expert, s.score, s.recommendFen?.sealed]), [['expert1', 88, 1]], 'the score public, the recommendation sealed');
+    const view = JSON.parse((await p.node('econ').db('pay_applications').where({ id: appA }).first('json')).json);
+    assert.equal(view.review.scores[0].recommendFen, '12000000', 'the deciding department opens it');
   });
 
   test('回避: drawn for a second application, the expert steps back with a reason and the next expert of the policy panel takes the place', async () => {

@@ -157,7 +157,11 @@ describe('policy payout pages in a browser', { skip: noChromium }, () => {
     assert.equal(rec?.code, A.code);
     assert.equal(rec?.requestedFen, '15000000');
     assert.equal(rec?.payee.name, A.name, 'paid to an account in its own name');
-    assert.deepEqual(rec?.attachments.map((m) => [m.name, m.type]), [['研发投入专项审计报告.pdf', 'pdf']]);
+    assert.deepEqual(rec?.attachments.map((m) => m.type), ['pdf']);
+    assert.ok(rec?.attachmentNames, 'the file name is on the ledger only sealed');
+    assert.ok(!JSON.stringify(rec).includes('研发投入专项审计报告'), 'nor is it in plaintext anywhere in the record');
+    const view = await p.node('econ').db('pay_applications').where({ id: appId }).first('json');
+    assert.deepEqual(JSON.parse(view.json).attachments.map((m: { name?: string }) => m.name), ['研发投入专项审计报告.pdf'], 'the policy department\'s read model opens it');
   });
 
   test('资格核验: the tax node answers with a proof; the officer sees it marked as verified by proof', async () => {
@@ -174,6 +178,9 @@ describe('policy payout pages in a browser', { skip: noChromium }, () => {
     const check = staff.getByTestId('check-tax');
     await check.getByTestId('proof-verified').waitFor();
     assert.match(await check.innerText(), /通过[\s\S]*2025年纳税额不低于100万元[\s\S]*是[\s\S]*已由证明核验/);
+    // sealed in the enterprise's browser to this department: its page shows them opened
+    assert.match(await staff.getByTestId('pol-statement').innerText(), /研发投入3200万元/);
+    assert.match(await staff.getByTestId('pol-attachment').first().innerText(), /研发投入专项审计报告\.pdf/);
     await shot(staff, 'policy-07-application');
   });
 
@@ -227,12 +234,17 @@ describe('policy payout pages in a browser', { skip: noChromium }, () => {
   test('异议处理: the officer dismisses the objection; before the period ends nothing can be released', async () => {
     const objection = (await award())!.openObjections[0];
     await staff.goto(`${base}/econ/publicity`);
+    // sealed in the enterprise's browser to this department: its page opens them
+    await staff.getByTestId(`resolve-${objection}`).waitFor();
+    assert.match(await staff.getByTestId(`obj-reasons-${objection}`).innerText(), /核减依据/);
     await staff.getByTestId(`resolve-${objection}`).click();
     await staff.getByTestId('resolve-reasons').fill('核减部分为不符合归集口径的费用，异议不成立。');
     await shot(staff, 'policy-11-objection-resolve');
     await staff.getByTestId('resolve-submit').click();
     await committed(staff.getByTestId('objections-card'));
-    assert.equal((await stateOf<ObjectionRecord>(p, `pay/objection/${objection}`))?.status, 'dismissed');
+    const rec = await stateOf<ObjectionRecord>(p, `pay/objection/${objection}`);
+    assert.equal(rec?.status, 'dismissed');
+    assert.equal((rec?.reasons as unknown as { sealed: number }).sealed, 1, 'the browser sealed the reasons');
 
     await staff.goto(`${base}/econ/policies/${pol}`);
     await staff.getByTestId('release').click();
@@ -291,6 +303,10 @@ describe('policy payout pages in a browser', { skip: noChromium }, () => {
     await staff.getByTestId('check-tax').getByTestId('proof-verified').waitFor();
     assert.equal(await staff.getByTestId('pol-decision-card').count(), 0);
     assert.equal(await staff.getByTestId('award-status').innerText(), '可拨付');
+    // sealed to the policy's department: the audit node shows that they are sealed, not what they say
+    assert.match(await staff.getByTestId('pol-statement').innerText(), /已密封/);
+    assert.match(await staff.getByTestId('pol-attachment').first().innerText(), /已密封/);
+    assert.doesNotMatch(await staff.locator('body').innerText(), /研发投入专项审计报告|研发投入3200万元/);
     await shot(staff, 'policy-15-auditor-application');
   });
 });

@@ -120,12 +120,16 @@ describe('persona workflows in a browser', { skip: noChromium }, () => {
     const filing = await p.node('service').view().get<{ profile: { registeredCapitalFen: string; personal: { sealed: number } }; materials: unknown[] }>(`filing/${CODE}`);
     assert.equal(filing?.profile.registeredCapitalFen, '123456789', '1,234,567.89 元 is exactly 123456789 分');
     assert.equal(filing?.materials.length, 1);
+    assert.ok(!JSON.stringify(filing).includes('营业执照.pdf'), 'the file name is sealed with the contacts');
+    assert.equal((filing?.profile as { employees?: number }).employees, undefined, 'and so is the headcount');
     // the browser sealed the contacts: ciphertext on the ledger, plaintext only where it may be read
     assert.equal(filing?.profile.personal.sealed, 1);
     assert.ok(!JSON.stringify(filing).includes('13800138000'));
     const readModel = async (dept: string) => JSON.stringify(await p.node(dept).db('ap_filings').where({ code: CODE }).first());
     assert.match(await readModel('service'), /13800138000/);
     assert.doesNotMatch(await readModel('tax'), /13800138000/);
+    assert.match(await readModel('service'), /营业执照\.pdf/);
+    assert.doesNotMatch(await readModel('tax'), /营业执照\.pdf/);
   });
 
   test('申请审批: the enterprise applies, reusing its filing, and follows it in 我的申请', async () => {

@@ -23,6 +23,9 @@ export const approvalSupplement = (privacy: PrivacyPort) =>
       const app = await mustGet<ApplicationRecord>(state, ak.app(p.app), 'application');
       requireSelf(ctx, app.code);
       if (app.status !== 'returned') reject('NOT_RETURNED', `application ${app.id} is ${app.status}; only a returned application takes a supplement`, 409);
+      // the new materials' names travel in one envelope beside the note, never in plaintext
+      if (p.materials.length > 0 && !p.materialNames) reject('SEAL_MISSING', 'the supplement lists materials but not their sealed names (materialNames)');
+      if (p.materials.length === 0 && p.materialNames) reject('SEAL_MISSING', 'materialNames is sealed for materials the supplement does not list');
       await checkStaffSeal(ctx, state, 'approval.supplement', p);
       const def = await loadProcess(state, app.process);
       const cal = calendarOf(await loadRules(state, ctx.genesis));
@@ -34,7 +37,7 @@ export const approvalSupplement = (privacy: PrivacyPort) =>
         status: 'inProgress',
         stages,
         filingVersion: filing?.version ?? app.filingVersion,
-        supplements: [...app.supplements, { time: ctx.time, txId: ctx.txId, note: p.note, materials: p.materials }],
+        supplements: [...app.supplements, { time: ctx.time, txId: ctx.txId, note: p.note, materials: p.materials, ...(p.materialNames ? { materialNames: p.materialNames } : {}) }],
       };
       state.put(ak.app(app.id), next);
       emitRecord(ctx, 'approval.supplemented', { id: app.id, code: app.code }, [ak.app(app.id)]);

@@ -63,7 +63,7 @@ export function applicationRoutes(node: ChainNode): Router {
     ctx.body = csvFile(['id,code,process,project,status,submitted,openStages', ...lines]);
   });
 
-  doc('get', '/applications/{id}/sealing', 'The departments (and their current X25519 keys) a supplement\'s note must be sealed to before the enterprise signs it: every stage department of its application.', ['enterprise']);
+  doc('get', '/applications/{id}/sealing', 'The departments (and their current X25519 keys) a supplement\'s note and its materials\' names must be sealed to before the enterprise signs it: every stage department of its application.', ['enterprise']);
   r.get('/applications/:id/sealing', requireRole('enterprise'), async (ctx) => {
     const app = await q.application(node.db, param(ctx, 'id'));
     if (!app || app.code !== currentUser(ctx).id) throw notFound('application');

@@ -1,14 +1,16 @@
 import { isSealed, openSealed, recipientDepts, type Sealed } from '../../chain/sealing/envelope.ts';
 import type { FilingRecord } from '../records.ts';
-import type { FilingPersonal, Profile } from '../schema.ts';
+import type { FilingPersonal, Material, MaterialNames, Profile } from '../schema.ts';
 
 /**
- * A filing as this node's read model keeps it. State and the ledger hold the personal part only
+ * A filing as this node's read model keeps it. State and the ledger hold the sealed part only
  * sealed; a node whose department is a recipient stores it opened here, any other node stores
  * no trace of it beyond who it is sealed to. `readable` tells the portal which it is.
  */
-export type FilingView = Omit<FilingRecord, 'profile'> & {
-  profile: Omit<Profile, 'personal'> & { legalRepresentative?: string; contacts: FilingPersonal['contacts'] };
+export type FilingView = Omit<FilingRecord, 'profile' | 'materials'> & {
+  profile: Omit<Profile, 'personal'> & { legalRepresentative?: string; contacts: FilingPersonal['contacts']; employees?: number };
+  /** each with its file name where this node reads the sealed part */
+  materials: (Material & { name?: string })[];
   sealed?: { to: string[]; readable: boolean; problem?: string };
 };
 
@@ -20,13 +22,22 @@ export type FilingView = Omit<FilingRecord, 'profile'> & {
 export async function filingView(f: FilingRecord, keyring: Map<string, string>, shared?: Sealed): Promise<FilingView> {
   const { personal, ...profile } = f.profile as Profile & Partial<FilingPersonal>;
   if (!isSealed(personal)) return { ...f, profile: { ...profile, contacts: profile.contacts ?? [] } };
+  // names a node cannot read are dropped, even from a filing made before they were sealed
+  const nameless = f.materials.map(({ name: _n, ...m }: Material & { name?: string }) => m);
   const to = recipientDepts(personal);
   try {
     // A share counts only while it commits to the filing's current value: an amendment needs a new one.
     const opened = (await openSealed<FilingPersonal>(personal, keyring)) ?? (shared?.commit === personal.commit ? await openSealed<FilingPersonal>(shared, keyring) : undefined);
-    if (opened) return { ...f, profile: { ...profile, ...opened.value }, sealed: { to, readable: true } };
+    if (opened) {
+      const { materialNames, ...value } = opened.value;
+      return { ...f, profile: { ...profile, ...value }, materials: withMaterialNames(nameless, materialNames), sealed: { to, readable: true } };
+    }
   } catch (e) {
-    return { ...f, profile: { ...profile, contacts: [] }, sealed: { to, readable: false, problem: (e as { code?: string }).code ?? 'SEAL_UNREADABLE' } };
+    return { ...f, profile: { ...profile, contacts: [] }, materials: nameless, sealed: { to, readable: false, problem: (e as { code?: string }).code ?? 'SEAL_UNREADABLE' } };
   }
-  return { ...f, profile: { ...profile, contacts: [] }, sealed: { to, readable: false } };
+  return { ...f, profile: { ...profile, contacts: [] }, materials: nameless, sealed: { to, readable: false } };
 }
+
+/** Puts opened names back beside the public fields; a material whose name this node cannot read has none. */
+export const withMaterialNames = <M extends { hash: string }>(list: readonly M[], names: MaterialNames | undefined): (M & { name?: string })[] =>
+  list.map((m) => (names?.[m.hash] !== undefined ? { ...m, name: names[m.hash] } : m));

@@ -73,7 +73,8 @@ async function writeRecords(trx: Knex.Transaction, keys: string[], keyring: Map<
   }
   const views = await Promise.all(filings.map((f) => filingView(f, keyring, shares.get(f.code))));
   await upsert(trx, 'ap_filings', 'code', views.map((f) => ({ code: f.code, version: f.version, industry: f.profile.industry.name, updated_at: f.updatedAt, json: JSON.stringify(f) })));
-  await replace(trx, 'ap_materials', 'code', filings.map((f) => f.code), filings.flatMap((f) => f.materials.map((m) => ({ code: f.code, hash: m.hash, name: m.name, type: m.type, size: m.size, category: m.category }))));
+  // a name is sealed: kept only where this node reads it ('' elsewhere)
+  await replace(trx, 'ap_materials', 'code', views.map((f) => f.code), views.flatMap((f) => f.materials.map((m) => ({ code: f.code, hash: m.hash, name: m.name ?? '', type: m.type, size: m.size, category: m.category }))));
 
   const apps = await Promise.all(under<ApplicationRecord>('app/').map((a) => openSealedFields(a, keyring)));
   await upsert(trx, 'ap_applications', 'id', apps.map((a) => ({ id: a.id, code: a.code, process: a.process, status: a.status, submitted_at: a.submittedAt, json: JSON.stringify(a) })));

@@ -4,6 +4,7 @@ import { currentScore } from '../../approval/credit/facts.ts';
 import type { EnterpriseRecord, FilingRecord } from '../../approval/records.ts';
 import { ak } from '../../approval/stateKeys.ts';
 import { failedOf, staticChecks } from '../eligibility.ts';
+import { checkApplicationSeal } from '../applicationSeal.ts';
 import { checkPayeeSeal } from '../payeeSeal.ts';
 import { askRule } from '../privacy.ts';
 import type { ApplicationRecord, CheckRecord } from '../records.ts';
@@ -48,6 +49,7 @@ export const payoutApply = defineContract({
     // The name is public for this rule; the account and bank are sealed and the chain checks only to whom.
     if (p.payee.name !== filing.profile.name && p.payee.name !== ent.name) reject('PAYEE_NOT_APPLICANT', 'subsidies are paid only to an account in the applicant\'s own name', 422);
     await checkPayeeSeal(state, ctx.genesis, policy.dept, p.payee);
+    await checkApplicationSeal(state, policy.dept, p);
 
     const grade = (await currentScore(state, code))?.grade ?? 'D';
     const facts = { code, industry: filing.profile.industry.code, address: filing.profile.address, grade };
@@ -74,6 +76,7 @@ export const payoutApply = defineContract({
       ...(p.requestedFen ? { requestedFen: p.requestedFen } : {}),
       statement: p.statement,
       attachments: p.attachments,
+      ...(p.attachmentNames ? { attachmentNames: p.attachmentNames } : {}),
       payee: p.payee,
       status: 'checking',
       checks,

@@ -20,6 +20,7 @@ export const payoutReview = defineContract({
     if (app.review.scores.some((s) => s.expert === ctx.actor.id)) reject('ALREADY_REVIEWED', 'you have already scored this application', 409);
     // the expert's node seals the opinion to the deciding department; the chain checks to whom
     await checkSealedTo(state, p.opinion, [app.dept], 'the opinion', 'the department that decides');
+    if (p.recommendFen) await checkSealedTo(state, p.recommendFen, [app.dept], 'the recommended amount', 'the department that decides');
     app.review.scores.push({ expert: ctx.actor.id, score: p.score, opinion: p.opinion, ...(p.recommendFen ? { recommendFen: p.recommendFen } : {}), time: ctx.time, txId: ctx.txId });
     const done = app.review.scores.length === app.review.experts.length;
     if (done) {

@@ -13,6 +13,7 @@ import { ENTERPRISE_KINDS } from '../contracts/index.ts';
 import type { PolicyRecord } from '../records.ts';
 import * as q from '../readModel/queries.ts';
 import { ApplicationId, DecisionDraft, PayoutApply, PolicyId } from '../schema.ts';
+import { deptSealRecipients } from '../deptSeal.ts';
 import { payeeSealRecipients } from '../payeeSeal.ts';
 import { pk } from '../stateKeys.ts';
 import { requireAttachments, storeAttachment } from './attachments.ts';
@@ -54,11 +55,11 @@ export function applicationRoutes(node: ChainNode): Router {
     ctx.body = { id: row.id, application: eventOf(row, 'payout.applied')?.application, objection: eventOf(row, 'payout.objected')?.objection, records: recordsOf(row), receipt: publicTx(row) };
   });
 
-  doc('get', '/policies/{id}/sealing', 'The departments (and their current X25519 keys) an application\'s payee account must be sealed to before the enterprise signs it: the policy\'s department and the finance office.', []);
+  doc('get', '/policies/{id}/sealing', 'The departments (and their current X25519 keys) the enterprise seals to before it signs: `recipients` for the payee account (the policy\'s department and the finance office), `department` for the statement, the attachments\' names and an objection\'s reasons (the policy\'s department alone).', []);
   r.get('/policies/:id/sealing', async (ctx) => {
     const policy = await node.view().get<PolicyRecord>(pk.policy(parseWith(PolicyId, param(ctx, 'id'), 'policy')));
     if (!policy) throw notFound('policy');
-    ctx.body = { recipients: await payeeSealRecipients(node.view(), node.genesis, policy.dept) };
+    ctx.body = { recipients: await payeeSealRecipients(node.view(), node.genesis, policy.dept), department: await deptSealRecipients(node.view(), [policy.dept]) };
   });
 
   doc('post', '/attachments', 'Upload one application attachment to the policy department\'s node (raw body: application/pdf, image/png or image/jpeg, at most 5 MB); ?policy= names the policy.', ['enterprise']);

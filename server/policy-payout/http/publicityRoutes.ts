@@ -8,11 +8,13 @@ import { payoutConfig } from '../config.ts';
 import { OBJECTOR_ROLES } from '../contracts/object.ts';
 import { awardFor } from '../readModel/awardView.ts';
 import * as q from '../readModel/queries.ts';
-import { AwardId, ObjectionId, PayoutObject, ResolveDraft } from '../schema.ts';
+import type { AwardRecord } from '../records.ts';
+import { AwardId, ObjectDraft, ObjectionId, ResolveDraft } from '../schema.ts';
+import { pk } from '../stateKeys.ts';
 import { actAs, doc, eventOf, notFound, param, parseWith, sealFor } from './common.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
 
-const ObjectBody = PayoutObject.omit({ award: true });
+const ObjectBody = ObjectDraft;
 const ResolveBody = ResolveDraft;
 const STAFF = OBJECTOR_ROLES.filter((r) => r !== 'enterprise');
 const ListQuery = z.object({
@@ -55,7 +57,11 @@ export function publicityRoutes(node: ChainNode): Router {
   r.post('/awards/:id/objections', requireRole(...STAFF), async (ctx) => {
     const award = parseWith(AwardId, param(ctx, 'id'), 'award');
     const body = parseWith(ObjectBody, ctx.request.body);
-    const row = await actAs(node, currentUser(ctx).id, 'payout.object', { ...body, award });
+    // sealed here, before signing, to the department that resolves it (the contract checks to whom)
+    const rec = await node.view().get<AwardRecord>(pk.award(award));
+    if (!rec) throw notFound('award');
+    const reasons = await sealFor(node, [rec.dept], body.reasons, 'the reasons');
+    const row = await actAs(node, currentUser(ctx).id, 'payout.object', { ...body, reasons, award });
     ctx.status = 201;
     ctx.body = { objection: eventOf(row, 'payout.objected')?.objection, tx: row.id };
   });

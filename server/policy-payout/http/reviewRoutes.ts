@@ -6,6 +6,7 @@ import type { ChainNode } from '../../chain/node.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
 import { auditLook, listSubject } from '../../http/txReads.ts';
 import type { ApplicationRecord, ExpertRecord } from '../records.ts';
+import { applicationTextView } from '../applicationSeal.ts';
 import { SEAL_ALG, SEAL_ENC, sealedFor } from '../sealing.ts';
 import { ApplicationId, ExpertConflicts, ExpertRegister, RecuseDraft, ReviewDraft } from '../schema.ts';
 import { pk } from '../stateKeys.ts';
@@ -59,9 +60,12 @@ export function reviewRoutes(node: ChainNode): Router {
     if (app.status !== 'reviewing' && app.status !== 'deciding') throw new ChainError('REVIEW_CLOSED', `application ${id} is ${app.status}; its review is over`, { status: 409 });
     const expert = await view.get<ExpertRecord>(pk.expert(u.dept, u.id));
     if (!expert) throw new ChainError('EXPERT_NOT_REGISTERED', 'register your encryption key first', { status: 409 });
-    const { items, missing } = await sealedFor(node.db, app, expert);
+    // the statement and names are sealed to this department: opened with its key for its own expert
+    const text = await applicationTextView(app, node.keyring);
+    const names = Object.fromEntries(text.attachments.flatMap((m) => (m.name !== undefined ? [[m.hash, m.name]] : [])));
+    const { items, missing } = await sealedFor(node.db, app, expert, names);
     ctx.set('cache-control', 'no-store');
-    ctx.body = { application: id, alg: SEAL_ALG, enc: SEAL_ENC, encKey: expert.encKey, statement: app.statement, filingVersion: app.filingVersion, items, missing };
+    ctx.body = { application: id, alg: SEAL_ALG, enc: SEAL_ENC, encKey: expert.encKey, statement: text.statement, filingVersion: app.filingVersion, items, missing };
   });
 
   doc('post', '/applications/{id}/review', 'An assigned expert signs a score (0-100) and opinion, once.', ['expert'], ReviewBody);
@@ -73,7 +77,8 @@ export function reviewRoutes(node: ChainNode): Router {
     const to = await deptSealRecipients(node.view(), [app?.dept ?? currentUser(ctx).dept]);
     if (!to.length) throw new ChainError('SEAL_RECIPIENTS', 'the deciding department has no encryption key to seal the opinion to', { status: 409 });
     const opinion = await seal(body.opinion, to);
-    const row = await actAs(node, currentUser(ctx).id, 'payout.review', { ...body, opinion, application });
+    const recommendFen = body.recommendFen ? await seal(body.recommendFen, to) : undefined;
+    const row = await actAs(node, currentUser(ctx).id, 'payout.review', { ...body, opinion, ...(recommendFen ? { recommendFen } : {}), application });
     ctx.body = { tx: row.id, done: row.events.some((e) => e.type === 'payout.reviewed') };
   });
 

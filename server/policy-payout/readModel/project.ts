@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { CommittedBlock } from '../../chain/module.ts';
 import { openForView } from '../deptSeal.ts';
+import { applicationTextView } from '../applicationSeal.ts';
 import { payeeView } from '../payeeSeal.ts';
 import type { Sealed } from '../../chain/sealing/envelope.ts';
 import type { ApplicationRecord, ApplicationView, AwardRecord, AwardView, ExcludedView, ExpertScoreView, ExpertRecord, LedgerRecord, ObjectionRecord, ObjectionView, PaymentRecord, PaymentView, PolicyRecord, PublicationRecord, ReasonsView, RunRecord, SealedMark } from '../records.ts';
@@ -24,7 +25,8 @@ async function readState(trx: Knex.Transaction, keys: string[]): Promise<Map<str
 /** An application with what this node may open of it opened: the payee, the experts' opinions. */
 async function applicationView(a: ApplicationRecord, keyring: Map<string, string>): Promise<ApplicationView> {
   const payee = await payeeView(a.payee, keyring);
-  const { decision: d, review, ...rest } = a;
+  const { decision: d, review, statement, attachments, attachmentNames, ...rest } = a;
+  const text = await applicationTextView({ statement, attachments, attachmentNames }, keyring);
   let decision: ApplicationView['decision'];
   let rejection = a.rejection;
   if (d) {
@@ -34,11 +36,14 @@ async function applicationView(a: ApplicationRecord, keyring: Map<string, string
     // the rejection's public detail stands in for the reasons; where they open, they replace it
     if (opened !== undefined && rejection?.stage === 'decision') rejection = { ...rejection, reasons: rejection.reasons.map((r) => (r.rule === 'decision' ? { ...r, detail: opened } : r)) };
   }
-  const base = { ...rest, payee, ...(decision ? { decision } : {}), ...(rejection ? { rejection } : {}) };
+  const base = { ...rest, ...text, payee, ...(decision ? { decision } : {}), ...(rejection ? { rejection } : {}) };
   if (!review) return { ...base, review: undefined };
-  const scores = await Promise.all(review.scores.map(async (s): Promise<ExpertScoreView> => {
+  const scores = await Promise.all(review.scores.map(async ({ recommendFen, ...s }): Promise<ExpertScoreView> => {
     const o = await openForView<string>(s.opinion, keyring);
-    return 'value' in o ? { ...s, opinion: o.value } : { ...s, opinion: undefined, opinionSealed: o.sealed };
+    // the recommendation is sealed with the opinion, to the same department: it opens where the opinion does
+    const rec = recommendFen ? await openForView<string>(recommendFen, keyring) : undefined;
+    const recommend = rec && 'value' in rec ? { recommendFen: rec.value } : {};
+    return 'value' in o ? { ...s, ...recommend, opinion: o.value } : { ...s, ...recommend, opinion: undefined, opinionSealed: o.sealed };
   }));
   const excluded = await Promise.all(review.excluded.map(async ({ reasonSealed, ...e }): Promise<ExcludedView> => {
     if (!reasonSealed) return e;
@@ -55,10 +60,11 @@ async function reasonsView(s: Sealed, keyring: Map<string, string>): Promise<Rea
 }
 
 async function objectionView(o: ObjectionRecord, keyring: Map<string, string>): Promise<ObjectionView> {
-  const { resolution, ...rest } = o;
-  if (!resolution) return rest;
+  const { resolution, reasons: own, ...rest } = o;
+  const base = { ...rest, ...(await reasonsView(own, keyring)) };
+  if (!resolution) return base;
   const { reasons, ...r } = resolution;
-  return { ...rest, resolution: { ...r, ...(await reasonsView(reasons, keyring)) } };
+  return { ...base, resolution: { ...r, ...(await reasonsView(reasons, keyring)) } };
 }
 
 /** A payment with the bank's reference and reason opened where this node is a recipient. */

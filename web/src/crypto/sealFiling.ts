@@ -1,13 +1,22 @@
 import { seal, type SealRecipient } from '../../../server/chain/sealing/envelope.ts';
 
+interface Draft {
+  profile: { legalRepresentative: string; contacts: unknown[]; employees: number };
+  materials: { hash: string; name?: string }[];
+}
+
 /**
- * Seals the filing's personal part (legal representative, contacts) in this browser, before the
- * enterprise signs: the node receiving the filing, and every other node, gets ciphertext that
- * only the departments named by GET /approval/filing/sealing can open (server/approval/filingSeal.ts).
+ * Seals the filing's sealed part in this browser, before the enterprise signs: the legal
+ * representative, the contacts, the headcount and the materials' file names go in one envelope
+ * that only the departments named by GET /approval/filing/sealing can open
+ * (server/approval/filingSeal.ts); every node, and the ledger, gets ciphertext. A material's hash,
+ * type, size and category stay public.
  */
-export async function sealProfile<P extends { legalRepresentative: string; contacts: unknown[] }>(profile: P, to: SealRecipient[]) {
-  const { legalRepresentative, contacts, ...rest } = profile;
-  return { ...rest, personal: await seal({ legalRepresentative, contacts }, to) };
+export async function sealFiling<D extends Draft>(draft: D, to: SealRecipient[]) {
+  const { legalRepresentative, contacts, employees, ...profile } = draft.profile;
+  const materialNames = Object.fromEntries(draft.materials.flatMap((m) => (m.name ? [[m.hash, m.name]] : [])));
+  const materials = draft.materials.map(({ name: _name, ...m }) => m);
+  return { ...draft, profile: { ...profile, personal: await seal({ legalRepresentative, contacts, employees, materialNames }, to) }, materials };
 }
 
 export type { SealRecipient };

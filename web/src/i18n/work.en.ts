@@ -66,7 +66,7 @@ export default {
       enterprise: 'Enterprise',
       legalRep: 'Legal representative',
       sealed: 'Sealed to the departments with a basis',
-      noBasis: 'sealed: no basis',
+      noBasis: 'Sealed: no basis',
       address: 'Address',
       industry: 'Industry',
       capital: 'Registered capital',

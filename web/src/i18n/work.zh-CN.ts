@@ -68,7 +68,7 @@ export default {
       enterprise: '企业',
       legalRep: '法定代表人',
       sealed: '已加密，仅向有依据的部门开放',
-      noBasis: '已加密，无权查看',
+      noBasis: '已密封，无权查看',
       address: '住所',
       industry: '行业',
       capital: '注册资本',

@@ -12,7 +12,7 @@ import type {
   LicenceRecord,
   StageRecord,
 } from '../../../../server/approval/records.ts';
-import type { Consent, Finding, Grade, Material, MaterialType, Profile, Severity } from '../../../../server/approval/schema.ts';
+import type { Consent, Finding, Grade, MaterialType, Profile, Severity } from '../../../../server/approval/schema.ts';
 import type { Opened, SealedMarker } from '../../../../server/approval/readModel/openSealedFields.ts';
 import type { TxReceipt } from '../chain/types.ts';
 
@@ -24,7 +24,7 @@ export type { SealedMarker };
 
 export type {
   ApplicationRecord, AppStatus, CheckDef, CheckResult, Consent, DecisionRecord, EnterpriseRecord, FilingRecord, Finding,
-  Grade, LicenceRecord, Material, MaterialType, ProcessDef, Profile, Severity, StageDef, StageRecord,
+  Grade, LicenceRecord, MaterialType, ProcessDef, Profile, Severity, StageDef, StageRecord,
 };
 
 // The credit score's shapes (server/approval/credit/): written out here because those files
@@ -78,6 +78,8 @@ export interface EnterpriseSummary {
 
 /** A filing as a node's read model serves it: contacts opened where this department may read them. */
 export type FilingView = import('../../../../server/approval/readModel/filingView.ts').FilingView;
+/** A material as the portal lists it: its file name only where this node reads the filing's sealed part (or before signing). */
+export type Material = FilingView['materials'][number];
 
 export interface FilingWithHistory extends FilingView {
   history: { height: number; txId: string; version: number | null }[];

@@ -20,8 +20,8 @@ const enc = encodeURIComponent;
 /** A page of policies, each with its budget ledger. */
 export const policies = (q: PolicyQuery = {}) => client.get<{ items: PolicyDetail[] }>(P(`/policies${qs({ ...q })}`));
 export const policy = (id: string) => client.get<PolicyDetail>(P(`/policies/${enc(id)}`));
-/** The departments (and current keys) an application's payee account is sealed to. */
-export const payeeSealing = (id: string) => client.get<{ recipients: SealRecipient[] }>(P(`/policies/${enc(id)}/sealing`));
+/** The departments (and current keys) an application's payee account is sealed to (`recipients`), and the policy's department alone (`department`: statement, attachment names, objections). */
+export const payeeSealing = (id: string) => client.get<{ recipients: SealRecipient[]; department: SealRecipient[] }>(P(`/policies/${enc(id)}/sealing`));
 export const publish = (b: PolicyPublishBody) => client.post<PublishResult>(P('/policies'), b);
 export const candidates = (id: string, limit = 50) => client.get<{ policy: string; items: Candidate[] }>(P(`/policies/${enc(id)}/candidates${qs({ limit })}`));
 export const publicise = (id: string) => client.post<PubliciseResult>(P(`/policies/${enc(id)}/publicise`));

@@ -1,10 +1,10 @@
 import type { z } from 'zod';
 import type { Grade } from '../../../../server/approval/schema.ts';
 import type {
-  ApplicationView as ApplicationRecord, ApplicationStatus, AwardView as AwardRecord, AwardStatus, CheckRecord, ExpertScore, LedgerRecord, ObjectionRecord, PaymentRecord,
+  ApplicationView as ApplicationRecord, ApplicationStatus, AwardView as AwardRecord, AwardStatus, CheckRecord, ExpertScore, LedgerRecord, ObjectionView as ObjectionRecord, PaymentRecord,
   PolicyRecord, PublicationRecord,
 } from '../../../../server/policy-payout/records.ts';
-import type { Payee, PayoutApply, PayoutDecide, PayoutResolve, PolicyPublish, PrivacyRule } from '../../../../server/policy-payout/schema.ts';
+import type { AttachmentDraft, Payee, PayoutApply, PayoutDecide, PayoutResolve, PolicyPublish, PrivacyRule } from '../../../../server/policy-payout/schema.ts';
 import type { TxReceipt } from '../chain/types.ts';
 
 export type {
@@ -16,8 +16,8 @@ export type {
 export type PolicyPublishBody = z.input<typeof PolicyPublish>;
 export type PrivacyRuleInput = PolicyPublishBody extends { eligibility?: infer E } ? (E extends { privacy?: (infer R)[] } ? R : never) : never;
 export type ApplyPayload = z.input<typeof PayoutApply>;
-/** The application as the enterprise fills it in, before its payee account is sealed. */
-export type ApplyDraft = Omit<ApplyPayload, 'payee'> & { payee: Payee };
+/** The application as the enterprise fills it in, before its payee account, statement and attachment names are sealed. */
+export type ApplyDraft = Omit<ApplyPayload, 'payee' | 'statement' | 'attachments' | 'attachmentNames'> & { payee: Payee; statement: string; attachments: AttachmentDraft[] };
 export type DecisionBody = Omit<z.input<typeof PayoutDecide>, 'application'>;
 export type ResolveBody = Omit<z.input<typeof PayoutResolve>, 'objection'>;
 export type PredicateKind = PrivacyRule['predicate']['kind'];
