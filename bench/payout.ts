@@ -98,8 +98,8 @@ async function applicationsPerSecond(quick: boolean): Promise<number> {
     const n = quick ? 16 : 80;
     await adoptVerificationKeys(p.nodes);
     const { ents, sign } = await enterprises(p, n);
-    await commitFigures(p.node('tax'), 'holder1', { field: 'tax.paid', period: '2025', rows: ents.map((e) => ({ enterprise: e.code, value: '200000000' })) });
-    await commitFigures(p.node('hrss'), 'holder1', { field: 'hrss.insured', period: '202510', rows: ents.map((e) => ({ enterprise: e.code, value: 40 })) });
+    await commitFigures(p.node('tax').modulePort(), 'holder1', { field: 'tax.paid', period: '2025', rows: ents.map((e) => ({ enterprise: e.code, value: '200000000' })) });
+    await commitFigures(p.node('hrss').modulePort(), 'holder1', { field: 'hrss.insured', period: '202510', rows: ents.map((e) => ({ enterprise: e.code, value: 40 })) });
     const policy = await publish(p, {
       eligibility: { privacy: [
         { id: 'tax', label: '纳税额不低于100万元', field: 'tax.paid', period: '2025', predicate: { kind: 'gte', params: { threshold: '100000000' } }, basis: { type: 'statute', rule: 'payout-tax' } },
@@ -140,7 +140,7 @@ async function paymentRun(n: number): Promise<number> {
     const econ = p.node('econ');
     const apps = await inBatches(econ, ents.map((e) => () => sign(e, 'payout.apply', { policy, filingVersion: 1, statement: '压测申请', payee: payee(e.name) })));
     const appIds = await Promise.all(apps.map(async (id) => String((await econ.store.tx(id))!.events[0].data.application)));
-    const reasons = await sealFor(econ, ['econ'], '压测', 'the reasons');
+    const reasons = await sealFor(econ.modulePort(), ['econ'], '压测', 'the reasons');
     await inBatches(econ, appIds.map((application, i) => () => econ.signAs('policy1', 'payout.decide', { application, decision: 'approve', amountFen: String(1_000_000 + i), reasons })));
     await inBatches(econ, [() => econ.signAs('policy1', 'payout.publicise', { policy })]);
     clock.offset += 2 * DAY;

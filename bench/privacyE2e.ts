@@ -64,7 +64,7 @@ export async function runPrivacyE2eBench(opts: { quick: boolean }): Promise<Figu
     const n = opts.quick ? 10_000 : 100_000;
     const rows = Array.from({ length: n }, (_, i) => ({ enterprise: code(i), value: String(50_000_000 + ((i * 7919) % 200_000_000)) }));
     const t0 = performance.now();
-    const res = await commitFigures(p.node('tax'), 'holder1', { field: 'tax.paid', period: '2025', rows });
+    const res = await commitFigures(p.node('tax').modulePort(), 'holder1', { field: 'tax.paid', period: '2025', rows });
     const last = await p.node('tax').store.tx(res.txs[res.txs.length - 1]);
     await untilAll(p.nodes, last!.height);
     const commitS = (performance.now() - t0) / 1000;

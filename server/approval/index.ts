@@ -1,5 +1,5 @@
 import type { CommittedBlock, Module } from '../chain/module.ts';
-import type { ChainNode } from '../chain/node.ts';
+import type { ModulePort } from '../chain/modulePort.ts';
 import { approvalContracts } from './contracts/index.ts';
 import { approvalGovActions } from './govActions.ts';
 import { approvalRoutes } from './http/routes.ts';
@@ -41,7 +41,7 @@ const SWEEP = 200;
  * enterprise under the new weights, in batches (the contract does the arithmetic; this only
  * decides when). Other nodes do nothing, so each enterprise is re-scored once.
  */
-async function rescoreAfterWeightChange(block: CommittedBlock, node: ChainNode): Promise<void> {
+async function rescoreAfterWeightChange(block: CommittedBlock, node: ModulePort): Promise<void> {
   const changed = block.receipts.some((r) => r.status === 'ok' && r.events.some((e) => e.type === 'credit.weightsSet'));
   if (!changed) return;
   const rules = await loadRules(node.view(), node.genesis);

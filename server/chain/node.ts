@@ -15,6 +15,8 @@ import { blockHash, buildHeader, genesisBlock } from './header.ts';
 import { keys, type MemberRecord } from './identity.ts';
 import type { Metrics } from './metrics.ts';
 import type { CommittedBlock, Module } from './module.ts';
+import type { ModulePort } from './modulePort.ts';
+import { modulePortOf } from './nodeModulePort.ts';
 import type { Orderer, Subscription } from './orderer/orderer.ts';
 import { systemClock, type Clock } from './orderer/localLog.ts';
 import type { ContractRegistry } from './registry.ts';
@@ -133,6 +135,12 @@ export class ChainNode extends EventEmitter {
 
   get db(): Knex {
     return this.store.db;
+  }
+
+  private port?: ModulePort;
+  /** What this node's modules see of it (modulePort.ts): the same port for every hook and route. */
+  modulePort(): ModulePort {
+    return (this.port ??= modulePortOf(this));
   }
 
   /** Creates tables, writes block 0 on first start, and follows the log from where it stopped. */
@@ -395,7 +403,7 @@ export class ChainNode extends EventEmitter {
     const attestations = this.pendingAttestations;
     this.pendingAttestations = [];
     await this.store.commitBlock({ header, hash, txs: fresh, receipts, writes, nonces, attestations, finalHeight: this.head.finalHeight }, async (trx) => {
-      for (const m of this.modules) if (m.project) await m.project(trx, committed, this);
+      for (const m of this.modules) if (m.project) await m.project(trx, committed, this.modulePort());
     });
     this.pendingCerts = [];
     this.head = { ...this.head, height: header.height, hash, stateHash: header.stateHash, lastOffset: header.lastOffset };
@@ -415,7 +423,7 @@ export class ChainNode extends EventEmitter {
     await this.attest(header.height, hash);
     for (const m of this.modules) {
       try {
-        await m.afterBlock?.(committed, this);
+        await m.afterBlock?.(committed, this.modulePort());
       } catch (err) {
         this.log.error({ err, module: m.name }, 'afterBlock failed');
       }

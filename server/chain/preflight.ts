@@ -2,11 +2,27 @@ import { parsePayload } from './parsePayload.ts';
 import type { TxContext } from './contract.ts';
 import { ChainError, isChainError } from './errors.ts';
 import { resolveActor } from './identity.ts';
-import type { ChainNode } from './node.ts';
-import type { Tx } from './schema.ts';
-import { BlockState } from './state.ts';
-import type { TxRow } from './store/chainStore.ts';
+import type { Logger } from 'pino';
+import type { ContractRegistry } from './registry.ts';
+import type { Genesis, Tx } from './schema.ts';
+import { BlockState, type StateReader, type StateView } from './state.ts';
+import type { BlockRow, TxRow } from './store/chainStore.ts';
+import type { CryptoSuite } from './suites/suite.ts';
 import { checkTxStateless } from './tx.ts';
+
+/** What a pre-check reads of a node (the node's own members; written out so this file does not import the node). */
+export interface PreflightNode {
+  readonly genesis: Genesis;
+  readonly suite: CryptoSuite;
+  readonly registry: ContractRegistry;
+  readonly height: number;
+  readonly log: Logger;
+  readonly store: StateReader & { blockByHeight(height: number): Promise<BlockRow | undefined> };
+  view(): StateView;
+  signAs(actor: string | undefined, kind: string, payload: Record<string, unknown>): Tx;
+  submit(raw: unknown): Promise<{ id: string; tx: Tx }>;
+  waitFor(id: string, mode: 'receipt' | 'final', timeoutMs?: number): Promise<TxRow>;
+}
 
 /**
  * Runs a transaction's own rule (its contract's `precheck`, or else `apply`) against the latest
@@ -15,7 +31,7 @@ import { checkTxStateless } from './tx.ts';
  * before anything reaches the log. A race with another transaction can still make it fail in its
  * block; that is recorded, never lost.
  */
-export async function preflight(node: ChainNode, raw: unknown): Promise<{ tx: Tx; id: string }> {
+export async function preflight(node: PreflightNode, raw: unknown): Promise<{ tx: Tx; id: string }> {
   const { tx, id } = checkTxStateless(raw, { chain: node.genesis.chain, suite: node.suite, maxTxBytes: node.genesis.limits.maxTxBytes });
   const def = node.registry.get(tx.kind);
   const payload = parsePayload(def, tx.payload, true);
@@ -42,7 +58,7 @@ export async function preflight(node: ChainNode, raw: unknown): Promise<{ tx: Tx
 }
 
 /** Preflight, order, and wait for the receipt; a rejection in the block (a lost race) is a 409 with its code. */
-export async function submitChecked(node: ChainNode, raw: unknown): Promise<TxRow> {
+export async function submitChecked(node: PreflightNode, raw: unknown): Promise<TxRow> {
   const { tx, id } = await preflight(node, raw);
   await node.submit(tx);
   const row = await node.waitFor(id, 'receipt');
@@ -51,8 +67,7 @@ export async function submitChecked(node: ChainNode, raw: unknown): Promise<TxRo
 }
 
 /** Signs for a staff user (the node signs, the user's id is in the transaction), then as above. */
-export const actAs = (node: ChainNode, user: string, kind: string, payload: Record<string, unknown>): Promise<TxRow> =>
+export const actAs = (node: PreflightNode, user: string, kind: string, payload: Record<string, unknown>): Promise<TxRow> =>
   submitChecked(node, node.signAs(user, kind, payload));
 
-/** The state records a committed transaction created or changed, from its events: ids for the response. */
-export const recordsOf = (row: TxRow): string[] => row.events.flatMap((e) => ((e.data as { records?: string[] }).records ?? []));
+export { recordsOf } from './modulePort.ts';

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { keys, type UserRecord } from '../chain/identity.ts';
-import type { ChainNode } from '../chain/node.ts';
+import type { ModulePort } from '../chain/modulePort.ts';
 import { findField, loadPrivacyConfig } from '../privacy-query/config.ts';
 import { describe } from '../privacy-query/http/views.ts';
 import type { QueryRecord } from '../privacy-query/raise.ts';
@@ -50,7 +50,7 @@ const has = async (db: Knex, t: string, cache: Map<string, boolean>) => {
   return cache.get(t)!;
 };
 
-export async function dataUseOf(node: ChainNode, code: string, page: Page, tables = new Map<string, boolean>()): Promise<{ total: number; items: DataUseEntry[] }> {
+export async function dataUseOf(node: ModulePort, code: string, page: Page, tables = new Map<string, boolean>()): Promise<{ total: number; items: DataUseEntry[] }> {
   const db = node.db;
   const depth = page.offset + page.limit;
   const view = node.view();

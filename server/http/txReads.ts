@@ -81,7 +81,7 @@ export function requirePurpose(ctx: Context): string {
  * Puts the auditor's look on the ordering log before the content is returned, as the dossier
  * does: once appended it will be in a block, and the request need not wait for one.
  */
-export async function recordAuditView(node: ChainNode, u: SessionUser, subject: string, purpose: string, enterprises: Iterable<string>): Promise<string> {
+export async function recordAuditView(node: Pick<ChainNode, 'submit' | 'signAs'>, u: SessionUser, subject: string, purpose: string, enterprises: Iterable<string>): Promise<string> {
   const list = [...new Set(enterprises)].sort().slice(0, 1000);
   return (await node.submit(node.signAs(u.id, 'audit.view', { subject, purpose, enterprises: list }))).id;
 }

@@ -1,6 +1,6 @@
 import { sha256Hex } from '../chain/hash.ts';
 import type { CommittedBlock } from '../chain/module.ts';
-import type { ChainNode } from '../chain/node.ts';
+import type { ModulePort } from '../chain/modulePort.ts';
 import { payoutQuery, ruleOutcome } from './privacy.ts';
 import type { ApplicationRecord, ExpertRecord } from './records.ts';
 import { sealedFor } from './sealing.ts';
@@ -31,7 +31,7 @@ export function payoutAutomation() {
     return true;
   };
 
-  return async function afterBlock(block: CommittedBlock, node: ChainNode): Promise<void> {
+  return async function afterBlock(block: CommittedBlock, node: ModulePort): Promise<void> {
     const view = node.view();
     const h = block.header.height;
     // Keyed by what triggered it (an answer, a sweep, the set of awards now due), so a new trigger is
@@ -71,7 +71,7 @@ export function payoutAutomation() {
 }
 
 /** Applications of this department still in their checks with a question that no longer waits for an answer. */
-async function expiredCandidates(node: ChainNode, height: number): Promise<string[]> {
+async function expiredCandidates(node: ModulePort, height: number): Promise<string[]> {
   const rows: { json: string }[] = await node.db('pay_applications').where({ dept: node.dept, status: 'checking' }).orderBy('submitted_at').limit(500).select('json');
   const out: string[] = [];
   for (const row of rows) {
@@ -86,7 +86,7 @@ async function expiredCandidates(node: ChainNode, height: number): Promise<strin
   return out;
 }
 
-async function sealForExperts(node: ChainNode, appId: string): Promise<void> {
+async function sealForExperts(node: ModulePort, appId: string): Promise<void> {
   const view = node.view();
   const app = await view.get<ApplicationRecord>(pk.app(appId));
   if (!app?.review) return;

@@ -1,5 +1,5 @@
 import { balanced } from './ledger.ts';
-import { csvFile, csvLine } from '../http/csv.ts';
+import { csvFile, csvLine } from '../../shared/csv.ts';
 import { yuan } from './money.ts';
 import type { PaymentRow } from './readModel/queries.ts';
 import type { Sealed } from '../chain/sealing/envelope.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { csvCell, csvFile, csvLine } from '../../server/http/csv.ts';
+import { csvCell, csvFile, csvLine } from '../../shared/csv.ts';
 import { reconciliationCsv, type Reconciliation } from '../../server/policy-payout/reconciliation.ts';
 
 /**

@@ -1,13 +1,13 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { ChainNode } from '../../chain/node.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
 import { EnterpriseRegisterDraft, EnterpriseRotateKeyDraft } from '../schema.ts';
 import { sealStaffPayload } from '../staffSeal.ts';
 import * as q from '../readModel/queries.ts';
 import { notFound, STAFF_READERS } from './access.ts';
 import { doc, PageQuery, param } from './common.ts';
-import { actAs } from '../../chain/preflight.ts';
+import { actAs } from '../../chain/modulePort.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
 import { ChainError } from '../../chain/errors.ts';
 import { loadRules } from '../rules.ts';
@@ -18,7 +18,7 @@ import { DeptId } from '../../chain/schema.ts';
 const RotateBody = EnterpriseRotateKeyDraft.omit({ code: true });
 
 /** Registration and key rotation at the one window, and looking enterprises up. */
-export function enterpriseRoutes(node: ChainNode): Router {
+export function enterpriseRoutes(node: ModulePort): Router {
   /** The one window (一窗受理): clerks of the registration departments keep the filings; a clerk elsewhere is not the window. */
   const isWindowClerk = async (u: { role: string; dept: string }) => u.role === 'clerk' && (await loadRules(node.view(), node.genesis)).registrationDepts.includes(u.dept);
   const r = new Router({ prefix: '/approval' });
@@ -78,7 +78,7 @@ export function enterpriseRoutes(node: ChainNode): Router {
     if (u.role === 'clerk' && !(await isWindowClerk(u))) throw new ChainError('FORBIDDEN', 'filings are kept by the one window (registration departments); others use the dossier', { status: 403 });
     const f = await q.filing(node.db, code);
     if (!f) throw notFound('filing');
-    const history = await node.store.history(`filing/${code}`);
+    const history = await node.history(`filing/${code}`);
     ctx.body = { ...f, history: history.map((h) => ({ height: h.height, txId: h.txId, version: (h.new as { version?: number } | null)?.version ?? null })) };
   });
 

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { ChainError } from '../../chain/errors.ts';
-import type { ChainNode } from '../../chain/node.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
 import { assertCreditCode } from '../creditCode.ts';
 import { DOSSIER_SECTIONS, notFound } from './access.ts';
@@ -15,7 +15,7 @@ const HashParam = z.string().regex(/^[0-9a-f]{64}$/);
  * behalf), answered with the SHA-256 that the signed filing then names. Reading a file is a
  * look at the enterprise like the dossier: staff give a purpose and the look is recorded.
  */
-export function materialRoutes(node: ChainNode): Router {
+export function materialRoutes(node: ModulePort): Router {
   const r = new Router({ prefix: '/approval' });
 
   doc('post', '/materials', 'Upload one material (raw body, Content-Type application/pdf, image/png or image/jpeg, at most 5 MB); returns its SHA-256. Clerks add ?code=.', ['enterprise', 'clerk']);

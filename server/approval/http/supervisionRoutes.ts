@@ -1,13 +1,13 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import type { ChainNode } from '../../chain/node.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
 import * as q from '../readModel/queries.ts';
 import { CaseCloseDraft, CaseDecideDraft, CaseOpenDraft, InspectionPlanDraft, InspectionRecordDraft } from '../schema.ts';
 import { sealStaffPayload } from '../staffSeal.ts';
 import { notFound } from './access.ts';
 import { doc, PageQuery, param } from './common.ts';
-import { actAs, recordsOf } from '../../chain/preflight.ts';
+import { actAs, recordsOf } from '../../chain/modulePort.ts';
 
 const AdHocBody = InspectionRecordDraft.omit({ inspection: true });
 const ResultBody = InspectionRecordDraft.omit({ inspection: true, code: true, subject: true, app: true, licence: true });
@@ -16,7 +16,7 @@ const CloseBody = CaseCloseDraft.omit({ case: true });
 const READERS = ['enterprise', 'approver', 'inspector', 'enforcer', 'auditor'] as const;
 
 /** Inspections (监管) and enforcement cases (执法): the loop after approval. */
-export function supervisionRoutes(node: ChainNode): Router {
+export function supervisionRoutes(node: ModulePort): Router {
   const r = new Router({ prefix: '/approval' });
   // Staff write plaintext; this node seals it to the departments with a basis before it signs.
   const act = async (ctx: Context, kind: string, payload: Record<string, unknown>) => actAs(node, currentUser(ctx).id, kind, await sealStaffPayload(node, kind, payload));

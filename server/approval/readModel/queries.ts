@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { FilingView } from './filingView.ts';
-import type { SessionUser } from '../../http/auth.ts';
+import type { SessionUser } from '../../../shared/sessionUser.ts';
 import type { CreditScoreRecord } from '../credit/facts.ts';
 import type { ApplicationRecord, CaseRecord, EnterpriseRecord, FilingRecord, InspectionRecord, LicenceRecord } from '../records.ts';
 import { isAuditor } from '../../chain/readAccess.ts';

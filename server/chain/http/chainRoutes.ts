@@ -7,7 +7,8 @@ import type { ChainNode } from '../node.ts';
 import type { BlockRow, TxRow } from '../store/chainStore.ts';
 import { apiDocs } from '../../http/openapi.ts';
 import { openEventStream } from '../../http/sse.ts';
-import { currentUser, requireRole, type SessionUser } from '../../http/auth.ts';
+import { currentUser, requireRole } from '../../http/auth.ts';
+import type { SessionUser } from '../../../shared/sessionUser.ts';
 import { auditPurposeOf, enterprisesOf, recordAuditView, txFacts } from '../../http/txReads.ts';
 import { purposeWouldHelp, redactTx, txReadBasis, type ReadBasis, type TxFacts } from '../readAccess.ts';
 

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { readLimited } from '../../approval/http/materialsStore.ts';
 import { ChainError } from '../../chain/errors.ts';
-import type { ChainNode } from '../../chain/node.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
 import type { Context, Next } from 'koa';
 import { isAuditor } from '../../chain/readAccess.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
@@ -24,7 +24,7 @@ import { actAs, doc, eventOf, headTime, notFound, param, parseWith } from './com
  * costs one run and the rest a quick 409; the chain would refuse a second run of the same
  * awards anyway (they are no longer payable), which the tests also check without this queue.
  */
-export function financeRoutes(node: ChainNode): Router {
+export function financeRoutes(node: ModulePort): Router {
   const r = new Router({ prefix: '/payout' });
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(f: () => Promise<T>): Promise<T> => {

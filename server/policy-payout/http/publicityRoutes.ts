@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import type { ChainNode } from '../../chain/node.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
 import { auditPurposeOf, recordAuditView } from '../../http/txReads.ts';
 import { payoutConfig } from '../config.ts';
@@ -25,7 +25,7 @@ const ListQuery = z.object({
 });
 
 /** 公示: the published lists, awards, objections and their resolution. */
-export function publicityRoutes(node: ChainNode): Router {
+export function publicityRoutes(node: ModulePort): Router {
   const r = new Router({ prefix: '/payout' });
 
   doc('get', '/publications', 'Publication lists (公示) with their periods; ?policy=.');

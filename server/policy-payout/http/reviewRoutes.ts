@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { ChainError } from '../../chain/errors.ts';
 import { seal } from '../../chain/sealing/envelope.ts';
 import { deptSealRecipients } from '../deptSeal.ts';
-import type { ChainNode } from '../../chain/node.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
 import type { ApplicationRecord, ExpertRecord } from '../records.ts';
 import { SEAL_ALG, SEAL_ENC, sealedFor } from '../sealing.ts';
@@ -20,7 +20,7 @@ const ConflictsBody = ExpertConflicts.omit({ expert: true });
  * applications they were drawn for (encrypted to their key), and sign their scores. The
  * assignment is read from the chain on every request: no one else gets the materials.
  */
-export function reviewRoutes(node: ChainNode): Router {
+export function reviewRoutes(node: ModulePort): Router {
   const r = new Router({ prefix: '/payout' });
 
   doc('post', '/experts/key', 'Register (or replace) the expert\'s X25519 public key and declare conflicts of interest (回避).', ['expert'], ExpertRegister);

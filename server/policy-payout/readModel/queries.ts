@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { SessionUser } from '../../http/auth.ts';
+import type { SessionUser } from '../../../shared/sessionUser.ts';
 import type { ApplicationRecord, ApplicationView, AwardRecord, AwardView, LedgerRecord, ObjectionRecord, PolicyRecord, PublicationRecord } from '../records.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
 

@@ -1,5 +1,5 @@
 import type { CommittedBlock } from '../../chain/module.ts';
-import type { ChainNode } from '../../chain/node.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
 import { isChainError } from '../../chain/errors.ts';
 import { bindingOf } from '../binding.ts';
 import { loadPrivacyConfig } from '../config.ts';
@@ -22,7 +22,7 @@ export class AutoAnswerer {
   private swept = false;
 
   constructor(
-    private readonly node: ChainNode,
+    private readonly node: ModulePort,
     private readonly prover: ProverSource,
   ) {}
 
@@ -86,7 +86,7 @@ export class AutoAnswerer {
   }
 }
 
-const hasKeys = (node: ChainNode): Promise<boolean> =>
+const hasKeys = (node: ModulePort): Promise<boolean> =>
   consortiumKeys(node.view(), node.genesis).then(
     () => true,
     (err: unknown) => {

@@ -2,10 +2,11 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { ChainError } from '../../chain/errors.ts';
-import type { ChainNode } from '../../chain/node.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
 import { apiDocs } from '../../http/openapi.ts';
-import { currentUser, requireRole, type SessionUser } from '../../http/auth.ts';
-import { actAs } from '../../chain/preflight.ts';
+import { currentUser, requireRole } from '../../http/auth.ts';
+import type { SessionUser } from '../../../shared/sessionUser.ts';
+import { actAs } from '../../chain/modulePort.ts';
 import { bindingOf } from '../binding.ts';
 import { allowedFor, exactAllowed, type Basis } from '../basis.ts';
 import { loadPrivacyConfig } from '../config.ts';
@@ -45,14 +46,14 @@ const AllowedQuery = z.object({
 });
 
 /** The query, if the caller's department asked it or holds its figure, or the caller audits; otherwise it does not exist. */
-async function visibleQuery(node: ChainNode, u: SessionUser, id: string): Promise<QueryRecord> {
+async function visibleQuery(node: ModulePort, u: SessionUser, id: string): Promise<QueryRecord> {
   const q = /^[0-9a-f]{64}$/.test(id) ? await node.view().get<QueryRecord>(pq.query(id)) : undefined;
   if (!q || !(isAuditor(u) || u.dept === q.requester.dept || u.dept === q.holder)) throw new ChainError('NOT_FOUND', 'no such query', { status: 404 });
   return q;
 }
 
 /** 智能隐私问询: ask, list, read with proof, decline, and the holder's figure upload. */
-export function privacyRoutes(node: ChainNode): Router {
+export function privacyRoutes(node: ModulePort): Router {
   const r = new Router({ prefix: '/privacy' });
   const param = (ctx: Context, name: string) => String((ctx.params as Record<string, string>)[name] ?? '');
 
