@@ -6,6 +6,7 @@ import { approvalRoutes } from './http/routes.ts';
 import { pendingPrivacy, type PrivacyPort } from './privacy.ts';
 import { migrateApproval } from './readModel/migrate.ts';
 import { projectApproval } from './readModel/project.ts';
+import { enterpriseCodes } from './readModel/queries.ts';
 import { loadRules } from './rules.ts';
 import { shareAfterBlock } from './sealSharing.ts';
 
@@ -46,7 +47,7 @@ async function rescoreAfterWeightChange(block: CommittedBlock, node: ModulePort)
   if (!changed) return;
   const rules = await loadRules(node.view(), node.genesis);
   if (rules.creditDept !== node.dept) return;
-  const codes: string[] = (await node.db('ap_enterprises').orderBy('code').select('code')).map((r: { code: string }) => r.code);
+  const codes = await enterpriseCodes(node.db);
   for (let i = 0; i < codes.length; i += SWEEP) {
     await node.submitAs(undefined, 'credit.recompute', { codes: codes.slice(i, i + SWEEP) }, 'none');
   }

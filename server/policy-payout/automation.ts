@@ -4,6 +4,7 @@ import type { ModulePort } from '../chain/modulePort.ts';
 import { payoutQuery, ruleOutcome } from './privacy.ts';
 import type { ApplicationRecord, ExpertRecord } from './records.ts';
 import { sealedFor } from './sealing.ts';
+import { checkingApplications, releasableAwards } from './readModel/queries.ts';
 import { pk } from './stateKeys.ts';
 
 /** Blocks to wait before submitting the same automatic transaction again (it may still be on its way). */
@@ -55,12 +56,7 @@ export function payoutAutomation() {
     for (const id of apps) {
       await node.submitAs(undefined, 'payout.advance', { application: id }, 'none').catch((err) => node.log.warn({ err, application: id }, 'could not submit payout.advance'));
     }
-    const rows: { policy: string; id: string }[] = await node
-      .db('pay_awards')
-      .where({ dept: node.dept, status: 'publicised', open_objections: 0 })
-      .where('ends_at', '<=', block.header.time)
-      .orderBy('id')
-      .select('policy', 'id');
+    const rows = await releasableAwards(node.db, node.dept, block.header.time);
     const byPolicy = new Map<string, string[]>();
     for (const r of rows) byPolicy.set(r.policy, [...(byPolicy.get(r.policy) ?? []), r.id]);
     for (const [policy, ids] of [...byPolicy].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -72,10 +68,8 @@ export function payoutAutomation() {
 
 /** Applications of this department still in their checks with a question that no longer waits for an answer. */
 async function expiredCandidates(node: ModulePort, height: number): Promise<string[]> {
-  const rows: { json: string }[] = await node.db('pay_applications').where({ dept: node.dept, status: 'checking' }).orderBy('submitted_at').limit(500).select('json');
   const out: string[] = [];
-  for (const row of rows) {
-    const app = JSON.parse(row.json) as ApplicationRecord;
+  for (const app of await checkingApplications(node.db, node.dept)) {
     for (const c of app.checks) {
       if (c.status === 'pending' && c.query && (await ruleOutcome(node.view(), c.query, height + 1)).status !== 'pending') {
         out.push(app.id);

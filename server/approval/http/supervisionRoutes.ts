@@ -50,7 +50,7 @@ export function supervisionRoutes(node: ModulePort): Router {
   doc('get', '/inspections/{id}', 'One inspection: its department, the department of a case it opened, audit, or the enterprise.', [...READERS]);
   r.get('/inspections/:id', requireRole(...READERS), async (ctx) => {
     const i = await q.inspection(node.db, param(ctx, 'id'));
-    const caseDepts = i ? (await node.db('ap_cases').whereIn('id', i.findings.flatMap((f) => (f.case ? [f.case] : []))).select('dept')).map((c: { dept: string }) => c.dept) : [];
+    const caseDepts = i ? await q.caseDepts(node.db, i.findings.flatMap((f) => (f.case ? [f.case] : []))) : [];
     if (!i || !q.canSeeInspection(currentUser(ctx), i, caseDepts)) throw notFound('inspection');
     ctx.body = i;
   });

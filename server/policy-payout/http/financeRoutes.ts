@@ -43,7 +43,7 @@ export function financeRoutes(node: ModulePort): Router {
     if (isAuditor(u)) {
       const run = await loadRun(param(ctx, 'id'));
       const purpose = requirePurpose(ctx);
-      const codes: string[] = await node.db('pay_awards').whereIn('id', run.items.map((i) => i.award)).pluck('code');
+      const codes = await q.awardCodes(node.db, run.items.map((i) => i.award));
       await recordAuditView(node, u, `run:${run.id}`, purpose, codes);
     } else if (u.role !== 'finance' || u.dept !== financeDept) {
       throw new ChainError('FORBIDDEN', `payment runs are read by the finance office (${financeDept}) and audit`, { status: 403 });
@@ -70,15 +70,13 @@ export function financeRoutes(node: ModulePort): Router {
   doc('get', '/runs', 'Payment runs, newest first; ?policy=.', ['finance', 'auditor']);
   r.get('/runs', requireRole('finance', 'auditor'), async (ctx) => {
     const policy = ctx.query.policy ? parseWith(PolicyId, ctx.query.policy, 'query.policy') : undefined;
-    const rows = await node.db('pay_runs').where(policy ? { policy } : {}).orderBy('created_at', 'desc').limit(200).select('id', 'policy', 'created_at as createdAt', 'count', 'total_fen as totalFen');
-    ctx.body = { items: rows.map((x: Record<string, unknown>) => ({ ...x, createdAt: Number(x.createdAt) })) };
+    ctx.body = { items: await q.runs(node.db, policy) };
   });
 
   doc('get', '/runs/{id}', 'One payment run with the status of each of its payments (the finance office; an auditor gives ?purpose=, recorded).', ['finance', 'auditor']);
   r.get('/runs/:id', requireRole('finance', 'auditor'), payeeReader, async (ctx) => {
     const run = await loadRun(param(ctx, 'id'));
-    const pays: { e2e_id: string; status: string }[] = await node.db('pay_payments').where({ run: run.id }).select('e2e_id', 'status');
-    const status = new Map(pays.map((p) => [p.e2e_id, p.status]));
+    const status = await q.paymentStatusOfRun(node.db, run.id);
     ctx.body = { ...run, items: run.items.map((i) => ({ ...i, status: status.get(i.endToEndId) ?? 'sent' })) };
   });
 
@@ -109,7 +107,8 @@ export function financeRoutes(node: ModulePort): Router {
     if (!p || (u.role === 'policy' && u.dept !== p.dept)) throw notFound('policy');
     const asOf = { height: node.height, time: await headTime(node) };
     // One read transaction, so the ledger and the awards are of the same block.
-    const full = await node.db.transaction(async (trx) => reconcile(p, (await q.ledger(trx, id))!, await q.awardsOfLine(trx, id), await q.paymentsOfLine(trx, id), asOf));
+    const books = await q.lineBooks(node.db, id);
+    const full = reconcile(p, books.ledger!, books.awards, books.payments, asOf);
     // bank references and failure reasons are the finance office's (and audit's, which reads them on a run)
     const why = isAuditor(u) ? auditPurposeOf(ctx) : undefined;
     if (why) await recordAuditView(node, u, `reconciliation:${id}`, why, full.awards.map((a) => a.code));

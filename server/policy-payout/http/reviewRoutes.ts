@@ -7,6 +7,7 @@ import { currentUser, requireRole } from '../../http/auth.ts';
 import type { ApplicationRecord, ExpertRecord } from '../records.ts';
 import { SEAL_ALG, SEAL_ENC, sealedFor } from '../sealing.ts';
 import { ApplicationId, ExpertConflicts, ExpertRegister, RecuseDraft, ReviewDraft } from '../schema.ts';
+import * as q from '../readModel/queries.ts';
 import { pk } from '../stateKeys.ts';
 import { actAs, doc, param, parseWith, sealFor } from './common.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
@@ -40,8 +41,7 @@ export function reviewRoutes(node: ModulePort): Router {
   doc('get', '/experts', 'The department\'s registered experts with their declared and configured conflicts.', ['policy', 'auditor', 'expert']);
   r.get('/experts', requireRole('policy', 'auditor', 'expert'), async (ctx) => {
     const u = currentUser(ctx);
-    const rows: { json: string }[] = await node.db('pay_experts').where(isAuditor(u) ? {} : { dept: u.dept }).orderBy(['dept', 'id']).select('json');
-    const all = rows.map((x) => JSON.parse(x.json) as ExpertRecord);
+    const all = await q.experts(node.db, isAuditor(u) ? undefined : u.dept);
     ctx.body = { items: u.role === 'expert' ? all.filter((e) => e.id === u.id) : all };
   });
 

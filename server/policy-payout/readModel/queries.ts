@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { SessionUser } from '../../../shared/sessionUser.ts';
-import type { ApplicationRecord, ApplicationView, AwardRecord, AwardView, LedgerRecord, ObjectionRecord, PolicyRecord, PublicationRecord } from '../records.ts';
+import type { ApplicationRecord, ApplicationView, AwardRecord, AwardView, ExpertRecord, LedgerRecord, ObjectionRecord, PolicyRecord, PublicationRecord } from '../records.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
 
 /** Read-model queries. Every list that is not public takes the viewer, so no route can forget the scope. */
@@ -113,4 +113,51 @@ export async function paymentsOfLine(db: Knex, policy: string): Promise<PaymentR
 /** Every award of a policy's line (all its versions, whose books are one). */
 export async function awardsOfLine(db: Knex, policy: string): Promise<AwardView[]> {
   return parse(await db('pay_awards').whereIn('policy', lineOf(db, policy)).orderBy('id').select('json'));
+}
+
+// ------------------------------------------------------------------ lookups for routes and hooks
+
+/** Registered experts, of one department or (for audit) all, in order. */
+export async function experts(db: Knex, dept?: string): Promise<ExpertRecord[]> {
+  return parse(await db('pay_experts').where(dept ? { dept } : {}).orderBy(['dept', 'id']).select('json'));
+}
+
+/** The enterprises of some awards (a payment run's, for an auditor's recorded look). */
+export async function awardCodes(db: Knex, awardIds: string[]): Promise<string[]> {
+  return db('pay_awards').whereIn('id', awardIds).pluck('code');
+}
+
+export interface RunRow {
+  id: string;
+  policy: string;
+  createdAt: number;
+  count: number;
+  totalFen: string;
+}
+
+/** Payment runs, newest first (the latest 200). */
+export async function runs(db: Knex, policy?: string): Promise<RunRow[]> {
+  const rows = await db('pay_runs').where(policy ? { policy } : {}).orderBy('created_at', 'desc').limit(200).select('id', 'policy', 'created_at as createdAt', 'count', 'total_fen as totalFen');
+  return rows.map((x: RunRow) => ({ ...x, createdAt: Number(x.createdAt) }));
+}
+
+/** The status of each payment of a run, by end-to-end id. */
+export async function paymentStatusOfRun(db: Knex, run: string): Promise<Map<string, string>> {
+  const pays: { e2e_id: string; status: string }[] = await db('pay_payments').where({ run }).select('e2e_id', 'status');
+  return new Map(pays.map((p) => [p.e2e_id, p.status]));
+}
+
+/** A policy line's ledger, awards and payments read in one transaction, so all three are of the same block. */
+export async function lineBooks(db: Knex, policy: string): Promise<{ ledger: LedgerRecord | undefined; awards: AwardView[]; payments: PaymentRow[] }> {
+  return db.transaction(async (trx) => ({ ledger: await ledger(trx, policy), awards: await awardsOfLine(trx, policy), payments: await paymentsOfLine(trx, policy) }));
+}
+
+/** Awards of a department whose objection period ended by a time with no objection open: due for release. */
+export async function releasableAwards(db: Knex, dept: string, time: number): Promise<{ policy: string; id: string }[]> {
+  return db('pay_awards').where({ dept, status: 'publicised', open_objections: 0 }).where('ends_at', '<=', time).orderBy('id').select('policy', 'id');
+}
+
+/** A department's applications still in their checks, oldest first (at most 500). */
+export async function checkingApplications(db: Knex, dept: string): Promise<ApplicationRecord[]> {
+  return parse(await db('pay_applications').where({ dept, status: 'checking' }).orderBy('submitted_at').limit(500).select('json'));
 }

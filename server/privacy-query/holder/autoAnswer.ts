@@ -5,6 +5,7 @@ import { bindingOf } from '../binding.ts';
 import { loadPrivacyConfig } from '../config.ts';
 import { daySet } from '../daySet.ts';
 import { effectiveStatus, type QueryRecord } from '../raise.ts';
+import { openQuestionIds } from '../readModel/queries.ts';
 import { pq } from '../stateKeys.ts';
 import { consortiumKeys } from '../verificationKeys.ts';
 import { proveAnswer } from '../zk/answer.ts';
@@ -46,8 +47,7 @@ export class AutoAnswerer {
    */
   private async sweep(): Promise<void> {
     try {
-      const rows: { id: string }[] = await this.node.db('pq_queries').where({ holder: this.node.dept, status: 'open' }).select('id');
-      for (const r of rows) this.enqueue(r.id);
+      for (const id of await openQuestionIds(this.node.db, this.node.dept)) this.enqueue(id);
     } catch (err) {
       this.node.log.warn({ err }, 'privacy: could not sweep open questions');
     }

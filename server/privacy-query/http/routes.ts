@@ -12,7 +12,7 @@ import { allowedFor, exactAllowed, type Basis } from '../basis.ts';
 import { loadPrivacyConfig } from '../config.ts';
 import { daySet } from '../daySet.ts';
 import { commitFigures, FigureUpload } from '../holder/figures.ts';
-import { PRIVATE_TABLE } from '../holder/privateValues.ts';
+import { figureCounts } from '../holder/privateValues.ts';
 import type { QueryRecord } from '../raise.ts';
 import { listQueries } from '../readModel/queries.ts';
 import { AskPayload, DeclinePayload } from '../schema.ts';
@@ -144,8 +144,7 @@ export function privacyRoutes(node: ModulePort): Router {
 
   doc('get', '/figures', 'How many figures this department has loaded, per figure and period (counts only).', ['holder']);
   r.get('/figures', requireRole('holder'), async (ctx) => {
-    const rows: { field: string; period: string; enterprises: number | string }[] = await node.db(PRIVATE_TABLE).groupBy('field', 'period').select('field', 'period').countDistinct({ enterprises: 'enterprise' });
-    ctx.body = { items: rows.map((x) => ({ ...x, enterprises: Number(x.enterprises) })) };
+    ctx.body = { items: await figureCounts(node.db) };
   });
 
   return r;
