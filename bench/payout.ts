@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import request from 'supertest';
-import { CREDIT_CODE_CHARS, withCheckChar } from '../server/approval/creditCode.ts';
+import { CREDIT_CODE_CHARS, withCheckChar } from '../shared/creditCode.ts';
 import { createConsortium } from '../server/chain/consortium.ts';
 import type { ChainNode } from '../server/chain/node.ts';
 import type { Clock } from '../server/chain/orderer/localLog.ts';

@@ -12,7 +12,7 @@ import { commitFigures } from '../server/privacy-query/holder/figures.ts';
 import { processProver } from '../server/privacy-query/holder/proverSource.ts';
 import type { QueryRecord } from '../server/privacy-query/raise.ts';
 import { pq } from '../server/privacy-query/stateKeys.ts';
-import { withCheckChar, CREDIT_CODE_CHARS } from '../server/approval/creditCode.ts';
+import { withCheckChar, CREDIT_CODE_CHARS } from '../shared/creditCode.ts';
 
 export const method =
   'embedded mode, 9 department nodes on in-memory SQLite and one local log, the shipped modules. commit: one holder loads N figures ' +

@@ -7,6 +7,9 @@ import type { SignerRecord, UserRecord } from '../chain/identity.ts';
 import type { ContractRegistry } from '../chain/registry.ts';
 import { isMysql } from '../chain/store/migrate.ts';
 import { openDb } from '../chain/store/openDb.ts';
+import type { HeightAgreement, Who } from '../../shared/wire/audit.ts';
+
+export type { HeightAgreement, Who };
 
 /**
  * Read queries over the ledger's own tables (txs, blocks, state_history, attestations) for the
@@ -100,18 +103,6 @@ export async function keysOfTxs(db: Knex, txIds: string[]): Promise<Map<string, 
   return out;
 }
 
-export interface Who {
-  /** the department whose node signed, or the enterprise's code */
-  dept: string | null;
-  enterprise: string | null;
-  actor: string | null;
-  name: string | null;
-  /** the role the chain resolved at the time (node when a node acted by itself) */
-  role: string;
-  /** the roles the contract of this kind accepts: the authority the operation ran under */
-  permitted: string[];
-}
-
 /**
  * Who did it and under which authority, as of the block it is in: signer keys and users are
  * read from their history, so a key rotated away or a user disabled since is still named.
@@ -155,17 +146,6 @@ async function firstValues<T>(db: Knex, keys: string[]): Promise<Map<string, T>>
 }
 
 // ---------------------------------------------------------------- agreement between nodes
-
-export interface HeightAgreement {
-  height: number;
-  /** this node's own hash of the block */
-  hash: string | null;
-  time: number | null;
-  /** what each department signed for this height: votes this node counted, and certificate signatures */
-  signed: { dept: string; hash: string }[];
-  /** the block whose header carries a finality certificate for exactly this height */
-  certifiedIn: number | null;
-}
 
 /**
  * Attestations for a window of heights, newest first, beside this node's own block hashes.

@@ -11,7 +11,7 @@ import type { SessionUser } from '../../shared/sessionUser.ts';
 import { ChallengeStore, MAX_CHALLENGES } from './challengeStore.ts';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LimitKeys, type LoginLimits } from './loginLimiter.ts';
 import { checkPassword, DUMMY_HASH, hashPassword } from './password.ts';
-import { PASSWORD_PROBLEM_TEXT, passwordProblem } from './passwordPolicy.ts';
+import { PASSWORD_PROBLEM_TEXT, passwordProblem } from '../../shared/passwordPolicy.ts';
 
 export type { SessionUser };
 

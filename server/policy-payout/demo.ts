@@ -1,4 +1,4 @@
-import { withCheckChar } from '../approval/creditCode.ts';
+import { withCheckChar } from '../../shared/creditCode.ts';
 import { filingSealRecipients, sealFiling } from '../approval/filingSeal.ts';
 import { sealStaffPayload } from '../approval/staffSeal.ts';
 import { sha256Hex } from '../chain/hash.ts';

@@ -8,18 +8,12 @@ import type { StatusReport } from './bank/statusReport.ts';
 import type { AwardRecord, RunRecord } from './records.ts';
 import type { SettlementItem } from './schema.ts';
 import { parseEndToEndId, pk } from './stateKeys.ts';
+import type { StatementResult } from '../../shared/wire/payout.ts';
+
+export type { StatementResult };
 
 const BATCH = 400;
 
-export interface StatementResult {
-  run: string;
-  settled: number;
-  failed: number;
-  /** lines the chain already holds with the same outcome: a statement read twice, or after a crash */
-  alreadyRecorded: number;
-  pending: string[];
-  txs: string[];
-}
 
 /**
  * The report's items plus a failed item for every transaction of the run inside a block the bank

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ChainError } from '../../chain/errors.ts';
 import type { ModulePort } from '../../chain/modulePort.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
-import { assertCreditCode } from '../creditCode.ts';
+import { assertCreditCode } from '../../../shared/creditCode.ts';
 import { DOSSIER_SECTIONS, notFound } from './access.ts';
 import { doc, param, Purpose } from './common.ts';
 import { checkUpload, MIME, readLimited, storeBlob } from './materialsStore.ts';

@@ -1,7 +1,10 @@
 import type { Knex } from 'knex';
 import type { SessionUser } from '../../../shared/sessionUser.ts';
-import type { ApplicationRecord, ApplicationView, AwardRecord, AwardView, ExpertRecord, LedgerRecord, ObjectionRecord, PolicyRecord, PublicationRecord } from '../records.ts';
+import type { ApplicationRecord, ApplicationView, AwardRecord, AwardView, ExpertRecord, LedgerRecord, ObjectionRecord, PaymentStatus, PolicyRecord, PublicationRecord } from '../records.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
+import type { PaymentRow, PolicyRow, RunSummary } from '../../../shared/wire/payout.ts';
+
+export type { PaymentRow, PolicyRow, RunSummary };
 
 /** Read-model queries. Every list that is not public takes the viewer, so no route can forget the scope. */
 
@@ -12,8 +15,6 @@ export interface Page {
   limit: number;
   offset: number;
 }
-
-export type PolicyRow = PolicyRecord & { successor: string | null };
 
 /** A page of policies, newest first, each with its line's budget ledger (a list shows how much is spoken for). */
 export async function listPolicies(db: Knex, f: { dept?: string; openAt?: number }, page: Page): Promise<(PolicyRow & { ledger?: LedgerRecord })[]> {
@@ -90,20 +91,10 @@ export async function objectionsOf(db: Knex, f: { award?: string; policy?: strin
   return parse(await q);
 }
 
-export interface PaymentRow {
-  endToEndId: string;
-  award: string;
-  run: string;
-  attempt: number;
-  amountFen: string;
-  status: string;
-  bankRef: string | null;
-  reason: string | null;
-}
 
 /** Every payment attempt of a policy's line (all its versions, whose books are one). */
 export async function paymentsOfLine(db: Knex, policy: string): Promise<PaymentRow[]> {
-  const rows: { e2e_id: string; award: string; run: string; attempt: number; amount_fen: string; status: string; json: string }[] = await db('pay_payments').whereIn('policy', lineOf(db, policy)).orderBy('e2e_id').select('e2e_id', 'award', 'run', 'attempt', 'amount_fen', 'status', 'json');
+  const rows: { e2e_id: string; award: string; run: string; attempt: number; amount_fen: string; status: PaymentStatus; json: string }[] = await db('pay_payments').whereIn('policy', lineOf(db, policy)).orderBy('e2e_id').select('e2e_id', 'award', 'run', 'attempt', 'amount_fen', 'status', 'json');
   return rows.map((r) => {
     const p = JSON.parse(r.json) as { bankRef?: string; reason?: string };
     return { endToEndId: r.e2e_id, award: r.award, run: r.run, attempt: Number(r.attempt), amountFen: r.amount_fen, status: r.status, bankRef: p.bankRef ?? null, reason: p.reason ?? null };
@@ -127,18 +118,11 @@ export async function awardCodes(db: Knex, awardIds: string[]): Promise<string[]
   return db('pay_awards').whereIn('id', awardIds).pluck('code');
 }
 
-export interface RunRow {
-  id: string;
-  policy: string;
-  createdAt: number;
-  count: number;
-  totalFen: string;
-}
 
 /** Payment runs, newest first (the latest 200). */
-export async function runs(db: Knex, policy?: string): Promise<RunRow[]> {
+export async function runs(db: Knex, policy?: string): Promise<RunSummary[]> {
   const rows = await db('pay_runs').where(policy ? { policy } : {}).orderBy('created_at', 'desc').limit(200).select('id', 'policy', 'created_at as createdAt', 'count', 'total_fen as totalFen');
-  return rows.map((x: RunRow) => ({ ...x, createdAt: Number(x.createdAt) }));
+  return rows.map((x: RunSummary) => ({ ...x, createdAt: Number(x.createdAt) }));
 }
 
 /** The status of each payment of a run, by end-to-end id. */

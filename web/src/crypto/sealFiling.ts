@@ -1,4 +1,4 @@
-import { seal, type SealRecipient } from '../../../server/chain/sealing/envelope.ts';
+import { seal, type SealRecipient } from '@shared/sealing.ts';
 
 /**
  * Seals the filing's personal part (legal representative, contacts) in this browser, before the

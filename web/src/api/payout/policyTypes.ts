@@ -1,10 +1,10 @@
 import type { z } from 'zod';
-import type { Grade } from '../../../../server/approval/schema.ts';
+import type { Grade } from '@shared/approval.ts';
 import type {
   ApplicationView as ApplicationRecord, ApplicationStatus, AwardView as AwardRecord, AwardStatus, CheckRecord, ExpertScore, LedgerRecord, ObjectionRecord, PaymentRecord,
   PolicyRecord, PublicationRecord,
-} from '../../../../server/policy-payout/records.ts';
-import type { Payee, PayoutApply, PayoutDecide, PayoutResolve, PolicyPublish, PrivacyRule } from '../../../../server/policy-payout/schema.ts';
+  Payee, PayoutApply, PayoutDecide, PayoutResolve, PolicyPublish, PrivacyRule,
+} from '@shared/payout.ts';
 import type { TxReceipt } from '../chain/types.ts';
 
 export type {

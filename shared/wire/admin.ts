@@ -1,5 +1,6 @@
-import type { Role } from '../auth/types.ts';
-import type { ChainStatus, TxReceipt } from '../chain/types.ts';
+/** What the administration routes answer (server/http/adminRoutes.ts). */
+import type { Role } from '../chain.ts';
+import type { ChainStatus, TxReceipt } from './chain.ts';
 
 /** A governance proposal as kept in state (server/chain/contracts/governance.ts). */
 export interface Proposal {

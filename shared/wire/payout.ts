@@ -1,11 +1,12 @@
+/** What the payout routes answer for review and finance (server/policy-payout/http/), and the bodies they take. */
 import type {
   ApplicationView as ApplicationRecord, ApplicationStatus, AwardView as AwardRecord, AwardStatus, ExpertRecord, ExpertScore, LedgerRecord, PaymentStatus, PolicyRecord, RunItem, RunRecord,
-} from '../../../../server/policy-payout/records.ts';
+} from '../payout.ts';
 
 export type { ApplicationRecord, ApplicationStatus, AwardRecord, AwardStatus, ExpertRecord, ExpertScore, LedgerRecord, PaymentStatus, PolicyRecord, RunItem, RunRecord };
 
-// The shapes below are written out because the server files that define them (settlement.ts,
-// reconciliation.ts, the read-model queries, sealing.ts) import the node and database layers.
+// The shapes below are defined here, once: the server's settlement, reconciliation and read-model
+// queries import them from this file.
 
 /** GET /payout/policies: a version with the id of the one that replaced it, if any. */
 export type PolicyRow = PolicyRecord & { successor: string | null };

@@ -1,12 +1,16 @@
-import type { ChainEvent, StateChange, Tx } from '../chain/types.ts';
+/** What the audit routes answer (server/http/auditRoutes.ts). */
+import type { ChainEvent, StateChange, Tx } from './chain.ts';
 
 /** Who did an operation and under which authority, as of its block. */
 export interface Who {
+  /** the department whose node signed, or the enterprise's code */
   dept: string | null;
   enterprise: string | null;
   actor: string | null;
   name: string | null;
+  /** the role the chain resolved at the time (node when a node acted by itself) */
   role: string;
+  /** the roles the contract of this kind accepts: the authority the operation ran under */
   permitted: string[];
 }
 
@@ -51,12 +55,19 @@ export interface Operation {
   changes: StateChange[];
 }
 
-export interface AgreementRow {
+export interface HeightAgreement {
   height: number;
+  /** this node's own hash of the block */
   hash: string | null;
   time: number | null;
+  /** what each department signed for this height: votes this node counted, and certificate signatures */
   signed: { dept: string; hash: string }[];
+  /** the block whose header carries a finality certificate for exactly this height */
   certifiedIn: number | null;
+}
+
+/** One height as the agreement page shows it: what was signed, and whether a quorum agrees with this node. */
+export interface AgreementRow extends HeightAgreement {
   agreeing: number;
   differing: string[];
   quorumReached: boolean;

@@ -1,4 +1,5 @@
-import type { ChainEvent, Header, Tx } from '../../../../server/chain/schema.ts';
+/** What the ledger's own routes answer (server/chain/http/chainRoutes.ts), as the portal reads it. */
+import type { ChainEvent, Header, Tx } from '../chain.ts';
 
 export type { ChainEvent, Header, Tx };
 
