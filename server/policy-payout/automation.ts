@@ -1,9 +1,9 @@
 import { sha256Hex } from '../chain/hash.ts';
 import type { CommittedBlock } from '../chain/module.ts';
 import type { ModulePort } from '../chain/modulePort.ts';
-import { payoutQuery, ruleOutcome } from './privacy.ts';
+import { payoutQuery, ruleOutcome } from './eligibility/privacy.ts';
 import type { ApplicationRecord, ExpertRecord } from './records.ts';
-import { sealedFor } from './sealing.ts';
+import { sealedFor } from './review/sealing.ts';
 import { checkingApplications, releasableAwards } from './readModel/queries.ts';
 import { pk } from './stateKeys.ts';
 

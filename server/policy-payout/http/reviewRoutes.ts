@@ -5,7 +5,7 @@ import { deptSealRecipients } from '../deptSeal.ts';
 import type { ModulePort } from '../../chain/modulePort.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
 import type { ApplicationRecord, ExpertRecord } from '../records.ts';
-import { SEAL_ALG, SEAL_ENC, sealedFor } from '../sealing.ts';
+import { SEAL_ALG, SEAL_ENC, sealedFor } from '../review/sealing.ts';
 import { ApplicationId, ExpertConflicts, ExpertRegister, RecuseDraft, ReviewDraft } from '../schema.ts';
 import * as q from '../readModel/queries.ts';
 import { pk } from '../stateKeys.ts';

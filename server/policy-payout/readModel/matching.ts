@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { FilingRecord } from '../../approval/records.ts';
 import type { Grade } from '../../approval/schema.ts';
-import { failedOf, staticChecks, type EnterpriseFacts } from '../eligibility.ts';
+import { failedOf, staticChecks, type EnterpriseFacts } from '../eligibility/eligibility.ts';
 import type { PolicyRecord } from '../records.ts';
 import { listPolicies, type PolicyRow } from './queries.ts';
 

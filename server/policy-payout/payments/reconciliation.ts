@@ -1,9 +1,9 @@
-import { balanced } from './ledger.ts';
-import { csvFile, csvLine } from '../../shared/csv.ts';
-import { yuan } from './money.ts';
-import type { PaymentRow, Reconciliation } from '../../shared/wire/payout.ts';
-import type { Sealed } from '../chain/sealing/envelope.ts';
-import type { AwardRecord, AwardView, LedgerRecord, PolicyRecord } from './records.ts';
+import { balanced } from '../budget/ledger.ts';
+import { csvFile, csvLine } from '../../../shared/csv.ts';
+import { yuan } from '../money.ts';
+import type { PaymentRow, Reconciliation } from '../../../shared/wire/payout.ts';
+import type { Sealed } from '../../chain/sealing/envelope.ts';
+import type { AwardRecord, AwardView, LedgerRecord, PolicyRecord } from '../records.ts';
 
 export type { Reconciliation };
 

@@ -1,9 +1,9 @@
-import { ChainError } from '../chain/errors.ts';
-import type { ModulePort } from '../chain/modulePort.ts';
+import { ChainError } from '../../chain/errors.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
 import type { Party } from './bank/pain001.ts';
-import { openPayee } from './payeeSeal.ts';
-import type { AwardRecord, RunRecord } from './records.ts';
-import { pk } from './stateKeys.ts';
+import { openPayee } from '../payeeSeal.ts';
+import type { AwardRecord, RunRecord } from '../records.ts';
+import { pk } from '../stateKeys.ts';
 
 /**
  * The payees of a run's awards, from committed state (loaded in one batch), their accounts opened

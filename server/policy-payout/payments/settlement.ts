@@ -1,14 +1,14 @@
-import { ChainError } from '../chain/errors.ts';
-import type { ModulePort } from '../chain/modulePort.ts';
-import { seal, type SealRecipient } from '../chain/sealing/envelope.ts';
+import { ChainError } from '../../chain/errors.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
+import { seal, type SealRecipient } from '../../chain/sealing/envelope.ts';
 import { pmtInfIdOf } from './bank/pain001.ts';
-import { payoutConfig } from './config.ts';
-import { deptSealRecipients } from './deptSeal.ts';
+import { payoutConfig } from '../config.ts';
+import { deptSealRecipients } from '../deptSeal.ts';
 import type { StatusReport } from './bank/statusReport.ts';
-import type { AwardRecord, RunRecord } from './records.ts';
-import type { SettlementItem } from './schema.ts';
-import { parseEndToEndId, pk } from './stateKeys.ts';
-import type { StatementResult } from '../../shared/wire/payout.ts';
+import type { AwardRecord, RunRecord } from '../records.ts';
+import type { SettlementItem } from '../schema.ts';
+import { parseEndToEndId, pk } from '../stateKeys.ts';
+import type { StatementResult } from '../../../shared/wire/payout.ts';
 
 export type { StatementResult };
 
