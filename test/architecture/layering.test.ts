@@ -72,6 +72,15 @@ test('module code reaches its node through the module port, not the node itself 
   assert.deepEqual(bad, []);
 });
 
+test("a module's routes and after-block hooks run no SQL of their own: they call its named read-model queries", () => {
+  const SQL = /\.db\(|\bdb\(\s*['"]|\.transaction\(|\.raw\(/;
+  const hooks = ['server/approval/index.ts', 'server/policy-payout/index.ts', 'server/policy-payout/automation.ts', 'server/privacy-query/index.ts', 'server/privacy-query/holder/autoAnswer.ts', 'server/data-use/index.ts'];
+  const routes = all.filter((f) => DOMAIN.slice(0, 4).some((d) => under(f, d)) && /(^|\/)[a-zA-Z]*[rR]outes\.ts$/.test(f));
+  assert.ok(routes.length >= 10, `route files found: ${routes.length}`);
+  const bad = [...routes, ...hooks].filter((f) => SQL.test(readFileSync(join(ROOT, f), 'utf8')));
+  assert.deepEqual(bad, []);
+});
+
 test('the portal imports server code only through shared/', () => {
   const bad: string[] = [];
   for (const [file, imports] of graph) {
