@@ -27,8 +27,9 @@ export type ProjectionTx = Knex.Transaction;
 /**
  * What a domain module may use of the node it runs in: who it is, how far the chain is, a
  * read-only view of committed state, signing and submitting as one of its staff, waiting for a
- * receipt, and its own tables. Modules see nothing else of the node (not its orderer, store,
- * keys or peers), so the node can change its inside without touching them.
+ * receipt, opening what is sealed to its department, and its own tables. Modules see nothing else
+ * of the node (not its orderer, block store, signing key, registry or peers), so the node can
+ * change its inside without touching them.
  */
 export interface ModulePort {
   /** this node's department */
@@ -56,8 +57,9 @@ export interface ModulePort {
   /** resolves once the transaction is committed (or final) */
   waitFor(id: string, mode: 'receipt' | 'final', timeoutMs?: number): Promise<TxRow>;
   /**
-   * Takes a signed transaction (as received), runs its own rule against committed state first (a 4xx with its code, nothing
-   * ordered), then orders it and waits for its receipt; a rejection in its block is a 409.
+   * Takes a signed transaction as received, runs its own rule against committed state first (a
+   * 4xx with its code, nothing ordered), then orders it and waits for its receipt; a rejection in
+   * its block is a 409.
    */
   submitChecked(raw: unknown): Promise<TxRow>;
 
