@@ -1,16 +1,44 @@
 /** What the payout routes answer for review and finance (server/policy-payout/http/), and the bodies they take. */
 import type {
-  ApplicationView as ApplicationRecord, ApplicationStatus, AwardView as AwardRecord, AwardStatus, ExpertRecord, ExpertScore, LedgerRecord, PaymentStatus, PolicyRecord, RunItem, RunRecord,
+  ApplicationView as ApplicationRecord, ApplicationStatus, AwardView as AwardRecord, AwardStatus, CheckRecord, ExpertRecord, ExpertScore, LedgerRecord, PaymentStatus, PolicyRecord, RunItem, RunRecord,
 } from '../payout.ts';
+import type { Grade } from '../approval.ts';
 
 export type { ApplicationRecord, ApplicationStatus, AwardRecord, AwardStatus, ExpertRecord, ExpertScore, LedgerRecord, PaymentStatus, PolicyRecord, RunItem, RunRecord };
 
-// The shapes below are defined here, once: the server's settlement, reconciliation and read-model
-// queries import them from this file.
+// The shapes below are defined here, once: the server's settlement, reconciliation, read-model
+// queries and matching import them from this file.
 
 /** GET /payout/policies: a version with the id of the one that replaced it, if any. */
 export type PolicyRow = PolicyRecord & { successor: string | null };
 export type PolicyDetail = PolicyRow & { ledger?: LedgerRecord };
+
+/** 政策找企业: an enterprise the policy fits on the rules the chain knows, not yet applied. */
+export interface Candidate {
+  code: string;
+  name: string;
+  industry: string;
+  grade: Grade;
+  checks: CheckRecord[];
+  /** the privacy rules that will be asked when it applies */
+  toAsk: string[];
+}
+
+/** GET /payout/eligible: an open policy as one enterprise sees it. */
+export interface EligibleItem {
+  policy: string;
+  title: string;
+  dept: string;
+  capFen: string;
+  window: { opensAt: number; closesAt: number };
+  exclusionGroup: string | null;
+  applied: boolean;
+  fits: boolean;
+  checks: CheckRecord[];
+  toAsk: string[];
+  /** false: the enterprise has not filed the one form yet */
+  filed: boolean;
+}
 
 export interface PageQuery {
   limit?: number;
