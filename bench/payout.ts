@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import request from 'supertest';
-import { CREDIT_CODE_CHARS, withCheckChar } from '../server/approval/creditCode.ts';
+import { CREDIT_CODE_CHARS, withCheckChar } from '../shared/creditCode.ts';
 import { createConsortium } from '../server/chain/consortium.ts';
 import type { ChainNode } from '../server/chain/node.ts';
 import type { Clock } from '../server/chain/orderer/localLog.ts';
@@ -107,8 +107,8 @@ async function applicationsPerSecond(quick: boolean): Promise<number> {
     const n = quick ? 16 : 80;
     await adoptVerificationKeys(p.nodes);
     const { ents, sign } = await enterprises(p, n);
-    await commitFigures(p.node('tax'), 'holder1', { field: 'tax.paid', period: '2025', rows: ents.map((e) => ({ enterprise: e.code, value: '200000000' })) });
-    await commitFigures(p.node('hrss'), 'holder1', { field: 'hrss.insured', period: '202510', rows: ents.map((e) => ({ enterprise: e.code, value: 40 })) });
+    await commitFigures(p.node('tax').modulePort(), 'holder1', { field: 'tax.paid', period: '2025', rows: ents.map((e) => ({ enterprise: e.code, value: '200000000' })) });
+    await commitFigures(p.node('hrss').modulePort(), 'holder1', { field: 'hrss.insured', period: '202510', rows: ents.map((e) => ({ enterprise: e.code, value: 40 })) });
     const policy = await publish(p, {
       eligibility: { privacy: [
         { id: 'tax', label: '纳税额不低于100万元', field: 'tax.paid', period: '2025', predicate: { kind: 'gte', params: { threshold: '100000000' } }, basis: { type: 'statute', rule: 'payout-tax' } },
@@ -152,7 +152,7 @@ async function paymentRun(n: number): Promise<number> {
     const bodies = await Promise.all(ents.map((e) => applicationOf(econ, policy, e.name)));
     const apps = await inBatches(econ, ents.map((e, i) => () => sign(e, 'payout.apply', bodies[i])));
     const appIds = await Promise.all(apps.map(async (id) => String((await econ.store.tx(id))!.events[0].data.application)));
-    const reasons = await sealFor(econ, ['econ'], '压测', 'the reasons');
+    const reasons = await sealFor(econ.modulePort(), ['econ'], '压测', 'the reasons');
     await inBatches(econ, appIds.map((application, i) => () => econ.signAs('policy1', 'payout.decide', { application, decision: 'approve', amountFen: String(1_000_000 + i), reasons })));
     await inBatches(econ, [() => econ.signAs('policy1', 'payout.publicise', { policy })]);
     clock.offset += 2 * DAY;

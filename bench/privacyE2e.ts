@@ -12,7 +12,7 @@ import { commitFigures } from '../server/privacy-query/holder/figures.ts';
 import { processProver } from '../server/privacy-query/holder/proverSource.ts';
 import type { QueryRecord } from '../server/privacy-query/raise.ts';
 import { pq } from '../server/privacy-query/stateKeys.ts';
-import { withCheckChar, CREDIT_CODE_CHARS } from '../server/approval/creditCode.ts';
+import { withCheckChar, CREDIT_CODE_CHARS } from '../shared/creditCode.ts';
 
 export const method =
   'embedded mode, 9 department nodes on in-memory SQLite and one local log, the shipped modules. commit: one holder loads N figures ' +
@@ -64,7 +64,7 @@ export async function runPrivacyE2eBench(opts: { quick: boolean }): Promise<Figu
     const n = opts.quick ? 10_000 : 100_000;
     const rows = Array.from({ length: n }, (_, i) => ({ enterprise: code(i), value: String(50_000_000 + ((i * 7919) % 200_000_000)) }));
     const t0 = performance.now();
-    const res = await commitFigures(p.node('tax'), 'holder1', { field: 'tax.paid', period: '2025', rows });
+    const res = await commitFigures(p.node('tax').modulePort(), 'holder1', { field: 'tax.paid', period: '2025', rows });
     const last = await p.node('tax').store.tx(res.txs[res.txs.length - 1]);
     await untilAll(p.nodes, last!.height);
     const commitS = (performance.now() - t0) / 1000;

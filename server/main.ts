@@ -10,7 +10,7 @@ import { loadOrCreateConsortium, readConsortium } from './consortiumFiles.ts';
 import { seedDemo } from './demo/seed.ts';
 import { createPlatform, type NodeSpec } from './platform.ts';
 import { portalMiddleware } from './http/portal.ts';
-import { PASSWORD_PROBLEM_TEXT, passwordProblem } from './http/passwordPolicy.ts';
+import { PASSWORD_PROBLEM_TEXT, passwordProblem } from '../shared/passwordPolicy.ts';
 import { processProver } from './privacy-query/holder/proverSource.ts';
 
 /**

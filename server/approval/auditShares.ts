@@ -1,7 +1,7 @@
 import type { AuditViewRecord } from '../chain/contracts/auditView.ts';
 import { auditViewKey } from '../chain/contracts/auditView.ts';
 import type { CommittedBlock } from '../chain/module.ts';
-import type { ChainNode } from '../chain/node.ts';
+import type { ModulePort } from '../chain/modulePort.ts';
 import { AUDIT_DEPT } from '../chain/readAccess.ts';
 import { isSealed, openSealed, recipientDepts, reseal } from '../chain/sealing/envelope.ts';
 import { fieldAt, recordKeyOf, recordShareKey, sealedPaths, type RecordShare, type RecordShareRecord } from './contracts/sealShare.ts';
@@ -14,7 +14,7 @@ import { fieldAt, recordKeyOf, recordShareKey, sealedPaths, type RecordShare, ty
  * checks the look; the audit node opens the share only on the route that records the auditor's
  * next look, never in its read model, so its database holds ciphertext only.
  */
-export async function shareWithAuditAfterBlock(block: CommittedBlock, node: ChainNode): Promise<void> {
+export async function shareWithAuditAfterBlock(block: CommittedBlock, node: ModulePort): Promise<void> {
   if (node.dept === AUDIT_DEPT) return;
   for (const r of block.receipts) {
     if (r.status !== 'ok' || !r.events.some((e) => e.type === 'audit.viewed')) continue;
@@ -34,7 +34,7 @@ export async function shareWithAuditAfterBlock(block: CommittedBlock, node: Chai
 }
 
 /** The record's envelopes this node is to pass to audit: those it is first recipient of that audit cannot read yet. */
-async function fieldsToShare(node: ChainNode, id: string): Promise<RecordShare['fields']> {
+async function fieldsToShare(node: ModulePort, id: string): Promise<RecordShare['fields']> {
   const key = recordKeyOf(id);
   const record = key ? await node.view().get(key) : undefined;
   if (record === undefined) return [];
@@ -55,7 +55,7 @@ async function fieldsToShare(node: ChainNode, id: string): Promise<RecordShare['
  * still the record's current value) opened in place of its sealed marker. A payee account shows
  * as the read models show an opened one, beside the payee's name.
  */
-export async function withAuditShares<T>(node: ChainNode, id: string, view: T): Promise<T> {
+export async function withAuditShares<T>(node: ModulePort, id: string, view: T): Promise<T> {
   const share = await node.view().get<RecordShareRecord>(recordShareKey(id, node.dept));
   const key = recordKeyOf(id);
   if (!share || !key) return view;

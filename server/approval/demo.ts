@@ -144,7 +144,7 @@ class Seeder {
   /** Signed by the department's node for its staff, sealing staff-written text as the routes do. */
   async staff(dept: string, user: string, kind: string, payload: Record<string, unknown>): Promise<[ChainNode, Tx]> {
     const node = this.p.node(dept);
-    return [node, node.signAs(user, kind, await sealStaffPayload(node, kind, payload))];
+    return [node, node.signAs(user, kind, await sealStaffPayload(node.modulePort(), kind, payload))];
   }
 
   ent(e: DemoEnterprise, kind: string, payload: Record<string, unknown>): [ChainNode, Tx] {

@@ -1,11 +1,12 @@
 import type { CommittedBlock, Module } from '../chain/module.ts';
-import type { ChainNode } from '../chain/node.ts';
+import type { ModulePort } from '../chain/modulePort.ts';
 import { approvalContracts } from './contracts/index.ts';
 import { approvalGovActions } from './govActions.ts';
 import { approvalRoutes } from './http/routes.ts';
 import { pendingPrivacy, type PrivacyPort } from './privacy.ts';
 import { migrateApproval } from './readModel/migrate.ts';
 import { projectApproval } from './readModel/project.ts';
+import { enterpriseCodes } from './readModel/queries.ts';
 import { loadRules } from './rules.ts';
 import { shareWithAuditAfterBlock } from './auditShares.ts';
 import { shareAfterBlock } from './sealSharing.ts';
@@ -43,12 +44,12 @@ const SWEEP = 200;
  * enterprise under the new weights, in batches (the contract does the arithmetic; this only
  * decides when). Other nodes do nothing, so each enterprise is re-scored once.
  */
-async function rescoreAfterWeightChange(block: CommittedBlock, node: ChainNode): Promise<void> {
+async function rescoreAfterWeightChange(block: CommittedBlock, node: ModulePort): Promise<void> {
   const changed = block.receipts.some((r) => r.status === 'ok' && r.events.some((e) => e.type === 'credit.weightsSet'));
   if (!changed) return;
   const rules = await loadRules(node.view(), node.genesis);
   if (rules.creditDept !== node.dept) return;
-  const codes: string[] = (await node.db('ap_enterprises').orderBy('code').select('code')).map((r: { code: string }) => r.code);
+  const codes = await enterpriseCodes(node.db);
   for (let i = 0; i < codes.length; i += SWEEP) {
     await node.submitAs(undefined, 'credit.recompute', { codes: codes.slice(i, i + SWEEP) }, 'none');
   }

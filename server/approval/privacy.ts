@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Genesis } from '../chain/schema.ts';
 import type { StateView } from '../chain/state.ts';
-import type { SessionUser } from '../http/auth.ts';
+import type { SessionUser } from '../../shared/sessionUser.ts';
 import type { CheckDef } from './processes.ts';
 
 type PrivacyCheck = Extract<CheckDef, { type: 'privacy' }>;

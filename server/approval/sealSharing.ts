@@ -1,6 +1,6 @@
 import { ChainError } from '../chain/errors.ts';
 import type { CommittedBlock } from '../chain/module.ts';
-import type { ChainNode } from '../chain/node.ts';
+import type { ModulePort } from '../chain/modulePort.ts';
 import { openSealed, recipientDepts, reseal } from '../chain/sealing/envelope.ts';
 import { sealShareKey, sealSharesKey, type FilingShare as SealShare, type SealShareRecord } from './contracts/sealShare.ts';
 import type { ApplicationRecord, FilingRecord } from './records.ts';
@@ -11,7 +11,7 @@ import { ak } from './stateKeys.ts';
  * and re-seals them, same salt and so same commitment, to one more department: the payload of a
  * `seal.share`. Outside contract code: only a node that can read the value can do this.
  */
-export async function sharePayload(node: ChainNode, code: string, to: string, basis: SealShare['basis']): Promise<SealShare> {
+export async function sharePayload(node: ModulePort, code: string, to: string, basis: SealShare['basis']): Promise<SealShare> {
   const state = node.view();
   const envelope = (await state.get<FilingRecord>(ak.filing(code)))?.profile.personal;
   if (!envelope) throw new ChainError('NOT_FOUND', `no sealed filing for ${code}`, { status: 404 });
@@ -22,7 +22,7 @@ export async function sharePayload(node: ChainNode, code: string, to: string, ba
 }
 
 /** Whether a department can read the filing's current contacts already. */
-async function canRead(node: ChainNode, f: FilingRecord, dept: string): Promise<boolean> {
+async function canRead(node: ModulePort, f: FilingRecord, dept: string): Promise<boolean> {
   if (recipientDepts(f.profile.personal).includes(dept)) return true;
   return (await node.view().get<SealShareRecord>(sealShareKey(f.code, dept)))?.commit === f.profile.personal.commit;
 }
@@ -33,7 +33,7 @@ async function canRead(node: ChainNode, f: FilingRecord, dept: string): Promise<
  * naming the application as the basis; when it amends its filing, again to every department
  * that had the earlier version, on the same basis as before. Never throws (it logs instead).
  */
-export async function shareAfterBlock(block: CommittedBlock, node: ChainNode): Promise<void> {
+export async function shareAfterBlock(block: CommittedBlock, node: ModulePort): Promise<void> {
   const events = block.receipts.flatMap((r) => (r.status === 'ok' ? r.events.filter((e) => e.type === 'approval.applied' || e.type === 'filing.amended') : []));
   for (const ev of events) {
     try {

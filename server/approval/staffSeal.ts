@@ -1,7 +1,7 @@
 import type { TxContext } from '../chain/contract.ts';
 import { ChainError, reject } from '../chain/errors.ts';
 import { keys, type MemberRecord } from '../chain/identity.ts';
-import type { ChainNode } from '../chain/node.ts';
+import type { ModulePort } from '../chain/modulePort.ts';
 import type { Genesis } from '../chain/schema.ts';
 import { encKid, isSealed, seal, type Sealed, type SealRecipient } from '../chain/sealing/envelope.ts';
 import type { StateView } from '../chain/state.ts';
@@ -139,7 +139,7 @@ export async function processSealRecipients(state: StateView, genesis: Genesis, 
  * Node side, before signing for its staff: replaces each plaintext text of STAFF_SEALED
  * by its envelope. A value already sealed is left as it is (the contract checks it).
  */
-export async function sealStaffPayload(node: ChainNode, kind: string, p: Record<string, unknown>): Promise<Record<string, unknown>> {
+export async function sealStaffPayload(node: ModulePort, kind: string, p: Record<string, unknown>): Promise<Record<string, unknown>> {
   if (!STAFF_SEALED[kind]) return p;
   const state = node.view();
   const to = await recipientsOf(state, await staffSealDepts(state, node.genesis, kind, p, node.dept));

@@ -1,10 +1,9 @@
 import type Router from '@koa/router';
-import type { Knex } from 'knex';
 import type { ContractDef } from './contract.ts';
 import type { GovAction } from './contracts/governance.ts';
 import type { BlockTx } from './execute.ts';
 import type { Header, Receipt } from './schema.ts';
-import type { ChainNode } from './node.ts';
+import type { ModuleDb, ModulePort, ProjectionTx } from './modulePort.ts';
 
 export interface CommittedBlock {
   header: Header;
@@ -16,17 +15,19 @@ export interface CommittedBlock {
 /**
  * A domain module plugs into a node: contract handlers, governance actions, read-model
  * tables kept in the block's database transaction, HTTP routes, and work to do after a
- * block commits (a data holder answering a query addressed to it, say).
+ * block commits (a data holder answering a query addressed to it, say). Its hooks get the
+ * node's module port (modulePort.ts), never the node itself.
  */
 export interface Module {
   name: string;
   contracts?: ContractDef[];
   govActions?: GovAction[];
-  migrate?(db: Knex): Promise<void>;
+  /** creates the module's own tables */
+  migrate?(db: ModuleDb): Promise<void>;
   /** runs inside the block's database transaction, so read models never drift from state */
-  project?(trx: Knex.Transaction, block: CommittedBlock, node: ChainNode): Promise<void>;
+  project?(trx: ProjectionTx, block: CommittedBlock, node: ModulePort): Promise<void>;
   /** runs after commit; must not throw (log instead) */
-  afterBlock?(block: CommittedBlock, node: ChainNode): Promise<void>;
+  afterBlock?(block: CommittedBlock, node: ModulePort): Promise<void>;
   /** routes mounted under /<dept>/api */
-  routes?(node: ChainNode): Router;
+  routes?(node: ModulePort): Router;
 }

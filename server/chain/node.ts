@@ -17,6 +17,8 @@ import { LogReader, type ReadEntry } from './logReader.ts';
 import type { Metrics } from './metrics.ts';
 import type { CommittedBlock, Module } from './module.ts';
 import type { AdmitOptions, NodeConfig, NodeDeps, NodeStatus, WaitMode } from './nodeConfig.ts';
+import type { ModulePort } from './modulePort.ts';
+import { modulePortOf } from './nodeModulePort.ts';
 import { systemClock, type Clock } from './orderer/localLog.ts';
 import type { Orderer } from './orderer/orderer.ts';
 import type { ContractRegistry } from './registry.ts';
@@ -93,7 +95,7 @@ export class ChainNode extends EventEmitter {
       store: this.store,
       reader,
       project: async (trx, block) => {
-        for (const m of this.modules) if (m.project) await m.project(trx, block, this);
+        for (const m of this.modules) if (m.project) await m.project(trx, block, this.modulePort());
       },
     });
     this.voter = new FinalityVoter({
@@ -127,6 +129,12 @@ export class ChainNode extends EventEmitter {
 
   get db(): Knex {
     return this.store.db;
+  }
+
+  private port?: ModulePort;
+  /** What this node's modules see of it (modulePort.ts): the same port for every hook and route. */
+  modulePort(): ModulePort {
+    return (this.port ??= modulePortOf(this));
   }
 
   /** Creates tables, writes block 0 on first start, and follows the log from where it stopped. */
@@ -307,7 +315,7 @@ export class ChainNode extends EventEmitter {
     await this.voter.attest(header.height, hash);
     for (const m of this.modules) {
       try {
-        await m.afterBlock?.(committed, this);
+        await m.afterBlock?.(committed, this.modulePort());
       } catch (err) {
         this.log.error({ err, module: m.name }, 'afterBlock failed');
       }

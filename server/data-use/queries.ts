@@ -1,10 +1,11 @@
 import type { Knex } from 'knex';
 import { keys, type UserRecord } from '../chain/identity.ts';
-import type { ChainNode } from '../chain/node.ts';
+import type { ModulePort } from '../chain/modulePort.ts';
 import { findField, loadPrivacyConfig } from '../privacy-query/config.ts';
 import { describe } from '../privacy-query/http/views.ts';
 import type { QueryRecord } from '../privacy-query/raise.ts';
 import { pq } from '../privacy-query/stateKeys.ts';
+import type { DataUseEntry, Dept } from '../../shared/wire/dataUse.ts';
 
 /**
  * The enterprise's data-use record: dossier views of it (ap_dossier_views), privacy questions
@@ -12,33 +13,7 @@ import { pq } from '../privacy-query/stateKeys.ts';
  * (du_audit_views), merged newest first. Each source is read only as deep as the page needs.
  */
 
-export interface Dept {
-  id: string;
-  name: string;
-  nameEn: string;
-}
-
-interface Base {
-  time: number;
-  txId: string;
-  dept: Dept;
-  /** the person's name as the chain records them; null when the node acted by itself */
-  person: string | null;
-  purpose: string;
-}
-
-export type DataUseEntry =
-  | (Base & { type: 'dossier'; sections: string[]; item: string | null })
-  | (Base & {
-      type: 'question';
-      basis: { type: 'consent' | 'statute' | 'approval'; rule: string | null; text: string | null };
-      field: string;
-      fieldEn: string;
-      question: string;
-      status: string;
-      answer: boolean | null;
-    })
-  | (Base & { type: 'audit'; subject: string });
+export type { DataUseEntry, Dept };
 
 export interface Page {
   limit: number;
@@ -50,7 +25,7 @@ const has = async (db: Knex, t: string, cache: Map<string, boolean>) => {
   return cache.get(t)!;
 };
 
-export async function dataUseOf(node: ChainNode, code: string, page: Page, tables = new Map<string, boolean>()): Promise<{ total: number; items: DataUseEntry[] }> {
+export async function dataUseOf(node: ModulePort, code: string, page: Page, tables = new Map<string, boolean>()): Promise<{ total: number; items: DataUseEntry[] }> {
   const db = node.db;
   const depth = page.offset + page.limit;
   const view = node.view();

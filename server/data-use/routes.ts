@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { ChainError } from '../chain/errors.ts';
-import type { ChainNode } from '../chain/node.ts';
+import type { ModulePort } from '../chain/modulePort.ts';
 import { currentUser, requireRole } from '../http/auth.ts';
 import { apiDocs } from '../http/openapi.ts';
 import { dataUseOf } from './queries.ts';
@@ -11,7 +11,7 @@ const PageQuery = z.object({
   offset: z.coerce.number().int().min(0).max(10_000).default(0),
 });
 
-export function dataUseRoutes(node: ChainNode): Router {
+export function dataUseRoutes(node: ModulePort): Router {
   const r = new Router();
   const tables = new Map<string, boolean>();
 

@@ -65,7 +65,7 @@ export function createApp(o: AppOptions): Koa {
     const auth = o.auths.get(node.dept)!;
     const r = new Router({ prefix: `/${node.dept}/api` });
     r.use(sessionMiddleware(auth));
-    const parts = [authRoutes(auth), chainRoutes(node), adminRoutes(node, auth, o.metrics), auditRoutes(node), ...node.modules.flatMap((m) => (m.routes ? [m.routes(node)] : []))];
+    const parts = [authRoutes(auth), chainRoutes(node), adminRoutes(node, auth, o.metrics), auditRoutes(node), ...node.modules.flatMap((m) => (m.routes ? [m.routes(node.modulePort())] : []))];
     for (const p of parts) r.use(p.routes(), p.allowedMethods());
     app.use(r.routes()).use(r.allowedMethods());
   }

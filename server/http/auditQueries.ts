@@ -2,8 +2,9 @@ import type { Knex } from 'knex';
 import type { SignerRecord, UserRecord } from '../chain/identity.ts';
 import type { ContractRegistry } from '../chain/registry.ts';
 import type { LedgerStore, TimelineRow } from '../chain/store/ledgerStore.ts';
+import type { HeightAgreement, Who } from '../../shared/wire/audit.ts';
 
-export type { TimelineRow };
+export type { HeightAgreement, Who, TimelineRow };
 
 /**
  * Reads over the ledger (through its store: txs, blocks, state_history, attestations) and the
@@ -42,18 +43,6 @@ export const blockTimes = (store: LedgerStore, heights: number[]): Promise<Map<n
 
 /** Every key each transaction changed (names only). */
 export const keysOfTxs = (store: LedgerStore, txIds: string[]): Promise<Map<string, string[]>> => store.keysOfTxs(txIds);
-
-export interface Who {
-  /** the department whose node signed, or the enterprise's code */
-  dept: string | null;
-  enterprise: string | null;
-  actor: string | null;
-  name: string | null;
-  /** the role the chain resolved at the time (node when a node acted by itself) */
-  role: string;
-  /** the roles the contract of this kind accepts: the authority the operation ran under */
-  permitted: string[];
-}
 
 /**
  * Who did it and under which authority, as of the block it is in: signer keys and users are
@@ -94,17 +83,6 @@ async function firstValues<T>(store: LedgerStore, keys: string[]): Promise<Map<s
 }
 
 // ---------------------------------------------------------------- agreement between nodes
-
-export interface HeightAgreement {
-  height: number;
-  /** this node's own hash of the block */
-  hash: string | null;
-  time: number | null;
-  /** what each department signed for this height: votes this node counted, and certificate signatures */
-  signed: { dept: string; hash: string }[];
-  /** the block whose header carries a finality certificate for exactly this height */
-  certifiedIn: number | null;
-}
 
 /**
  * Attestations for a window of heights, newest first, beside this node's own block hashes.

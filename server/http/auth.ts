@@ -7,19 +7,13 @@ import type { Metrics } from '../chain/metrics.ts';
 import type { ChainNode } from '../chain/node.ts';
 import { isAuditor } from '../chain/readAccess.ts';
 import type { Role } from '../chain/schema.ts';
+import type { SessionUser } from '../../shared/sessionUser.ts';
 import { ChallengeStore, MAX_CHALLENGES } from './challengeStore.ts';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LimitKeys, type LoginLimits } from './loginLimiter.ts';
 import { checkPassword, DUMMY_HASH, hashPassword } from './password.ts';
-import { PASSWORD_PROBLEM_TEXT, passwordProblem } from './passwordPolicy.ts';
+import { PASSWORD_PROBLEM_TEXT, passwordProblem } from '../../shared/passwordPolicy.ts';
 
-export interface SessionUser {
-  dept: string;
-  id: string;
-  role: Role;
-  name: string;
-  /** set for enterprises: the public key they signed in with */
-  publicKey?: string;
-}
+export type { SessionUser };
 
 export interface AuthOptions {
   clock?: () => number;

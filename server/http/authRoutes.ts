@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { isChainError } from '../chain/errors.ts';
 import { apiDocs } from './openapi.ts';
 import { currentUser, type AuthService } from './auth.ts';
-import { PASSWORD_POLICY } from './passwordPolicy.ts';
+import { PASSWORD_POLICY } from '../../shared/passwordPolicy.ts';
 
 const Login = z.strictObject({ user: z.string().min(1).max(64), password: z.string().min(1).max(200) });
 const EnterpriseLogin = z.strictObject({ publicKey: z.string().regex(/^[0-9a-f]{64,130}$/), challenge: z.string(), signature: z.string().regex(/^[0-9a-f]+$/) });

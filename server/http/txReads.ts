@@ -4,6 +4,7 @@ import { ChainError } from '../chain/errors.ts';
 import { keys, type SignerRecord } from '../chain/identity.ts';
 import type { ChainNode } from '../chain/node.ts';
 import { defaultParties, isAuditor, NO_PARTIES, purposeFrom, type TxFacts, type TxParties } from '../chain/readAccess.ts';
+import type { Tx } from '../chain/schema.ts';
 import type { TxRow } from '../chain/store/chainStore.ts';
 import { currentUser, type SessionUser } from './auth.ts';
 
@@ -73,11 +74,17 @@ export function requirePurpose(ctx: Context): string {
   return p;
 }
 
+/** What recording an audit view needs of a node (a ChainNode or a module's port). */
+export interface AuditViewSink {
+  signAs(actor: string | undefined, kind: string, payload: Record<string, unknown>): Tx;
+  submit(tx: Tx): Promise<{ id: string }>;
+}
+
 /**
  * Puts the auditor's look on the ordering log before the content is returned, as the dossier
  * does: once appended it will be in a block, and the request need not wait for one.
  */
-export async function recordAuditView(node: ChainNode, u: SessionUser, subject: string, purpose: string, enterprises: Iterable<string>, records: Iterable<string> = []): Promise<string> {
+export async function recordAuditView(node: AuditViewSink, u: SessionUser, subject: string, purpose: string, enterprises: Iterable<string>, records: Iterable<string> = []): Promise<string> {
   const list = [...new Set(enterprises)].sort().slice(0, 1000);
   const recs = [...new Set(records)].sort().slice(0, MAX_VIEWED_RECORDS);
   return (await node.submit(node.signAs(u.id, 'audit.view', { subject, purpose, enterprises: list, ...(recs.length ? { records: recs } : {}) }))).id;
@@ -99,7 +106,7 @@ export interface AuditLook {
  * records the look before it answers. Undefined for everyone else: their pages are not looks
  * across departments.
  */
-export function auditLook(node: ChainNode, ctx: Context): AuditLook | undefined {
+export function auditLook(node: AuditViewSink, ctx: Context): AuditLook | undefined {
   const u = currentUser(ctx);
   if (!isAuditor(u)) return undefined;
   const purpose = requirePurpose(ctx);
@@ -118,7 +125,7 @@ export function auditLook(node: ChainNode, ctx: Context): AuditLook | undefined 
  * an auditor who gave a purpose gets the look (recorded by the route), one who did not gets the
  * public part only.
  */
-export function auditLookIfGiven(node: ChainNode, ctx: Context): AuditLook | undefined {
+export function auditLookIfGiven(node: AuditViewSink, ctx: Context): AuditLook | undefined {
   const u = currentUser(ctx);
   if (!isAuditor(u) || auditPurposeOf(ctx) === undefined) return undefined;
   return auditLook(node, ctx);

@@ -35,7 +35,7 @@ export async function sealApplication(statement: string, drafts: readonly Attach
 }
 
 /** The statement and names as a read model keeps them: opened on the policy department's node, else who they are sealed to. */
-export async function applicationTextView(a: Apply, keyring: Map<string, string>): Promise<{ statement?: string; statementSealed?: SealedMark; attachments: (Apply['attachments'][number] & { name?: string })[] }> {
+export async function applicationTextView(a: Apply, keyring: ReadonlyMap<string, string>): Promise<{ statement?: string; statementSealed?: SealedMark; attachments: (Apply['attachments'][number] & { name?: string })[] }> {
   const st = await openForView<string>(a.statement, keyring);
   const names = a.attachmentNames ? await openForView<AttachmentNames>(a.attachmentNames, keyring) : undefined;
   const byHash = names && 'value' in names ? names.value : {};
@@ -44,7 +44,7 @@ export async function applicationTextView(a: Apply, keyring: Map<string, string>
 }
 
 /** The attachments' names this node can read, by hash (none where it is not the policy's department). */
-export async function attachmentNamesOf(a: Apply, keyring: Map<string, string>): Promise<AttachmentNames> {
+export async function attachmentNamesOf(a: Apply, keyring: ReadonlyMap<string, string>): Promise<AttachmentNames> {
   if (!a.attachmentNames) return {};
   const o = await openForView<AttachmentNames>(a.attachmentNames, keyring);
   return 'value' in o ? o.value : {};

@@ -1,10 +1,11 @@
 import { sha256Hex } from '../chain/hash.ts';
 import type { CommittedBlock } from '../chain/module.ts';
-import type { ChainNode } from '../chain/node.ts';
-import { payoutQuery, ruleOutcome } from './privacy.ts';
+import type { ModulePort } from '../chain/modulePort.ts';
+import { payoutQuery, ruleOutcome } from './eligibility/privacy.ts';
 import type { ApplicationRecord, ExpertRecord } from './records.ts';
 import { attachmentNamesOf } from './applicationSeal.ts';
-import { sealedFor } from './sealing.ts';
+import { sealedFor } from './review/sealing.ts';
+import { checkingApplications, releasableAwards } from './readModel/queries.ts';
 import { pk } from './stateKeys.ts';
 
 /** Blocks to wait before submitting the same automatic transaction again (it may still be on its way). */
@@ -32,7 +33,7 @@ export function payoutAutomation() {
     return true;
   };
 
-  return async function afterBlock(block: CommittedBlock, node: ChainNode): Promise<void> {
+  return async function afterBlock(block: CommittedBlock, node: ModulePort): Promise<void> {
     const view = node.view();
     const h = block.header.height;
     // Keyed by what triggered it (an answer, a sweep, the set of awards now due), so a new trigger is
@@ -56,12 +57,7 @@ export function payoutAutomation() {
     for (const id of apps) {
       await node.submitAs(undefined, 'payout.advance', { application: id }, 'none').catch((err) => node.log.warn({ err, application: id }, 'could not submit payout.advance'));
     }
-    const rows: { policy: string; id: string }[] = await node
-      .db('pay_awards')
-      .where({ dept: node.dept, status: 'publicised', open_objections: 0 })
-      .where('ends_at', '<=', block.header.time)
-      .orderBy('id')
-      .select('policy', 'id');
+    const rows = await releasableAwards(node.db, node.dept, block.header.time);
     const byPolicy = new Map<string, string[]>();
     for (const r of rows) byPolicy.set(r.policy, [...(byPolicy.get(r.policy) ?? []), r.id]);
     for (const [policy, ids] of [...byPolicy].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -72,11 +68,9 @@ export function payoutAutomation() {
 }
 
 /** Applications of this department still in their checks with a question that no longer waits for an answer. */
-async function expiredCandidates(node: ChainNode, height: number): Promise<string[]> {
-  const rows: { json: string }[] = await node.db('pay_applications').where({ dept: node.dept, status: 'checking' }).orderBy('submitted_at').limit(500).select('json');
+async function expiredCandidates(node: ModulePort, height: number): Promise<string[]> {
   const out: string[] = [];
-  for (const row of rows) {
-    const app = JSON.parse(row.json) as ApplicationRecord;
+  for (const app of await checkingApplications(node.db, node.dept)) {
     for (const c of app.checks) {
       if (c.status === 'pending' && c.query && (await ruleOutcome(node.view(), c.query, height + 1)).status !== 'pending') {
         out.push(app.id);
@@ -87,7 +81,7 @@ async function expiredCandidates(node: ChainNode, height: number): Promise<strin
   return out;
 }
 
-async function sealForExperts(node: ChainNode, appId: string): Promise<void> {
+async function sealForExperts(node: ModulePort, appId: string): Promise<void> {
   const view = node.view();
   const app = await view.get<ApplicationRecord>(pk.app(appId));
   if (!app?.review) return;

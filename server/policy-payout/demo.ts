@@ -1,4 +1,4 @@
-import { withCheckChar } from '../approval/creditCode.ts';
+import { withCheckChar } from '../../shared/creditCode.ts';
 import { filingSealRecipients, sealFiling } from '../approval/filingSeal.ts';
 import { sealStaffPayload } from '../approval/staffSeal.ts';
 import { sha256Hex } from '../chain/hash.ts';
@@ -75,10 +75,10 @@ async function seed(p: Platform, log?: (m: string) => void): Promise<void> {
       ], minGrade: 'B', industries: ['C', 'I'] } }),
     pub({ title: '小微企业稳岗补贴', budgetFen: '100000000', capFen: '3000000', review: { method: 'none' }, eligibility: { minGrade: 'C' } }),
     pub({ title: '专精特新企业一次性奖励', budgetFen: '200000000', capFen: '30000000', review: { method: 'none' }, eligibility: { regions: ['江南区'] } }),
-    ...ents.map(async (e) => ok(service.submitAs('clerk1', 'enterprise.register', await sealStaffPayload(service, 'enterprise.register', { code: e.code, name: e.name, publicKey: e.key.publicKey, verification: { method: 'window', note: '演示数据 demo' } })), `registering ${e.name}`)),
+    ...ents.map(async (e) => ok(service.submitAs('clerk1', 'enterprise.register', await sealStaffPayload(service.modulePort(), 'enterprise.register', { code: e.code, name: e.name, publicKey: e.key.publicKey, verification: { method: 'window', note: '演示数据 demo' } })), `registering ${e.name}`)),
     ...experts.map((e) => econ.waitFor(e.id, 'receipt')),
-    commitFigures(p.node('tax'), 'holder1', { field: 'tax.paid', period: '2025', rows: ents.map((e) => ({ enterprise: e.code, value: e.tax })) }),
-    commitFigures(p.node('hrss'), 'holder1', { field: 'hrss.insured', period: '202510', rows: ents.map((e) => ({ enterprise: e.code, value: e.insured })) }),
+    commitFigures(p.node('tax').modulePort(), 'holder1', { field: 'tax.paid', period: '2025', rows: ents.map((e) => ({ enterprise: e.code, value: e.tax })) }),
+    commitFigures(p.node('hrss').modulePort(), 'holder1', { field: 'hrss.insured', period: '202510', rows: ents.map((e) => ({ enterprise: e.code, value: e.insured })) }),
   ]);
   const idOf = (r: Awaited<typeof rd>) => String(r.receipt?.events.find((e) => e.type === 'payout.published')?.data.policy ?? '');
   const [RD, JOBS, SME] = [idOf(rd), idOf(jobs), idOf(sme)];
@@ -108,8 +108,8 @@ async function seed(p: Platform, log?: (m: string) => void): Promise<void> {
     return String(a);
   };
   // reasons sealed to the policy department, as its node does for an officer (http/common.ts sealFor)
-  await econ.submitAs('policy1', 'payout.decide', { application: appId(1), decision: 'approve', amountFen: '2400000', reasons: await sealFor(econ, ['econ'], '参保稳定，核定补贴2.4万元', 'the reasons') }, 'none');
-  await econ.submitAs('policy1', 'payout.decide', { application: appId(3), decision: 'reject', reasons: await sealFor(econ, ['econ'], '参保人数不足，不符合稳岗补贴条件', 'the reasons') }, 'none');
+  await econ.submitAs('policy1', 'payout.decide', { application: appId(1), decision: 'approve', amountFen: '2400000', reasons: await sealFor(econ.modulePort(), ['econ'], '参保稳定，核定补贴2.4万元', 'the reasons') }, 'none');
+  await econ.submitAs('policy1', 'payout.decide', { application: appId(3), decision: 'reject', reasons: await sealFor(econ.modulePort(), ['econ'], '参保人数不足，不符合稳岗补贴条件', 'the reasons') }, 'none');
   await ok(econ.submitAs('policy1', 'payout.publicise', { policy: JOBS }), 'the publication');
   log?.(`payout demo: policies ${RD}, ${JOBS}, ${SME} (revised) with applications in review, publication, decision`);
 }

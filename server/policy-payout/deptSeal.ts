@@ -33,7 +33,7 @@ export async function checkSealedTo(state: StateView, s: Sealed, depts: string[]
  * Opens an envelope for a read model: the value, or who it is sealed to. Never throws: it runs
  * inside the block's database transaction, and an envelope that does not open must not stop the node.
  */
-export async function openForView<T>(s: Sealed | T, keyring: Map<string, string>): Promise<{ value: T } | { sealed: SealedMark }> {
+export async function openForView<T>(s: Sealed | T, keyring: ReadonlyMap<string, string>): Promise<{ value: T } | { sealed: SealedMark }> {
   if (!isSealed(s)) return { value: s as T };
   const to = recipientDepts(s);
   try {

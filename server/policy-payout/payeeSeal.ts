@@ -24,13 +24,13 @@ export async function sealPayee(payee: Payee, to: SealRecipient[], o: SealOption
 }
 
 /** The payee as this node may keep it in a read model: opened, or the name and who it is sealed to. */
-export async function payeeView(p: SealedPayee, keyring: Map<string, string>): Promise<PayeeView> {
+export async function payeeView(p: SealedPayee, keyring: ReadonlyMap<string, string>): Promise<PayeeView> {
   const o = await openForView<PayeeBank>(p.bank, keyring);
   return 'value' in o ? { name: p.name, ...o.value } : { name: p.name, sealed: o.sealed };
 }
 
 /** The opened payee, or undefined where this node cannot open it. */
-export const openPayee = async (p: SealedPayee, keyring: Map<string, string>): Promise<Payee | undefined> => {
+export const openPayee = async (p: SealedPayee, keyring: ReadonlyMap<string, string>): Promise<Payee | undefined> => {
   const v = await payeeView(p, keyring);
   return v.sealed ? undefined : (v as Payee);
 };

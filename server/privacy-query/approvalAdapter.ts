@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { StateView } from '../chain/state.ts';
-import type { SessionUser } from '../http/auth.ts';
+import type { SessionUser } from '../../shared/sessionUser.ts';
 import type { CheckSubject, PrivacyAnswer, PrivacyCheck, PrivacyPort } from '../approval/privacy.ts';
 import { findField, loadPrivacyConfig, PrivacyConfig, type PrivacyRules } from './config.ts';
 import { exactOf, periodAt, specOfCheck, windowOf } from './questions.ts';

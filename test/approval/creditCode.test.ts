@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { assertCreditCode, creditCodeCheckChar, creditCodeProblem, isValidCreditCode } from '../../server/approval/creditCode.ts';
+import { assertCreditCode, creditCodeCheckChar, creditCodeProblem, isValidCreditCode } from '../../shared/creditCode.ts';
 
 /** GB 32100-2015 check characters, against codes in the real format (the standard's own example first). */
 describe('unified social credit code (统一社会信用代码)', () => {

@@ -51,9 +51,9 @@ describe('credit standing from proof-backed answers', () => {
       B = await payoutEnterprise(p, clerk, 302);
       await commitTaxAndInsured(p, [{ code: A.code, taxFen: '150000000', insured: 25 }, { code: B.code, taxFen: '0', insured: 0 }]);
       // Standing reads only recent periods: this month's insured employees, last year's tax, and tax of three years ago for the test below.
-      await commitFigures(p.node('hrss'), 'holder1', { field: 'hrss.insured', period: THIS_MONTH, rows: [{ enterprise: A.code, value: 25 }] });
-      await commitFigures(p.node('tax'), 'holder1', { field: 'tax.paid', period: OLD_YEAR, rows: [{ enterprise: B.code, value: '0' }] });
-      await commitFigures(p.node('tax'), 'holder1', { field: 'tax.paid', period: LAST_YEAR, rows: [{ enterprise: A.code, value: '150000000' }, { enterprise: B.code, value: '0' }] });
+      await commitFigures(p.node('hrss').modulePort(), 'holder1', { field: 'hrss.insured', period: THIS_MONTH, rows: [{ enterprise: A.code, value: 25 }] });
+      await commitFigures(p.node('tax').modulePort(), 'holder1', { field: 'tax.paid', period: OLD_YEAR, rows: [{ enterprise: B.code, value: '0' }] });
+      await commitFigures(p.node('tax').modulePort(), 'holder1', { field: 'tax.paid', period: LAST_YEAR, rows: [{ enterprise: A.code, value: '150000000' }, { enterprise: B.code, value: '0' }] });
     });
     after(() => p.stop());
 

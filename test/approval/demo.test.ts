@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Platform } from '../../server/platform.ts';
 import { seedApprovalDemo } from '../../server/approval/demo.ts';
 import { demoEnterprise } from '../../server/approval/demo/generator.ts';
-import { isValidCreditCode } from '../../server/approval/creditCode.ts';
+import { isValidCreditCode } from '../../shared/creditCode.ts';
 import { TEST_PASSWORD } from '../support/platform.ts';
 import { login, startApprovalPlatform } from './support.ts';
 

@@ -2,7 +2,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import request from 'supertest';
 import { loginMessage } from '../../server/http/auth.ts';
 import { approvalModule } from '../../server/approval/index.ts';
-import { CREDIT_CODE_CHARS, withCheckChar } from '../../server/approval/creditCode.ts';
+import { CREDIT_CODE_CHARS, withCheckChar } from '../../shared/creditCode.ts';
 import type { FilingSubmit, MaterialDraft } from '../../server/approval/schema.ts';
 import { filingSealRecipients, sealFiling, splitMaterialNames, type FilingDraft } from '../../server/approval/filingSeal.ts';
 import { appSealRecipients, processSealRecipients } from '../../server/approval/staffSeal.ts';

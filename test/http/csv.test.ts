@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { csvCell, csvFile, csvLine } from '../../server/http/csv.ts';
-import { reconciliationCsv, type Reconciliation } from '../../server/policy-payout/reconciliation.ts';
+import { csvCell, csvFile, csvLine } from '../../shared/csv.ts';
+import { reconciliationCsv, type Reconciliation } from '../../server/policy-payout/payments/reconciliation.ts';
 
 /**
  * Spreadsheet programs run a cell that starts with =, +, - or @ (or a tab or carriage return) as

@@ -8,7 +8,7 @@ import { AuthService } from '../../server/http/auth.ts';
 import { ChallengeStore } from '../../server/http/challengeStore.ts';
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from '../../server/http/loginLimiter.ts';
 import { checkPassword, DUMMY_HASH, hashPassword } from '../../server/http/password.ts';
-import { PASSWORD_POLICY, passwordProblem } from '../../server/http/passwordPolicy.ts';
+import { PASSWORD_POLICY, passwordProblem } from '../../shared/passwordPolicy.ts';
 import type { Platform } from '../../server/platform.ts';
 import { silentLogger } from '../support/fixtures.ts';
 import { login, startTestPlatform, TEST_PASSWORD } from '../support/platform.ts';

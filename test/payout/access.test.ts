@@ -75,9 +75,9 @@ describe('permissions, tried with every role', () => {
       assert.equal(res.status, 403, `${c.label}: ${res.status} ${JSON.stringify(res.body)}`);
       assert.ok(['FORBIDDEN', 'WRONG_DEPT'].includes(res.body.code), c.label);
     }
-    const chain = await p.node('market').submitAs('policy9', 'payout.decide', { application: appDeciding, decision: 'approve', amountFen: '100', reasons: await sealFor(p.node('market'), ['market'], '越权', 'the reasons') });
+    const chain = await p.node('market').submitAs('policy9', 'payout.decide', { application: appDeciding, decision: 'approve', amountFen: '100', reasons: await sealFor(p.node('market').modulePort(), ['market'], '越权', 'the reasons') });
     assert.equal(chain.receipt!.code, 'WRONG_DEPT', 'the chain refuses another department\'s officer');
-    const signed = await p.node('econ').submit(ent.sign('payout.decide', { application: appDeciding, decision: 'approve', amountFen: '100', reasons: await sealFor(p.node('econ'), ['econ'], '自批', 'the reasons') })).catch((e) => e);
+    const signed = await p.node('econ').submit(ent.sign('payout.decide', { application: appDeciding, decision: 'approve', amountFen: '100', reasons: await sealFor(p.node('econ').modulePort(), ['econ'], '自批', 'the reasons') })).catch((e) => e);
     assert.equal(signed.code, 'FORBIDDEN_KIND');
     assert.equal((await stateOf<any>(p, `pay/app/${appDeciding}`)).status, 'deciding');
     const ok = await callers.find((c) => c.label === 'econ/policy1')!.s.post(`/econ/api/payout/applications/${appDeciding}/decision`, { decision: 'approve', amountFen: '100', reasons: '符合条件' });

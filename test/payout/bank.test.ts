@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PAIN001_NS, pain001, pmtInfIdOf, type Party } from '../../server/policy-payout/bank/pain001.ts';
-import { parsePain002, parseStatementCsv } from '../../server/policy-payout/bank/statusReport.ts';
-import { at, child, children, parseXml } from '../../server/policy-payout/bank/xml.ts';
+import { PAIN001_NS, pain001, pmtInfIdOf, type Party } from '../../server/policy-payout/payments/bank/pain001.ts';
+import { parsePain002, parseStatementCsv } from '../../server/policy-payout/payments/bank/statusReport.ts';
+import { at, child, children, parseXml } from '../../server/policy-payout/payments/bank/xml.ts';
 import type { AwardRecord, LedgerRecord, RunRecord } from '../../server/policy-payout/records.ts';
-import { withRejectedBlocks } from '../../server/policy-payout/settlement.ts';
+import { withRejectedBlocks } from '../../server/policy-payout/payments/settlement.ts';
 import { ECON_NODE, FINANCE, Harness, POLICY } from './harness.ts';
 import { pain001Problems } from './pain001Schema.ts';
 

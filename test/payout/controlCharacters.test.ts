@@ -5,8 +5,8 @@ import { EnterpriseRegister, FilingPersonal, FilingSubmit } from '../../server/a
 import { sealFiling } from '../../server/approval/filingSeal.ts';
 import { encKid, generateEncKey } from '../../server/chain/sealing/envelope.ts';
 import { PayoutConfig } from '../../server/policy-payout/config.ts';
-import { pain001, type Party } from '../../server/policy-payout/bank/pain001.ts';
-import { at, child, children, parseXml } from '../../server/policy-payout/bank/xml.ts';
+import { pain001, type Party } from '../../server/policy-payout/payments/bank/pain001.ts';
+import { at, child, children, parseXml } from '../../server/policy-payout/payments/bank/xml.ts';
 import type { RunRecord } from '../../server/policy-payout/records.ts';
 import { Payee, PolicyPublish } from '../../server/policy-payout/schema.ts';
 import type { Platform } from '../../server/platform.ts';

@@ -11,10 +11,10 @@ import { openDb } from '../../server/chain/store/openDb.ts';
 import { txId } from '../../server/chain/tx.ts';
 import { createModules } from '../../server/modules.ts';
 import type { Platform } from '../../server/platform.ts';
-import { parseStatementCsv } from '../../server/policy-payout/bank/statusReport.ts';
+import { parseStatementCsv } from '../../server/policy-payout/payments/bank/statusReport.ts';
 import type { AwardRecord, LedgerRecord, RunRecord } from '../../server/policy-payout/records.ts';
 import { sealFor } from '../../server/policy-payout/http/common.ts';
-import { recordStatement, sealSettlement } from '../../server/policy-payout/settlement.ts';
+import { recordStatement, sealSettlement } from '../../server/policy-payout/payments/settlement.ts';
 import { TestEnterprise, testCode } from '../approval/support.ts';
 import { createTestNode, makeConsortium, waitForHeight } from '../support/fixtures.ts';
 import { DAY, payeeOf, sealApply, payoutFiling, policyBody, TestClock, until } from './support.ts';
@@ -90,7 +90,7 @@ describe('exactly once after a crash, a restart and a replay from genesis', () =
       return String(row.events[0].data.application);
     }));
     for (const [i, app] of applied.entries()) {
-      const r = await ok(nodes.econ, 'policy1', 'payout.decide', { application: app, decision: 'approve', amountFen: String(500_000 + i), reasons: await sealFor(nodes.econ, ['econ'], '符合条件', 'the reasons') });
+      const r = await ok(nodes.econ, 'policy1', 'payout.decide', { application: app, decision: 'approve', amountFen: String(500_000 + i), reasons: await sealFor(nodes.econ.modulePort(), ['econ'], '符合条件', 'the reasons') });
       awards.push((r.events[0].data.records as string[]).find((k) => k.startsWith('pay/award/'))!.slice('pay/award/'.length));
     }
     await ok(nodes.econ, 'policy1', 'payout.publicise', { policy });
@@ -137,7 +137,7 @@ describe('exactly once after a crash, a restart and a replay from genesis', () =
       return { id, events: [] };
     };
     // First attempt: the node appends the settlement and is stopped before applying it.
-    const first = await recordStatement(nodes.finance, run, report, submitNoWait);
+    const first = await recordStatement(nodes.finance.modulePort(), run, report, submitNoWait);
     assert.equal(first.alreadyRecorded, 2);
     await nodes.finance.stop();
     await financeDb.destroy();
@@ -145,7 +145,7 @@ describe('exactly once after a crash, a restart and a replay from genesis', () =
     await startFinance();
     await until('caught up', async () => nodes.finance.height >= nodes.econ.height && nodes.econ.height > 0);
     // The operator, unsure what happened, reads the same statement again.
-    const again = await recordStatement(nodes.finance, run, report, async (kind, payload) => {
+    const again = await recordStatement(nodes.finance.modulePort(), run, report, async (kind, payload) => {
       const { receipt, id } = await nodes.finance.submitAs('finance1', kind, payload);
       return { id, events: receipt!.events };
     });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { Platform } from '../../server/platform.ts';
-import { parseXml, children, child, at } from '../../server/policy-payout/bank/xml.ts';
+import { parseXml, children, child, at } from '../../server/policy-payout/payments/bank/xml.ts';
 import { waitForHeight } from '../support/fixtures.ts';
 import { pdf } from '../approval/support.ts';
 import {

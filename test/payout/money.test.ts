@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { balanced } from '../../server/policy-payout/ledger.ts';
+import { balanced } from '../../server/policy-payout/budget/ledger.ts';
 import { amountProblem, MAX_FEN } from '../../server/policy-payout/money.ts';
-import { reconcile } from '../../server/policy-payout/reconciliation.ts';
+import { reconcile } from '../../server/policy-payout/payments/reconciliation.ts';
 import type { AwardRecord, LedgerRecord, PolicyRecord } from '../../server/policy-payout/records.ts';
 import { ECON_NODE, FINANCE, Harness, POLICY } from './harness.ts';
 

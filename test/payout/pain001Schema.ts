@@ -1,4 +1,4 @@
-import type { XmlNode } from '../../server/policy-payout/bank/xml.ts';
+import type { XmlNode } from '../../server/policy-payout/payments/bank/xml.ts';
 
 /**
  * The part of the pain.001.001.09 XSD our files use, written down by hand: for each element its

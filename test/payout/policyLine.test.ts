@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { balanced } from '../../server/policy-payout/ledger.ts';
-import { reconcile } from '../../server/policy-payout/reconciliation.ts';
+import { balanced } from '../../server/policy-payout/budget/ledger.ts';
+import { reconcile } from '../../server/policy-payout/payments/reconciliation.ts';
 import type { AwardRecord, LedgerRecord, PolicyRecord } from '../../server/policy-payout/records.ts';
 import { Harness, POLICY } from './harness.ts';
 

@@ -37,7 +37,7 @@ describe('privacy rules: set questions, declined, expired, no basis, no figure',
   test('"no enforcement case in the year": the root is computed at publication; a case in the window fails the rule', async () => {
     const clean = await payoutEnterprise(p, clerk, 801);
     const fined = await payoutEnterprise(p, clerk, 802);
-    await commitFigures(p.node('enforcement'), 'holder1', { field: 'enforcement.cases', period: '20251231', rows: [{ enterprise: clean.code, value: { cases: ['20230611'] } }, { enterprise: fined.code, value: { cases: ['20250420'] } }] });
+    await commitFigures(p.node('enforcement').modulePort(), 'holder1', { field: 'enforcement.cases', period: '20251231', rows: [{ enterprise: clean.code, value: { cases: ['20230611'] } }, { enterprise: fined.code, value: { cases: ['20250420'] } }] });
     const pol = await publish(policy, { eligibility: { privacy: [CASES_RULE] } });
     const rule = (await stateOf<any>(p, `pay/policy/${pol}`)).eligibility.privacy[0];
     assert.match(rule.predicate.params.setRoot, /^[0-9]+$/);

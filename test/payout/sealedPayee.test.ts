@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import { encKid, generateEncKey } from '../../server/chain/sealing/envelope.ts';
 import type { Platform } from '../../server/platform.ts';
-import { pain001, type Party } from '../../server/policy-payout/bank/pain001.ts';
+import { pain001, type Party } from '../../server/policy-payout/payments/bank/pain001.ts';
 import { payeeSealRecipients, sealPayee } from '../../server/policy-payout/payeeSeal.ts';
 import type { ApplicationRecord, AwardRecord, RunRecord } from '../../server/policy-payout/records.ts';
 import {

@@ -82,8 +82,8 @@ export async function payoutEnterprise(p: Platform, clerk: Session, seed: number
 
 /** The holders commit figures (kept privately on their nodes) so questions about them can be answered with proofs. */
 export async function commitTaxAndInsured(p: Platform, rows: { code: string; taxFen: string | number; insured: number }[]): Promise<void> {
-  await commitFigures(p.node('tax'), 'holder1', { field: 'tax.paid', period: '2025', rows: rows.map((r) => ({ enterprise: r.code, value: String(r.taxFen) })) });
-  await commitFigures(p.node('hrss'), 'holder1', { field: 'hrss.insured', period: '202510', rows: rows.map((r) => ({ enterprise: r.code, value: r.insured })) });
+  await commitFigures(p.node('tax').modulePort(), 'holder1', { field: 'tax.paid', period: '2025', rows: rows.map((r) => ({ enterprise: r.code, value: String(r.taxFen) })) });
+  await commitFigures(p.node('hrss').modulePort(), 'holder1', { field: 'hrss.insured', period: '202510', rows: rows.map((r) => ({ enterprise: r.code, value: r.insured })) });
 }
 
 export const TAX_RULE = { id: 'tax', label: '2025年纳税额不低于100万元', field: 'tax.paid', period: '2025', predicate: { kind: 'gte' as const, params: { threshold: '100000000' } }, basis: { type: 'consent' as const } };

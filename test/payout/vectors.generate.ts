@@ -14,7 +14,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { withCheckChar } from '../../server/approval/creditCode.ts';
+import { withCheckChar } from '../../shared/creditCode.ts';
 import { buildRegistry } from '../../server/chain/buildRegistry.ts';
 import { parseGenesis } from '../../server/chain/genesis.ts';
 import { genesisEntries } from '../../server/chain/genesisState.ts';

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { isChainError } from '../../server/chain/errors.ts';
-import { parsePain002 } from '../../server/policy-payout/bank/statusReport.ts';
-import { parseXml } from '../../server/policy-payout/bank/xml.ts';
+import { parsePain002 } from '../../server/policy-payout/payments/bank/statusReport.ts';
+import { parseXml } from '../../server/policy-payout/payments/bank/xml.ts';
 
 /**
  * A bank's status report is outside input: whatever bytes arrive, reading them ends in a report

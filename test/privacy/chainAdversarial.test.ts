@@ -71,7 +71,7 @@ before(async () => {
   prover = new Prover({ size: 2 });
   p = await createPlatform({ keys, specs, logger: silentLogger, modules: () => [approvalModule({ privacy: privacyPort }), privacyModule({ autoAnswer: false, prover: () => prover })] });
   await seedDemo(p, { password: TEST_PASSWORD });
-  await commitFigures(p.node('tax'), 'holder1', { field: 'tax.paid', period: '2025', rows: [{ enterprise: A, value: '153726481' }, { enterprise: B, value: '98000000' }] });
+  await commitFigures(p.node('tax').modulePort(), 'holder1', { field: 'tax.paid', period: '2025', rows: [{ enterprise: A, value: '153726481' }, { enterprise: B, value: '98000000' }] });
 });
 
 after(async () => {
@@ -203,9 +203,9 @@ describe('what holders may commit', () => {
     const r = await submit('hrss', 'holder1', 'privacy.commit', { field: 'tax.paid', period: '2025', items: [[A, '1']] });
     assert.equal(r.code, 'PQ_NOT_HOLDER');
     const before = (await commitmentOf(p.node('tax').view(), 'tax.paid', '2025', A))!;
-    const again = await commitFigures(p.node('tax'), 'holder1', { field: 'tax.paid', period: '2025', rows: [{ enterprise: A, value: '153726481' }] });
+    const again = await commitFigures(p.node('tax').modulePort(), 'holder1', { field: 'tax.paid', period: '2025', rows: [{ enterprise: A, value: '153726481' }] });
     assert.equal(again.committed, 0, 'an unchanged figure is not sent again');
-    const fixed = await commitFigures(p.node('tax'), 'holder1', { field: 'tax.paid', period: '2025', rows: [{ enterprise: A, value: '163726481' }] });
+    const fixed = await commitFigures(p.node('tax').modulePort(), 'holder1', { field: 'tax.paid', period: '2025', rows: [{ enterprise: A, value: '163726481' }] });
     assert.equal(fixed.committed, 1);
     const after = (await commitmentOf(p.node('audit').view(), 'tax.paid', '2025', A))!;
     assert.ok(after.version > before.version);

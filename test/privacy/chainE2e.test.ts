@@ -54,11 +54,11 @@ describe('privacy query: ask → automatic proof → verified answer on every no
     const filed = await ent.submit('filing.submit', { ...(await filingOf(ent)), consents });
     assert.equal(filed.status, 200, JSON.stringify(filed.body));
 
-    await commitFigures(p.node('tax'), 'holder1', { field: 'tax.paid', period: '2025', rows: [{ enterprise: A, value: '153726481' }, { enterprise: B, value: 4200000 }] });
-    await commitFigures(p.node('hrss'), 'holder1', { field: 'hrss.insured', period: '202510', rows: [{ enterprise: A, value: 25 }, { enterprise: B, value: 3 }] });
-    await commitFigures(p.node('market'), 'holder1', { field: 'market.capital', period: '2025', rows: [{ enterprise: A, value: '5000000000' }] });
-    await commitFigures(p.node('market'), 'holder1', { field: 'market.licence', period: '2025', rows: [{ enterprise: A, value: { validFrom: '20200101', validTo: '20301231' } }] });
-    await commitFigures(p.node('enforcement'), 'holder1', {
+    await commitFigures(p.node('tax').modulePort(), 'holder1', { field: 'tax.paid', period: '2025', rows: [{ enterprise: A, value: '153726481' }, { enterprise: B, value: 4200000 }] });
+    await commitFigures(p.node('hrss').modulePort(), 'holder1', { field: 'hrss.insured', period: '202510', rows: [{ enterprise: A, value: 25 }, { enterprise: B, value: 3 }] });
+    await commitFigures(p.node('market').modulePort(), 'holder1', { field: 'market.capital', period: '2025', rows: [{ enterprise: A, value: '5000000000' }] });
+    await commitFigures(p.node('market').modulePort(), 'holder1', { field: 'market.licence', period: '2025', rows: [{ enterprise: A, value: { validFrom: '20200101', validTo: '20301231' } }] });
+    await commitFigures(p.node('enforcement').modulePort(), 'holder1', {
       field: 'enforcement.cases',
       period: '20251231',
       rows: [{ enterprise: A, value: { cases: ['20240315'] } }, { enterprise: B, value: { cases: ['20230101', '20250610'] } }],
@@ -146,7 +146,7 @@ describe('privacy query before the consortium has adopted verification keys', ()
   before(async () => {
     p = await startTestPlatform({ modules: createModules, depts: ['tax', 'econ', 'market', 'service'] });
     await decideTogether(p.nodes, 'privacy.setRules', testPrivacyRules());
-    await commitFigures(p.node('tax'), 'holder1', { field: 'tax.paid', period: '2025', rows: [{ enterprise: A, value: '153726481' }] });
+    await commitFigures(p.node('tax').modulePort(), 'holder1', { field: 'tax.paid', period: '2025', rows: [{ enterprise: A, value: '153726481' }] });
   });
   after(() => p.stop());
 

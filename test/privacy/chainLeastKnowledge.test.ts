@@ -57,9 +57,9 @@ before(async () => {
 after(() => p.stop());
 
 test('raw figures and salts stay in the holder\'s pq_private_values', async () => {
-  await commitFigures(p.node('tax'), 'holder1', { field: 'tax.paid', period: '2025', rows: [{ enterprise: A, value: '153726481' }] });
-  await commitFigures(p.node('market'), 'holder1', { field: 'market.licence', period: '2025', rows: [{ enterprise: A, value: { validFrom: '20190417', validTo: '20390416' } }] });
-  await commitFigures(p.node('enforcement'), 'holder1', { field: 'enforcement.cases', period: '20251231', rows: [{ enterprise: A, value: { cases: ['20230719'] } }] });
+  await commitFigures(p.node('tax').modulePort(), 'holder1', { field: 'tax.paid', period: '2025', rows: [{ enterprise: A, value: '153726481' }] });
+  await commitFigures(p.node('market').modulePort(), 'holder1', { field: 'market.licence', period: '2025', rows: [{ enterprise: A, value: { validFrom: '20190417', validTo: '20390416' } }] });
+  await commitFigures(p.node('enforcement').modulePort(), 'holder1', { field: 'enforcement.cases', period: '20251231', rows: [{ enterprise: A, value: { cases: ['20230719'] } }] });
   const econ = p.node('econ');
   const questions = [
     { field: 'tax.paid', period: '2025', predicate: { kind: 'gte', params: { threshold: '100000000' } }, basis: { type: 'statute', rule: 'payout-tax' } },

@@ -89,7 +89,7 @@ before(async () => {
   p = await startTestPlatform({ modules: createModules });
   await adoptVerificationKeys(p.nodes);
   await decideTogether(p.nodes, 'privacy.setRules', RULES);
-  await commitFigures(p.node('tax'), 'holder1', { field: 'tax.paid', period: '2025', rows: [A, B, C].map((enterprise) => ({ enterprise, value: FIGURE.toString() })) });
+  await commitFigures(p.node('tax').modulePort(), 'holder1', { field: 'tax.paid', period: '2025', rows: [A, B, C].map((enterprise) => ({ enterprise, value: FIGURE.toString() })) });
 });
 
 after(() => p.stop());
@@ -183,8 +183,8 @@ describe('an approval application as the basis, and answers that respect their p
     const res = await ent.submit('approval.apply', { process: 'construction', project: { name: '问询测试项目' } });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     appId = res.body.records[0].replace('app/', '');
-    await commitFigures(p.node('tax'), 'holder1', { field: 'tax.paid', period: LAST_YEAR, rows: [{ enterprise: ent.code, value: FIGURE.toString() }] });
-    await commitFigures(p.node('tax'), 'holder1', { field: 'tax.paid', period: OLD_YEAR, rows: [{ enterprise: ent.code, value: FIGURE.toString() }] });
+    await commitFigures(p.node('tax').modulePort(), 'holder1', { field: 'tax.paid', period: LAST_YEAR, rows: [{ enterprise: ent.code, value: FIGURE.toString() }] });
+    await commitFigures(p.node('tax').modulePort(), 'holder1', { field: 'tax.paid', period: OLD_YEAR, rows: [{ enterprise: ent.code, value: FIGURE.toString() }] });
     market = await login(p, 'market', 'approver1');
     housing = await login(p, 'housing', 'approver1');
   });

@@ -10,7 +10,7 @@ import { openDb } from '../../server/chain/store/openDb.ts';
 import { portalMiddleware } from '../../server/http/portal.ts';
 import { createModules } from '../../server/modules.ts';
 import { createPlatform, type Platform } from '../../server/platform.ts';
-import { at, child, children, parseXml } from '../../server/policy-payout/bank/xml.ts';
+import { at, child, children, parseXml } from '../../server/policy-payout/payments/bank/xml.ts';
 import type { ApplicationRecord, AwardRecord, ExpertRecord } from '../../server/policy-payout/records.ts';
 import { pdf, png } from '../approval/support.ts';
 import { apply, DAY, expertKeys, login, passDays, payoutEnterprise, publish, seedStaff, stateOf, synced, TestClock, until, type Session, type TestEnterprise } from '../payout/support.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fenToYuan, scorePoints, yuanToFen } from '../../web/src/money.ts';
+import { fenToYuan, scorePoints, yuanToFen } from '../../shared/money.ts';
 
 /** What people type in yuan becomes integer fen exactly, never through a float. */
 test('yuan to fen: digits only, at most two decimals, exact', () => {

@@ -1,7 +1,7 @@
 import type { TxContext } from '../../chain/contract.ts';
 import { reject } from '../../chain/errors.ts';
 import type { StateView } from '../../chain/state.ts';
-import { assertCreditCode } from '../creditCode.ts';
+import { assertCreditCode } from '../../../shared/creditCode.ts';
 import type { By, EnterpriseRecord } from '../records.ts';
 import { ak } from '../stateKeys.ts';
 

@@ -4,7 +4,7 @@ import { keys, type SignerRecord } from '../../chain/identity.ts';
 import type { StateView } from '../../chain/state.ts';
 import { suiteByName } from '../../chain/suites/index.ts';
 import type { TxContext } from '../../chain/contract.ts';
-import { assertCreditCode } from '../creditCode.ts';
+import { assertCreditCode } from '../../../shared/creditCode.ts';
 import { updateCredit } from '../credit/facts.ts';
 import type { EnterpriseRecord } from '../records.ts';
 import { loadRules } from '../rules.ts';

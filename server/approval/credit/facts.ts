@@ -1,18 +1,12 @@
 import type { TxContext } from '../../chain/contract.ts';
 import type { StateView } from '../../chain/state.ts';
 import { ak } from '../stateKeys.ts';
-import { emptyFacts, scoreFacts, type CreditFacts, type ScoreResult } from './score.ts';
+import { emptyFacts, scoreFacts, type CreditFacts } from './score.ts';
+import type { CreditScoreRecord } from '../../../shared/wire/credit.ts';
+
+export type { CreditScoreRecord };
 import { loadWeights } from './weights.ts';
 
-export interface CreditScoreRecord extends ScoreResult {
-  code: string;
-  weightsVersion: number;
-  computedAt: number;
-  height: number;
-  txId: string;
-  /** the record whose landing caused this recomputation */
-  trigger: { kind: string; ref: string };
-}
 
 /**
  * Updates an enterprise's credit facts and recomputes its score in the same transaction, so the

@@ -1,5 +1,8 @@
 import type { Grade, Severity } from '../schema.ts';
 import { DIMENSIONS, DIMENSION_NAMES, type CreditWeights, type Dimension } from './weights.ts';
+import type { DimensionScore, ScoreItem, ScoreResult } from '../../../shared/wire/credit.ts';
+
+export type { DimensionScore, ScoreItem, ScoreResult };
 
 /**
  * The facts the score is computed from, kept per enterprise and updated by every handler whose
@@ -19,30 +22,8 @@ export interface CreditFacts {
 
 export const emptyFacts = (code: string): CreditFacts => ({ code, licences: {}, apps: {}, findings: {}, cases: {}, privacy: {}, subsidy: {} });
 
-export interface ScoreItem {
-  /** state key of the record, or null for the dimension's base */
-  ref: string | null;
-  kind: string;
-  delta: number;
-  note: string;
-}
 
-export interface DimensionScore {
-  dim: Dimension;
-  name: string;
-  weight: number;
-  /** 0..10000 basis points */
-  score: number;
-  /** weight × score / 10000, rounded down; the total is their sum */
-  contribution: number;
-  items: ScoreItem[];
-}
 
-export interface ScoreResult {
-  total: number;
-  grade: Grade;
-  dimensions: DimensionScore[];
-}
 
 /** The rules: a base per dimension and a delta per kind of record, all in basis points. */
 export const RULES = {

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { sha256Hex } from '../../chain/hash.ts';
-import { CREDIT_CODE_CHARS, withCheckChar } from '../creditCode.ts';
+import { CREDIT_CODE_CHARS, withCheckChar } from '../../../shared/creditCode.ts';
 import type { FilingDraft } from '../filingSeal.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { ChainError } from '../../chain/errors.ts';
 import type { Role } from '../../chain/schema.ts';
-import type { SessionUser } from '../../http/auth.ts';
+import type { SessionUser } from '../../../shared/sessionUser.ts';
 import type { DossierSection } from '../schema.ts';
 
 /**

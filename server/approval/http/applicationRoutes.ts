@@ -1,9 +1,9 @@
 import Router from '@koa/router';
 import { ChainError } from '../../chain/errors.ts';
-import type { ChainNode } from '../../chain/node.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
 import { publicTx } from '../../chain/http/chainRoutes.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
-import { csvFile, csvLine } from '../../http/csv.ts';
+import { csvFile, csvLine } from '../../../shared/csv.ts';
 import { auditLook, listSubject } from '../../http/txReads.ts';
 import { withAuditShares } from '../auditShares.ts';
 import { ENTERPRISE_KINDS } from '../contracts/index.ts';
@@ -15,14 +15,14 @@ import { ak } from '../stateKeys.ts';
 import { notFound } from './access.ts';
 import { doc, headClock, PageQuery, param } from './common.ts';
 import { requireStored } from './materialsStore.ts';
-import { actAs, recordsOf, submitChecked } from '../../chain/preflight.ts';
+import { actAs, recordsOf } from '../../chain/modulePort.ts';
 
 const DecisionBody = ApprovalDecideDraft.omit({ app: true, stage: true });
 const RevokeBody = LicenceRevoke.omit({ licence: true });
 const APP_READERS = ['enterprise', 'approver', 'inspector', 'enforcer', 'auditor', 'clerk'] as const;
 
 /** Enterprise-signed submissions, approval processes, applications and decisions. */
-export function applicationRoutes(node: ChainNode): Router {
+export function applicationRoutes(node: ModulePort): Router {
   const r = new Router({ prefix: '/approval' });
   const now = headClock(node);
 
@@ -34,7 +34,7 @@ export function applicationRoutes(node: ChainNode): Router {
     }
     const materials = Material.array().safeParse(raw.payload?.materials ?? []);
     if (materials.success) await requireStored(node.db, materials.data);
-    const row = await submitChecked(node, raw);
+    const row = await node.submitChecked(raw);
     ctx.body = { id: row.id, records: recordsOf(row), receipt: publicTx(row) };
   });
 

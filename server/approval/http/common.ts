@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
-import type { ChainNode } from '../../chain/node.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
 import { apiDocs, type RouteDoc } from '../../http/openapi.ts';
 
 export const PageQuery = z.object({
@@ -22,13 +22,6 @@ export const param = (ctx: Context, name: string): string => String((ctx.params 
  * The latest block's time: the clock for flagging overdue stages and expired licences on the
  * read side, the same on every node at the same height (never this machine's clock).
  */
-export function headClock(node: ChainNode): () => Promise<number> {
-  let cached = { height: -1, time: 0 };
-  return async () => {
-    if (cached.height !== node.height) {
-      const b = await node.store.blockByHeight(node.height);
-      cached = { height: node.height, time: b?.header.time ?? 0 };
-    }
-    return cached.time;
-  };
+export function headClock(node: ModulePort): () => Promise<number> {
+  return () => node.headTime();
 }

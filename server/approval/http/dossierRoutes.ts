@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import type { ChainNode } from '../../chain/node.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
 import { auditLook } from '../../http/txReads.ts';
 import { loadWeights } from '../credit/weights.ts';
@@ -17,7 +17,7 @@ import { doc, headClock, param, Purpose } from './common.ts';
  * wait for one. An enterprise reading its own dossier is not a look at someone else and is
  * not recorded.
  */
-export function dossierRoutes(node: ChainNode, privacy: PrivacyPort): Router {
+export function dossierRoutes(node: ModulePort, privacy: PrivacyPort): Router {
   const r = new Router({ prefix: '/approval' });
   const now = headClock(node);
 

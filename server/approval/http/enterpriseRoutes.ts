@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { ChainNode } from '../../chain/node.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
 import { auditLook, auditLookIfGiven } from '../../http/txReads.ts';
 import { withAuditShares } from '../auditShares.ts';
@@ -9,7 +9,7 @@ import { sealStaffPayload } from '../staffSeal.ts';
 import * as q from '../readModel/queries.ts';
 import { notFound, STAFF_READERS } from './access.ts';
 import { doc, PageQuery, param } from './common.ts';
-import { actAs } from '../../chain/preflight.ts';
+import { actAs } from '../../chain/modulePort.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
 import { ChainError } from '../../chain/errors.ts';
 import { loadRules } from '../rules.ts';
@@ -20,7 +20,7 @@ import { DeptId } from '../../chain/schema.ts';
 const RotateBody = EnterpriseRotateKeyDraft.omit({ code: true });
 
 /** Registration and key rotation at the one window, and looking enterprises up. */
-export function enterpriseRoutes(node: ChainNode): Router {
+export function enterpriseRoutes(node: ModulePort): Router {
   /** The one window (一窗受理): clerks of the registration departments keep the filings; a clerk elsewhere is not the window. */
   const isWindowClerk = async (u: { role: string; dept: string }) => u.role === 'clerk' && (await loadRules(node.view(), node.genesis)).registrationDepts.includes(u.dept);
   const r = new Router({ prefix: '/approval' });
@@ -93,7 +93,7 @@ export function enterpriseRoutes(node: ChainNode): Router {
     const look = auditLook(node, ctx);
     const f = await q.filing(node.db, code);
     if (!f) throw notFound('filing');
-    const history = await node.store.history(`filing/${code}`);
+    const history = await node.history(`filing/${code}`);
     const auditViewTx = await look?.record(`filing:${code}`, [code]);
     ctx.body = { ...f, ...(auditViewTx ? { auditViewTx } : {}), history: history.map((h) => ({ height: h.height, txId: h.txId, version: (h.new as { version?: number } | null)?.version ?? null })) };
   });

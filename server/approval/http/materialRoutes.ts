@@ -1,12 +1,13 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { ChainError } from '../../chain/errors.ts';
-import type { ChainNode } from '../../chain/node.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
-import { assertCreditCode } from '../creditCode.ts';
+import { assertCreditCode } from '../../../shared/creditCode.ts';
 import { DOSSIER_SECTIONS, notFound } from './access.ts';
 import { doc, param, Purpose } from './common.ts';
 import { checkUpload, MIME, readLimited, storeBlob } from './materialsStore.ts';
+import * as q from '../readModel/queries.ts';
 
 const HashParam = z.string().regex(/^[0-9a-f]{64}$/);
 
@@ -15,7 +16,7 @@ const HashParam = z.string().regex(/^[0-9a-f]{64}$/);
  * behalf), answered with the SHA-256 that the signed filing then names. Reading a file is a
  * look at the enterprise like the dossier: staff give a purpose and the look is recorded.
  */
-export function materialRoutes(node: ChainNode): Router {
+export function materialRoutes(node: ModulePort): Router {
   const r = new Router({ prefix: '/approval' });
 
   doc('post', '/materials', 'Upload one material (raw body, Content-Type application/pdf, image/png or image/jpeg, at most 5 MB); returns its SHA-256. Clerks add ?code=.', ['enterprise', 'clerk']);
@@ -23,7 +24,7 @@ export function materialRoutes(node: ChainNode): Router {
     const u = currentUser(ctx);
     const owner = u.role === 'enterprise' ? u.id : String(ctx.query.code ?? '');
     assertCreditCode(owner);
-    if (!(await node.db('ap_enterprises').where({ code: owner }).first('code'))) throw notFound('enterprise');
+    if (!(await q.enterpriseExists(node.db, owner))) throw notFound('enterprise');
     const body = await readLimited(ctx.req);
     const type = checkUpload(ctx.get('content-type'), body);
     ctx.status = 201;
@@ -35,18 +36,18 @@ export function materialRoutes(node: ChainNode): Router {
     const u = currentUser(ctx);
     const hash = HashParam.safeParse(param(ctx, 'hash'));
     if (!hash.success) throw notFound('material');
-    const blob = await node.db('ap_blobs').where({ hash: hash.data }).first();
+    const blob = await q.blob(node.db, hash.data);
     if (!blob) throw notFound('material');
     if (u.role === 'enterprise') {
-      const filed = await node.db('ap_materials').where({ hash: hash.data, code: u.id }).first('code');
+      const filed = await q.materialFiler(node.db, hash.data, u.id);
       if (blob.owner_code !== u.id && !filed) throw notFound('material');
     } else {
       if (!DOSSIER_SECTIONS[u.role]?.includes('materials')) throw new ChainError('FORBIDDEN', `role ${u.role} may not open materials`, { status: 403 });
       // Staff see a file only once some enterprise has filed it, and only with a recorded purpose.
-      const filed = await node.db('ap_materials').where({ hash: hash.data }).first('code');
+      const filed = await q.materialFiler(node.db, hash.data);
       if (!filed) throw notFound('material');
       const { purpose } = Purpose.parse(ctx.query);
-      const { id } = await node.submit(node.signAs(u.id, 'dossier.view', { code: filed.code, purpose, sections: ['materials'], item: `material:${hash.data}` }));
+      const { id } = await node.submit(node.signAs(u.id, 'dossier.view', { code: filed, purpose, sections: ['materials'], item: `material:${hash.data}` }));
       ctx.set('x-dossier-view-tx', id);
     }
     ctx.type = MIME[blob.type as keyof typeof MIME];

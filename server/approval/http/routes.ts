@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import type { ChainNode } from '../../chain/node.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
 import type { PrivacyPort } from '../privacy.ts';
 import { applicationRoutes } from './applicationRoutes.ts';
 import { dossierRoutes } from './dossierRoutes.ts';
@@ -8,7 +8,7 @@ import { materialRoutes } from './materialRoutes.ts';
 import { supervisionRoutes } from './supervisionRoutes.ts';
 
 /** Every route of the module, mounted under /<dept>/api/approval. Each guards itself by role and scope. */
-export function approvalRoutes(node: ChainNode, privacy: PrivacyPort): Router {
+export function approvalRoutes(node: ModulePort, privacy: PrivacyPort): Router {
   const r = new Router();
   for (const part of [enterpriseRoutes(node), materialRoutes(node), applicationRoutes(node), supervisionRoutes(node), dossierRoutes(node, privacy)]) {
     r.use(part.routes(), part.allowedMethods());

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import type { ChainNode } from '../../chain/node.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
 import { auditLook, listSubject } from '../../http/txReads.ts';
 import { withAuditShares } from '../auditShares.ts';
@@ -9,7 +9,7 @@ import { CaseCloseDraft, CaseDecideDraft, CaseOpenDraft, InspectionPlanDraft, In
 import { sealStaffPayload } from '../staffSeal.ts';
 import { notFound } from './access.ts';
 import { doc, PageQuery, param } from './common.ts';
-import { actAs, recordsOf } from '../../chain/preflight.ts';
+import { actAs, recordsOf } from '../../chain/modulePort.ts';
 
 const AdHocBody = InspectionRecordDraft.omit({ inspection: true });
 const ResultBody = InspectionRecordDraft.omit({ inspection: true, code: true, subject: true, app: true, licence: true });
@@ -18,7 +18,7 @@ const CloseBody = CaseCloseDraft.omit({ case: true });
 const READERS = ['enterprise', 'approver', 'inspector', 'enforcer', 'auditor'] as const;
 
 /** Inspections (监管) and enforcement cases (执法): the loop after approval. */
-export function supervisionRoutes(node: ChainNode): Router {
+export function supervisionRoutes(node: ModulePort): Router {
   const r = new Router({ prefix: '/approval' });
   // Staff write plaintext; this node seals it to the departments with a basis before it signs.
   const act = async (ctx: Context, kind: string, payload: Record<string, unknown>) => actAs(node, currentUser(ctx).id, kind, await sealStaffPayload(node, kind, payload));
@@ -56,7 +56,7 @@ export function supervisionRoutes(node: ChainNode): Router {
   r.get('/inspections/:id', requireRole(...READERS), async (ctx) => {
     const look = auditLook(node, ctx);
     const i = await q.inspection(node.db, param(ctx, 'id'));
-    const caseDepts = i ? (await node.db('ap_cases').whereIn('id', i.findings.flatMap((f) => (f.case ? [f.case] : []))).select('dept')).map((c: { dept: string }) => c.dept) : [];
+    const caseDepts = i ? await q.caseDepts(node.db, i.findings.flatMap((f) => (f.case ? [f.case] : []))) : [];
     if (!i || !q.canSeeInspection(currentUser(ctx), i, caseDepts)) throw notFound('inspection');
     if (!look) {
       ctx.body = i;

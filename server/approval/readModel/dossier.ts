@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { SessionUser } from '../../http/auth.ts';
+import type { SessionUser } from '../../../shared/sessionUser.ts';
 import type { PrivacyPort } from '../privacy.ts';
 import type { CaseRecord } from '../records.ts';
 import type { DossierSection } from '../schema.ts';

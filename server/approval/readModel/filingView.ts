@@ -19,7 +19,7 @@ export type FilingView = Omit<FilingRecord, 'profile' | 'materials'> & {
  * block's database transaction, and an envelope that does not open (or does not match its
  * commitment) must not stop the node, only show as unreadable.
  */
-export async function filingView(f: FilingRecord, keyring: Map<string, string>, shared?: Sealed): Promise<FilingView> {
+export async function filingView(f: FilingRecord, keyring: ReadonlyMap<string, string>, shared?: Sealed): Promise<FilingView> {
   const { personal, ...profile } = f.profile as Profile & Partial<FilingPersonal>;
   if (!isSealed(personal)) return { ...f, profile: { ...profile, contacts: profile.contacts ?? [] } };
   // names a node cannot read are dropped, even from a filing made before they were sealed

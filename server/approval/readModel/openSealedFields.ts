@@ -19,7 +19,7 @@ export const isSealedMarker = (v: unknown): v is SealedMarker => typeof v === 'o
  * Never throws: it runs inside the block's database transaction, and an envelope that does not
  * open (or does not match its commitment) must not stop the node, only show as unreadable.
  */
-export async function openSealedFields<T>(record: T, keyring: Map<string, string>): Promise<T> {
+export async function openSealedFields<T>(record: T, keyring: ReadonlyMap<string, string>): Promise<T> {
   const walk = async (v: unknown): Promise<unknown> => {
     if (isSealed(v)) {
       try {

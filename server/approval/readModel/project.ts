@@ -25,7 +25,7 @@ async function replace(trx: Knex.Transaction, table: string, column: string, ids
  * block however many transactions touched it. Score history and dossier views come from the
  * events themselves, since every occurrence matters.
  */
-export async function projectApproval(trx: Knex.Transaction, block: CommittedBlock, keyring: Map<string, string> = new Map(), dept?: string): Promise<void> {
+export async function projectApproval(trx: Knex.Transaction, block: CommittedBlock, keyring: ReadonlyMap<string, string> = new Map(), dept?: string): Promise<void> {
   const touched = new Set<string>();
   const history: Record<string, unknown>[] = [];
   const views: Record<string, unknown>[] = [];
@@ -46,7 +46,7 @@ export async function projectApproval(trx: Knex.Transaction, block: CommittedBlo
   for (let i = 0; i < views.length; i += CHUNK) await trx('ap_dossier_views').insert(views.slice(i, i + CHUNK));
 }
 
-async function writeRecords(trx: Knex.Transaction, keys: string[], keyring: Map<string, string>, dept?: string): Promise<void> {
+async function writeRecords(trx: Knex.Transaction, keys: string[], keyring: ReadonlyMap<string, string>, dept?: string): Promise<void> {
   const values = new Map<string, unknown>();
   for (let i = 0; i < keys.length; i += 400) {
     const rows: { k: string; v: string }[] = await trx('state').whereIn('k', keys.slice(i, i + 400)).select('k', 'v');

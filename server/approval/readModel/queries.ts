@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { FilingView } from './filingView.ts';
-import type { SessionUser } from '../../http/auth.ts';
+import type { SessionUser } from '../../../shared/sessionUser.ts';
 import type { CreditScoreRecord } from '../credit/facts.ts';
 import type { ApplicationRecord, CaseRecord, EnterpriseRecord, FilingRecord, InspectionRecord, LicenceRecord } from '../records.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
@@ -130,3 +130,38 @@ export async function caseById(db: Knex, id: string): Promise<CaseRecord | undef
 
 export const canSeeCase = (u: SessionUser, c: CaseRecord): boolean =>
   u.role === 'enterprise' ? c.code === u.id : isAuditor(u) || c.dept === u.dept || ('inspection' in c.origin && c.origin.dept === u.dept);
+
+// ------------------------------------------------------------------ lookups for routes and hooks
+
+export async function enterpriseExists(db: Knex, code: string): Promise<boolean> {
+  return !!(await db('ap_enterprises').where({ code }).first('code'));
+}
+
+/** Every registered enterprise's code, in order (a re-scoring sweep). */
+export async function enterpriseCodes(db: Knex): Promise<string[]> {
+  return (await db('ap_enterprises').orderBy('code').select('code')).map((r: { code: string }) => r.code);
+}
+
+/** The departments of the cases an inspection's findings opened (they may read the inspection). */
+export async function caseDepts(db: Knex, caseIds: string[]): Promise<string[]> {
+  if (!caseIds.length) return [];
+  return (await db('ap_cases').whereIn('id', caseIds).select('dept')).map((c: { dept: string }) => c.dept);
+}
+
+export interface BlobRow {
+  hash: string;
+  type: string;
+  size: number;
+  content: Buffer;
+  owner_code: string | null;
+}
+
+/** A stored material file, by its hash. */
+export async function blob(db: Knex, hash: string): Promise<BlobRow | undefined> {
+  return db('ap_blobs').where({ hash }).first();
+}
+
+/** The enterprise that filed a material (one of them; or the given one only), if any did. */
+export async function materialFiler(db: Knex, hash: string, code?: string): Promise<string | undefined> {
+  return ((await db('ap_materials').where(code ? { hash, code } : { hash }).first('code')) as { code: string } | undefined)?.code;
+}

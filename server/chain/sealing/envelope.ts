@@ -108,7 +108,7 @@ export class SealError extends Error {
  * is: the holder is not a recipient. A plaintext whose hash is not the commitment is refused, so
  * a sealer cannot show recipients one thing and commit the ledger to another.
  */
-export async function openSealed<T = unknown>(s: Sealed, keyring: Map<string, string>): Promise<{ value: T; salt: string; kid: string } | undefined> {
+export async function openSealed<T = unknown>(s: Sealed, keyring: ReadonlyMap<string, string>): Promise<{ value: T; salt: string; kid: string } | undefined> {
   const r = s.jwe.recipients.find((x) => keyring.has(x.header.kid));
   if (!r) return undefined;
   const priv = keyring.get(r.header.kid)!;

@@ -2,7 +2,7 @@ import { defineContract } from '../../chain/contract.ts';
 import { reject } from '../../chain/errors.ts';
 import { setAdd } from '../bucketSet.ts';
 import { checkSealedTo } from '../deptSeal.ts';
-import { loadLedger, move, saveLedger } from '../ledger.ts';
+import { loadLedger, move, saveLedger } from '../budget/ledger.ts';
 import type { AwardRecord } from '../records.ts';
 import { PayoutDecide } from '../schema.ts';
 import { awardIdOf, pk } from '../stateKeys.ts';

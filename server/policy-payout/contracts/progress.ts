@@ -1,7 +1,7 @@
 import type { TxContext } from '../../chain/contract.ts';
 import type { StateView } from '../../chain/state.ts';
-import { DRAW_RULE, drawExperts } from '../experts.ts';
-import { ruleOutcome } from '../privacy.ts';
+import { DRAW_RULE, drawExperts } from '../review/experts.ts';
+import { ruleOutcome } from '../eligibility/privacy.ts';
 import type { ApplicationRecord, PolicyRecord } from '../records.ts';
 import { pk } from '../stateKeys.ts';
 import { emitRecords } from './common.ts';

@@ -1,8 +1,8 @@
 import { defineContract } from '../../chain/contract.ts';
 import { reject } from '../../chain/errors.ts';
-import { panelAtPublication } from '../experts.ts';
-import { emptyLedger, loadLedger, rebudget, saveLedger } from '../ledger.ts';
-import { normaliseRule } from '../privacy.ts';
+import { panelAtPublication } from '../review/experts.ts';
+import { emptyLedger, loadLedger, rebudget, saveLedger } from '../budget/ledger.ts';
+import { normaliseRule } from '../eligibility/privacy.ts';
 import type { PolicyRecord } from '../records.ts';
 import { PolicyPublish } from '../schema.ts';
 import { pk, policyId } from '../stateKeys.ts';

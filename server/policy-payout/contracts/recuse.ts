@@ -3,7 +3,7 @@ import { defineContract } from '../../chain/contract.ts';
 import { reject } from '../../chain/errors.ts';
 import type { StateView } from '../../chain/state.ts';
 import { checkSealedTo } from '../deptSeal.ts';
-import { nextExpert } from '../experts.ts';
+import { nextExpert } from '../review/experts.ts';
 import type { ApplicationRecord, PolicyRecord } from '../records.ts';
 import { PayoutRecuse } from '../schema.ts';
 import { pk } from '../stateKeys.ts';

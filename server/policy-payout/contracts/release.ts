@@ -2,7 +2,7 @@ import type { TxContext } from '../../chain/contract.ts';
 import { defineContract } from '../../chain/contract.ts';
 import { reject } from '../../chain/errors.ts';
 import { setAddMany, setList, setRemoveMany } from '../bucketSet.ts';
-import { loadLedger, move, saveLedger } from '../ledger.ts';
+import { loadLedger, move, saveLedger } from '../budget/ledger.ts';
 import type { AwardRecord } from '../records.ts';
 import { PayoutRelease } from '../schema.ts';
 import { pk } from '../stateKeys.ts';

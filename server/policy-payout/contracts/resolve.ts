@@ -3,7 +3,7 @@ import { reject } from '../../chain/errors.ts';
 import type { StateView } from '../../chain/state.ts';
 import { setRemove } from '../bucketSet.ts';
 import { checkSealedTo } from '../deptSeal.ts';
-import { loadLedger, move, saveLedger } from '../ledger.ts';
+import { loadLedger, move, saveLedger } from '../budget/ledger.ts';
 import type { ObjectionRecord, PublicationRecord } from '../records.ts';
 import { PayoutResolve } from '../schema.ts';
 import { pk, publicationId } from '../stateKeys.ts';

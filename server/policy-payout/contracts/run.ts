@@ -4,7 +4,7 @@ import type { StateView } from '../../chain/state.ts';
 import { reject } from '../../chain/errors.ts';
 import { setList, setRemoveMany } from '../bucketSet.ts';
 import { payoutConfig } from '../config.ts';
-import { loadLedger, move, saveLedger } from '../ledger.ts';
+import { loadLedger, move, saveLedger } from '../budget/ledger.ts';
 import type { RunItem, RunRecord } from '../records.ts';
 import { PayoutRun } from '../schema.ts';
 import { endToEndId, pk, runId } from '../stateKeys.ts';

@@ -2,7 +2,7 @@ import { defineContract } from '../../chain/contract.ts';
 import { reject } from '../../chain/errors.ts';
 import { setAdd } from '../bucketSet.ts';
 import { checkSealedTo } from '../deptSeal.ts';
-import { loadLedger, move, saveLedger } from '../ledger.ts';
+import { loadLedger, move, saveLedger } from '../budget/ledger.ts';
 import type { AwardRecord, LedgerRecord } from '../records.ts';
 import { PayoutSettle } from '../schema.ts';
 import { parseEndToEndId, pk } from '../stateKeys.ts';

@@ -4,8 +4,9 @@ import { checkUpload, readLimited } from '../../approval/http/materialsStore.ts'
 import { publicTx } from '../../chain/http/chainRoutes.ts';
 import { ChainError } from '../../chain/errors.ts';
 import { keys, type SignerRecord } from '../../chain/identity.ts';
-import type { ChainNode } from '../../chain/node.ts';
-import { currentUser, requireRole, type SessionUser } from '../../http/auth.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
+import { currentUser, requireRole } from '../../http/auth.ts';
+import type { SessionUser } from '../../../shared/sessionUser.ts';
 import { auditLook, listSubject } from '../../http/txReads.ts';
 import { withAuditShares } from '../../approval/auditShares.ts';
 import type { ApplicationView } from '../records.ts';
@@ -34,7 +35,7 @@ const ListQuery = z.object({
  */
 const applicationFor = (u: SessionUser, a: ApplicationView) => (u.role === 'enterprise' ? a : { ...a, payee: undefined });
 
-export function applicationRoutes(node: ChainNode): Router {
+export function applicationRoutes(node: ModulePort): Router {
   const r = new Router({ prefix: '/payout' });
 
   doc('post', '/tx', `Submit a transaction the enterprise signed in its browser (${ENTERPRISE_KINDS.join(', ')}). Applications go to the policy department's node. Waits for the receipt.`);

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type { z } from 'zod';
 import { ChainError } from '../../chain/errors.ts';
-import type { ChainNode } from '../../chain/node.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
 import { seal, type Sealed } from '../../chain/sealing/envelope.ts';
 import type { TxRow } from '../../chain/store/chainStore.ts';
 import { deptSealRecipients } from '../deptSeal.ts';
@@ -27,11 +27,14 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, where 
 }
 
 /** The latest block's time: the read side's clock, the same on every node at one height. */
-export async function headTime(node: ChainNode): Promise<number> {
-  return (await node.store.blockByHeight(node.height))?.header.time ?? 0;
+export async function headTime(node: ModulePort): Promise<number> {
+  return node.headTime();
 }
 
-export { actAs, recordsOf, submitChecked as submitSigned } from '../../chain/preflight.ts';
+export { actAs, recordsOf } from '../../chain/modulePort.ts';
+
+/** Checks, orders and waits for a transaction the enterprise signed in its browser. */
+export const submitSigned = (node: ModulePort, raw: unknown): Promise<TxRow> => node.submitChecked(raw);
 
 /** The first event of a type in a receipt, for ids to answer with. */
 export const eventOf = (row: TxRow, type: string) => row.events.find((e) => e.type === type)?.data as Record<string, unknown> | undefined;
@@ -40,7 +43,7 @@ export const eventOf = (row: TxRow, type: string) => row.events.find((e) => e.ty
  * Staff text sealed by this node, before it signs, to the current keys of the departments named
  * (the contract checks them: SEAL_RECIPIENTS).
  */
-export async function sealFor(node: ChainNode, depts: string[], value: string, what: string): Promise<Sealed> {
+export async function sealFor(node: ModulePort, depts: string[], value: string, what: string): Promise<Sealed> {
   const to = await deptSealRecipients(node.view(), depts);
   if (to.length < new Set(depts).size) throw new ChainError('SEAL_RECIPIENTS', `${depts.join(', ')} need a current encryption key to seal ${what} to`, { status: 409 });
   return seal(value, to);

@@ -1,20 +1,20 @@
 import Router from '@koa/router';
 import { readLimited } from '../../approval/http/materialsStore.ts';
 import { ChainError } from '../../chain/errors.ts';
-import type { ChainNode } from '../../chain/node.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
 import type { Context, Next } from 'koa';
 import { isAuditor } from '../../chain/readAccess.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
 import { auditLook, listSubject, recordAuditView, requirePurpose } from '../../http/txReads.ts';
 import { payoutConfig } from '../config.ts';
-import { pain001 } from '../bank/pain001.ts';
-import { parsePain002, parseStatementCsv } from '../bank/statusReport.ts';
+import { pain001 } from '../payments/bank/pain001.ts';
+import { parsePain002, parseStatementCsv } from '../payments/bank/statusReport.ts';
 import * as q from '../readModel/queries.ts';
-import { reconcile, reconciliationCsv } from '../reconciliation.ts';
+import { reconcile, reconciliationCsv } from '../payments/reconciliation.ts';
 import type { PolicyRecord, RunRecord } from '../records.ts';
 import { PayoutRun, PolicyId, RunId } from '../schema.ts';
-import { recordStatement } from '../settlement.ts';
-import { runParties } from '../runParties.ts';
+import { recordStatement } from '../payments/settlement.ts';
+import { runParties } from '../payments/runParties.ts';
 import { pk } from '../stateKeys.ts';
 import { actAs, doc, eventOf, headTime, notFound, param, parseWith } from './common.ts';
 
@@ -24,7 +24,7 @@ import { actAs, doc, eventOf, headTime, notFound, param, parseWith } from './com
  * costs one run and the rest a quick 409; the chain would refuse a second run of the same
  * awards anyway (they are no longer payable), which the tests also check without this queue.
  */
-export function financeRoutes(node: ChainNode): Router {
+export function financeRoutes(node: ModulePort): Router {
   const r = new Router({ prefix: '/payout' });
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(f: () => Promise<T>): Promise<T> => {
@@ -43,7 +43,7 @@ export function financeRoutes(node: ChainNode): Router {
     if (isAuditor(u)) {
       const run = await loadRun(param(ctx, 'id'));
       const purpose = requirePurpose(ctx);
-      const codes: string[] = await node.db('pay_awards').whereIn('id', run.items.map((i) => i.award)).pluck('code');
+      const codes = await q.awardCodes(node.db, run.items.map((i) => i.award));
       await recordAuditView(node, u, `run:${run.id}`, purpose, codes);
     } else if (u.role !== 'finance' || u.dept !== financeDept) {
       throw new ChainError('FORBIDDEN', `payment runs are read by the finance office (${financeDept}) and audit`, { status: 403 });
@@ -71,16 +71,15 @@ export function financeRoutes(node: ChainNode): Router {
   r.get('/runs', requireRole('finance', 'auditor'), async (ctx) => {
     const policy = ctx.query.policy ? parseWith(PolicyId, ctx.query.policy, 'query.policy') : undefined;
     const look = auditLook(node, ctx);
-    const rows = await node.db('pay_runs').where(policy ? { policy } : {}).orderBy('created_at', 'desc').limit(200).select('id', 'policy', 'created_at as createdAt', 'count', 'total_fen as totalFen');
+    const items = await q.runs(node.db, policy);
     const auditViewTx = await look?.record(listSubject('payout/runs', ctx.query), []);
-    ctx.body = { items: rows.map((x: Record<string, unknown>) => ({ ...x, createdAt: Number(x.createdAt) })), ...(auditViewTx ? { auditViewTx } : {}) };
+    ctx.body = { items, ...(auditViewTx ? { auditViewTx } : {}) };
   });
 
   doc('get', '/runs/{id}', 'One payment run with the status of each of its payments (the finance office; an auditor gives ?purpose=, recorded).', ['finance', 'auditor']);
   r.get('/runs/:id', requireRole('finance', 'auditor'), payeeReader, async (ctx) => {
     const run = await loadRun(param(ctx, 'id'));
-    const pays: { e2e_id: string; status: string }[] = await node.db('pay_payments').where({ run: run.id }).select('e2e_id', 'status');
-    const status = new Map(pays.map((p) => [p.e2e_id, p.status]));
+    const status = await q.paymentStatusOfRun(node.db, run.id);
     ctx.body = { ...run, items: run.items.map((i) => ({ ...i, status: status.get(i.endToEndId) ?? 'sent' })) };
   });
 
@@ -112,7 +111,8 @@ export function financeRoutes(node: ChainNode): Router {
     if (!p || (u.role === 'policy' && u.dept !== p.dept)) throw notFound('policy');
     const asOf = { height: node.height, time: await headTime(node) };
     // One read transaction, so the ledger and the awards are of the same block.
-    const full = await node.db.transaction(async (trx) => reconcile(p, (await q.ledger(trx, id))!, await q.awardsOfLine(trx, id), await q.paymentsOfLine(trx, id), asOf));
+    const books = await q.lineBooks(node.db, id);
+    const full = reconcile(p, books.ledger!, books.awards, books.payments, asOf);
     // bank references and failure reasons are the finance office's (and audit's, which reads them on a run)
     const auditViewTx = await look?.record(`reconciliation:${id}`, full.awards.map((a) => a.code));
     const report = (u.role === 'finance' && u.dept === financeDept) || auditViewTx ? full : { ...full, awards: full.awards.map((a) => ({ ...a, bankRef: null })), payments: full.payments.map((x) => ({ ...x, bankRef: null, reason: null })) };

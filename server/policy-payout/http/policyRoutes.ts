@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { ChainNode } from '../../chain/node.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
 import { candidatesFor, policiesFor } from '../readModel/matching.ts';
 import * as q from '../readModel/queries.ts';
@@ -15,7 +15,7 @@ const Page = z.object({
 });
 
 /** Publishing policies, finding enterprises they fit (政策找企业) and policies an enterprise may qualify for. */
-export function policyRoutes(node: ChainNode): Router {
+export function policyRoutes(node: ModulePort): Router {
   const r = new Router({ prefix: '/payout' });
 
   doc('post', '/policies', 'Publish a policy (惠企政策), or a new version of one (supersedes). Immutable once published.', ['policy'], PolicyPublish);

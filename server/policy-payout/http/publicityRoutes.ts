@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { ChainNode } from '../../chain/node.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
 import { auditLook, listSubject } from '../../http/txReads.ts';
 import { withAuditShares } from '../../approval/auditShares.ts';
@@ -27,7 +27,7 @@ const ListQuery = z.object({
 });
 
 /** 公示: the published lists, awards, objections and their resolution. */
-export function publicityRoutes(node: ChainNode): Router {
+export function publicityRoutes(node: ModulePort): Router {
   const r = new Router({ prefix: '/payout' });
 
   doc('get', '/publications', 'Publication lists (公示) with their periods; ?policy=.');

@@ -2,13 +2,14 @@ import Router from '@koa/router';
 import { ChainError } from '../../chain/errors.ts';
 import { seal } from '../../chain/sealing/envelope.ts';
 import { deptSealRecipients } from '../deptSeal.ts';
-import type { ChainNode } from '../../chain/node.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
 import { auditLook, listSubject } from '../../http/txReads.ts';
 import type { ApplicationRecord, ExpertRecord } from '../records.ts';
 import { applicationTextView } from '../applicationSeal.ts';
-import { SEAL_ALG, SEAL_ENC, sealedFor } from '../sealing.ts';
+import { SEAL_ALG, SEAL_ENC, sealedFor } from '../review/sealing.ts';
 import { ApplicationId, ExpertConflicts, ExpertRegister, RecuseDraft, ReviewDraft } from '../schema.ts';
+import * as q from '../readModel/queries.ts';
 import { pk } from '../stateKeys.ts';
 import { actAs, doc, param, parseWith, sealFor } from './common.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
@@ -22,7 +23,7 @@ const ConflictsBody = ExpertConflicts.omit({ expert: true });
  * applications they were drawn for (encrypted to their key), and sign their scores. The
  * assignment is read from the chain on every request: no one else gets the materials.
  */
-export function reviewRoutes(node: ChainNode): Router {
+export function reviewRoutes(node: ModulePort): Router {
   const r = new Router({ prefix: '/payout' });
 
   doc('post', '/experts/key', 'Register (or replace) the expert\'s X25519 public key and declare conflicts of interest (回避).', ['expert'], ExpertRegister);
@@ -43,8 +44,7 @@ export function reviewRoutes(node: ChainNode): Router {
   r.get('/experts', requireRole('policy', 'auditor', 'expert'), async (ctx) => {
     const u = currentUser(ctx);
     const look = auditLook(node, ctx);
-    const rows: { json: string }[] = await node.db('pay_experts').where(isAuditor(u) ? {} : { dept: u.dept }).orderBy(['dept', 'id']).select('json');
-    const all = rows.map((x) => JSON.parse(x.json) as ExpertRecord);
+    const all = await q.experts(node.db, isAuditor(u) ? undefined : u.dept);
     const auditViewTx = await look?.record(listSubject('payout/experts', ctx.query), []);
     ctx.body = { items: u.role === 'expert' ? all.filter((e) => e.id === u.id) : all, ...(auditViewTx ? { auditViewTx } : {}) };
   });

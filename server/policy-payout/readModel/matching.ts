@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
 import type { FilingRecord } from '../../approval/records.ts';
 import type { Grade } from '../../approval/schema.ts';
-import { failedOf, staticChecks, type EnterpriseFacts } from '../eligibility.ts';
+import { failedOf, staticChecks, type EnterpriseFacts } from '../eligibility/eligibility.ts';
 import type { PolicyRecord } from '../records.ts';
 import { listPolicies, type PolicyRow } from './queries.ts';
+import type { Candidate, EligibleItem } from '../../../shared/wire/payout.ts';
 
 /**
  * 政策找企业 and its mirror, from the approval module's read models (filings and credit scores on
@@ -27,9 +28,9 @@ async function appliedCodes(db: Knex, lineage: string): Promise<Set<string>> {
   return new Set(rows.map((r) => r.code));
 }
 
-export async function candidatesFor(db: Knex, p: PolicyRecord, limit: number) {
+export async function candidatesFor(db: Knex, p: PolicyRecord, limit: number): Promise<Candidate[]> {
   const applied = await appliedCodes(db, p.lineage);
-  const out = [];
+  const out: Candidate[] = [];
   for (const f of await factsOf(db)) {
     if (applied.has(f.code)) continue;
     const checks = staticChecks(p.eligibility, f);
@@ -40,10 +41,10 @@ export async function candidatesFor(db: Knex, p: PolicyRecord, limit: number) {
   return out;
 }
 
-export async function policiesFor(db: Knex, code: string, now: number) {
+export async function policiesFor(db: Knex, code: string, now: number): Promise<EligibleItem[]> {
   const [facts] = await factsOf(db, [code]);
   const open: PolicyRow[] = await listPolicies(db, { openAt: now }, { limit: 200, offset: 0 });
-  const out = [];
+  const out: EligibleItem[] = [];
   for (const p of open) {
     const applied = (await appliedCodes(db, p.lineage)).has(code);
     const checks = facts ? staticChecks(p.eligibility, facts) : [];

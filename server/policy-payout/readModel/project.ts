@@ -23,7 +23,7 @@ async function readState(trx: Knex.Transaction, keys: string[]): Promise<Map<str
 }
 
 /** An application with what this node may open of it opened: the payee, the experts' opinions. */
-async function applicationView(a: ApplicationRecord, keyring: Map<string, string>): Promise<ApplicationView> {
+async function applicationView(a: ApplicationRecord, keyring: ReadonlyMap<string, string>): Promise<ApplicationView> {
   const payee = await payeeView(a.payee, keyring);
   const { decision: d, review, statement, attachments, attachmentNames, ...rest } = a;
   const text = await applicationTextView({ statement, attachments, attachmentNames }, keyring);
@@ -54,12 +54,12 @@ async function applicationView(a: ApplicationRecord, keyring: Map<string, string
 }
 
 /** Sealed reasons opened where this node is a recipient, else who they are sealed to. */
-async function reasonsView(s: Sealed, keyring: Map<string, string>): Promise<ReasonsView> {
+async function reasonsView(s: Sealed, keyring: ReadonlyMap<string, string>): Promise<ReasonsView> {
   const o = await openForView<string>(s, keyring);
   return 'value' in o ? { reasons: o.value } : { reasonsSealed: o.sealed };
 }
 
-async function objectionView(o: ObjectionRecord, keyring: Map<string, string>): Promise<ObjectionView> {
+async function objectionView(o: ObjectionRecord, keyring: ReadonlyMap<string, string>): Promise<ObjectionView> {
   const { resolution, reasons: own, ...rest } = o;
   const base = { ...rest, ...(await reasonsView(own, keyring)) };
   if (!resolution) return base;
@@ -68,7 +68,7 @@ async function objectionView(o: ObjectionRecord, keyring: Map<string, string>): 
 }
 
 /** A payment with the bank's reference and reason opened where this node is a recipient. */
-async function paymentView(p: PaymentRecord, keyring: Map<string, string>): Promise<PaymentView> {
+async function paymentView(p: PaymentRecord, keyring: ReadonlyMap<string, string>): Promise<PaymentView> {
   const { bankRef, reason, ...rest } = p;
   const out: PaymentView = rest;
   let sealed: SealedMark | undefined;
@@ -84,7 +84,7 @@ async function paymentView(p: PaymentRecord, keyring: Map<string, string>): Prom
   return { ...out, ...(ref !== undefined ? { bankRef: ref } : {}), ...(why !== undefined ? { reason: why } : {}), ...(sealed ? { sealed } : {}) };
 }
 
-async function awardView(a: AwardRecord, keyring: Map<string, string>): Promise<AwardView> {
+async function awardView(a: AwardRecord, keyring: ReadonlyMap<string, string>): Promise<AwardView> {
   const payments = await Promise.all(a.payments.map((p) => paymentView(p, keyring)));
   const { paid, ...rest } = a;
   const paidView = paid && { endToEndId: paid.endToEndId, time: paid.time, txId: paid.txId, ...(payments.find((p) => p.endToEndId === paid.endToEndId)?.bankRef !== undefined ? { bankRef: payments.find((p) => p.endToEndId === paid.endToEndId)!.bankRef } : {}) };
@@ -96,7 +96,7 @@ async function awardView(a: AwardRecord, keyring: Map<string, string>): Promise<
  * those are read back from state inside the block's database transaction, so the tables are
  * always exactly the committed state, with a few multi-row statements per block.
  */
-export async function projectPayout(trx: Knex.Transaction, block: CommittedBlock, keyring: Map<string, string> = new Map()): Promise<void> {
+export async function projectPayout(trx: Knex.Transaction, block: CommittedBlock, keyring: ReadonlyMap<string, string> = new Map()): Promise<void> {
   const touched = new Set<string>();
   for (const r of block.receipts) {
     if (r.status !== 'ok') continue;

@@ -1,7 +1,10 @@
 import type { Knex } from 'knex';
-import type { SessionUser } from '../../http/auth.ts';
-import type { ApplicationRecord, ApplicationView, AwardRecord, AwardView, LedgerRecord, ObjectionRecord, PolicyRecord, PublicationRecord } from '../records.ts';
+import type { SessionUser } from '../../../shared/sessionUser.ts';
+import type { ApplicationRecord, ApplicationView, AwardRecord, AwardView, ExpertRecord, LedgerRecord, ObjectionRecord, PaymentStatus, PolicyRecord, PublicationRecord } from '../records.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
+import type { PaymentRow, PolicyRow, RunSummary } from '../../../shared/wire/payout.ts';
+
+export type { PaymentRow, PolicyRow, RunSummary };
 
 /** Read-model queries. Every list that is not public takes the viewer, so no route can forget the scope. */
 
@@ -12,8 +15,6 @@ export interface Page {
   limit: number;
   offset: number;
 }
-
-export type PolicyRow = PolicyRecord & { successor: string | null };
 
 /** A page of policies, newest first, each with its line's budget ledger (a list shows how much is spoken for). */
 export async function listPolicies(db: Knex, f: { dept?: string; openAt?: number }, page: Page): Promise<(PolicyRow & { ledger?: LedgerRecord })[]> {
@@ -90,20 +91,10 @@ export async function objectionsOf(db: Knex, f: { award?: string; policy?: strin
   return parse(await q);
 }
 
-export interface PaymentRow {
-  endToEndId: string;
-  award: string;
-  run: string;
-  attempt: number;
-  amountFen: string;
-  status: string;
-  bankRef: string | null;
-  reason: string | null;
-}
 
 /** Every payment attempt of a policy's line (all its versions, whose books are one). */
 export async function paymentsOfLine(db: Knex, policy: string): Promise<PaymentRow[]> {
-  const rows: { e2e_id: string; award: string; run: string; attempt: number; amount_fen: string; status: string; json: string }[] = await db('pay_payments').whereIn('policy', lineOf(db, policy)).orderBy('e2e_id').select('e2e_id', 'award', 'run', 'attempt', 'amount_fen', 'status', 'json');
+  const rows: { e2e_id: string; award: string; run: string; attempt: number; amount_fen: string; status: PaymentStatus; json: string }[] = await db('pay_payments').whereIn('policy', lineOf(db, policy)).orderBy('e2e_id').select('e2e_id', 'award', 'run', 'attempt', 'amount_fen', 'status', 'json');
   return rows.map((r) => {
     const p = JSON.parse(r.json) as { bankRef?: string; reason?: string };
     return { endToEndId: r.e2e_id, award: r.award, run: r.run, attempt: Number(r.attempt), amountFen: r.amount_fen, status: r.status, bankRef: p.bankRef ?? null, reason: p.reason ?? null };
@@ -113,4 +104,44 @@ export async function paymentsOfLine(db: Knex, policy: string): Promise<PaymentR
 /** Every award of a policy's line (all its versions, whose books are one). */
 export async function awardsOfLine(db: Knex, policy: string): Promise<AwardView[]> {
   return parse(await db('pay_awards').whereIn('policy', lineOf(db, policy)).orderBy('id').select('json'));
+}
+
+// ------------------------------------------------------------------ lookups for routes and hooks
+
+/** Registered experts, of one department or (for audit) all, in order. */
+export async function experts(db: Knex, dept?: string): Promise<ExpertRecord[]> {
+  return parse(await db('pay_experts').where(dept ? { dept } : {}).orderBy(['dept', 'id']).select('json'));
+}
+
+/** The enterprises of some awards (a payment run's, for an auditor's recorded look). */
+export async function awardCodes(db: Knex, awardIds: string[]): Promise<string[]> {
+  return db('pay_awards').whereIn('id', awardIds).pluck('code');
+}
+
+
+/** Payment runs, newest first (the latest 200). */
+export async function runs(db: Knex, policy?: string): Promise<RunSummary[]> {
+  const rows = await db('pay_runs').where(policy ? { policy } : {}).orderBy('created_at', 'desc').limit(200).select('id', 'policy', 'created_at as createdAt', 'count', 'total_fen as totalFen');
+  return rows.map((x: RunSummary) => ({ ...x, createdAt: Number(x.createdAt) }));
+}
+
+/** The status of each payment of a run, by end-to-end id. */
+export async function paymentStatusOfRun(db: Knex, run: string): Promise<Map<string, string>> {
+  const pays: { e2e_id: string; status: string }[] = await db('pay_payments').where({ run }).select('e2e_id', 'status');
+  return new Map(pays.map((p) => [p.e2e_id, p.status]));
+}
+
+/** A policy line's ledger, awards and payments read in one transaction, so all three are of the same block. */
+export async function lineBooks(db: Knex, policy: string): Promise<{ ledger: LedgerRecord | undefined; awards: AwardView[]; payments: PaymentRow[] }> {
+  return db.transaction(async (trx) => ({ ledger: await ledger(trx, policy), awards: await awardsOfLine(trx, policy), payments: await paymentsOfLine(trx, policy) }));
+}
+
+/** Awards of a department whose objection period ended by a time with no objection open: due for release. */
+export async function releasableAwards(db: Knex, dept: string, time: number): Promise<{ policy: string; id: string }[]> {
+  return db('pay_awards').where({ dept, status: 'publicised', open_objections: 0 }).where('ends_at', '<=', time).orderBy('id').select('policy', 'id');
+}
+
+/** A department's applications still in their checks, oldest first (at most 500). */
+export async function checkingApplications(db: Knex, dept: string): Promise<ApplicationRecord[]> {
+  return parse(await db('pay_applications').where({ dept, status: 'checking' }).orderBy('submitted_at').limit(500).select('json'));
 }

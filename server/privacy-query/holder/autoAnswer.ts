@@ -1,10 +1,11 @@
 import type { CommittedBlock } from '../../chain/module.ts';
-import type { ChainNode } from '../../chain/node.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
 import { isChainError } from '../../chain/errors.ts';
 import { bindingOf } from '../binding.ts';
 import { loadPrivacyConfig } from '../config.ts';
 import { daySet } from '../daySet.ts';
 import { effectiveStatus, type QueryRecord } from '../raise.ts';
+import { openQuestionIds } from '../readModel/queries.ts';
 import { pq } from '../stateKeys.ts';
 import { consortiumKeys } from '../verificationKeys.ts';
 import { proveAnswer } from '../zk/answer.ts';
@@ -22,7 +23,7 @@ export class AutoAnswerer {
   private swept = false;
 
   constructor(
-    private readonly node: ChainNode,
+    private readonly node: ModulePort,
     private readonly prover: ProverSource,
   ) {}
 
@@ -46,8 +47,7 @@ export class AutoAnswerer {
    */
   private async sweep(): Promise<void> {
     try {
-      const rows: { id: string }[] = await this.node.db('pq_queries').where({ holder: this.node.dept, status: 'open' }).select('id');
-      for (const r of rows) this.enqueue(r.id);
+      for (const id of await openQuestionIds(this.node.db, this.node.dept)) this.enqueue(id);
     } catch (err) {
       this.node.log.warn({ err }, 'privacy: could not sweep open questions');
     }
@@ -86,7 +86,7 @@ export class AutoAnswerer {
   }
 }
 
-const hasKeys = (node: ChainNode): Promise<boolean> =>
+const hasKeys = (node: ModulePort): Promise<boolean> =>
   consortiumKeys(node.view(), node.genesis).then(
     () => true,
     (err: unknown) => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ChainError, reject } from '../../chain/errors.ts';
-import type { ChainNode } from '../../chain/node.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
 import { isValidPeriod, loadPrivacyConfig, requireField, type FieldDef } from '../config.ts';
 import { MAX_COMMIT_ITEMS } from '../schema.ts';
 import { bucketOf, pq, type CommitmentBucket } from '../stateKeys.ts';
@@ -68,7 +68,7 @@ export interface CommitResult {
  * salt in its own table, and commits Poseidon commitments on the chain in transactions that fit the
  * size limit. An unchanged figure keeps its salt, so re-loading a file sends only what changed.
  */
-export async function commitFigures(node: ChainNode, user: string | undefined, input: FigureUpload, wait: 'receipt' | 'none' = 'receipt'): Promise<CommitResult> {
+export async function commitFigures(node: ModulePort, user: string | undefined, input: FigureUpload, wait: 'receipt' | 'none' = 'receipt'): Promise<CommitResult> {
   const up = FigureUpload.parse(input);
   const cfg = await loadPrivacyConfig(node.view(), node.genesis);
   const f = requireField(cfg, up.field);
@@ -84,7 +84,7 @@ export async function commitFigures(node: ChainNode, user: string | undefined, i
 
   const prev = await latestOpenings(node.db, f.name, up.period);
   const keyOf = (e: string) => pq.commitment(f.name, up.period, e);
-  const texts = await node.store.getMany(up.rows.filter((r) => prev.has(r.enterprise)).map((r) => keyOf(r.enterprise)));
+  const texts = await node.getMany(up.rows.filter((r) => prev.has(r.enterprise)).map((r) => keyOf(r.enterprise)));
   // An unchanged figure keeps its opening; one whose commitment the chain already holds is not sent.
   const buckets = new Map<string, CommitmentBucket | undefined>();
   // only asked for enterprises with a previous opening, whose keys were all read above

@@ -43,6 +43,12 @@ export async function latestOpenings(db: Knex, field: string, period: string): P
   return new Map(rows.map((r) => [r.enterprise, r]));
 }
 
+/** How many enterprises have a figure loaded, per figure and period (counts only, never values). */
+export async function figureCounts(db: Knex): Promise<{ field: string; period: string; enterprises: number }[]> {
+  const rows: { field: string; period: string; enterprises: number | string }[] = await db(PRIVATE_TABLE).groupBy('field', 'period').select('field', 'period').countDistinct({ enterprises: 'enterprise' });
+  return rows.map((x) => ({ ...x, enterprises: Number(x.enterprises) }));
+}
+
 const CHUNK = 100; // 7 columns a row: stays under SQLite's bound-variable limit
 
 export async function saveOpenings(db: Knex, rows: PrivateValue[], now: number): Promise<void> {

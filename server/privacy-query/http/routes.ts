@@ -2,17 +2,18 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { ChainError } from '../../chain/errors.ts';
-import type { ChainNode } from '../../chain/node.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
 import { apiDocs } from '../../http/openapi.ts';
-import { currentUser, requireRole, type SessionUser } from '../../http/auth.ts';
+import { currentUser, requireRole } from '../../http/auth.ts';
+import type { SessionUser } from '../../../shared/sessionUser.ts';
 import { auditLook, listSubject } from '../../http/txReads.ts';
-import { actAs } from '../../chain/preflight.ts';
+import { actAs } from '../../chain/modulePort.ts';
 import { bindingOf } from '../binding.ts';
 import { allowedFor, exactAllowed, type Basis } from '../basis.ts';
 import { loadPrivacyConfig } from '../config.ts';
 import { daySet } from '../daySet.ts';
 import { commitFigures, FigureUpload } from '../holder/figures.ts';
-import { PRIVATE_TABLE } from '../holder/privateValues.ts';
+import { figureCounts } from '../holder/privateValues.ts';
 import type { QueryRecord } from '../raise.ts';
 import { listQueries } from '../readModel/queries.ts';
 import { AskPayload, DeclinePayload } from '../schema.ts';
@@ -46,14 +47,14 @@ const AllowedQuery = z.object({
 });
 
 /** The query, if the caller's department asked it or holds its figure, or the caller audits; otherwise it does not exist. */
-async function visibleQuery(node: ChainNode, u: SessionUser, id: string): Promise<QueryRecord> {
+async function visibleQuery(node: ModulePort, u: SessionUser, id: string): Promise<QueryRecord> {
   const q = /^[0-9a-f]{64}$/.test(id) ? await node.view().get<QueryRecord>(pq.query(id)) : undefined;
   if (!q || !(isAuditor(u) || u.dept === q.requester.dept || u.dept === q.holder)) throw new ChainError('NOT_FOUND', 'no such query', { status: 404 });
   return q;
 }
 
 /** 智能隐私问询: ask, list, read with proof, decline, and the holder's figure upload. */
-export function privacyRoutes(node: ChainNode): Router {
+export function privacyRoutes(node: ModulePort): Router {
   const r = new Router({ prefix: '/privacy' });
   const param = (ctx: Context, name: string) => String((ctx.params as Record<string, string>)[name] ?? '');
 
@@ -150,8 +151,7 @@ export function privacyRoutes(node: ChainNode): Router {
 
   doc('get', '/figures', 'How many figures this department has loaded, per figure and period (counts only).', ['holder']);
   r.get('/figures', requireRole('holder'), async (ctx) => {
-    const rows: { field: string; period: string; enterprises: number | string }[] = await node.db(PRIVATE_TABLE).groupBy('field', 'period').select('field', 'period').countDistinct({ enterprises: 'enterprise' });
-    ctx.body = { items: rows.map((x) => ({ ...x, enterprises: Number(x.enterprises) })) };
+    ctx.body = { items: await figureCounts(node.db) };
   });
 
   return r;

@@ -1,4 +1,4 @@
-import type { ChainNode } from '../../chain/node.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
 import { findField, type PrivacyRules } from '../config.ts';
 import { effectiveStatus, type QueryRecord, type QueryStatus } from '../raise.ts';
 import type { QueryRow } from '../readModel/queries.ts';
@@ -53,7 +53,7 @@ export function rowView(r: QueryRow, height: number) {
 }
 
 /** One query as its requester, holder or an auditor sees it: the question, the answer, the proof and how sure it is. */
-export function queryView(q: QueryRecord, node: ChainNode, cfg: PrivacyRules) {
+export function queryView(q: QueryRecord, node: ModulePort, cfg: PrivacyRules) {
   const final = q.answeredHeight !== undefined && q.answeredHeight <= node.finalHeight;
   const status = effectiveStatus(q, node.height);
   return {

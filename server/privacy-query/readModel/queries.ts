@@ -49,3 +49,8 @@ export async function listQueries(db: Knex, f: ListFilter): Promise<{ rows: Quer
 export async function answeredAbout(db: Knex, enterprise: string, limit = 50): Promise<QueryRow[]> {
   return db('pq_queries').where({ enterprise, status: 'answered' }).orderBy('answered_height', 'desc').limit(limit).select();
 }
+
+/** The ids of the questions addressed to a holder that are still open (its answerer's sweep). */
+export async function openQuestionIds(db: Knex, holder: string): Promise<string[]> {
+  return db('pq_queries').where({ holder, status: 'open' }).pluck('id');
+}

@@ -12,7 +12,7 @@ import { CIRCUITS, type CircuitName } from './publicSignals.ts';
  * keys are made at setup time rather than committed): zkeys and wasm per circuit, and keys/ with the
  * verification keys and the ceremony transcript.
  */
-export const DEFAULT_BUILD_DIR = fileURLToPath(new URL('../../../circuits/build/', import.meta.url));
+export const DEFAULT_BUILD_DIR = fileURLToPath(new URL('../../../circuits/build', import.meta.url));
 export const DEFAULT_KEYS_DIR = join(DEFAULT_BUILD_DIR, 'keys');
 
 export type VerificationKeys = Record<CircuitName, VerificationKey>;

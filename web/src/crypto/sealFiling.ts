@@ -1,4 +1,4 @@
-import { seal, type SealRecipient } from '../../../server/chain/sealing/envelope.ts';
+import { seal, type SealRecipient } from '@shared/sealing.ts';
 
 interface Draft {
   profile: { legalRepresentative: string; contacts: unknown[]; employees: number };

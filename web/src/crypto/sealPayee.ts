@@ -1,4 +1,4 @@
-import { seal, type SealRecipient } from '../../../server/chain/sealing/envelope.ts';
+import { seal, type SealRecipient } from '@shared/sealing.ts';
 
 /**
  * Seals the payee account (account number, bank name, CNAPS code) in this browser, before the

@@ -2,7 +2,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import canonicalize from 'canonicalize';
-import type { Tx, UnsignedTx } from '../../../server/chain/schema.ts';
+import type { Tx, UnsignedTx } from '@shared/chain.ts';
 
 /**
  * The browser's copy of the server's signing rules (server/chain/tx.ts): the id is SHA-256

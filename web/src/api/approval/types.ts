@@ -1,4 +1,4 @@
-import type { CheckDef, ProcessDef, StageDef } from '../../../../server/approval/processes.ts';
+import type { CreditScoreRecord } from '@shared/wire/credit.ts';
 import type {
   ApplicationRecord,
   AppStatus,
@@ -11,9 +11,19 @@ import type {
   InspectionRecord as InspectionState,
   LicenceRecord,
   StageRecord,
-} from '../../../../server/approval/records.ts';
-import type { Consent, Finding, Grade, MaterialType, Profile, Severity } from '../../../../server/approval/schema.ts';
-import type { Opened, SealedMarker } from '../../../../server/approval/readModel/openSealedFields.ts';
+  CheckDef,
+  ProcessDef,
+  StageDef,
+  Consent,
+  Finding,
+  Grade,
+  MaterialType,
+  Profile,
+  Severity,
+  Opened,
+  SealedMarker,
+  FilingView,
+} from '@shared/approval.ts';
 import type { TxReceipt } from '../chain/types.ts';
 
 /** Supervision records as the routes serve them: sealed text opened, or a marker where this node has no basis. */
@@ -27,37 +37,7 @@ export type {
   Grade, LicenceRecord, MaterialType, ProcessDef, Profile, Severity, StageDef, StageRecord,
 };
 
-// The credit score's shapes (server/approval/credit/): written out here because those files
-// import the state layer, which needs node's types; the portal type-checks for the browser.
-export interface ScoreItem {
-  ref: string | null;
-  kind: string;
-  delta: number;
-  note: string;
-}
-export interface DimensionScore {
-  dim: string;
-  name: string;
-  weight: number;
-  score: number;
-  contribution: number;
-  items: ScoreItem[];
-}
-export interface CreditScoreRecord {
-  code: string;
-  total: number;
-  grade: Grade;
-  dimensions: DimensionScore[];
-  weightsVersion: number;
-  computedAt: number;
-  height: number;
-  txId: string;
-  trigger: { kind: string; ref: string };
-}
-export interface CreditWeights {
-  weights: Record<'licence' | 'tax' | 'social' | 'approvals' | 'supervision' | 'enforcement' | 'subsidy', number>;
-  bands: { A: number; B: number; C: number };
-}
+export type { CreditScoreRecord, CreditWeights, DimensionScore, ScoreItem, StoredWeights } from '@shared/wire/credit.ts';
 
 export interface PageQuery {
   limit?: number;
@@ -77,7 +57,7 @@ export interface EnterpriseSummary {
 }
 
 /** A filing as a node's read model serves it: contacts opened where this department may read them. */
-export type FilingView = import('../../../../server/approval/readModel/filingView.ts').FilingView;
+export type { FilingView };
 /** A material as the portal lists it: its file name only where this node reads the filing's sealed part (or before signing). */
 export type Material = FilingView['materials'][number];
 
@@ -181,8 +161,3 @@ export interface CreditHistoryPoint {
   trigger: string;
 }
 
-export interface StoredWeights extends CreditWeights {
-  version: number;
-  proposal?: string;
-  height: number;
-}

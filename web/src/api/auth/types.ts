@@ -1,22 +1,13 @@
-import type { Role } from '../../../../server/chain/schema.ts';
+import type { SessionUser } from '@shared/sessionUser.ts';
 
-export type { Role };
-
-export interface SessionUser {
-  dept: string;
-  id: string;
-  role: Role;
-  name: string;
-  /** enterprises only: the key they signed in with */
-  publicKey?: string;
-}
+export type { Role, SessionUser } from '@shared/sessionUser.ts';
 
 export interface LoginBody {
   user: string;
   password: string;
 }
 
-export type { PasswordPolicy } from '../../../../server/http/passwordPolicy.ts';
+export type { PasswordPolicy } from '@shared/passwordPolicy.ts';
 
 /** `/auth/me`: who is signed in, and the session's CSRF token for a tab that does not have it yet. */
 export interface MeResult {

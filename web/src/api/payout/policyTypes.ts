@@ -1,10 +1,10 @@
 import type { z } from 'zod';
-import type { Grade } from '../../../../server/approval/schema.ts';
+import type { Grade } from '@shared/approval.ts';
 import type {
   ApplicationView as ApplicationRecord, ApplicationStatus, AwardView as AwardRecord, AwardStatus, CheckRecord, ExpertScore, LedgerRecord, ObjectionView as ObjectionRecord, PaymentRecord,
   PolicyRecord, PublicationRecord,
-} from '../../../../server/policy-payout/records.ts';
-import type { AttachmentDraft, Payee, PayoutApply, PayoutDecide, PayoutResolve, PolicyPublish, PrivacyRule } from '../../../../server/policy-payout/schema.ts';
+  AttachmentDraft, Payee, PayoutApply, PayoutDecide, PayoutResolve, PolicyPublish, PrivacyRule,
+} from '@shared/payout.ts';
 import type { TxReceipt } from '../chain/types.ts';
 
 export type {
@@ -22,13 +22,10 @@ export type DecisionBody = Omit<z.input<typeof PayoutDecide>, 'application'>;
 export type ResolveBody = Omit<z.input<typeof PayoutResolve>, 'objection'>;
 export type PredicateKind = PrivacyRule['predicate']['kind'];
 
-// The shapes below are written out: the server files that make them (read-model queries,
-// matching, the privacy module's config and views) import the database and proof layers.
+export type { Candidate, EligibleItem, PolicyDetail, PolicyRow } from '@shared/wire/payout.ts';
 
-/** GET /payout/policies: a version with the id of the one that replaced it, if any. */
-export type PolicyRow = PolicyRecord & { successor: string | null };
-/** GET /payout/policies/{id}: the same with its budget ledger. */
-export type PolicyDetail = PolicyRow & { ledger?: LedgerRecord };
+// The shapes below are written out: the server builds them in its routes, the privacy module's
+// config and views.
 
 export interface PolicyQuery {
   limit?: number;
@@ -54,32 +51,6 @@ export interface PublicityQuery {
   award?: string;
 }
 
-/** 政策找企业: an enterprise the policy fits on the rules the chain knows, not yet applied. */
-export interface Candidate {
-  code: string;
-  name: string;
-  industry: string;
-  grade: Grade;
-  checks: CheckRecord[];
-  /** the privacy rules that will be asked when it applies */
-  toAsk: string[];
-}
-
-/** GET /payout/eligible: an open policy as one enterprise sees it. */
-export interface EligibleItem {
-  policy: string;
-  title: string;
-  dept: string;
-  capFen: string;
-  window: { opensAt: number; closesAt: number };
-  exclusionGroup: string | null;
-  applied: boolean;
-  fits: boolean;
-  checks: CheckRecord[];
-  toAsk: string[];
-  /** false: the enterprise has not filed the one form yet */
-  filed: boolean;
-}
 
 export interface PublishResult {
   policy?: string;

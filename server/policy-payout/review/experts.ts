@@ -1,8 +1,8 @@
-import { sha256Hex } from '../chain/hash.ts';
-import { keys, type UserRecord } from '../chain/identity.ts';
-import type { StateView } from '../chain/state.ts';
-import type { ExpertRecord } from './records.ts';
-import { pk } from './stateKeys.ts';
+import { sha256Hex } from '../../chain/hash.ts';
+import { keys, type UserRecord } from '../../chain/identity.ts';
+import type { StateView } from '../../chain/state.ts';
+import type { ExpertRecord } from '../records.ts';
+import { pk } from '../stateKeys.ts';
 
 export const DRAW_RULE = 'sha256(applicationId + "|" + expertId) 升序取前 n 名，仅限政策发布时登记的专家，排除回避 / ascending, first n, among the experts registered when the policy was published, conflicts excluded';
 

@@ -1,6 +1,6 @@
 import { CompactEncrypt, importJWK } from 'jose';
 import type { Knex } from 'knex';
-import type { ApplicationRecord, ExpertRecord } from './records.ts';
+import type { ApplicationRecord, ExpertRecord } from '../records.ts';
 
 export const SEAL_ALG = 'ECDH-ES+A256KW';
 export const SEAL_ENC = 'A256GCM';

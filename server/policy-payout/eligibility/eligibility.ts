@@ -1,7 +1,7 @@
-import { gradeAtLeast } from '../approval/credit/score.ts';
-import type { Grade } from '../approval/schema.ts';
-import type { CheckRecord } from './records.ts';
-import type { Eligibility } from './schema.ts';
+import { gradeAtLeast } from '../../approval/credit/score.ts';
+import type { Grade } from '../../approval/schema.ts';
+import type { CheckRecord } from '../records.ts';
+import type { Eligibility } from '../schema.ts';
 
 export interface EnterpriseFacts {
   code: string;

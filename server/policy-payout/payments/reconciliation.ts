@@ -1,9 +1,11 @@
-import { balanced } from './ledger.ts';
-import { csvFile, csvLine } from '../http/csv.ts';
-import { yuan } from './money.ts';
-import type { PaymentRow } from './readModel/queries.ts';
-import type { Sealed } from '../chain/sealing/envelope.ts';
-import type { AwardRecord, AwardView, LedgerRecord, PolicyRecord } from './records.ts';
+import { balanced } from '../budget/ledger.ts';
+import { csvFile, csvLine } from '../../../shared/csv.ts';
+import { yuan } from '../money.ts';
+import type { PaymentRow, Reconciliation } from '../../../shared/wire/payout.ts';
+import type { Sealed } from '../../chain/sealing/envelope.ts';
+import type { AwardRecord, AwardView, LedgerRecord, PolicyRecord } from '../records.ts';
+
+export type { Reconciliation };
 
 /** Which ledger bucket an award's amount sits in, by its status. */
 const BUCKET: Record<AwardRecord['status'], keyof LedgerRecord | null> = {
@@ -16,19 +18,6 @@ const BUCKET: Record<AwardRecord['status'], keyof LedgerRecord | null> = {
   paid: 'paidFen',
 };
 
-export interface Reconciliation {
-  policy: string;
-  title: string;
-  asOf: { height: number; time: number };
-  ledger: LedgerRecord;
-  /** budget = awarded + reserved + failed + paid + remaining, none negative */
-  balanced: boolean;
-  /** each bucket recomputed from the awards themselves must equal the ledger's */
-  matchesAwards: boolean;
-  fromAwards: Record<'awardedFen' | 'reservedFen' | 'failedFen' | 'paidFen', string>;
-  awards: { award: string; code: string; name: string; amountFen: string; status: string; attempts: number; endToEndId: string | null; bankRef: string | null; paidAt: number | null }[];
-  payments: PaymentRow[];
-}
 
 /** An award as the read model keeps it (bank reference opened) or as state holds it (sealed: not shown). */
 export type ReconciledAward = Omit<AwardView, 'payee' | 'payments' | 'paid'> & { paid?: { bankRef?: string | Sealed; time: number } };

@@ -1,4 +1,4 @@
-import { ChainError } from '../../chain/errors.ts';
+import { ChainError } from '../../../chain/errors.ts';
 
 /**
  * Escapes text for XML element content and attribute values. Filed names cannot hold characters

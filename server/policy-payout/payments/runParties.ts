@@ -1,9 +1,9 @@
-import { ChainError } from '../chain/errors.ts';
-import type { ChainNode } from '../chain/node.ts';
+import { ChainError } from '../../chain/errors.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
 import type { Party } from './bank/pain001.ts';
-import { openPayee } from './payeeSeal.ts';
-import type { AwardRecord, RunRecord } from './records.ts';
-import { pk } from './stateKeys.ts';
+import { openPayee } from '../payeeSeal.ts';
+import type { AwardRecord, RunRecord } from '../records.ts';
+import { pk } from '../stateKeys.ts';
 
 /**
  * The payees of a run's awards, from committed state (loaded in one batch), their accounts opened
@@ -11,8 +11,8 @@ import { pk } from './stateKeys.ts';
  * department's), so the file is what it was when the accounts were plaintext. A node that is not
  * a recipient cannot make the file and says so.
  */
-export async function runParties(node: ChainNode, run: RunRecord): Promise<Map<string, Party>> {
-  const found = await node.store.getMany(run.items.map((i) => pk.award(i.award)));
+export async function runParties(node: ModulePort, run: RunRecord): Promise<Map<string, Party>> {
+  const found = await node.getMany(run.items.map((i) => pk.award(i.award)));
   const out = new Map<string, Party>();
   for (const i of run.items) {
     const text = found.get(pk.award(i.award));

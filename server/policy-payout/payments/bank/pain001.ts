@@ -1,6 +1,6 @@
-import { yuan } from '../money.ts';
-import type { Payee } from '../schema.ts';
-import type { RunRecord } from '../records.ts';
+import { yuan } from '../../money.ts';
+import type { Payee } from '../../schema.ts';
+import type { RunRecord } from '../../records.ts';
 import { esc } from './xml.ts';
 
 export const PAIN001_NS = 'urn:iso:std:iso:20022:tech:xsd:pain.001.001.09';

@@ -1,25 +1,19 @@
-import { ChainError } from '../chain/errors.ts';
-import type { ChainNode } from '../chain/node.ts';
-import { seal, type SealRecipient } from '../chain/sealing/envelope.ts';
+import { ChainError } from '../../chain/errors.ts';
+import type { ModulePort } from '../../chain/modulePort.ts';
+import { seal, type SealRecipient } from '../../chain/sealing/envelope.ts';
 import { pmtInfIdOf } from './bank/pain001.ts';
-import { payoutConfig } from './config.ts';
-import { deptSealRecipients } from './deptSeal.ts';
+import { payoutConfig } from '../config.ts';
+import { deptSealRecipients } from '../deptSeal.ts';
 import type { StatusReport } from './bank/statusReport.ts';
-import type { AwardRecord, RunRecord } from './records.ts';
-import type { SettlementItem } from './schema.ts';
-import { parseEndToEndId, pk } from './stateKeys.ts';
+import type { AwardRecord, RunRecord } from '../records.ts';
+import type { SettlementItem } from '../schema.ts';
+import { parseEndToEndId, pk } from '../stateKeys.ts';
+import type { StatementResult } from '../../../shared/wire/payout.ts';
+
+export type { StatementResult };
 
 const BATCH = 400;
 
-export interface StatementResult {
-  run: string;
-  settled: number;
-  failed: number;
-  /** lines the chain already holds with the same outcome: a statement read twice, or after a crash */
-  alreadyRecorded: number;
-  pending: string[];
-  txs: string[];
-}
 
 /**
  * The report's items plus a failed item for every transaction of the run inside a block the bank
@@ -43,7 +37,7 @@ export function withRejectedBlocks(run: RunRecord, report: StatusReport): Settle
  * policy's department (the contract checks both). An item for no known award is left as read: it
  * carries nothing to seal to, and the contract refuses it (UNKNOWN_PAYMENT) before anything is kept.
  */
-export async function sealSettlement(node: Pick<ChainNode, 'view' | 'genesis'>, items: SettlementItem[]): Promise<Record<string, unknown>[]> {
+export async function sealSettlement(node: Pick<ModulePort, 'view' | 'genesis'>, items: SettlementItem[]): Promise<Record<string, unknown>[]> {
   const view = node.view();
   const financeDept = payoutConfig(node.genesis).financeDept;
   const cache = new Map<string, SealRecipient[]>();
@@ -79,7 +73,7 @@ export async function sealSettlement(node: Pick<ChainNode, 'view' | 'genesis'>, 
  * a crash (some batches recorded, some not) records exactly the rest. Whatever slips past this
  * (two imports racing) the contract refuses: ALREADY_SETTLED, ALREADY_RECORDED.
  */
-export async function recordStatement(node: ChainNode, run: RunRecord, report: StatusReport, submit: (kind: string, payload: Record<string, unknown>) => Promise<{ id: string; events: { type: string; data: Record<string, unknown> }[] }>): Promise<StatementResult> {
+export async function recordStatement(node: ModulePort, run: RunRecord, report: StatusReport, submit: (kind: string, payload: Record<string, unknown>) => Promise<{ id: string; events: { type: string; data: Record<string, unknown> }[] }>): Promise<StatementResult> {
   if (report.run && report.run !== run.id) throw new ChainError('WRONG_RUN', `the report answers message ${report.run}, not run ${run.id}`, { status: 409 });
   const items = withRejectedBlocks(run, report);
   const listed = new Set(items.map((i) => i.endToEndId));

@@ -1,4 +1,4 @@
-import { ChainError } from '../chain/errors.ts';
+import { ChainError } from '../server/chain/errors.ts';
 
 /**
  * Unified social credit code (统一社会信用代码), GB 32100-2015: 18 characters from a

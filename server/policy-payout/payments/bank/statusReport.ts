@@ -1,5 +1,5 @@
-import { ChainError } from '../../chain/errors.ts';
-import { SettlementItem } from '../schema.ts';
+import { ChainError } from '../../../chain/errors.ts';
+import { SettlementItem } from '../../schema.ts';
 import { at, child, children, parseXml, type XmlNode } from './xml.ts';
 
 /** A whole group or payment-information block the bank rejected, its transactions listed or not. */

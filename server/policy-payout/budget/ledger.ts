@@ -1,7 +1,7 @@
-import { reject } from '../chain/errors.ts';
-import type { StateView } from '../chain/state.ts';
-import type { LedgerRecord } from './records.ts';
-import { pk } from './stateKeys.ts';
+import { reject } from '../../chain/errors.ts';
+import type { StateView } from '../../chain/state.ts';
+import type { LedgerRecord } from '../records.ts';
+import { pk } from '../stateKeys.ts';
 
 export type Bucket = 'awarded' | 'reserved' | 'failed' | 'paid' | 'remaining';
 const field = (b: Bucket) => `${b}Fen` as const;

@@ -1,14 +1,14 @@
-import type { TxContext } from '../chain/contract.ts';
-import { reject } from '../chain/errors.ts';
-import type { Genesis } from '../chain/schema.ts';
-import type { StateView } from '../chain/state.ts';
-import { isValidPeriod, loadPrivacyConfig, PREDICATES_BY_KIND, requireField } from '../privacy-query/config.ts';
-import { daySet } from '../privacy-query/daySet.ts';
-import { effectiveStatus, raiseQuery, type QueryRecord, type QueryStatus } from '../privacy-query/raise.ts';
-import { pq } from '../privacy-query/stateKeys.ts';
-import { parsePredicate } from '../privacy-query/zk/predicates.ts';
-import type { PolicyRecord } from './records.ts';
-import type { PrivacyRule } from './schema.ts';
+import type { TxContext } from '../../chain/contract.ts';
+import { reject } from '../../chain/errors.ts';
+import type { Genesis } from '../../chain/schema.ts';
+import type { StateView } from '../../chain/state.ts';
+import { isValidPeriod, loadPrivacyConfig, PREDICATES_BY_KIND, requireField } from '../../privacy-query/config.ts';
+import { daySet } from '../../privacy-query/daySet.ts';
+import { effectiveStatus, raiseQuery, type QueryRecord, type QueryStatus } from '../../privacy-query/raise.ts';
+import { pq } from '../../privacy-query/stateKeys.ts';
+import { parsePredicate } from '../../privacy-query/zk/predicates.ts';
+import type { PolicyRecord } from '../records.ts';
+import type { PrivacyRule } from '../schema.ts';
 
 /**
  * Everything this module uses of privacy queries (智能隐私问询), in one file: checking a policy's
