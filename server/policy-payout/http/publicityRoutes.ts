@@ -71,7 +71,7 @@ export function publicityRoutes(node: ModulePort): Router {
     const p = parseWith(ListQuery, ctx.query, 'query');
     const look = auditLook(node, ctx);
     const items = await q.objectionsOf(node.db, p, p);
-    const auditViewTx = await look?.record(listSubject('payout/objections', ctx.query), look ? await node.db('pay_awards').whereIn('id', items.map((o) => o.award)).pluck('code') : []);
+    const auditViewTx = await look?.record(listSubject('payout/objections', ctx.query), look ? await q.awardCodes(node.db, items.map((o) => o.award)) : []);
     ctx.body = { items, ...(auditViewTx ? { auditViewTx } : {}) };
   });
 

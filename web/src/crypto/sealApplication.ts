@@ -1,4 +1,4 @@
-import { seal, type SealRecipient } from '../../../server/chain/sealing/envelope.ts';
+import { seal, type SealRecipient } from '@shared/sealing.ts';
 
 /**
  * Seals what the enterprise writes and attaches to a subsidy application in this browser, before
