@@ -372,13 +372,14 @@ describe('expert review and finance disbursement in a browser', { skip: noChromi
   test('an auditor reads the same reconciliation, with nothing to trigger', async () => {
     await signIn(fin, base, 'audit', 'auditor1');
     await fin.goto(`${base}/audit/budgets`);
+    // the books name every award: the auditor gives a purpose once, recorded on the chain with each look
+    await fin.locator('.purpose-dialog input').fill('财政资金拨付专项审计');
+    await fin.locator('.purpose-dialog .el-button--primary').click();
     const card = fin.getByTestId(`budget-${pol}`);
     await card.getByTestId('check-matches').filter({ hasText: '✓' }).waitFor();
     assert.equal(await card.getByTestId('bucket-paidFen').locator('.bucket-value').innerText(), '¥200,000.00');
     await fin.goto(`${base}/audit/payment-runs/${run1}`);
-    // a run names every payee's account: the auditor gives a purpose, recorded on the chain
-    await fin.locator('.purpose-dialog input').fill('财政资金拨付专项审计');
-    await fin.locator('.purpose-dialog .el-button--primary').click();
+    // the same purpose goes with the run's look: no second question in this tab
     await fin.getByTestId(`e2e-${awardA}-1`).waitFor();
     assert.equal(await fin.getByTestId('statement-upload').count(), 0, 'no statement upload for an auditor');
     assert.equal(await fin.getByTestId('retry-failed').count(), 0);

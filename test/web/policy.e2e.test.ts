@@ -300,6 +300,9 @@ describe('policy payout pages in a browser', { skip: noChromium }, () => {
     await staff.getByTestId('ledger-reservedFen').filter({ hasText: '¥120,000.00' }).waitFor();
     assert.equal(await staff.getByTestId('policy-actions').count(), 0);
     await staff.goto(`${base}/audit/policy-applications/${appId}`);
+    // another department's application: the auditor states a purpose, recorded with the look
+    await staff.locator('.purpose-dialog input').fill('政策资金使用专项审计');
+    await staff.locator('.purpose-dialog .el-button--primary').click();
     await staff.getByTestId('check-tax').getByTestId('proof-verified').waitFor();
     assert.equal(await staff.getByTestId('pol-decision-card').count(), 0);
     assert.equal(await staff.getByTestId('award-status').innerText(), '可拨付');

@@ -41,6 +41,12 @@ export interface ClientOptions {
   storeKey?: string;
 }
 
+/** An auditor's purpose (查阅目的): the one given in this tab, or a prompt for one. */
+export interface PurposeSource {
+  current(): string | undefined;
+  ask(): Promise<string | undefined>;
+}
+
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export type Client = ReturnType<typeof createClient>;
@@ -56,11 +62,15 @@ export function createClient(o: ClientOptions = {}) {
   let csrf: string | null = o.store?.getItem(storeKey) ?? null;
   let onUnauthorized: ((e: ApiError) => void) | undefined;
   let refreshCsrf: (() => Promise<string | null>) | undefined;
+  let purposes: PurposeSource | undefined;
 
   async function request<T>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (UNSAFE.has(method) && csrf) headers['x-csrf-token'] = csrf;
+    // An auditor's reads carry the purpose given in this tab; the server records each look with it.
+    const purpose = method === 'GET' ? purposes?.current() : undefined;
+    if (purpose) headers['x-audit-purpose'] = encodeURIComponent(purpose);
     let res: Response;
     try {
       res = await doFetch((o.baseUrl ?? '') + path, {
@@ -91,6 +101,11 @@ export function createClient(o: ClientOptions = {}) {
           return request<T>(method, path, body, true);
         }
       }
+      // A page of others' records needs a purpose first: ask the auditor once, then read again.
+      if (res.status === 400 && err.code === 'PURPOSE_REQUIRED' && method === 'GET' && purposes && !retried) {
+        const given = await purposes.ask().catch(() => undefined);
+        if (given) return request<T>(method, path, body, true);
+      }
       throw err;
     }
     if (json === undefined) throw new ApiError(res.status, 'BAD_RESPONSE', `${method} ${path} returned no JSON body`);
@@ -114,6 +129,10 @@ export function createClient(o: ClientOptions = {}) {
     /** Called (before the throw) when the server says the session is gone, so the app can show the login page. */
     onUnauthorized(fn: (e: ApiError) => void) {
       onUnauthorized = fn;
+    },
+    /** Where an auditor's purpose comes from (undefined for everyone else): sent with reads, asked for when a read needs one. */
+    usePurposes(source: PurposeSource | undefined) {
+      purposes = source;
     },
     /** How to learn the session's current token (`/auth/me`) when the server says ours is stale. */
     onCsrfRefused(fn: () => Promise<string | null>) {

@@ -1,8 +1,9 @@
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed, ref, watch } from 'vue';
 import * as auth from '../api/auth/index.ts';
 import type { Department, SessionUser } from '../api/auth/types.ts';
 import { client, isApiError } from '../api/client.ts';
+import { auditPurposes, forgetAuditPurpose } from '../composables/useAuditPurpose.ts';
 import { currentDept } from '../dept.ts';
 
 /** Who is signed in, and which departments this server hosts: the state every page shares. */
@@ -11,6 +12,8 @@ export const useSession = defineStore('session', () => {
   const departments = ref<Department[]>([]);
   const checked = ref(false);
   const department = computed(() => departments.value.find((d) => d.dept === currentDept));
+  // Only an auditor's reads carry a purpose: everyone else reads what their role gives them.
+  watch(user, (u) => client.usePurposes(u?.role === 'auditor' ? auditPurposes : undefined));
 
   async function loadDepartments() {
     departments.value = await auth.departments();
@@ -42,6 +45,7 @@ export const useSession = defineStore('session', () => {
   }
 
   function signedIn(r: { user: SessionUser; csrfToken: string }) {
+    forgetAuditPurpose();
     client.setCsrfToken(r.csrfToken);
     user.value = r.user;
     checked.value = true;
@@ -64,6 +68,7 @@ export const useSession = defineStore('session', () => {
   }
 
   function forget() {
+    forgetAuditPurpose();
     user.value = null;
     client.setCsrfToken(null);
   }
