@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -35,7 +36,12 @@ if (!a.dept) {
 }
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
 const dataDir = resolve(a.data!);
-const keys = readConsortium(resolve(a.consortium ?? join(dataDir, 'consortium')), [a.dept]);
+const consortiumDir = resolve(a.consortium ?? join(dataDir, 'consortium'));
+if (!existsSync(join(consortiumDir, 'genesis.json'))) {
+  console.error(`no genesis.json in ${consortiumDir} (--consortium)`);
+  process.exit(2);
+}
+const keys = readConsortium(consortiumDir, [a.dept]);
 if (!keys.nodeKeys[a.dept]) {
   console.error(`no node key for ${a.dept}`);
   process.exit(2);
