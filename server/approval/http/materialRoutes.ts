@@ -7,6 +7,7 @@ import { assertCreditCode } from '../creditCode.ts';
 import { DOSSIER_SECTIONS, notFound } from './access.ts';
 import { doc, param, Purpose } from './common.ts';
 import { checkUpload, MIME, readLimited, storeBlob } from './materialsStore.ts';
+import { fetchMaterial, type Filed } from '../peers/fetchMaterial.ts';
 
 const HashParam = z.string().regex(/^[0-9a-f]{64}$/);
 
@@ -35,19 +36,21 @@ export function materialRoutes(node: ChainNode): Router {
     const u = currentUser(ctx);
     const hash = HashParam.safeParse(param(ctx, 'hash'));
     if (!hash.success) throw notFound('material');
-    const blob = await node.db('ap_blobs').where({ hash: hash.data }).first();
-    if (!blob) throw notFound('material');
+    let blob: { type: string; content: Buffer; owner_code?: string | null } | undefined = await node.db('ap_blobs').where({ hash: hash.data }).first();
     if (u.role === 'enterprise') {
+      if (!blob) throw notFound('material');
       const filed = await node.db('ap_materials').where({ hash: hash.data, code: u.id }).first('code');
       if (blob.owner_code !== u.id && !filed) throw notFound('material');
     } else {
       if (!DOSSIER_SECTIONS[u.role]?.includes('materials')) throw new ChainError('FORBIDDEN', `role ${u.role} may not open materials`, { status: 403 });
       // Staff see a file only once some enterprise has filed it, and only with a recorded purpose.
-      const filed = await node.db('ap_materials').where({ hash: hash.data }).first('code');
+      const filed: Filed | undefined = await node.db('ap_materials').where({ hash: hash.data }).first('hash', 'code', 'type', 'size');
       if (!filed) throw notFound('material');
       const { purpose } = Purpose.parse(ctx.query);
       const { id } = await node.submit(node.signAs(u.id, 'dossier.view', { code: filed.code, purpose, sections: ['materials'], item: `material:${hash.data}` }));
       ctx.set('x-dossier-view-tx', id);
+      // Received by another department's node: fetched from it by hash, checked, kept here.
+      blob ??= await fetchMaterial(node, filed, { user: u.id, viewTx: id });
     }
     ctx.type = MIME[blob.type as keyof typeof MIME];
     ctx.set('content-disposition', `attachment; filename="${hash.data}.${blob.type === 'jpeg' ? 'jpg' : blob.type}"`);
