@@ -134,3 +134,14 @@ test('a role without materials in its dossier is refused at B before any node is
   assert.equal(res.body.code, 'FORBIDDEN');
   assert.equal(await b.node('housing').db('ap_blobs').where({ hash: material.hash }).first(), undefined);
 });
+
+test('peers are read as dept=url, by comma or by line; anything else is named', async () => {
+  const { parsePeers } = await import('../../server/approval/peers/peerConfig.ts');
+  assert.deepEqual([...parsePeers('market=https://m.example:8443/, tax=http://10.0.0.2:8080\n# a comment\nhrss=http://h')], [
+    ['market', 'https://m.example:8443'],
+    ['tax', 'http://10.0.0.2:8080'],
+    ['hrss', 'http://h'],
+  ]);
+  assert.throws(() => parsePeers('market'), /not dept=url/);
+  assert.throws(() => parsePeers('market=not a url'));
+});
