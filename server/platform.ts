@@ -10,6 +10,7 @@ import type { Orderer } from './chain/orderer/orderer.ts';
 import { createApp } from './http/app.ts';
 import { AuthService, type AuthOptions } from './http/auth.ts';
 import { createModules } from './modules.ts';
+import { attachPeers } from './approval/peers/peerConfig.ts';
 import { VerifiedCache } from './chain/verifiedCache.ts';
 import { VerifyPool } from './chain/verifyPool.ts';
 
@@ -59,6 +60,7 @@ export async function createPlatform(o: {
     nodes.push(node);
     auths.set(s.dept, auth);
   }
+  const peersListen = attachPeers(nodes, o.keys.nodeKeys);
   const app = createApp({ nodes, auths, logger: o.logger, metrics, extra: o.extraMiddleware, trustProxy: o.trustProxy });
   let server: Server | undefined;
   return {
@@ -73,7 +75,10 @@ export async function createPlatform(o: {
     },
     listen(port, host = '127.0.0.1') {
       return new Promise((resolve) => {
-        server = app.listen(port, host, () => resolve(server!));
+        server = app.listen(port, host, () => {
+          peersListen(host, (server!.address() as { port: number }).port);
+          resolve(server!);
+        });
       });
     },
     async stop() {

@@ -153,8 +153,10 @@ describe('dossier (一键调取)', () => {
 
   test('opening a material file is a recorded look as well', async () => {
     const res = await approver.get(`/housing/api/approval/materials/${material.hash}?purpose=${encodeURIComponent('核验营业执照')}`);
-    // the file lives on the node that received it (service); housing holds only its hash
+    // the file lives on the node that received it (service); housing holds only its hash, and a
+    // platform that serves no port has no peer to fetch it from (peerMaterials.test.ts does)
     assert.equal(res.status, 404);
+    assert.equal(res.body.code, 'MATERIAL_UNAVAILABLE');
     const clerk = await login(p, 'service', 'clerk1');
     const none = await clerk.get(`/service/api/approval/materials/${material.hash}`);
     assert.equal(none.status, 400, 'no purpose, no file');

@@ -8,6 +8,7 @@ import { DOSSIER_SECTIONS, notFound } from './access.ts';
 import { doc, param, Purpose } from './common.ts';
 import { checkUpload, MIME, readLimited, storeBlob } from './materialsStore.ts';
 import * as q from '../readModel/queries.ts';
+import { fetchMaterial } from '../peers/fetchMaterial.ts';
 
 const HashParam = z.string().regex(/^[0-9a-f]{64}$/);
 
@@ -36,19 +37,21 @@ export function materialRoutes(node: ModulePort): Router {
     const u = currentUser(ctx);
     const hash = HashParam.safeParse(param(ctx, 'hash'));
     if (!hash.success) throw notFound('material');
-    const blob = await q.blob(node.db, hash.data);
-    if (!blob) throw notFound('material');
+    let blob: { type: string; content: Buffer; owner_code?: string | null } | undefined = await q.blob(node.db, hash.data);
     if (u.role === 'enterprise') {
+      if (!blob) throw notFound('material');
       const filed = await q.materialFiler(node.db, hash.data, u.id);
       if (blob.owner_code !== u.id && !filed) throw notFound('material');
     } else {
       if (!DOSSIER_SECTIONS[u.role]?.includes('materials')) throw new ChainError('FORBIDDEN', `role ${u.role} may not open materials`, { status: 403 });
       // Staff see a file only once some enterprise has filed it, and only with a recorded purpose.
-      const filed = await q.materialFiler(node.db, hash.data);
+      const filed = await q.filedMaterial(node.db, hash.data);
       if (!filed) throw notFound('material');
       const { purpose } = Purpose.parse(ctx.query);
-      const { id } = await node.submit(node.signAs(u.id, 'dossier.view', { code: filed, purpose, sections: ['materials'], item: `material:${hash.data}` }));
+      const { id } = await node.submit(node.signAs(u.id, 'dossier.view', { code: filed.code, purpose, sections: ['materials'], item: `material:${hash.data}` }));
       ctx.set('x-dossier-view-tx', id);
+      // Received by another department's node: fetched from it by hash, checked, kept here.
+      blob ??= await fetchMaterial(node, filed, { user: u.id, viewTx: id });
     }
     ctx.type = MIME[blob.type as keyof typeof MIME];
     ctx.set('content-disposition', `attachment; filename="${hash.data}.${blob.type === 'jpeg' ? 'jpg' : blob.type}"`);

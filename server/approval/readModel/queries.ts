@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Filed } from '../peers/fetchMaterial.ts';
 import type { FilingView } from './filingView.ts';
 import type { SessionUser } from '../../../shared/sessionUser.ts';
 import type { CreditScoreRecord } from '../credit/facts.ts';
@@ -159,6 +160,11 @@ export interface BlobRow {
 /** A stored material file, by its hash. */
 export async function blob(db: Knex, hash: string): Promise<BlobRow | undefined> {
   return db('ap_blobs').where({ hash }).first();
+}
+
+/** A material as some enterprise filed it (hash, who, type, size), if any did: what a copy fetched from another node must match. */
+export async function filedMaterial(db: Knex, hash: string): Promise<Filed | undefined> {
+  return db('ap_materials').where({ hash }).first('hash', 'code', 'type', 'size');
 }
 
 /** The enterprise that filed a material (one of them; or the given one only), if any did. */
