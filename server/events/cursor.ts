@@ -20,3 +20,6 @@ export function parseCursor(s: string | undefined): Position {
   if (!m) throw new ChainError('BAD_CURSOR', 'a cursor is an event id like 12-0-1 (height-txIndex-eventIndex), or 0 for the start', { status: 400 });
   return { height: Number(m[1]), txIndex: Number(m[2]), eventIndex: Number(m[3]) };
 }
+
+/** Commit order of two positions: negative when `a` comes first. */
+export const comparePositions = (a: Position, b: Position): number => a.height - b.height || a.txIndex - b.txIndex || a.eventIndex - b.eventIndex;

@@ -6,7 +6,8 @@
  * - `signer`: its own node signed the transaction (its staff acted, or the node itself);
  * - `recipient`: the transaction carries a value sealed to the department (a filing sent to it,
  *   materials shared with it): the sender chose it as a reader;
- * - `named`: the event names the department as the owner of the record (`dept` or `depts`);
+ * - `named`: the event names the department as the owner of the record or a side of it (`dept`,
+ *   `depts`, a privacy question's `holder` or `requester`);
  * - `public`: consortium business every member follows (membership, governance, rule and key
  *   settings, a policy published, an award publicised for objections).
  *
@@ -47,7 +48,7 @@ export function eventBasis(dept: string, e: EventFacts): EventBasis | null {
   if (e.signerDept === dept) return 'signer';
   if (e.sealedTo.includes(dept)) return 'recipient';
   const d = e.data;
-  if (d.dept === dept || (Array.isArray(d.depts) && d.depts.includes(dept))) return 'named';
+  if (d.dept === dept || d.holder === dept || d.requester === dept || (Array.isArray(d.depts) && d.depts.includes(dept))) return 'named';
   if (PUBLIC_TYPES.has(e.type)) return 'public';
   return null;
 }
@@ -74,7 +75,7 @@ export function sealedRecipients(payload: unknown, out = new Set<string>(), dept
 }
 
 const CREDIT_CODE = /^[0-9A-Z]{18}$/;
-const RECORD_FIELDS = ['id', 'app', 'application', 'case', 'inspection', 'policy', 'award', 'run', 'query', 'proposal', 'objection'];
+const RECORD_FIELDS = ['id', 'app', 'application', 'case', 'inspection', 'policy', 'award', 'run', 'query', 'proposal', 'objection', 'publication'];
 
 /**
  * What `subject=` matches: the enterprise (credit code) and the record ids an event names, and

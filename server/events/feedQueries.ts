@@ -106,3 +106,13 @@ export async function lastEventId(db: Knex, maxHeight: number): Promise<string |
   const r = await db('ev_feed').where('height', '<=', maxHeight).orderBy([{ column: 'height', order: 'desc' }, { column: 'tx_index', order: 'desc' }, { column: 'event_index', order: 'desc' }]).first('id');
   return r?.id as string | undefined;
 }
+
+/** Events by id (those still in the feed). */
+export async function eventsByIds(db: Knex, ids: string[], finalHeight: number): Promise<Map<string, FeedEvent>> {
+  const out = new Map<string, FeedEvent>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows: Row[] = await db('ev_feed').whereIn('id', ids.slice(i, i + 500));
+    for (const r of rows) out.set(r.id, toEvent(r, finalHeight));
+  }
+  return out;
+}

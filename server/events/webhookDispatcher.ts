@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ChainNode } from '../chain/node.ts';
-import { parseCursor } from './cursor.ts';
-import { lastEventId, readFeed, type FeedEvent } from './feedQueries.ts';
+import { comparePositions, parseCursor } from './cursor.ts';
+import { eventsByIds, lastEventId, readFeed, type FeedEvent } from './feedQueries.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signatureHeader } from './signature.ts';
 import { WebhookStore, type Delivery, type Webhook } from './webhookStore.ts';
 
@@ -22,7 +22,14 @@ export const DEFAULT_POLICY: DeliveryPolicy = { baseDelayMs: 2_000, maxDelayMs: 
 export const retryDelay = (attempts: number, p: Pick<DeliveryPolicy, 'baseDelayMs' | 'maxDelayMs'>): number => Math.min(p.maxDelayMs, p.baseDelayMs * 2 ** Math.max(0, attempts - 1));
 
 const BATCH = 200;
+
+interface Outcome {
+  d: Delivery;
+  update: { status: 'delivered' | 'pending' | 'dead'; attempts: number; nextAt: number; lastStatus: number | null; lastError: string | null };
+}
+/** deliveries in flight per webhook, and webhooks served at once */
 const PARALLEL = 8;
+const LANES = 8;
 
 /**
  * Sends a department's final events to its webhooks, at least once. Each pass queues the final
@@ -97,7 +104,8 @@ export class WebhookDispatcher {
       const after = parseCursor(w.cursor);
       const events = await readFeed(this.node.db, after, { types: w.types, subject: w.subject ?? undefined, maxHeight: finalHeight }, BATCH, finalHeight);
       // Fewer than a batch: every final event up to the feed's last was seen, so skip past the unmatched ones too.
-      const cursor = events.length === BATCH ? events[events.length - 1].id : ((await lastEventId(this.node.db, finalHeight)) ?? w.cursor);
+      let cursor = events.length === BATCH ? events[events.length - 1].id : ((await lastEventId(this.node.db, finalHeight)) ?? w.cursor);
+      if (comparePositions(parseCursor(cursor), after) <= 0) cursor = w.cursor; // never back: `after` may be past the final height
       if (cursor === w.cursor && !events.length) continue;
       await this.store.enqueue(w.id, events, cursor, this.now());
     }
@@ -108,31 +116,41 @@ export class WebhookDispatcher {
     const due = await this.store.due(this.now(), BATCH);
     if (!due.length) return false;
     const hooks = new Map((await this.store.list()).map((w) => [w.id, w]));
-    const events = new Map<string, FeedEvent>();
-    for (const d of due) {
-      if (events.has(d.eventId)) continue;
-      const [e] = await readFeed(this.node.db, { height: d.height, txIndex: d.txIndex, eventIndex: d.eventIndex - 1 }, {}, 1, this.node.finalHeight);
-      if (e && e.id === d.eventId) events.set(d.eventId, e);
-    }
-    // One lane per webhook keeps a receiver's deliveries in order while others proceed.
+    const events = await eventsByIds(this.node.db, [...new Set(due.map((d) => d.eventId))], this.node.finalHeight);
+    const outcomes: Outcome[] = [];
+    // One lane per webhook: up to PARALLEL of its deliveries in flight at once, in event order; a
+    // failing receiver stops its lane for this pass.
     const lanes = new Map<string, Delivery[]>();
     for (const d of due) lanes.set(d.webhookId, [...(lanes.get(d.webhookId) ?? []), d]);
     const queue = [...lanes.values()];
     const worker = async () => {
       for (let lane = queue.shift(); lane; lane = queue.shift()) {
-        for (const d of lane) {
+        const w = hooks.get(lane[0].webhookId);
+        if (!w) continue;
+        for (let i = 0; i < lane.length; i += PARALLEL) {
           if (this.stopped) return;
-          const w = hooks.get(d.webhookId);
-          if (!w) continue;
-          await this.attempt(w, d, events.get(d.eventId));
+          const chunk = lane.slice(i, i + PARALLEL);
+          const got = await Promise.all(chunk.map((d) => this.attempt(w, d, events.get(d.eventId))));
+          outcomes.push(...got);
+          const failed = got.find((o) => o.update.status !== 'delivered');
+          if (!failed) continue;
+          // The receiver is failing: its other due deliveries wait with this one, their attempts uncounted.
+          const until = failed.update.status === 'dead' ? this.now() + this.policy.baseDelayMs : failed.update.nextAt;
+          for (const rest of lane.slice(i + PARALLEL)) outcomes.push({ d: rest, update: { status: 'pending', attempts: rest.attempts, nextAt: until, lastStatus: rest.lastStatus, lastError: rest.lastError } });
+          break;
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL, queue.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(LANES, queue.length) }, worker));
+    // One database transaction for the pass: a stop before it only means sending these again.
+    if (!this.stopped) await this.store.settleMany(outcomes, this.now());
+    for (const o of outcomes) {
+      if (o.update.status === 'dead') this.log.warn({ webhook: o.d.webhookId, event: o.d.eventId, error: o.update.lastError }, 'webhook delivery dead after %d attempts', o.update.attempts);
+    }
     return due.length === BATCH;
   }
 
-  private async attempt(w: Webhook, d: Delivery, event: FeedEvent | undefined): Promise<void> {
+  private async attempt(w: Webhook, d: Delivery, event: FeedEvent | undefined): Promise<Outcome> {
     const attempts = d.attempts + 1;
     let status: number | null = null;
     let error: string | null = null;
@@ -150,19 +168,14 @@ export class WebhookDispatcher {
         });
         status = res.status;
         await res.arrayBuffer().catch(() => undefined);
-        if (res.status >= 200 && res.status < 300) {
-          await this.store.settle(d, { status: 'delivered', attempts, nextAt: this.now(), lastStatus: status, lastError: null }, this.now());
-          return;
-        }
+        if (res.status >= 200 && res.status < 300) return { d, update: { status: 'delivered', attempts, nextAt: this.now(), lastStatus: status, lastError: null } };
         error = `HTTP ${res.status}`;
       } catch (err) {
         error = (err as Error).message || String(err);
       }
     }
-    if (this.stopped) return;
     const dead = attempts >= this.policy.maxAttempts;
     const nextAt = this.now() + (dead ? 0 : retryDelay(attempts, this.policy));
-    await this.store.settle(d, { status: dead ? 'dead' : 'pending', attempts, nextAt, lastStatus: status, lastError: error }, this.now());
-    if (dead) this.log.warn({ webhook: w.id, event: d.eventId, error }, 'webhook delivery dead after %d attempts', attempts);
+    return { d, update: { status: dead ? 'dead' : 'pending', attempts, nextAt, lastStatus: status, lastError: error } };
   }
 }

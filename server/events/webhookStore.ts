@@ -163,10 +163,16 @@ export class WebhookStore {
     return r?.n === null || r?.n === undefined ? undefined : Number(r.n);
   }
 
-  async settle(d: Pick<Delivery, 'webhookId' | 'eventId'>, update: { status: DeliveryStatus; attempts: number; nextAt: number; lastStatus: number | null; lastError: string | null }, now: number): Promise<void> {
-    await this.db('ev_deliveries')
-      .where({ webhook_id: d.webhookId, event_id: d.eventId })
-      .update({ status: update.status, attempts: update.attempts, next_at: update.nextAt, last_status: update.lastStatus, last_error: update.lastError?.slice(0, 300) ?? null, updated_at: now });
+  /** The outcomes of one pass in one database transaction. */
+  async settleMany(items: { d: Pick<Delivery, 'webhookId' | 'eventId'>; update: { status: DeliveryStatus; attempts: number; nextAt: number; lastStatus: number | null; lastError: string | null } }[], now: number): Promise<void> {
+    if (!items.length) return;
+    await this.db.transaction(async (trx) => {
+      for (const { d, update } of items) {
+        await trx('ev_deliveries')
+          .where({ webhook_id: d.webhookId, event_id: d.eventId })
+          .update({ status: update.status, attempts: update.attempts, next_at: update.nextAt, last_status: update.lastStatus, last_error: update.lastError?.slice(0, 300) ?? null, updated_at: now });
+      }
+    });
   }
 
   async deliveries(webhookId: string, status: DeliveryStatus, limit: number): Promise<Delivery[]> {
