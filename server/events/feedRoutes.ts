@@ -74,11 +74,15 @@ export function feedRoutes(node: ChainNode): Router {
     const filter = filterOf(q.kinds, q.subject);
     const deadline = Date.now() + q.wait * 1000;
     let events = await readFeed(node.db, after, filter, q.limit, node.finalHeight);
-    while (!events.length && Date.now() < deadline) {
-      const closed = new Promise<void>((resolve) => ctx.req.once('close', resolve));
-      await nextChange(node, deadline - Date.now(), closed);
-      if (ctx.req.destroyed) return;
-      events = await readFeed(node.db, after, filter, q.limit, node.finalHeight);
+    if (!events.length && q.wait > 0) {
+      // The response closing before we answered means the client went away.
+      let gone = false;
+      const closed = new Promise<void>((resolve) => ctx.res.once('close', () => ((gone = true), resolve())));
+      while (!events.length && !gone && Date.now() < deadline) {
+        await nextChange(node, deadline - Date.now(), closed);
+        if (gone) return;
+        events = await readFeed(node.db, after, filter, q.limit, node.finalHeight);
+      }
     }
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { events, cursor: nextCursor(events, after), height: node.height, finalHeight: node.finalHeight };

@@ -92,6 +92,11 @@ export function webhookRoutes(node: ChainNode, dispatcher: () => WebhookDispatch
     ctx.body = { id: w.id, removed: true };
   });
 
+  // A body-less 405 from the router would carry no code; say what to do instead.
+  r.post('/admin/webhooks/:id', guard, () => {
+    throw new ChainError('METHOD_NOT_ALLOWED', 'a webhook is removed with DELETE and changed by removing and registering it again', { status: 405 });
+  });
+
   apiDocs.add({ method: 'get', path: '/{dept}/api/admin/webhooks/:id/dead', summary: "A webhook's dead-letter list: deliveries that failed every attempt, oldest event first (?limit=1-500)", roles: [...FEED_ROLES] });
   r.get('/admin/webhooks/:id/dead', guard, async (ctx) => {
     const w = await hookOf(ctx.params.id);

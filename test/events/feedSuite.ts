@@ -77,10 +77,14 @@ export function feedSuite(label: string, storage: () => Promise<FeedStorage>): v
     let admin: Session;
     let taxAdmin: Session;
     let seq = 0;
+    let listening: number | undefined;
+    /** the platform's port on loopback, listening once per start */
+    const portOf = async () => (listening ??= ((await p.listen(0)).address() as AddressInfo).port);
 
     async function start(first: boolean): Promise<void> {
       const log = new LocalLog(store.logFile);
       const specs = await Promise.all(DEPTS.map(async (dept) => ({ dept, db: await store.db(dept), orderer: log })));
+      listening = undefined;
       p = await createPlatform({ keys, specs, logger: silentLogger, modules: () => [eventFeedModule({ policy: POLICY })] });
       if (first) {
         for (const d of DEPTS) {
@@ -187,13 +191,22 @@ export function feedSuite(label: string, storage: () => Promise<FeedStorage>): v
       const idle = await feed(admin, `after=${res.body.cursor}&wait=1`);
       assert.deepEqual(idle.events, []);
       assert.equal(idle.cursor, res.body.cursor);
+
+      // A client that goes away leaves nothing waiting behind it.
+      const node = p.node('market');
+      const baseline = node.listenerCount('block');
+      const port = await portOf();
+      const req = httpGet({ host: '127.0.0.1', port, path: `/market/api/events?after=${res.body.cursor}&wait=20`, headers: { cookie: admin.cookie } });
+      req.on('error', () => undefined);
+      await until('the poll waiting', () => node.listenerCount('block') > baseline);
+      req.destroy();
+      await until('the waiter gone', () => node.listenerCount('block') === baseline, 3_000);
     });
 
     test('the stream resumes after Last-Event-ID', async () => {
       const all = (await feed(admin, 'after=0&limit=1000')).events;
       const from = all[all.length - 3];
-      const server = await p.listen(0);
-      const port = (server.address() as AddressInfo).port;
+      const port = await portOf();
       const received: string[] = [];
       let res: IncomingMessage | undefined;
       const done = new Promise<void>((resolve, reject) => {
