@@ -26,7 +26,7 @@ export async function migrateFeed(db: Knex): Promise<void> {
       t.string('signer_dept', 32).nullable();
       t.string('basis', 16).notNullable();
       t.bigInteger('time').notNullable();
-      t.text('data').notNullable();
+      t.text('data', 'mediumtext').notNullable();
       t.primary(['height', 'tx_index', 'event_index']);
       t.index(['type', 'height']);
     });
