@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, get as httpGet, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
@@ -27,6 +28,14 @@ interface Received {
   headers: IncomingMessage['headers'];
   body: string;
   at: number;
+}
+
+/** The receiver's check exactly as server/events/README.md gives it, written apart from signature.ts. */
+function documentedVerify(secret: string, header: string, rawBody: string, nowS: number, windowS = 300): boolean {
+  const { t, v1 } = Object.fromEntries(header.split(',').map((kv) => kv.split('=')));
+  const mac = createHmac('sha256', secret).update(`${t}.${rawBody}`).digest();
+  const ok = v1?.length === 64 && timingSafeEqual(mac, Buffer.from(v1, 'hex'));
+  return ok && Math.abs(nowS - Number(t)) <= windowS;
 }
 
 /** A department's system receiving webhooks: answers with `status()`, keeps every request. */
@@ -266,6 +275,9 @@ export function feedSuite(label: string, storage: () => Promise<FeedStorage>): v
         const sig = hit.headers[SIGNATURE_HEADER] as string;
         const now = Math.floor(Date.now() / 1000);
         assert.deepEqual(verifySignature(created.secret, sig, hit.body, now), { ok: true, t: Number(/t=(\d+)/.exec(sig)![1]) });
+        assert.equal(documentedVerify(created.secret, sig, hit.body, now), true, 'the README check accepts it');
+        assert.equal(documentedVerify(created.secret, sig, hit.body, now + REPLAY_WINDOW_S + 5), false, 'the README check refuses it once stale');
+        assert.equal(documentedVerify(created.secret, sig, hit.body + ' ', now), false, 'the README check refuses another body');
         assert.equal(verifySignature(created.secret, sig, hit.body, now + REPLAY_WINDOW_S + 5).ok, false, 'past the replay window');
         assert.deepEqual(verifySignature(created.secret, sig, hit.body, now + REPLAY_WINDOW_S + 5), { ok: false, reason: 'stale' });
         assert.deepEqual(verifySignature(created.secret, sig, hit.body.replace(id, 'staff999'), now), { ok: false, reason: 'mismatch' });
