@@ -45,6 +45,10 @@ const suites: Record<string, () => Promise<Suite>> = {
     const m = await import(here('./evidence.ts'));
     return { method: m.method, run: m.runEvidenceBench };
   },
+  events: async () => {
+    const m = await import(here('./events.ts'));
+    return { method: m.method, run: m.runEventsBench };
+  },
 };
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { quick: { type: 'boolean', default: false } } });

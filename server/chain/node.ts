@@ -164,6 +164,7 @@ export class ChainNode extends EventEmitter {
 
   async stop(): Promise<void> {
     await this.follower.stop();
+    this.emit('stopped');
     this.waiters.cancelAll(new ChainError('NODE_STOPPED', 'the node stopped before the transaction was committed', { status: 503 }));
   }
 

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import type { Context } from 'koa';
 
 /** Opens a server-sent-events stream; returns a writer and a promise that settles on disconnect. */
-export function openEventStream(ctx: Context): { send(event: string, data: unknown): void; closed: Promise<void> } {
+export function openEventStream(ctx: Context): { send(event: string, data: unknown, id?: string): void; closed: Promise<void> } {
   ctx.req.socket.setTimeout(0);
   ctx.req.socket.setNoDelay(true);
   ctx.req.socket.setKeepAlive(true);
@@ -25,7 +25,7 @@ export function openEventStream(ctx: Context): { send(event: string, data: unkno
     stream.on('close', end);
   });
   return {
-    send: (event, data) => stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
+    send: (event, data, id) => stream.write(`${id ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
     closed,
   };
 }

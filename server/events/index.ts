@@ -1,0 +1,41 @@
+import Router from '@koa/router';
+import type { Module } from '../chain/module.ts';
+import type { ChainNode } from '../chain/node.ts';
+import { feedRoutes } from './feedRoutes.ts';
+import { migrateFeed, projectFeed } from './feedTable.ts';
+import { DEFAULT_POLICY, WebhookDispatcher, type DeliveryPolicy } from './webhookDispatcher.ts';
+import { webhookRoutes } from './webhookRoutes.ts';
+import { migrateWebhooks } from './webhookStore.ts';
+
+/**
+ * The department's event feed (server/events/README.md): domain events the department has a
+ * basis for, projected in commit order with each block, read by long poll or server-sent
+ * events, and pushed to the department's own systems by signed webhooks.
+ */
+export function eventFeedModule(o: { policy?: Partial<DeliveryPolicy>; now?: () => number } = {}): Module {
+  let dispatcher: WebhookDispatcher | undefined;
+  const ensure = (node: ChainNode): WebhookDispatcher => {
+    if (!dispatcher) {
+      const d = new WebhookDispatcher(node, { ...DEFAULT_POLICY, ...o.policy }, o.now);
+      dispatcher = d;
+      node.on('final', () => d.kick());
+      node.once('stopped', () => d.stop());
+      d.start();
+    }
+    return dispatcher;
+  };
+  return {
+    name: 'events',
+    async migrate(db) {
+      await migrateFeed(db);
+      await migrateWebhooks(db);
+    },
+    project: (trx, block, node) => projectFeed(trx, block, node),
+    routes(node) {
+      ensure(node);
+      const r = new Router();
+      for (const p of [feedRoutes(node), webhookRoutes(node, () => ensure(node))]) r.use(p.routes(), p.allowedMethods());
+      return r;
+    },
+  };
+}
