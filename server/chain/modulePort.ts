@@ -68,9 +68,19 @@ export interface ModulePort {
   /** the current encryption keys of member departments, to seal a field to */
   sealRecipients(depts: readonly string[]): SealRecipient[];
 
+  /** this node's public signing key (what its own transactions name as signer) */
+  readonly publicKey: string;
+  /**
+   * Calls `fn` when the node commits a block, learns a new final height, or stops (for modules
+   * that wait on the chain: long polls, deliveries). Returns the way to stop listening.
+   */
+  onChange(fn: (what: NodeChange) => void): () => void;
+
   readonly log: Logger;
   readonly db: ModuleDb;
 }
+
+export type NodeChange = 'block' | 'final' | 'stopped';
 
 /** Signs for a staff user (the node signs, the user's id is in the transaction), checks, orders and waits. */
 export const actAs = (port: ModulePort, user: string, kind: string, payload: Record<string, unknown>): Promise<TxRow> =>

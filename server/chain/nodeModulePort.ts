@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ModuleDb, ModulePort, StateChange, WaitMode } from './modulePort.ts';
+import type { ModuleDb, ModulePort, NodeChange, StateChange, WaitMode } from './modulePort.ts';
 import { submitChecked, type PreflightNode } from './preflight.ts';
 import type { SealRecipient } from './sealing/envelope.ts';
 import type { Tx } from './schema.ts';
@@ -22,6 +22,9 @@ export interface PortSource extends PreflightNode {
   };
   submitAs(actor: string | undefined, kind: string, payload: Record<string, unknown>, wait?: WaitMode, timeoutMs?: number): Promise<{ id: string; receipt?: TxRow }>;
   sealRecipients(depts: readonly string[]): SealRecipient[];
+  readonly publicKey: string;
+  on(event: NodeChange, fn: () => void): unknown;
+  off(event: NodeChange, fn: () => void): unknown;
 }
 
 /** The port a node gives its modules: a fixed set of its members, nothing more (see ModulePort). */
@@ -45,6 +48,16 @@ export function modulePortOf(node: PortSource): ModulePort {
     },
     get log() {
       return node.log;
+    },
+    get publicKey() {
+      return node.publicKey;
+    },
+    onChange(fn: (what: NodeChange) => void) {
+      const subs = (['block', 'final', 'stopped'] as const).map((e) => [e, () => fn(e)] as const);
+      for (const [e, f] of subs) node.on(e, f);
+      return () => {
+        for (const [e, f] of subs) node.off(e, f);
+      };
     },
     get db() {
       return node.db;

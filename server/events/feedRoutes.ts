@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { ChainError } from '../chain/errors.ts';
-import type { ChainNode } from '../chain/node.ts';
+import type { ModulePort } from '../chain/modulePort.ts';
 import { requireRole } from '../http/auth.ts';
 import { apiDocs } from '../http/openapi.ts';
 import { openEventStream } from '../http/sse.ts';
@@ -43,22 +43,21 @@ function parseQuery(ctx: Context) {
 }
 
 /** Resolves when the node commits a block or learns a new final height, after `ms`, or when `closed` settles. */
-function nextChange(node: ChainNode, ms: number, closed?: Promise<unknown>): Promise<void> {
+function nextChange(node: ModulePort, ms: number, closed?: Promise<unknown>): Promise<void> {
   return new Promise((resolve) => {
+    let off = () => {};
     const done = () => {
       clearTimeout(timer);
-      node.off('block', done);
-      node.off('final', done);
+      off();
       resolve();
     };
     const timer = setTimeout(done, ms);
-    node.on('block', done);
-    node.on('final', done);
+    off = node.onChange(done);
     void closed?.then(done);
   });
 }
 
-export function feedRoutes(node: ChainNode): Router {
+export function feedRoutes(node: ModulePort): Router {
   const r = new Router();
 
   apiDocs.add({

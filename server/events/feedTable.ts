@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { keys, type SignerRecord } from '../chain/identity.ts';
 import type { CommittedBlock } from '../chain/module.ts';
-import type { ChainNode } from '../chain/node.ts';
+import type { ModulePort } from '../chain/modulePort.ts';
+import type { LedgerStore } from '../chain/store/ledgerStore.ts';
 import type { ChainEvent } from '../chain/schema.ts';
 import { eventBasis, sealedRecipients, subjectsOf } from './eventBasis.ts';
 import { eventId } from './cursor.ts';
@@ -99,14 +100,14 @@ async function insertRows(trx: Knex | Knex.Transaction, rows: FeedRows): Promise
   for (let i = 0; i < rows.subjects.length; i += CHUNK) await trx('ev_feed_subjects').insert(rows.subjects.slice(i, i + CHUNK));
 }
 
-function signerLookup(node: ChainNode): (key: string) => Promise<SignerRecord | undefined> {
+function signerLookup(node: ModulePort): (key: string) => Promise<SignerRecord | undefined> {
   const cache = new Map<string, SignerRecord | undefined>();
   const view = node.view();
   return async (key) => {
     if (!cache.has(key)) {
       let rec = await view.get<SignerRecord>(keys.signer(key));
       // a key rotated away since: its first record, as the transaction reads do
-      if (!rec) rec = (await node.store.valuesOfKeys([keys.signer(key)])).get(keys.signer(key))?.map((v) => JSON.parse(v.value) as SignerRecord)[0];
+      if (!rec) rec = ((await node.history(keys.signer(key))).find((c) => c.new)?.new ?? undefined) as SignerRecord | undefined;
       if (!rec && key === node.publicKey) rec = { type: 'node', dept: node.dept };
       cache.set(key, rec);
     }
@@ -114,7 +115,7 @@ function signerLookup(node: ChainNode): (key: string) => Promise<SignerRecord | 
   };
 }
 
-export async function projectFeed(trx: Knex.Transaction, block: CommittedBlock, node: ChainNode): Promise<void> {
+export async function projectFeed(trx: Knex.Transaction, block: CommittedBlock, node: ModulePort): Promise<void> {
   const raws = new Map(block.txs.map((t) => [t.id, t.raw]));
   const txs: FeedTx[] = [];
   for (const r of block.receipts) {
@@ -125,16 +126,16 @@ export async function projectFeed(trx: Knex.Transaction, block: CommittedBlock, 
 }
 
 /** Rebuilds the feed from `fromHeight` up to the head out of the ledger store. Webhook cursors are left as they are. */
-export async function reprojectFeed(node: ChainNode, fromHeight: number): Promise<number> {
+export async function reprojectFeed(node: ModulePort, store: Pick<LedgerStore, 'blockByHeight' | 'txsOfBlock'>, fromHeight: number): Promise<number> {
   const db = node.db;
   await db('ev_feed').where('height', '>=', fromHeight).delete();
   await db('ev_feed_subjects').where('height', '>=', fromHeight).delete();
   const lookup = signerLookup(node);
   let n = 0;
   for (let h = fromHeight; h <= node.height; h++) {
-    const block = await node.store.blockByHeight(h);
+    const block = await store.blockByHeight(h);
     if (!block) continue;
-    const txs = (await node.store.txsOfBlock(h)).filter((t) => t.status === 'ok' && t.events.length);
+    const txs = (await store.txsOfBlock(h)).filter((t) => t.status === 'ok' && t.events.length);
     const rows = await feedRowsOf(node.dept, block.header.time, txs.map((t) => ({ id: t.id, height: t.height, index: t.index, raw: t.raw, events: t.events })), lookup);
     await db.transaction((trx) => insertRows(trx, rows));
     n += rows.events.length;

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Module } from '../chain/module.ts';
-import type { ChainNode } from '../chain/node.ts';
+import type { ModulePort } from '../chain/modulePort.ts';
 import { feedRoutes } from './feedRoutes.ts';
 import { migrateFeed, projectFeed } from './feedTable.ts';
 import { DEFAULT_POLICY, WebhookDispatcher, type DeliveryPolicy } from './webhookDispatcher.ts';
@@ -14,12 +14,17 @@ import { migrateWebhooks } from './webhookStore.ts';
  */
 export function eventFeedModule(o: { policy?: Partial<DeliveryPolicy>; now?: () => number } = {}): Module {
   let dispatcher: WebhookDispatcher | undefined;
-  const ensure = (node: ChainNode): WebhookDispatcher => {
+  const ensure = (node: ModulePort): WebhookDispatcher => {
     if (!dispatcher) {
       const d = new WebhookDispatcher(node, { ...DEFAULT_POLICY, ...o.policy }, o.now);
       dispatcher = d;
-      node.on('final', () => d.kick());
-      node.once('stopped', () => d.stop());
+      const off = node.onChange((what) => {
+        if (what === 'final') d.kick();
+        if (what === 'stopped') {
+          off();
+          d.stop();
+        }
+      });
       d.start();
     }
     return dispatcher;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ChainNode } from '../chain/node.ts';
+import type { ModulePort } from '../chain/modulePort.ts';
 import { comparePositions, parseCursor } from './cursor.ts';
 import { eventsByIds, lastEventId, readFeed, type FeedEvent } from './feedQueries.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signatureHeader } from './signature.ts';
@@ -47,7 +47,7 @@ export class WebhookDispatcher {
   private readonly log: Logger;
 
   constructor(
-    private readonly node: ChainNode,
+    private readonly node: ModulePort,
     readonly policy: DeliveryPolicy = DEFAULT_POLICY,
     private readonly now: () => number = Date.now,
   ) {

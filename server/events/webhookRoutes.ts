@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Router from '@koa/router';
 import { z } from 'zod';
 import { ChainError } from '../chain/errors.ts';
-import type { ChainNode } from '../chain/node.ts';
+import type { ModulePort } from '../chain/modulePort.ts';
 import { currentUser, requireRole } from '../http/auth.ts';
 import { apiDocs } from '../http/openapi.ts';
 import { eventId, parseCursor } from './cursor.ts';
@@ -36,7 +36,7 @@ const WebhookId = /^wh_[0-9a-f]{16}$/;
 
 const publicView = (w: Webhook) => ({ id: w.id, url: w.url, kinds: w.types, subject: w.subject, createdBy: w.createdBy, createdAt: w.createdAt, cursor: w.cursor });
 
-export function webhookRoutes(node: ChainNode, dispatcher: () => WebhookDispatcher): Router {
+export function webhookRoutes(node: ModulePort, dispatcher: () => WebhookDispatcher): Router {
   const r = new Router();
   const guard = requireRole(...FEED_ROLES);
   const hookOf = async (id: string): Promise<Webhook> => {

@@ -66,9 +66,9 @@ describe('event feed: least knowledge', () => {
       const node = p.node(d);
       const before_ = (await feedOf(d)).map(({ final: _f, ...e }) => e);
       const mid = Math.max(1, Math.floor(node.height / 2));
-      await reprojectFeed(node, mid);
+      await reprojectFeed(node.modulePort(), node.store, mid);
       assert.deepEqual((await feedOf(d)).map(({ final: _f, ...e }) => e), before_);
-      await reprojectFeed(node, 0);
+      await reprojectFeed(node.modulePort(), node.store, 0);
       assert.deepEqual((await feedOf(d)).map(({ final: _f, ...e }) => e), before_);
     }
   });
