@@ -108,9 +108,10 @@ export async function build(o: { out: string; quick: boolean }) {
   const files = await compileServer(o.out);
   writeFileSync(join(o.out, 'server/evidence/verify.html'), await buildVerifierHtml());
   copyCircuits(o.out);
-  if (existsSync(join(ROOT, 'web/dist/index.html'))) cpSync(join(ROOT, 'web/dist'), join(o.out, 'web/dist'), { recursive: true });
+  const portal = existsSync(join(ROOT, 'web/dist/index.html'));
+  if (portal) cpSync(join(ROOT, 'web/dist'), join(o.out, 'web/dist'), { recursive: true });
   else console.warn('[build] web/dist is missing: the nodes will serve no portal (run `npm run build:web`)');
-  console.log(`[build] ${files.length} server files, circuits and portal in ${relative(process.cwd(), o.out) || '.'} (${Math.round(performance.now() - t0)} ms)`);
+  console.log(`[build] ${o.out}: ${files.length} server files, the circuits${portal ? ', the portal' : ''} (${Math.round(performance.now() - t0)} ms)`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
