@@ -15,6 +15,9 @@ export const SYSTEM_NEEDS = [
   { pkg: 'libc6-dev', why: 'to compile the mock broker', present: () => existsSync('/usr/include/stdio.h') },
   { pkg: 'chromium', why: 'the portal tests in a real browser', present: () => onPath('chromium') },
   { pkg: 'fonts-noto-cjk', why: "Chinese text in the portal's screenshots", present: () => existsSync('/usr/share/fonts/opentype/noto') },
+  { pkg: 'nginx', why: "nginx -t on deploy/'s reverse-proxy example", present: () => onPath('nginx') || existsSync('/usr/sbin/nginx') },
+  { pkg: 'systemd', why: "systemd-analyze verify on deploy/'s service unit", present: () => onPath('systemd-analyze') },
+  { pkg: 'openssl', why: 'throw-away certificates for the TLS tests', present: () => onPath('openssl') },
 ];
 
 export function missingSystemPackages() {

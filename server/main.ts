@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { ConfigError, loadConfig, USAGE, type Config } from './config.ts';
 import { createConsortium } from './chain/consortium.ts';
 import { LocalLog } from './chain/orderer/localLog.ts';
 import { openDb } from './chain/store/openDb.ts';
@@ -16,30 +16,33 @@ import { processProver } from './privacy-query/holder/proverSource.ts';
 /**
  * Starts the platform.
  *   npm start                         embedded: every department in one process, SQLite + local log, demo data
- *   npm start -- --dept tax --db mysql://... --kafka 127.0.0.1:9092 --consortium dir
- *                                     one department of a cluster (MySQL + Kafka)
+ *   npm start -- --dept tax --db mysql://tongban@db/tax --kafka 127.0.0.1:9092 --consortium dir
+ *                                     one department of a cluster (MySQL + Kafka); secrets such as the
+ *                                     database password come from the environment or files (config.ts)
+ * Production runs the build instead: node dist/server/main.js with the same options.
  */
-const { values: a } = parseArgs({
-  options: {
-    data: { type: 'string', default: process.env.TONGBAN_DATA ?? 'data' },
-    port: { type: 'string', default: process.env.PORT ?? '8080' },
-    host: { type: 'string', default: process.env.HOST ?? '127.0.0.1' },
-    demo: { type: 'boolean', default: true },
-    'no-demo': { type: 'boolean', default: false },
-    dept: { type: 'string' },
-    db: { type: 'string' },
-    kafka: { type: 'string' },
-    // only for a test broker that does not report message.timestamp.type (librdkafka's mock)
-    'allow-producer-time': { type: 'boolean', default: false },
-    consortium: { type: 'string' },
-  },
-});
+const argv = process.argv.slice(2);
+if (argv.includes('--help') || argv.includes('-h')) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+const config = readConfig();
+const logger = pino({ level: config.logLevel });
+const dataDir = resolve(config.data);
 
-const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
-const dataDir = resolve(a.data!);
+/** Bad configuration ends the process with status 2 and one line naming the variable or option. */
+function readConfig(): Config {
+  try {
+    return loadConfig({ argv, env: process.env });
+  } catch (e) {
+    const problem = e instanceof ConfigError ? e.message : (e as Error).message; // parseArgs: an unknown or malformed option
+    process.stderr.write(`tongban: configuration: ${problem}\n(node dist/server/main.js --help lists the options)\n`);
+    process.exit(2);
+  }
+}
 
 async function main() {
-  if (a.dept) return startClusterNode();
+  if (config.dept) return startClusterNode(config.dept, config.kafka!);
   const keys = loadOrCreateConsortium(join(dataDir, 'consortium'), () => createConsortium({ chain: 'tongban-city', time: Date.now() }));
   const keyless = keys.genesis.members.filter((m) => !m.encKey).map((m) => m.dept);
   if (keyless.length) {
@@ -50,29 +53,28 @@ async function main() {
   const log = new LocalLog(join(dataDir, 'ordering.sqlite'));
   const specs: NodeSpec[] = keys.genesis.members.map((m) => ({ dept: m.dept, db: openDb({ client: 'sqlite', filename: join(dataDir, `${m.dept}.sqlite`) }), orderer: log }));
   const platform = await createPlatform({ keys, specs, logger, extraMiddleware: [portalMiddleware()] });
-  await platform.listen(Number(a.port), a.host);
+  await platform.listen(config.port, config.host);
   warmProver();
-  if (a.demo && !a['no-demo']) await seedDemo(platform, { password: demoPassword(), enterprises: Number(process.env.TONGBAN_DEMO_ENTERPRISES ?? 300), log: (m) => logger.info(m) });
-  logger.info(`Tongban 通办 embedded platform on http://${a.host}:${a.port}/ (departments: ${specs.map((s) => s.dept).join(', ')})`);
+  if (config.demo) await seedDemo(platform, { password: demoPassword(), enterprises: config.demoEnterprises, log: (m) => logger.info(m) });
+  logger.info(`Tongban 通办 embedded platform on http://${config.host}:${config.port}/ (departments: ${specs.map((s) => s.dept).join(', ')})`);
   onSignals(() => platform.stop());
 }
 
-async function startClusterNode() {
+async function startClusterNode(dept: string, kafka: NonNullable<Config['kafka']>) {
   const { KafkaLog } = await import('./chain/orderer/kafkaLog.ts');
-  const dir = resolve(a.consortium ?? join(dataDir, 'consortium'));
-  const keys = readConsortium(dir, [a.dept!]);
-  if (!keys.nodeKeys[a.dept!]) throw new Error(`no key for ${a.dept} in ${dir}/keys`);
-  const orderer = await KafkaLog.connect({ brokers: a.kafka!.split(','), chain: keys.genesis.chain, clientId: `tongban-${a.dept}`, logger, requireLogAppendTime: !a['allow-producer-time'] });
-  const db = a.db ? openDb({ client: 'mysql', connection: a.db }) : openDb({ client: 'sqlite', filename: join(dataDir, `${a.dept}.sqlite`) });
+  const dir = resolve(config.consortium ?? join(dataDir, 'consortium'));
+  const keys = readConsortium(dir, [dept]);
+  if (!keys.nodeKeys[dept]) throw new Error(`no key for ${dept} in ${dir}/keys`);
+  const orderer = await KafkaLog.connect({ brokers: kafka.brokers, chain: keys.genesis.chain, clientId: kafka.clientId ?? `tongban-${dept}`, logger, requireLogAppendTime: !kafka.allowProducerTime, security: kafka.security });
+  const db = config.dbUrl ? openDb({ client: 'mysql', connection: config.dbUrl }) : openDb({ client: 'sqlite', filename: join(dataDir, `${dept}.sqlite`) });
   // Behind a TLS proxy every request comes from the proxy's address; the sign-in limits need the client's.
-  const trustProxy = process.env.TONGBAN_TRUST_PROXY === '1';
-  const platform = await createPlatform({ keys, specs: [{ dept: a.dept!, db, orderer }], logger, extraMiddleware: [portalMiddleware()], trustProxy });
+  const platform = await createPlatform({ keys, specs: [{ dept, db, orderer }], logger, extraMiddleware: [portalMiddleware()], trustProxy: config.trustProxy });
   // The department administrator's first portal password comes from the operator, never the repo.
-  const auth = platform.auths.get(a.dept!)!;
-  if (process.env.TONGBAN_ADMIN_PASSWORD && !(await auth.hasPassword('admin'))) await auth.setPassword('admin', process.env.TONGBAN_ADMIN_PASSWORD);
-  await platform.listen(Number(a.port), a.host);
+  const auth = platform.auths.get(dept)!;
+  if (config.adminPassword && !(await auth.hasPassword('admin'))) await auth.setPassword('admin', config.adminPassword);
+  await platform.listen(config.port, config.host);
   warmProver();
-  logger.info(`Tongban node ${a.dept} on http://${a.host}:${a.port}/${a.dept}/`);
+  logger.info(`Tongban node ${dept} on http://${config.host}:${config.port}/${dept}/`);
   onSignals(() => platform.stop());
 }
 
@@ -81,7 +83,7 @@ async function startClusterNode() {
  * answers does not pay for it. TONGBAN_PROVER_WARM=0 skips it (benchmarks that share the cores).
  */
 function warmProver() {
-  if (process.env.TONGBAN_PROVER_WARM === '0') return;
+  if (!config.proverWarm) return;
   const t0 = performance.now();
   processProver()
     .warm()
@@ -96,7 +98,7 @@ function warmProver() {
  * repo). A made one is 16 characters, which the password policy accepts whatever classes it has.
  */
 function demoPassword(): string {
-  const fromEnv = process.env.TONGBAN_DEMO_PASSWORD;
+  const fromEnv = config.demoPassword;
   if (fromEnv) {
     const problem = passwordProblem('admin', fromEnv);
     if (problem) throw new Error(`TONGBAN_DEMO_PASSWORD: ${PASSWORD_PROBLEM_TEXT[problem].en}`);

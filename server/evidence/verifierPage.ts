@@ -1,20 +1,28 @@
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { ChainError } from '../chain/errors.ts';
 
 /**
  * verify.html: the offline verifier as one self-contained page. The verification core
  * (verifyBundle.ts), the ZIP reader and snarkjs with a single-threaded curve are bundled into it
- * with esbuild when a node first makes a bundle, then kept; the page loads nothing from anywhere.
+ * with esbuild, then kept; the page loads nothing from anywhere. The production build (dist/)
+ * makes it ahead and puts it beside this module, because esbuild is only a development
+ * dependency; from the source tree a node bundles it when it first makes an evidence bundle.
  */
 let page: Promise<string> | undefined;
 
+const PREBUILT = new URL('./verify.html', import.meta.url);
+
 export function verifierHtml(): Promise<string> {
-  page ??= build();
+  page ??= readFile(PREBUILT, 'utf8').catch(() => buildVerifierHtml());
   page.catch(() => (page = undefined));
   return page;
 }
 
-async function build(): Promise<string> {
-  const esbuild = await import('esbuild');
+export async function buildVerifierHtml(): Promise<string> {
+  const esbuild = await import('esbuild').catch(() => {
+    throw new ChainError('VERIFIER_PAGE_MISSING', `the offline verifier page was not built ahead (${fileURLToPath(PREBUILT)} is missing) and esbuild is not installed to build it: deploy the output of \`npm run build\``, { status: 500 });
+  });
   const out = await esbuild.build({
     entryPoints: [fileURLToPath(new URL('./page/main.ts', import.meta.url))],
     bundle: true,

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve } from 'node:path';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Context, Next } from 'koa';
 import { ChainError } from '../chain/errors.ts';
 
@@ -18,9 +19,11 @@ const TYPES: Record<string, string> = {
 
 /**
  * Serves the built portal (web/dist) for every department: `/assets/*` as files, and any
- * other GET that is not an API path gets index.html, so the portal's router handles it.
+ * other GET that is not an API path gets index.html, so the portal's router handles it. The
+ * folder is found from this module, not the working directory, so the production build in
+ * dist/ serves its own copy (dist/web/dist) wherever it is started from.
  */
-export function portalMiddleware(dist = resolve('web/dist')) {
+export function portalMiddleware(dist = fileURLToPath(new URL('../../web/dist', import.meta.url))) {
   return async (ctx: Context, next: Next) => {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
     if (/^\/[a-z-]+\/api(\/|$)/.test(ctx.path) || ctx.path.startsWith('/api/')) return next();

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, Partitioners, type ConfigResourceTypes, type Consumer, type LogEntry as KafkaLogLine, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type ConfigResourceTypes, type Consumer, type KafkaConfig, type LogEntry as KafkaLogLine, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { ChainError } from '../errors.ts';
 import type { LogEntry } from '../schema.ts';
+import { kafkaClientSecurity, type KafkaSecurity } from './kafkaSecurity.ts';
 import type { Orderer, Subscription } from './orderer.ts';
 
 export interface KafkaLogOptions {
@@ -10,6 +11,8 @@ export interface KafkaLogOptions {
   chain: string;
   clientId: string;
   logger?: Logger;
+  /** TLS and SASL towards the brokers (none: plaintext, as the tests' mock broker speaks) */
+  security?: KafkaSecurity;
   /** An append not acknowledged within this time is reported as failed (default 8 s). */
   appendTimeoutMs?: number;
   /** How long a fetch waits on the broker for new records (default 50 ms); bounds follow latency. */
@@ -70,15 +73,7 @@ export class KafkaLog implements Orderer {
   /** Connects and checks the topic; refuses a topic that is missing or has more than one partition. */
   static async connect(opts: KafkaLogOptions): Promise<KafkaLog> {
     const topic = `${opts.chain}.log`;
-    const kafka = new Kafka({
-      clientId: opts.clientId,
-      brokers: opts.brokers,
-      connectionTimeout: 1000,
-      requestTimeout: 5000,
-      // Short client-level retries so a missing topic or a dead cluster shows up in seconds.
-      retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
-      ...kafkaLogging(opts.logger),
-    });
+    const kafka = new Kafka(kafkaConfig(opts));
     await checkTopic(kafka, topic);
     const timestampType = await checkTimestampType(kafka, topic, opts);
     const producer = kafka.producer({
@@ -255,6 +250,21 @@ export class KafkaLog implements Orderer {
     for (const s of [...this.subscriptions]) await s.stop();
     await this.producer.disconnect();
   }
+}
+
+/** The kafkajs client configuration a KafkaLog connects with. */
+export function kafkaConfig(opts: KafkaLogOptions): KafkaConfig {
+  return {
+    clientId: opts.clientId,
+    brokers: opts.brokers,
+    // a TLS handshake and a SASL exchange take more than a plaintext connect
+    connectionTimeout: opts.security?.tls || opts.security?.sasl ? 5000 : 1000,
+    requestTimeout: 5000,
+    // Short client-level retries so a missing topic or a dead cluster shows up in seconds.
+    retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
+    ...kafkaClientSecurity(opts.security),
+    ...kafkaLogging(opts.logger),
+  };
 }
 
 async function checkTopic(kafka: Kafka, topic: string): Promise<void> {
