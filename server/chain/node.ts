@@ -443,7 +443,7 @@ export class ChainNode extends EventEmitter {
       // Kept with the next block's commit (one insert for all), or at stop.
       this.pendingAttestations.push({ height: rec.h, dept: rec.dept, hash: rec.hash, sig: rec.sig, offset: entry.offset });
       this.lastAttested[rec.dept] = Math.max(this.lastAttested[rec.dept] ?? 0, rec.h);
-    }
+    } else if (outcome.kind === 'ignored' && outcome.reason === 'already final') this.noteLateAttestation(rec, own);
     if (outcome.kind === 'final') {
       this.pendingCerts.push(outcome.cert);
       this.head = { ...this.head, finalHeight: outcome.cert.height };
@@ -456,6 +456,17 @@ export class ChainNode extends EventEmitter {
       this.log.fatal(this.halted, 'ALARM: this node header differs from the quorum; it has stopped applying blocks');
       this.emit('alarm', this.halted);
     }
+  }
+
+  /**
+   * A member that signs a height after the quorum made it final is still at the head: the status
+   * says so (it would otherwise read as lagging by every block the quorum outran it). Only its
+   * progress is noted, after the signature and the hash are checked; the vote counts for nothing.
+   */
+  private noteLateAttestation(rec: Extract<LogRecord, { t: 'sig' }>, own: string | undefined): void {
+    if (own !== rec.hash || rec.h <= (this.lastAttested[rec.dept] ?? 0)) return;
+    const key = this.members.find((m) => m.dept === rec.dept)?.nodeKey;
+    if (key && this.cachedSuite().verify(key, attestationMessage(this.genesis.chain, rec.h, rec.hash), rec.sig)) this.lastAttested[rec.dept] = rec.h;
   }
 
   /** The chain's suite, remembering signatures this process has verified (see VerifiedCache). */
