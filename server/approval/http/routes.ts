@@ -6,11 +6,12 @@ import { dossierRoutes } from './dossierRoutes.ts';
 import { enterpriseRoutes } from './enterpriseRoutes.ts';
 import { materialRoutes } from './materialRoutes.ts';
 import { supervisionRoutes } from './supervisionRoutes.ts';
+import { workRoutes } from './workRoutes.ts';
 
 /** Every route of the module, mounted under /<dept>/api/approval. Each guards itself by role and scope. */
 export function approvalRoutes(node: ChainNode, privacy: PrivacyPort): Router {
   const r = new Router();
-  for (const part of [enterpriseRoutes(node), materialRoutes(node), applicationRoutes(node), supervisionRoutes(node), dossierRoutes(node, privacy)]) {
+  for (const part of [enterpriseRoutes(node), materialRoutes(node), applicationRoutes(node), supervisionRoutes(node), dossierRoutes(node, privacy), workRoutes(node)]) {
     r.use(part.routes(), part.allowedMethods());
   }
   return r;

@@ -4,6 +4,7 @@ import type { SessionUser } from '../../http/auth.ts';
 import type { CreditScoreRecord } from '../credit/facts.ts';
 import type { ApplicationRecord, CaseRecord, EnterpriseRecord, FilingRecord, InspectionRecord, LicenceRecord } from '../records.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
+import { countOf, EXPIRING_MS, SOON_MS, type WorkItem } from '../../http/workItem.ts';
 
 /** Read-model queries. Every list takes the viewer's scope, so no route can forget it. */
 
@@ -130,3 +131,67 @@ export async function caseById(db: Knex, id: string): Promise<CaseRecord | undef
 
 export const canSeeCase = (u: SessionUser, c: CaseRecord): boolean =>
   u.role === 'enterprise' ? c.code === u.id : isAuditor(u) || c.dept === u.dept || ('inspection' in c.origin && c.origin.dept === u.dept);
+
+// ------------------------------------------------------------------ a person's home page
+
+/**
+ * What waits for this person, counted here so the home page shows numbers, not chain
+ * statistics; the same filters as the lists the items link to. `now` is the head's block time.
+ */
+export async function workOf(db: Knex, u: SessionUser, now: number): Promise<WorkItem[]> {
+  const n = async (q: Knex.QueryBuilder) => countOf(await q.count({ n: '*' }).first());
+  const openStages = () => db('ap_stages').where({ dept: u.dept, status: 'open' }).whereIn('app_status', ['inProgress', 'returned']);
+  switch (u.role) {
+    case 'approver':
+      return [
+        { key: 'stagesOpen', kind: 'todo', count: await n(openStages()), page: 'worklist' },
+        { key: 'stagesOverdue', kind: 'deadline', count: await n(openStages().where('due_at', '<', now)), page: 'worklist' },
+        { key: 'stagesDueSoon', kind: 'deadline', count: await n(openStages().where('due_at', '>=', now).where('due_at', '<', now + SOON_MS)), page: 'worklist' },
+        { key: 'stagesDone', kind: 'mine', count: await n(db('ap_stages').where({ dept: u.dept }).whereIn('status', ['approved', 'rejected', 'returned'])), page: 'stats' },
+        { key: 'licencesExpiring', kind: 'notice', count: await n(db('ap_licences').where({ dept: u.dept, status: 'valid' }).where('valid_to', '>=', now).where('valid_to', '<', now + EXPIRING_MS)) },
+      ];
+    case 'inspector': {
+      const planned = () => db('ap_inspections').where({ dept: u.dept, status: 'planned' });
+      return [
+        { key: 'inspectionsPlanned', kind: 'todo', count: await n(planned()), page: 'inspections', query: { status: 'planned' } },
+        { key: 'inspectionsOverdue', kind: 'deadline', count: await n(planned().where('due_at', '<', now)), page: 'inspections', query: { status: 'planned' } },
+        { key: 'inspectionsDone', kind: 'mine', count: await n(db('ap_inspections').where({ dept: u.dept, status: 'done' })), page: 'inspections', query: { status: 'done' } },
+        { key: 'casesFromUs', kind: 'notice', count: await n(db('ap_cases').where({ origin_dept: u.dept }).whereNot('status', 'closed')), page: 'cases' },
+      ];
+    }
+    case 'enforcer':
+      return [
+        { key: 'casesOpen', kind: 'todo', count: await n(db('ap_cases').where({ dept: u.dept, status: 'open' })), page: 'cases', query: { status: 'open' } },
+        { key: 'casesDecided', kind: 'mine', count: await n(db('ap_cases').where({ dept: u.dept, status: 'decided' })), page: 'cases', query: { status: 'decided' } },
+        { key: 'casesClosed', kind: 'notice', count: await n(db('ap_cases').where({ dept: u.dept, status: 'closed' })), page: 'cases', query: { status: 'closed' } },
+      ];
+    case 'clerk':
+      return [
+        { key: 'enterprisesRegistered', kind: 'mine', count: await n(db('ap_enterprises')), page: 'enterprises' },
+        { key: 'enterprisesWithoutFiling', kind: 'todo', count: await n(db('ap_enterprises as e').whereNotExists(db('ap_filings as f').whereRaw('f.code = e.code'))), page: 'enterprises' },
+        { key: 'applicationsReturned', kind: 'notice', count: await n(db('ap_applications').where({ status: 'returned' })) },
+        { key: 'applicationsInProgress', kind: 'notice', count: await n(db('ap_applications').where({ status: 'inProgress' })) },
+      ];
+    case 'enterprise': {
+      const mine = () => db('ap_applications').where({ code: u.id });
+      return [
+        { key: 'filingMissing', kind: 'todo', count: (await db('ap_filings').where({ code: u.id }).first('code')) ? 0 : 1, page: 'filing' },
+        { key: 'applicationsReturnedMine', kind: 'todo', count: await n(mine().where({ status: 'returned' })), page: 'my-applications' },
+        { key: 'applicationsInProgressMine', kind: 'mine', count: await n(mine().where({ status: 'inProgress' })), page: 'my-applications' },
+        { key: 'applicationsApprovedMine', kind: 'mine', count: await n(mine().where({ status: 'approved' })), page: 'my-applications' },
+        { key: 'licencesExpiringMine', kind: 'deadline', count: await n(db('ap_licences').where({ code: u.id, status: 'valid' }).where('valid_to', '>=', now).where('valid_to', '<', now + EXPIRING_MS)) },
+        { key: 'casesOpenMine', kind: 'notice', count: await n(db('ap_cases').where({ code: u.id }).whereNot('status', 'closed')) },
+        { key: 'dataViewsMine', kind: 'notice', count: await n(db('ap_dossier_views').where({ code: u.id })), page: 'data-use' },
+      ];
+    }
+    case 'auditor':
+      if (!isAuditor(u)) return [];
+      return [
+        { key: 'applicationsInProgress', kind: 'notice', count: await n(db('ap_applications').where({ status: 'inProgress' })) },
+        { key: 'inspectionsAll', kind: 'notice', count: await n(db('ap_inspections')), page: 'inspections' },
+        { key: 'casesOpenAll', kind: 'notice', count: await n(db('ap_cases').whereNot('status', 'closed')), page: 'cases' },
+      ];
+    default:
+      return [];
+  }
+}

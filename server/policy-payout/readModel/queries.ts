@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { SessionUser } from '../../http/auth.ts';
 import type { ApplicationRecord, ApplicationView, AwardRecord, AwardView, LedgerRecord, ObjectionRecord, PolicyRecord, PublicationRecord } from '../records.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
+import { countOf, SOON_MS, type WorkItem } from '../../http/workItem.ts';
 
 /** Read-model queries. Every list that is not public takes the viewer, so no route can forget the scope. */
 
@@ -113,4 +114,72 @@ export async function paymentsOfLine(db: Knex, policy: string): Promise<PaymentR
 /** Every award of a policy's line (all its versions, whose books are one). */
 export async function awardsOfLine(db: Knex, policy: string): Promise<AwardView[]> {
   return parse(await db('pay_awards').whereIn('policy', lineOf(db, policy)).orderBy('id').select('json'));
+}
+
+// ------------------------------------------------------------------ a person's home page
+
+/**
+ * What waits for this person in policy payout, counted here for the home page; the same
+ * filters as the lists the items link to. `now` is the head's block time.
+ */
+export async function workOf(db: Knex, u: SessionUser, now: number): Promise<WorkItem[]> {
+  const n = async (q: Knex.QueryBuilder) => countOf(await q.count({ n: '*' }).first());
+  switch (u.role) {
+    case 'policy': {
+      const apps = (status: string) => db('pay_applications').where({ dept: u.dept, status });
+      return [
+        { key: 'payoutDeciding', kind: 'todo', count: await n(apps('deciding')), page: 'pol-applications', query: { status: 'deciding' } },
+        {
+          key: 'objectionsOpen',
+          kind: 'todo',
+          count: await n(db('pay_objections as o').join('pay_policies as p', 'p.id', 'o.policy').where({ 'p.dept': u.dept, 'o.status': 'open' })),
+          page: 'pol-publicity',
+        },
+        { key: 'payoutReviewing', kind: 'mine', count: await n(apps('reviewing')), page: 'pol-applications', query: { status: 'reviewing' } },
+        { key: 'payoutChecking', kind: 'mine', count: await n(apps('checking')), page: 'pol-applications', query: { status: 'checking' } },
+        {
+          key: 'publicityEnding',
+          kind: 'deadline',
+          count: await n(db('pay_awards').where({ dept: u.dept, status: 'publicised' }).where('ends_at', '>=', now).where('ends_at', '<', now + SOON_MS)),
+          page: 'pol-publicity',
+        },
+        { key: 'policiesOpen', kind: 'notice', count: await n(db('pay_policies').where({ dept: u.dept }).whereNull('successor').where('opens_at', '<=', now).where('closes_at', '>', now)), page: 'pol-policies' },
+      ];
+    }
+    case 'expert': {
+      const assigned: { json: string }[] = await db('pay_applications as a')
+        .join('pay_reviewers as r', 'r.app_id', 'a.id')
+        .where({ 'r.dept': u.dept, 'r.expert': u.id, 'a.status': 'reviewing' })
+        .select('a.json');
+      const pending = assigned.filter((row) => !((JSON.parse(row.json) as ApplicationRecord).review?.scores ?? []).some((s) => s.expert === u.id)).length;
+      const all = await n(db('pay_reviewers').where({ dept: u.dept, expert: u.id }));
+      return [
+        { key: 'reviewsPending', kind: 'todo', count: pending, page: 'expert-assigned' },
+        { key: 'reviewsAssigned', kind: 'mine', count: all, page: 'expert-assigned' },
+      ];
+    }
+    case 'finance':
+      return [
+        { key: 'awardsPayable', kind: 'todo', count: await n(db('pay_awards').where({ status: 'payable' })), page: 'fin-payable' },
+        { key: 'awardsFailed', kind: 'todo', count: await n(db('pay_awards').where({ status: 'failed' })), page: 'fin-payable', query: { status: 'failed' } },
+        { key: 'awardsPaying', kind: 'mine', count: await n(db('pay_awards').where({ status: 'paying' })), page: 'fin-runs' },
+        { key: 'runsAll', kind: 'notice', count: await n(db('pay_runs')), page: 'fin-runs' },
+      ];
+    case 'enterprise': {
+      const mine = () => db('pay_applications').where({ code: u.id });
+      return [
+        { key: 'policiesOpenAll', kind: 'todo', count: await n(db('pay_policies').whereNull('successor').where('opens_at', '<=', now).where('closes_at', '>', now)), page: 'pol-eligible' },
+        { key: 'payoutInProgressMine', kind: 'mine', count: await n(mine().whereIn('status', ['checking', 'reviewing', 'deciding'])), page: 'pol-mine' },
+        { key: 'awardsMine', kind: 'notice', count: await n(db('pay_awards').where({ code: u.id }).whereIn('status', ['publicised', 'payable', 'paying', 'paid'])), page: 'pol-mine' },
+      ];
+    }
+    case 'auditor':
+      if (!isAuditor(u)) return [];
+      return [
+        { key: 'payoutInProgressAll', kind: 'notice', count: await n(db('pay_applications').whereIn('status', ['checking', 'reviewing', 'deciding'])), page: 'pol-applications' },
+        { key: 'runsAll', kind: 'notice', count: await n(db('pay_runs')), page: 'fin-runs' },
+      ];
+    default:
+      return [];
+  }
 }
