@@ -6,7 +6,7 @@ import * as q from '../readModel/queries.ts';
 import { CaseCloseDraft, CaseDecideDraft, CaseOpenDraft, InspectionPlanDraft, InspectionRecordDraft } from '../schema.ts';
 import { sealStaffPayload } from '../staffSeal.ts';
 import { notFound } from './access.ts';
-import { doc, PageQuery, param } from './common.ts';
+import { doc, EXPORT_LIMIT, PageQuery, param, sendCsv } from './common.ts';
 import { actAs, recordsOf } from '../../chain/preflight.ts';
 
 const AdHocBody = InspectionRecordDraft.omit({ inspection: true });
@@ -44,7 +44,14 @@ export function supervisionRoutes(node: ChainNode): Router {
   doc('get', '/inspections', 'Inspections of the caller\'s department (all for audit; its own for an enterprise).', [...READERS]);
   r.get('/inspections', requireRole(...READERS), async (ctx) => {
     const p = PageQuery.parse(ctx.query);
-    ctx.body = { items: await q.listInspections(node.db, currentUser(ctx), p, p) };
+    ctx.body = await q.listInspections(node.db, currentUser(ctx), p, p);
+  });
+
+  doc('get', '/inspections/export', 'CSV of the inspections the caller may list, under the same filters (?status=, ?q=, ?dept= for audit).', [...READERS]);
+  r.get('/inspections/export', requireRole(...READERS), async (ctx) => {
+    const p = PageQuery.parse(ctx.query);
+    const { items } = await q.listInspections(node.db, currentUser(ctx), p, { limit: EXPORT_LIMIT, offset: 0 });
+    sendCsv(ctx, 'inspections', ['enterprise', 'code', 'inspection', 'department', 'status'], items.map((i) => [i.enterpriseName ?? '', i.code, i.id, i.dept, i.status]));
   });
 
   doc('get', '/inspections/{id}', 'One inspection: its department, the department of a case it opened, audit, or the enterprise.', [...READERS]);
@@ -77,7 +84,14 @@ export function supervisionRoutes(node: ChainNode): Router {
   doc('get', '/cases', 'Cases of the caller\'s department or opened from its inspections (all for audit; its own for an enterprise).', [...READERS]);
   r.get('/cases', requireRole(...READERS), async (ctx) => {
     const p = PageQuery.parse(ctx.query);
-    ctx.body = { items: await q.listCases(node.db, currentUser(ctx), p, p) };
+    ctx.body = await q.listCases(node.db, currentUser(ctx), p, p);
+  });
+
+  doc('get', '/cases/export', 'CSV of the cases the caller may list, under the same filters (?status=, ?q=, ?dept= for audit).', [...READERS]);
+  r.get('/cases/export', requireRole(...READERS), async (ctx) => {
+    const p = PageQuery.parse(ctx.query);
+    const { items } = await q.listCases(node.db, currentUser(ctx), p, { limit: EXPORT_LIMIT, offset: 0 });
+    sendCsv(ctx, 'cases', ['enterprise', 'code', 'case', 'department', 'severity', 'status'], items.map((c) => [c.enterpriseName ?? '', c.code, c.id, c.dept, c.severity, c.status]));
   });
 
   doc('get', '/cases/{id}', 'One case, under the same scope as the list.', [...READERS]);

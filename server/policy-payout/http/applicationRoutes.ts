@@ -6,6 +6,7 @@ import { ChainError } from '../../chain/errors.ts';
 import { keys, type SignerRecord } from '../../chain/identity.ts';
 import type { ChainNode } from '../../chain/node.ts';
 import { currentUser, requireRole, type SessionUser } from '../../http/auth.ts';
+import { csvFile, csvLine } from '../../http/csv.ts';
 import type { ApplicationView } from '../records.ts';
 import { ENTERPRISE_KINDS } from '../contracts/index.ts';
 import type { PolicyRecord } from '../records.ts';
@@ -22,7 +23,11 @@ const ListQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
   policy: z.string().max(24).optional(),
   status: z.string().max(16).optional(),
+  q: z.string().trim().max(50).optional(),
 });
+
+/** Up to this many rows in a CSV export (the list's filters apply). */
+const EXPORT_LIMIT = 5000;
 
 /** Enterprise-signed applications and objections, attachments, and the department's decisions. */
 /**
@@ -75,7 +80,19 @@ export function applicationRoutes(node: ChainNode): Router {
   r.get('/applications', requireRole('enterprise', 'policy', 'expert', 'auditor'), async (ctx) => {
     const p = parseWith(ListQuery, ctx.query, 'query');
     const u = currentUser(ctx);
-    ctx.body = { items: (await q.listApplications(node.db, u, p, p)).map((a) => applicationFor(u, a)) };
+    ctx.body = { items: (await q.listApplications(node.db, u, p, p)).map((a) => applicationFor(u, a)), total: await q.countApplications(node.db, u, p) };
+  });
+
+  doc('get', '/applications/export', 'CSV of the applications the caller may see, under the same filters (?status=, ?policy=, ?q=).', ['policy', 'auditor']);
+  r.get('/applications/export', requireRole('policy', 'auditor'), async (ctx) => {
+    const p = parseWith(ListQuery, ctx.query, 'query');
+    const apps = await q.listApplications(node.db, currentUser(ctx), p, { limit: EXPORT_LIMIT, offset: 0 });
+    ctx.type = 'text/csv; charset=utf-8';
+    ctx.set('content-disposition', 'attachment; filename="policy-applications.csv"');
+    ctx.body = csvFile([
+      csvLine(['enterprise', 'code', 'application', 'policy', 'status', 'requestedFen', 'submitted']),
+      ...apps.map((a) => csvLine([a.enterpriseName, a.code, a.id, a.policy, a.status, a.requestedFen ?? '', new Date(a.submittedAt).toISOString()])),
+    ]);
   });
 
   doc('get', '/applications/{id}', 'One application with its checks, review and decision (same scope as the list).', ['enterprise', 'policy', 'expert', 'auditor']);

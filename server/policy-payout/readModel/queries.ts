@@ -47,12 +47,35 @@ export function applicationScope(db: Knex, u: SessionUser): Knex.QueryBuilder | 
   return undefined;
 }
 
-export async function listApplications(db: Knex, u: SessionUser, f: { policy?: string; status?: string }, page: Page): Promise<ApplicationView[]> {
+export interface ApplicationFilter {
+  policy?: string;
+  status?: string;
+  /** a credit code (from its start) or an application's id */
+  q?: string;
+}
+
+function filteredApplications(db: Knex, u: SessionUser, f: ApplicationFilter) {
   const q = applicationScope(db, u);
-  if (!q) return [];
+  if (!q) return undefined;
   if (f.policy) q.where('a.policy', f.policy);
   if (f.status) q.where('a.status', f.status);
+  if (f.q) {
+    const code = `${f.q.toUpperCase().replace(/[!%_]/g, '!$&')}%`;
+    q.where((w) => w.whereRaw("?? like ? escape '!'", ['a.code', code]).orWhere('a.id', f.q!));
+  }
+  return q;
+}
+
+export async function listApplications(db: Knex, u: SessionUser, f: ApplicationFilter, page: Page): Promise<ApplicationView[]> {
+  const q = filteredApplications(db, u, f);
+  if (!q) return [];
   return parse(await q.select('a.json').orderBy('a.submitted_at', 'desc').orderBy('a.id', 'desc').limit(page.limit).offset(page.offset));
+}
+
+/** How many applications the list would show under these filters. */
+export async function countApplications(db: Knex, u: SessionUser, f: ApplicationFilter): Promise<number> {
+  const q = filteredApplications(db, u, f);
+  return q ? countOf(await q.count({ n: '*' }).first()) : 0;
 }
 
 export async function application(db: Knex, u: SessionUser, id: string): Promise<ApplicationView | undefined> {
