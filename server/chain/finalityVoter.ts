@@ -107,13 +107,24 @@ export class FinalityVoter {
       // Kept with the next block's commit (one insert for all).
       this.attestations.push({ height: rec.h, dept: rec.dept, hash: rec.hash, sig: rec.sig, offset: entry.offset });
       this.lastAttested[rec.dept] = Math.max(this.lastAttested[rec.dept] ?? 0, rec.h);
-    }
+    } else if (outcome.kind === 'ignored' && outcome.reason === 'already final') this.noteLateAttestation(rec, own);
     if (outcome.kind === 'final') {
       this.certs.push(outcome.cert);
       this.d.onFinal(outcome.cert);
     } else if (outcome.kind === 'conflict') {
       this.d.onConflict({ height: outcome.height, ours: outcome.ours, quorum: outcome.quorum });
     }
+  }
+
+  /**
+   * A member that signs a height after the quorum made it final is still at the head: the status
+   * says so (it would otherwise read as lagging by every block the quorum outran it). Only its
+   * progress is noted, after the signature and the hash are checked; the vote counts for nothing.
+   */
+  private noteLateAttestation(rec: Extract<LogRecord, { t: 'sig' }>, own: string | undefined): void {
+    if (own !== rec.hash || rec.h <= (this.lastAttested[rec.dept] ?? 0)) return;
+    const key = this.nodeKey(rec.dept);
+    if (key && this.cachedSuite().verify(key, attestationMessage(this.d.chain, rec.h, rec.hash), rec.sig)) this.lastAttested[rec.dept] = rec.h;
   }
 
   private nodeKey(dept: string): string | undefined {

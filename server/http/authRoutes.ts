@@ -69,6 +69,13 @@ export function authRoutes(auth: AuthService): Router {
     ctx.body = { user: currentUser(ctx), csrfToken: ctx.state.csrf as string };
   });
 
+  // The portal asks this on every page load, signed in or not: "nobody" is an answer, not a 401.
+  apiDocs.add({ method: 'get', path: '/{dept}/api/auth/session', summary: 'Who is signed in (user null when nobody is) and the session\'s CSRF token; always 200.' });
+  r.get('/auth/session', (ctx) => {
+    const u = ctx.state.user as ReturnType<typeof currentUser> | undefined;
+    ctx.body = u ? { user: u, csrfToken: ctx.state.csrf as string } : { user: null, csrfToken: null };
+  });
+
   apiDocs.add({ method: 'get', path: '/{dept}/api/auth/password-policy', summary: 'The password policy this node enforces (no session needed).' });
   r.get('/auth/password-policy', (ctx) => {
     ctx.body = PASSWORD_POLICY;

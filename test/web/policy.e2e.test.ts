@@ -106,6 +106,11 @@ describe('policy payout pages in a browser', { skip: noChromium }, () => {
     await staff.getByTestId('rule-threshold-0').fill('1,000,000');
     await staff.getByTestId('rule-label-0').fill('2025年纳税额不低于100万元');
     await staff.getByTestId('publish-submit').click();
+    // ¥1,000,000 or more is published only once the officer confirms the amount
+    const confirm = staff.locator('.el-message-box');
+    await confirm.waitFor();
+    assert.match(await confirm.innerText(), /1,000,000\.00/);
+    await staff.locator('.publish-confirm').click();
     await committed(staff);
     await shot(staff, 'policy-01-publish');
     const link = staff.getByTestId('published-link');
@@ -282,6 +287,7 @@ describe('policy payout pages in a browser', { skip: noChromium }, () => {
     assert.equal(await staff.getByTestId('rule-threshold-0').inputValue(), '1,000,000.00');
     await staff.getByTestId('p-cap').fill('250,000');
     await staff.getByTestId('publish-submit').click();
+    await staff.locator('.publish-confirm').click();
     await committed(staff);
     const next = (await staff.getByTestId('published-link').innerText()).match(/PL-\d+-\d+/)![0];
     const rec = await stateOf<PolicyRecord>(p, `pay/policy/${next}`);

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Platform } from '../../server/platform.ts';
 import { startTestPlatform, TEST_PASSWORD } from '../support/platform.ts';
-import { launchChromium, needBuiltPortal, noChromium, portalPage, shot } from './browser.ts';
+import { launchChromium, needBuiltPortal, noChromium, portalPage, shot, signIn } from './browser.ts';
 
 /**
  * The portal in a real browser (Debian's Chromium) against an in-process platform: sign in as
@@ -74,17 +74,19 @@ describe('department portal in a browser', { skip: noChromium }, () => {
     await shot(page, '02-login-error');
   });
 
-  test('approver1 signs in and the dashboard shows the height, following new blocks live', async () => {
+  test('approver1 signs in and lands on their own work; the header follows new blocks live', async () => {
     await page.getByTestId('login-password').fill(TEST_PASSWORD);
     await page.getByTestId('login-submit').click();
     await page.getByTestId('role-intro').waitFor();
     assert.match(await page.getByTestId('user').innerText(), /王审批\s*审批人员/);
-    assert.equal(await shownAtLeast('height', market().height), market().height);
+    assert.match(await page.getByTestId('work-item-stagesOpen').innerText(), /待审批环节\s*\d+/);
+    assert.equal(await page.getByTestId('height').count(), 0, 'no chain statistics on an approver\'s home');
+    assert.equal(await shownAtLeast('live', market().height), market().height);
 
-    // The menu follows the role: an approver has no enterprise key page.
+    // The menu follows the role: an approver has no enterprise key page, and the chain's pages are not in it.
     const menu = await page.getByTestId('side-menu').innerText();
-    assert.match(menu, /首页[\s\S]*区块浏览器[\s\S]*节点状态/);
-    assert.doesNotMatch(menu, /企业密钥/);
+    assert.match(menu, /首页/);
+    assert.doesNotMatch(menu, /企业密钥|区块浏览器|节点状态/);
 
     // New blocks arrive over the live stream without a reload.
     await page.getByTestId('live').filter({ hasText: '实时' }).waitFor();
@@ -92,14 +94,13 @@ describe('department portal in a browser', { skip: noChromium }, () => {
     const e2e2 = await addUser('e2e2');
     e2e2Height = e2e2.receipt!.height;
     e2e2Tx = e2e2.id;
-    await shownAtLeast('height', market().height);
-    await page.getByTestId('lag-chart').locator('canvas').waitFor();
-    await shownAtLeast('final-height', market().height - 1);
+    await shownAtLeast('live', market().height);
     await shot(page, '03-dashboard', true);
   });
 
   test('the explorer lists blocks, opens one and its transaction (the envelope only, without a basis to read it)', async () => {
-    await page.getByTestId('menu-blocks').click();
+    // Not in an approver's menu, but open to staff by its address (a transaction's link leads there).
+    await page.goto(base + '/market/blocks');
     const top = market().height;
     await page.getByTestId(`block-link-${top}`).waitFor();
     await shot(page, '04-blocks');
@@ -123,14 +124,14 @@ describe('department portal in a browser', { skip: noChromium }, () => {
     await shot(page, '06-tx');
     // The search box finds a transaction by its id (a block hash would match first).
     const txUrl = page.url();
-    await page.getByTestId('menu-blocks').click();
+    await page.goto(base + '/market/blocks');
     await page.getByTestId('explorer-search').fill(txUrl.split('/').pop()!);
     await page.getByTestId('explorer-search').press('Enter');
     await page.waitForURL(txUrl);
   });
 
   test('node status shows every member; a halted status raises the alarm banner', async () => {
-    await page.getByTestId('menu-status').click();
+    await page.goto(base + '/market/status');
     await page.getByTestId('members').waitFor();
     assert.match(await page.getByTestId('members').innerText(), /税务局/);
     await shot(page, '07-status');
@@ -154,7 +155,8 @@ describe('department portal in a browser', { skip: noChromium }, () => {
     await page.getByTestId('lang').click();
     await page.getByTestId('lang-en').click();
     await page.getByTestId('dept-name').filter({ hasText: 'Market Regulation' }).waitFor();
-    assert.match(await page.getByTestId('side-menu').innerText(), /Home[\s\S]*Block explorer[\s\S]*Node status/);
+    assert.match(await page.getByTestId('side-menu').innerText(), /Home/);
+    assert.match(await page.getByTestId('work-todo').innerText(), /To do[\s\S]*Stages awaiting approval/);
     assert.match(await page.getByTestId('logout').innerText(), /Sign out/);
     await shot(page, '09-dashboard-en');
   });
@@ -183,5 +185,16 @@ describe('department portal in a browser', { skip: noChromium }, () => {
     await err.waitFor();
     assert.match(await err.innerText(), /not registered to an enterprise/);
     await shot(page, '11-enterprise-login');
+  });
+
+  test('an administrator\'s home adds the chain: heights, the lag chart, members; the chain pages are in the menu', async () => {
+    await signIn(page, base, 'market', 'admin');
+    await page.getByTestId('work-item-proposalsOpen').waitFor();
+    await shownAtLeast('height', market().height);
+    await shownAtLeast('final-height', market().height - 1);
+    await page.getByTestId('lag-chart').locator('canvas').waitFor();
+    assert.match(await page.getByTestId('members').innerText(), /Tax Bureau/);
+    assert.match(await page.getByTestId('side-menu').innerText(), /Block explorer[\s\S]*Node status/);
+    await shot(page, '12-admin-home-en');
   });
 });

@@ -111,6 +111,10 @@ describe('persona workflows in a browser', { skip: noChromium }, () => {
     await ent.getByText('不支持的文件类型').waitFor();
     await input.setInputFiles({ name: '营业执照.pdf', mimeType: 'application/pdf', buffer: PDF });
     await ent.getByTestId('materials').getByText('营业执照.pdf').waitFor();
+    // consents are the enterprise's choice, one by one: none is ticked for it
+    const consents = ent.locator('[data-testid^="consent-"]');
+    for (const c of await consents.all()) assert.equal(await c.locator('input').isChecked(), false);
+    for (const c of await consents.all()) await c.click();
     await ent.getByTestId('f-truthful').click();
     await ent.getByTestId('sign-pass').fill(PASS);
     await ent.getByTestId('sign-submit').click();

@@ -22,6 +22,8 @@ export interface PageEntry {
   icon?: Component;
   /** false for pages reached by links (a block's detail), not from the menu */
   menu?: boolean;
+  /** who sees the page in the menu, when fewer than may open it (the chain's pages: those who run or audit it) */
+  menuRoles?: readonly Role[];
   /** i18n key of a sub-menu to group the entry under */
   group?: string;
   /** menu order; lower first */
@@ -32,13 +34,15 @@ export interface PageEntry {
 
 export const STAFF: readonly Role[] = ['admin', 'approver', 'inspector', 'enforcer', 'policy', 'expert', 'finance', 'auditor', 'clerk', 'holder'];
 export const EVERYONE: readonly Role[] = [...STAFF, 'enterprise'];
+/** Those who run or audit the chain: the blocks and the node status are their work, not everyone's. */
+export const CHAIN_ROLES: readonly Role[] = ['admin', 'auditor'];
 
 export const pages: PageEntry[] = [
   { path: '', name: 'home', title: 'menu.home', roles: EVERYONE, icon: House, order: 0, view: () => import('./views/DashboardView.vue') },
-  { path: 'blocks', name: 'blocks', title: 'menu.explorer', roles: STAFF, icon: Box, order: 90, view: () => import('./views/explorer/BlockListView.vue') },
+  { path: 'blocks', name: 'blocks', title: 'menu.explorer', roles: STAFF, menuRoles: CHAIN_ROLES, icon: Box, order: 90, view: () => import('./views/explorer/BlockListView.vue') },
   { path: 'blocks/:ref', name: 'block', title: 'menu.explorer', roles: STAFF, menu: false, view: () => import('./views/explorer/BlockDetailView.vue') },
   { path: 'tx/:id', name: 'tx', title: 'tx.title', roles: STAFF, menu: false, view: () => import('./views/explorer/TxDetailView.vue') },
-  { path: 'status', name: 'status', title: 'menu.status', roles: EVERYONE, icon: Connection, order: 91, view: () => import('./views/StatusView.vue') },
+  { path: 'status', name: 'status', title: 'menu.status', roles: EVERYONE, menuRoles: CHAIN_ROLES, icon: Connection, order: 91, view: () => import('./views/StatusView.vue') },
   { path: 'key', name: 'key', title: 'menu.keys', roles: ['enterprise'], icon: Key, order: 80, view: () => import('./views/KeyView.vue') },
   ...workPages,
   ...policyPages,
@@ -56,7 +60,7 @@ export interface MenuItem {
 
 /** The side menu for a role: its pages in order, grouped where a page names a group. */
 export function menuFor(role: Role | undefined): MenuItem[] {
-  const mine = pages.filter((p) => p.menu !== false && canOpen(p, role)).sort((a, b) => (a.order ?? 50) - (b.order ?? 50));
+  const mine = pages.filter((p) => p.menu !== false && canOpen(p, role) && (!p.menuRoles || canOpen({ roles: p.menuRoles }, role))).sort((a, b) => (a.order ?? 50) - (b.order ?? 50));
   const out: MenuItem[] = [];
   for (const p of mine) {
     if (!p.group) out.push({ entry: p });

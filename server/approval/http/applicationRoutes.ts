@@ -13,7 +13,7 @@ import { ApprovalDecideDraft, LicenceRevoke, Material } from '../schema.ts';
 import { appSealRecipients, processSealRecipients, sealStaffPayload } from '../staffSeal.ts';
 import { ak } from '../stateKeys.ts';
 import { notFound } from './access.ts';
-import { doc, headClock, PageQuery, param } from './common.ts';
+import { doc, EXPORT_LIMIT, headClock, PageQuery, param, sendCsv } from './common.ts';
 import { requireStored } from './materialsStore.ts';
 import { actAs, recordsOf } from '../../chain/modulePort.ts';
 
@@ -94,8 +94,17 @@ export function applicationRoutes(node: ModulePort): Router {
   r.get('/worklist', requireRole('approver'), async (ctx) => {
     const p = PageQuery.parse(ctx.query);
     const t = await now();
-    const rows = await q.openStages(node.db, currentUser(ctx).dept, p);
-    ctx.body = { asOf: t, items: rows.map((s) => ({ ...s, openedAt: Number(s.openedAt), dueAt: Number(s.dueAt), overdue: Number(s.dueAt) < t })) };
+    const { rows, total } = await q.openStages(node.db, currentUser(ctx).dept, p, { ...p, overdue: !!p.overdue, now: t });
+    ctx.body = { asOf: t, total, items: rows.map((s) => ({ ...s, openedAt: Number(s.openedAt), dueAt: Number(s.dueAt), overdue: Number(s.dueAt) < t })) };
+  });
+
+  doc('get', '/worklist/export', 'CSV of the worklist under the same filters (?q=, ?overdue=1, ?process=).', ['approver']);
+  r.get('/worklist/export', requireRole('approver'), async (ctx) => {
+    const p = PageQuery.parse(ctx.query);
+    const t = await now();
+    const { rows } = await q.openStages(node.db, currentUser(ctx).dept, { limit: EXPORT_LIMIT, offset: 0 }, { ...p, overdue: !!p.overdue, now: t });
+    const iso = (ms: unknown) => new Date(Number(ms)).toISOString();
+    sendCsv(ctx, 'worklist', ['enterprise', 'code', 'application', 'process', 'stage', 'opened', 'due', 'overdue'], rows.map((s) => [s.enterprise, s.code, s.app, s.process, s.name, iso(s.openedAt), iso(s.dueAt), Number(s.dueAt) < t ? 'yes' : 'no']));
   });
 
   doc('post', '/applications/{id}/stages/{stage}/decision', 'Approve, reject or return a stage of the approver\'s own department.', ['approver'], DecisionBody);

@@ -7,11 +7,12 @@ import { enterpriseRoutes } from './enterpriseRoutes.ts';
 import { materialRoutes } from './materialRoutes.ts';
 import { peerMaterialRoutes } from './peerMaterialRoutes.ts';
 import { supervisionRoutes } from './supervisionRoutes.ts';
+import { workRoutes } from './workRoutes.ts';
 
 /** Every route of the module, mounted under /<dept>/api/approval. Each guards itself by role and scope. */
 export function approvalRoutes(node: ModulePort, privacy: PrivacyPort): Router {
   const r = new Router();
-  for (const part of [enterpriseRoutes(node), materialRoutes(node), peerMaterialRoutes(node), applicationRoutes(node), supervisionRoutes(node), dossierRoutes(node, privacy)]) {
+  for (const part of [enterpriseRoutes(node), materialRoutes(node), peerMaterialRoutes(node), applicationRoutes(node), supervisionRoutes(node), dossierRoutes(node, privacy), workRoutes(node)]) {
     r.use(part.routes(), part.allowedMethods());
   }
   return r;

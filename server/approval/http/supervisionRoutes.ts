@@ -8,7 +8,7 @@ import * as q from '../readModel/queries.ts';
 import { CaseCloseDraft, CaseDecideDraft, CaseOpenDraft, InspectionPlanDraft, InspectionRecordDraft } from '../schema.ts';
 import { sealStaffPayload } from '../staffSeal.ts';
 import { notFound } from './access.ts';
-import { doc, PageQuery, param } from './common.ts';
+import { doc, EXPORT_LIMIT, PageQuery, param, sendCsv } from './common.ts';
 import { actAs, recordsOf } from '../../chain/modulePort.ts';
 
 const AdHocBody = InspectionRecordDraft.omit({ inspection: true });
@@ -47,9 +47,18 @@ export function supervisionRoutes(node: ModulePort): Router {
   r.get('/inspections', requireRole(...READERS), async (ctx) => {
     const p = PageQuery.parse(ctx.query);
     const look = auditLook(node, ctx);
-    const items = await q.listInspections(node.db, currentUser(ctx), p, p);
-    const auditViewTx = await look?.record(listSubject('approval/inspections', ctx.query), items.map((i) => i.code));
-    ctx.body = { items, ...(auditViewTx ? { auditViewTx } : {}) };
+    const page = await q.listInspections(node.db, currentUser(ctx), p, p);
+    const auditViewTx = await look?.record(listSubject('approval/inspections', ctx.query), page.items.map((i) => i.code));
+    ctx.body = { ...page, ...(auditViewTx ? { auditViewTx } : {}) };
+  });
+
+  doc('get', '/inspections/export', 'CSV of the inspections the caller may list, under the same filters (?status=, ?q=, ?dept= for audit); an auditor\'s export is a recorded look like the list.', [...READERS]);
+  r.get('/inspections/export', requireRole(...READERS), async (ctx) => {
+    const p = PageQuery.parse(ctx.query);
+    const look = auditLook(node, ctx);
+    const { items } = await q.listInspections(node.db, currentUser(ctx), p, { limit: EXPORT_LIMIT, offset: 0 });
+    await look?.record(listSubject('approval/inspections/export', ctx.query), items.map((i) => i.code));
+    sendCsv(ctx, 'inspections', ['enterprise', 'code', 'inspection', 'department', 'status'], items.map((i) => [i.enterpriseName ?? '', i.code, i.id, i.dept, i.status]));
   });
 
   doc('get', '/inspections/{id}', 'One inspection: its department, the department of a case it opened, the enterprise, or audit (?purpose=, recorded; its sealed texts open once shared to audit on a recorded look).', [...READERS]);
@@ -89,9 +98,18 @@ export function supervisionRoutes(node: ModulePort): Router {
   r.get('/cases', requireRole(...READERS), async (ctx) => {
     const p = PageQuery.parse(ctx.query);
     const look = auditLook(node, ctx);
-    const items = await q.listCases(node.db, currentUser(ctx), p, p);
-    const auditViewTx = await look?.record(listSubject('approval/cases', ctx.query), items.map((c) => c.code));
-    ctx.body = { items, ...(auditViewTx ? { auditViewTx } : {}) };
+    const page = await q.listCases(node.db, currentUser(ctx), p, p);
+    const auditViewTx = await look?.record(listSubject('approval/cases', ctx.query), page.items.map((c) => c.code));
+    ctx.body = { ...page, ...(auditViewTx ? { auditViewTx } : {}) };
+  });
+
+  doc('get', '/cases/export', 'CSV of the cases the caller may list, under the same filters (?status=, ?q=, ?dept= for audit); an auditor\'s export is a recorded look like the list.', [...READERS]);
+  r.get('/cases/export', requireRole(...READERS), async (ctx) => {
+    const p = PageQuery.parse(ctx.query);
+    const look = auditLook(node, ctx);
+    const { items } = await q.listCases(node.db, currentUser(ctx), p, { limit: EXPORT_LIMIT, offset: 0 });
+    await look?.record(listSubject('approval/cases/export', ctx.query), items.map((c) => c.code));
+    sendCsv(ctx, 'cases', ['enterprise', 'code', 'case', 'department', 'severity', 'status'], items.map((c) => [c.enterpriseName ?? '', c.code, c.id, c.dept, c.severity, c.status]));
   });
 
   doc('get', '/cases/{id}', 'One case, under the same scope as the list.', [...READERS]);

@@ -5,6 +5,7 @@ import type { SessionUser } from '../../../shared/sessionUser.ts';
 import type { CreditScoreRecord } from '../credit/facts.ts';
 import type { ApplicationRecord, CaseRecord, EnterpriseRecord, FilingRecord, InspectionRecord, LicenceRecord } from '../records.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
+import { countOf, EXPIRING_MS, SOON_MS, type WorkItem } from '../../../shared/wire/work.ts';
 
 /** Read-model queries. Every list takes the viewer's scope, so no route can forget it. */
 
@@ -87,25 +88,72 @@ export const isOverdue = (a: ApplicationRecord, s: ApplicationRecord['stages'][n
 export const canSeeApplication = (u: SessionUser, a: ApplicationRecord): boolean =>
   u.role === 'enterprise' ? a.code === u.id : isAuditor(u) || u.role === 'clerk' || a.stages.some((s) => s.dept === u.dept);
 
-/** An approver's worklist: open stages of its department, oldest deadline first. */
-export async function openStages(db: Knex, dept: string, page: Page) {
-  return db('ap_stages as s')
-    .join('ap_enterprises as e', 'e.code', 's.code')
-    .where({ 's.dept': dept, 's.status': 'open' })
-    .whereIn('s.app_status', ['inProgress', 'returned'])
-    .orderBy('s.due_at')
-    .limit(page.limit)
-    .offset(page.offset)
-    .select('s.app_id as app', 's.stage_id as stage', 's.name', 's.code', 'e.name as enterprise', 's.opened_at as openedAt', 's.due_at as dueAt', 's.app_status as appStatus');
+/** `text` anywhere in a column, with the pattern's own `%` and `_` taken literally (the same on SQLite and MySQL). */
+export const contains = (col: string, text: string) => (w: Knex.QueryBuilder) => w.whereRaw("?? like ? escape '!'", [col, `%${text.replace(/[!%_]/g, '!$&')}%`]);
+
+/** A list's search box: the enterprise's name (anywhere), its credit code (from the start), or the record's own id. */
+function search(q: Knex.QueryBuilder, text: string | undefined, cols: { name: string; code: string; id: string }) {
+  if (!text) return;
+  const code = text.toUpperCase().replace(/[!%_]/g, '!$&');
+  q.where((w) => w.where(contains(cols.name, text)).orWhereRaw("?? like ? escape '!'", [cols.code, `${code}%`]).orWhere(cols.id, text));
 }
 
-export async function listInspections(db: Knex, u: SessionUser, f: { status?: string; code?: string }, page: Page): Promise<InspectionRecord[]> {
-  const q = db('ap_inspections').select('json').orderBy('id', 'desc').limit(page.limit).offset(page.offset);
-  if (u.role === 'enterprise') q.where('code', u.id);
-  else if (!isAuditor(u)) q.where('dept', u.dept);
-  if (f.status) q.where('status', f.status);
-  if (f.code) q.where('code', f.code);
-  return parse(await q);
+export interface StageFilter {
+  /** enterprise name, credit code or application id */
+  q?: string;
+  overdue?: boolean;
+  process?: string;
+  /** the head's block time, for `overdue` */
+  now: number;
+}
+
+function openStagesOf(db: Knex, dept: string, f: StageFilter) {
+  const q = db('ap_stages as s')
+    .join('ap_enterprises as e', 'e.code', 's.code')
+    .join('ap_applications as a', 'a.id', 's.app_id')
+    .where({ 's.dept': dept, 's.status': 'open' })
+    .whereIn('s.app_status', ['inProgress', 'returned']);
+  search(q, f.q, { name: 'e.name', code: 's.code', id: 's.app_id' });
+  if (f.overdue) q.where('s.due_at', '<', f.now);
+  if (f.process) q.where('a.process', f.process);
+  return q;
+}
+
+/** An approver's worklist: open stages of its department, oldest deadline first, and how many match. */
+export async function openStages(db: Knex, dept: string, page: Page, f: StageFilter = { now: 0 }) {
+  const rows = await openStagesOf(db, dept, f)
+    .orderBy('s.due_at')
+    .orderBy('s.app_id')
+    .limit(page.limit)
+    .offset(page.offset)
+    .select('s.app_id as app', 's.stage_id as stage', 's.name', 's.code', 'e.name as enterprise', 'a.process', 's.opened_at as openedAt', 's.due_at as dueAt', 's.app_status as appStatus');
+  return { rows, total: countOf(await openStagesOf(db, dept, f).count({ n: '*' }).first()) };
+}
+
+export interface ListFilter {
+  status?: string;
+  code?: string;
+  /** enterprise name, credit code or the record's id */
+  q?: string;
+  /** auditors only: one department's records */
+  dept?: string;
+}
+
+function scopedInspections(db: Knex, u: SessionUser, f: ListFilter) {
+  const q = db('ap_inspections as i').leftJoin('ap_enterprises as e', 'e.code', 'i.code');
+  if (u.role === 'enterprise') q.where('i.code', u.id);
+  else if (!isAuditor(u)) q.where('i.dept', u.dept);
+  else if (f.dept) q.where('i.dept', f.dept);
+  if (f.status) q.where('i.status', f.status);
+  if (f.code) q.where('i.code', f.code);
+  search(q, f.q, { name: 'e.name', code: 'i.code', id: 'i.id' });
+  return q;
+}
+
+/** Inspections the viewer may list, newest first, each with the enterprise's name; and how many match. */
+export async function listInspections(db: Knex, u: SessionUser, f: ListFilter, page: Page): Promise<{ items: (InspectionRecord & { enterpriseName: string | null })[]; total: number }> {
+  const rows: { json: string; enterpriseName: string | null }[] = await scopedInspections(db, u, f).select('i.json', 'e.name as enterpriseName').orderBy('i.id', 'desc').limit(page.limit).offset(page.offset);
+  return { items: rows.map((r) => ({ ...(JSON.parse(r.json) as InspectionRecord), enterpriseName: r.enterpriseName })), total: countOf(await scopedInspections(db, u, f).count({ n: '*' }).first()) };
 }
 
 export async function inspection(db: Knex, id: string): Promise<InspectionRecord | undefined> {
@@ -116,13 +164,21 @@ export async function inspection(db: Knex, id: string): Promise<InspectionRecord
 export const canSeeInspection = (u: SessionUser, i: InspectionRecord, caseDepts: string[]): boolean =>
   u.role === 'enterprise' ? i.code === u.id : isAuditor(u) || i.dept === u.dept || caseDepts.includes(u.dept);
 
-export async function listCases(db: Knex, u: SessionUser, f: { status?: string; code?: string }, page: Page): Promise<CaseRecord[]> {
-  const q = db('ap_cases').select('json').orderBy('id', 'desc').limit(page.limit).offset(page.offset);
-  if (u.role === 'enterprise') q.where('code', u.id);
-  else if (!isAuditor(u)) q.where((w) => w.where('dept', u.dept).orWhere('origin_dept', u.dept));
-  if (f.status) q.where('status', f.status);
-  if (f.code) q.where('code', f.code);
-  return parse(await q);
+function scopedCases(db: Knex, u: SessionUser, f: ListFilter) {
+  const q = db('ap_cases as c').leftJoin('ap_enterprises as e', 'e.code', 'c.code');
+  if (u.role === 'enterprise') q.where('c.code', u.id);
+  else if (!isAuditor(u)) q.where((w) => w.where('c.dept', u.dept).orWhere('c.origin_dept', u.dept));
+  else if (f.dept) q.where('c.dept', f.dept);
+  if (f.status) q.where('c.status', f.status);
+  if (f.code) q.where('c.code', f.code);
+  search(q, f.q, { name: 'e.name', code: 'c.code', id: 'c.id' });
+  return q;
+}
+
+/** Cases the viewer may list, newest first, each with the enterprise's name; and how many match. */
+export async function listCases(db: Knex, u: SessionUser, f: ListFilter, page: Page): Promise<{ items: (CaseRecord & { enterpriseName: string | null })[]; total: number }> {
+  const rows: { json: string; enterpriseName: string | null }[] = await scopedCases(db, u, f).select('c.json', 'e.name as enterpriseName').orderBy('c.id', 'desc').limit(page.limit).offset(page.offset);
+  return { items: rows.map((r) => ({ ...(JSON.parse(r.json) as CaseRecord), enterpriseName: r.enterpriseName })), total: countOf(await scopedCases(db, u, f).count({ n: '*' }).first()) };
 }
 
 export async function caseById(db: Knex, id: string): Promise<CaseRecord | undefined> {
@@ -170,4 +226,68 @@ export async function filedMaterial(db: Knex, hash: string): Promise<Filed | und
 /** The enterprise that filed a material (one of them; or the given one only), if any did. */
 export async function materialFiler(db: Knex, hash: string, code?: string): Promise<string | undefined> {
   return ((await db('ap_materials').where(code ? { hash, code } : { hash }).first('code')) as { code: string } | undefined)?.code;
+}
+
+// ------------------------------------------------------------------ a person's home page
+
+/**
+ * What waits for this person, counted here so the home page shows numbers, not chain
+ * statistics; the same filters as the lists the items link to. `now` is the head's block time.
+ */
+export async function workOf(db: Knex, u: SessionUser, now: number): Promise<WorkItem[]> {
+  const n = async (q: Knex.QueryBuilder) => countOf(await q.count({ n: '*' }).first());
+  const openStages = () => db('ap_stages').where({ dept: u.dept, status: 'open' }).whereIn('app_status', ['inProgress', 'returned']);
+  switch (u.role) {
+    case 'approver':
+      return [
+        { key: 'stagesOpen', kind: 'todo', count: await n(openStages()), page: 'worklist' },
+        { key: 'stagesOverdue', kind: 'deadline', count: await n(openStages().where('due_at', '<', now)), page: 'worklist' },
+        { key: 'stagesDueSoon', kind: 'deadline', count: await n(openStages().where('due_at', '>=', now).where('due_at', '<', now + SOON_MS)), page: 'worklist' },
+        { key: 'stagesDone', kind: 'mine', count: await n(db('ap_stages').where({ dept: u.dept }).whereIn('status', ['approved', 'rejected', 'returned'])), page: 'stats' },
+        { key: 'licencesExpiring', kind: 'notice', count: await n(db('ap_licences').where({ dept: u.dept, status: 'valid' }).where('valid_to', '>=', now).where('valid_to', '<', now + EXPIRING_MS)) },
+      ];
+    case 'inspector': {
+      const planned = () => db('ap_inspections').where({ dept: u.dept, status: 'planned' });
+      return [
+        { key: 'inspectionsPlanned', kind: 'todo', count: await n(planned()), page: 'inspections', query: { status: 'planned' } },
+        { key: 'inspectionsOverdue', kind: 'deadline', count: await n(planned().where('due_at', '<', now)), page: 'inspections', query: { status: 'planned' } },
+        { key: 'inspectionsDone', kind: 'mine', count: await n(db('ap_inspections').where({ dept: u.dept, status: 'done' })), page: 'inspections', query: { status: 'done' } },
+        { key: 'casesFromUs', kind: 'notice', count: await n(db('ap_cases').where({ origin_dept: u.dept }).whereNot('status', 'closed')), page: 'cases' },
+      ];
+    }
+    case 'enforcer':
+      return [
+        { key: 'casesOpen', kind: 'todo', count: await n(db('ap_cases').where({ dept: u.dept, status: 'open' })), page: 'cases', query: { status: 'open' } },
+        { key: 'casesDecided', kind: 'mine', count: await n(db('ap_cases').where({ dept: u.dept, status: 'decided' })), page: 'cases', query: { status: 'decided' } },
+        { key: 'casesClosed', kind: 'notice', count: await n(db('ap_cases').where({ dept: u.dept, status: 'closed' })), page: 'cases', query: { status: 'closed' } },
+      ];
+    case 'clerk':
+      return [
+        { key: 'enterprisesRegistered', kind: 'mine', count: await n(db('ap_enterprises')), page: 'enterprises' },
+        { key: 'enterprisesWithoutFiling', kind: 'todo', count: await n(db('ap_enterprises as e').whereNotExists(db('ap_filings as f').whereRaw('f.code = e.code'))), page: 'enterprises' },
+        { key: 'applicationsReturned', kind: 'notice', count: await n(db('ap_applications').where({ status: 'returned' })) },
+        { key: 'applicationsInProgress', kind: 'notice', count: await n(db('ap_applications').where({ status: 'inProgress' })) },
+      ];
+    case 'enterprise': {
+      const mine = () => db('ap_applications').where({ code: u.id });
+      return [
+        { key: 'filingMissing', kind: 'todo', count: (await db('ap_filings').where({ code: u.id }).first('code')) ? 0 : 1, page: 'filing' },
+        { key: 'applicationsReturnedMine', kind: 'todo', count: await n(mine().where({ status: 'returned' })), page: 'my-applications' },
+        { key: 'applicationsInProgressMine', kind: 'mine', count: await n(mine().where({ status: 'inProgress' })), page: 'my-applications' },
+        { key: 'applicationsApprovedMine', kind: 'mine', count: await n(mine().where({ status: 'approved' })), page: 'my-applications' },
+        { key: 'licencesExpiringMine', kind: 'deadline', count: await n(db('ap_licences').where({ code: u.id, status: 'valid' }).where('valid_to', '>=', now).where('valid_to', '<', now + EXPIRING_MS)) },
+        { key: 'casesOpenMine', kind: 'notice', count: await n(db('ap_cases').where({ code: u.id }).whereNot('status', 'closed')) },
+        { key: 'dataViewsMine', kind: 'notice', count: await n(db('ap_dossier_views').where({ code: u.id })), page: 'data-use' },
+      ];
+    }
+    case 'auditor':
+      if (!isAuditor(u)) return [];
+      return [
+        { key: 'applicationsInProgress', kind: 'notice', count: await n(db('ap_applications').where({ status: 'inProgress' })) },
+        { key: 'inspectionsAll', kind: 'notice', count: await n(db('ap_inspections')), page: 'inspections' },
+        { key: 'casesOpenAll', kind: 'notice', count: await n(db('ap_cases').whereNot('status', 'closed')), page: 'cases' },
+      ];
+    default:
+      return [];
+  }
 }

@@ -56,6 +56,19 @@ export function txForReader(t: TxRow, f: TxFacts, basis: ReadBasis, u: SessionUs
   return { ...publicTx(t), signerDept: f.signerDept, actorDept: f.signerEnterprise ? null : f.signerDept, redacted: false as const, basis };
 }
 
+/** How long `GET /tx/:id?wait=receipt` holds the request open for a transaction not yet in a block. */
+const TX_WAIT_MS = 10_000;
+
+/** The transaction once this node commits it, or undefined when it has not within `ms`. */
+async function committedWithin(node: ChainNode, id: string, ms: number): Promise<TxRow | undefined> {
+  try {
+    return await node.waitFor(id, 'receipt', ms);
+  } catch (e) {
+    if (e instanceof ChainError && e.code === 'TIMEOUT') return undefined;
+    throw e;
+  }
+}
+
 /** The ledger's own API: submit, read transactions and blocks, status, and a live block stream. */
 export function chainRoutes(node: ChainNode): Router {
   const r = new Router();
@@ -100,12 +113,19 @@ export function chainRoutes(node: ChainNode): Router {
     method: 'get',
     path: '/{dept}/api/tx/{id}',
     summary:
-      'A transaction with its receipt and the state it changed, for the signing department (its administrator and the person who acted), the parties (the enterprise itself) and auditors who give ?purpose= (recorded on the chain as audit.view); everyone else gets the envelope only.',
+      'A transaction with its receipt and the state it changed (?wait=receipt holds the request up to 10 s for one not yet committed, then answers {id, pending: true}), for the signing department (its administrator and the person who acted), the parties (the enterprise itself) and auditors who give ?purpose= (recorded on the chain as audit.view); everyone else gets the envelope only.',
     roles: [...STAFF, 'enterprise'],
   });
   r.get('/tx/:id', requireRole(...STAFF, 'enterprise'), async (ctx) => {
     const u = currentUser(ctx);
-    const row = await node.store.tx(String(ctx.params.id));
+    const id = String(ctx.params.id);
+    const wait = ctx.query.wait === 'receipt' && /^[0-9a-f]{64}$/.test(id);
+    const row = (await node.store.tx(id)) ?? (wait ? await committedWithin(node, id, TX_WAIT_MS) : undefined);
+    if (!row && wait) {
+      // A page following its own submission asks again: "not yet" is an answer, not a failed request.
+      ctx.body = { id, pending: true };
+      return;
+    }
     if (!row) throw new ChainError('NOT_FOUND', 'no such transaction on this node (it may not be committed yet)', { status: 404 });
     const facts = (await txFacts(node, [row])).get(row.id)!;
     const purpose = auditPurposeOf(ctx);

@@ -7,6 +7,7 @@ import { keys, type SignerRecord } from '../../chain/identity.ts';
 import type { ModulePort } from '../../chain/modulePort.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
 import type { SessionUser } from '../../../shared/sessionUser.ts';
+import { csvFile, csvLine } from '../../../shared/csv.ts';
 import { auditLook, listSubject } from '../../http/txReads.ts';
 import { withAuditShares } from '../../approval/auditShares.ts';
 import type { ApplicationView } from '../records.ts';
@@ -26,7 +27,11 @@ const ListQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
   policy: z.string().max(24).optional(),
   status: z.string().max(16).optional(),
+  q: z.string().trim().max(50).optional(),
 });
+
+/** Up to this many rows in a CSV export (the list's filters apply). */
+const EXPORT_LIMIT = 5000;
 
 /** Enterprise-signed applications and objections, attachments, and the department's decisions. */
 /**
@@ -82,7 +87,21 @@ export function applicationRoutes(node: ModulePort): Router {
     const look = auditLook(node, ctx);
     const items = (await q.listApplications(node.db, u, p, p)).map((a) => applicationFor(u, a));
     const auditViewTx = await look?.record(listSubject('payout/applications', ctx.query), items.map((a) => a.code));
-    ctx.body = { items, ...(auditViewTx ? { auditViewTx } : {}) };
+    ctx.body = { items, total: await q.countApplications(node.db, u, p), ...(auditViewTx ? { auditViewTx } : {}) };
+  });
+
+  doc('get', '/applications/export', 'CSV of the applications the caller may see, under the same filters (?status=, ?policy=, ?q=); an auditor\'s export is a recorded look like the list.', ['policy', 'auditor']);
+  r.get('/applications/export', requireRole('policy', 'auditor'), async (ctx) => {
+    const p = parseWith(ListQuery, ctx.query, 'query');
+    const look = auditLook(node, ctx);
+    const apps = await q.listApplications(node.db, currentUser(ctx), p, { limit: EXPORT_LIMIT, offset: 0 });
+    await look?.record(listSubject('payout/applications/export', ctx.query), apps.map((a) => a.code));
+    ctx.type = 'text/csv; charset=utf-8';
+    ctx.set('content-disposition', 'attachment; filename="policy-applications.csv"');
+    ctx.body = csvFile([
+      csvLine(['enterprise', 'code', 'application', 'policy', 'status', 'requestedFen', 'submitted']),
+      ...apps.map((a) => csvLine([a.enterpriseName, a.code, a.id, a.policy, a.status, a.requestedFen ?? '', new Date(a.submittedAt).toISOString()])),
+    ]);
   });
 
   doc('get', '/applications/{id}', 'One application with its checks, review and decision (same scope as the list).', ['enterprise', 'policy', 'expert', 'auditor']);

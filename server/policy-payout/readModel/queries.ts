@@ -5,6 +5,7 @@ import { isAuditor } from '../../chain/readAccess.ts';
 import type { PaymentRow, PolicyRow, RunSummary } from '../../../shared/wire/payout.ts';
 
 export type { PaymentRow, PolicyRow, RunSummary };
+import { countOf, SOON_MS, type WorkItem } from '../../../shared/wire/work.ts';
 
 /** Read-model queries. Every list that is not public takes the viewer, so no route can forget the scope. */
 
@@ -47,12 +48,35 @@ export function applicationScope(db: Knex, u: SessionUser): Knex.QueryBuilder | 
   return undefined;
 }
 
-export async function listApplications(db: Knex, u: SessionUser, f: { policy?: string; status?: string }, page: Page): Promise<ApplicationView[]> {
+export interface ApplicationFilter {
+  policy?: string;
+  status?: string;
+  /** a credit code (from its start) or an application's id */
+  q?: string;
+}
+
+function filteredApplications(db: Knex, u: SessionUser, f: ApplicationFilter) {
   const q = applicationScope(db, u);
-  if (!q) return [];
+  if (!q) return undefined;
   if (f.policy) q.where('a.policy', f.policy);
   if (f.status) q.where('a.status', f.status);
+  if (f.q) {
+    const code = `${f.q.toUpperCase().replace(/[!%_]/g, '!$&')}%`;
+    q.where((w) => w.whereRaw("?? like ? escape '!'", ['a.code', code]).orWhere('a.id', f.q!));
+  }
+  return q;
+}
+
+export async function listApplications(db: Knex, u: SessionUser, f: ApplicationFilter, page: Page): Promise<ApplicationView[]> {
+  const q = filteredApplications(db, u, f);
+  if (!q) return [];
   return parse(await q.select('a.json').orderBy('a.submitted_at', 'desc').orderBy('a.id', 'desc').limit(page.limit).offset(page.offset));
+}
+
+/** How many applications the list would show under these filters. */
+export async function countApplications(db: Knex, u: SessionUser, f: ApplicationFilter): Promise<number> {
+  const q = filteredApplications(db, u, f);
+  return q ? countOf(await q.count({ n: '*' }).first()) : 0;
 }
 
 export async function application(db: Knex, u: SessionUser, id: string): Promise<ApplicationView | undefined> {
@@ -144,4 +168,72 @@ export async function releasableAwards(db: Knex, dept: string, time: number): Pr
 /** A department's applications still in their checks, oldest first (at most 500). */
 export async function checkingApplications(db: Knex, dept: string): Promise<ApplicationRecord[]> {
   return parse(await db('pay_applications').where({ dept, status: 'checking' }).orderBy('submitted_at').limit(500).select('json'));
+}
+
+// ------------------------------------------------------------------ a person's home page
+
+/**
+ * What waits for this person in policy payout, counted here for the home page; the same
+ * filters as the lists the items link to. `now` is the head's block time.
+ */
+export async function workOf(db: Knex, u: SessionUser, now: number): Promise<WorkItem[]> {
+  const n = async (q: Knex.QueryBuilder) => countOf(await q.count({ n: '*' }).first());
+  switch (u.role) {
+    case 'policy': {
+      const apps = (status: string) => db('pay_applications').where({ dept: u.dept, status });
+      return [
+        { key: 'payoutDeciding', kind: 'todo', count: await n(apps('deciding')), page: 'pol-applications', query: { status: 'deciding' } },
+        {
+          key: 'objectionsOpen',
+          kind: 'todo',
+          count: await n(db('pay_objections as o').join('pay_policies as p', 'p.id', 'o.policy').where({ 'p.dept': u.dept, 'o.status': 'open' })),
+          page: 'pol-publicity',
+        },
+        { key: 'payoutReviewing', kind: 'mine', count: await n(apps('reviewing')), page: 'pol-applications', query: { status: 'reviewing' } },
+        { key: 'payoutChecking', kind: 'mine', count: await n(apps('checking')), page: 'pol-applications', query: { status: 'checking' } },
+        {
+          key: 'publicityEnding',
+          kind: 'deadline',
+          count: await n(db('pay_awards').where({ dept: u.dept, status: 'publicised' }).where('ends_at', '>=', now).where('ends_at', '<', now + SOON_MS)),
+          page: 'pol-publicity',
+        },
+        { key: 'policiesOpen', kind: 'notice', count: await n(db('pay_policies').where({ dept: u.dept }).whereNull('successor').where('opens_at', '<=', now).where('closes_at', '>', now)), page: 'pol-policies' },
+      ];
+    }
+    case 'expert': {
+      const assigned: { json: string }[] = await db('pay_applications as a')
+        .join('pay_reviewers as r', 'r.app_id', 'a.id')
+        .where({ 'r.dept': u.dept, 'r.expert': u.id, 'a.status': 'reviewing' })
+        .select('a.json');
+      const pending = assigned.filter((row) => !((JSON.parse(row.json) as ApplicationRecord).review?.scores ?? []).some((s) => s.expert === u.id)).length;
+      const all = await n(db('pay_reviewers').where({ dept: u.dept, expert: u.id }));
+      return [
+        { key: 'reviewsPending', kind: 'todo', count: pending, page: 'expert-assigned' },
+        { key: 'reviewsAssigned', kind: 'mine', count: all, page: 'expert-assigned' },
+      ];
+    }
+    case 'finance':
+      return [
+        { key: 'awardsPayable', kind: 'todo', count: await n(db('pay_awards').where({ status: 'payable' })), page: 'fin-payable' },
+        { key: 'awardsFailed', kind: 'todo', count: await n(db('pay_awards').where({ status: 'failed' })), page: 'fin-payable', query: { status: 'failed' } },
+        { key: 'awardsPaying', kind: 'mine', count: await n(db('pay_awards').where({ status: 'paying' })), page: 'fin-runs' },
+        { key: 'runsAll', kind: 'notice', count: await n(db('pay_runs')), page: 'fin-runs' },
+      ];
+    case 'enterprise': {
+      const mine = () => db('pay_applications').where({ code: u.id });
+      return [
+        { key: 'policiesOpenAll', kind: 'todo', count: await n(db('pay_policies').whereNull('successor').where('opens_at', '<=', now).where('closes_at', '>', now)), page: 'pol-eligible' },
+        { key: 'payoutInProgressMine', kind: 'mine', count: await n(mine().whereIn('status', ['checking', 'reviewing', 'deciding'])), page: 'pol-mine' },
+        { key: 'awardsMine', kind: 'notice', count: await n(db('pay_awards').where({ code: u.id }).whereIn('status', ['publicised', 'payable', 'paying', 'paid'])), page: 'pol-mine' },
+      ];
+    }
+    case 'auditor':
+      if (!isAuditor(u)) return [];
+      return [
+        { key: 'payoutInProgressAll', kind: 'notice', count: await n(db('pay_applications').whereIn('status', ['checking', 'reviewing', 'deciding'])), page: 'pol-applications' },
+        { key: 'runsAll', kind: 'notice', count: await n(db('pay_runs')), page: 'fin-runs' },
+      ];
+    default:
+      return [];
+  }
 }

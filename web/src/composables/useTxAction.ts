@@ -1,9 +1,21 @@
 import { ElMessage } from 'element-plus';
 import { ref } from 'vue';
+import * as chain from '../api/chain/index.ts';
 import type { SubmitResult } from '../api/chain/types.ts';
 import { errorMessage } from '../errors.ts';
-import { shortHash } from '../format.ts';
+import { receiptNo } from '../format.ts';
 import { i18n } from '../i18n/index.ts';
+
+/** The block height of a transaction the server has committed (staff actions answer once it is), for its receipt number. */
+async function heightOf(r: SubmitResult): Promise<number | undefined> {
+  if (r.receipt) return r.receipt.height;
+  try {
+    const found = await chain.txWhenCommitted(r.id);
+    return 'pending' in found ? undefined : found.height;
+  } catch {
+    return undefined; // the receipt number then names the transaction alone
+  }
+}
 
 /**
  * Wraps a page action that submits a transaction, so every action reports the same way: a
@@ -22,7 +34,10 @@ export function useTxAction<A extends unknown[]>(action: (...args: A) => Promise
       const r = await action(...args);
       result.value = r;
       if (r.receipt?.status === 'rejected') ElMessage.error(i18n.global.t('tx.failed', { reason: `${r.receipt.reason} (${r.receipt.code})` }));
-      else ElMessage.success(`${i18n.global.t('tx.sent')} ${shortHash(r.id)}`);
+      else {
+        const h = await heightOf(r);
+        ElMessage.success(i18n.global.t(h === undefined ? 'receipt.sent' : 'receipt.done', { no: receiptNo(r.id, h) }));
+      }
       return r;
     } catch (e) {
       error.value = e;

@@ -1,6 +1,7 @@
 import type zhCN from './zh-CN.ts';
 import access from './access.en.ts';
 import finance from './finance.en.ts';
+import home from './home.en.ts';
 import policy from './policy.en.ts';
 import work from './work.en.ts';
 
@@ -9,6 +10,7 @@ export default {
   ...policy,
   ...finance,
   ...access,
+  ...home,
   app: { name: 'Tongban', title: 'City government consortium chain' },
   common: {
     loading: 'Loading…',

@@ -1,5 +1,6 @@
 import access from './access.zh-CN.ts';
 import finance from './finance.zh-CN.ts';
+import home from './home.zh-CN.ts';
 import policy from './policy.zh-CN.ts';
 import work from './work.zh-CN.ts';
 
@@ -10,6 +11,7 @@ export default {
   ...policy,
   ...finance,
   ...access,
+  ...home,
   app: { name: '通办', title: '城市政务协同联盟链' },
   common: {
     loading: '加载中…',

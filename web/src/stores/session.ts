@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import * as auth from '../api/auth/index.ts';
 import type { Department, SessionUser } from '../api/auth/types.ts';
-import { client, isApiError } from '../api/client.ts';
+import { client } from '../api/client.ts';
 import { auditPurposes, forgetAuditPurpose } from '../composables/useAuditPurpose.ts';
 import { currentDept } from '../dept.ts';
 
@@ -26,7 +26,7 @@ export const useSession = defineStore('session', () => {
   /** Asks the server once per page load whether the cookie still holds a session. */
   function restore(): Promise<void> {
     if (checked.value) return Promise.resolve();
-    restoring ??= auth.me().then(
+    restoring ??= auth.session().then(
       (r) => {
         // A tab opened beside a signed-in one shares its cookie but not its memory: take the token here.
         client.setCsrfToken(r.csrfToken);
@@ -34,11 +34,8 @@ export const useSession = defineStore('session', () => {
         checked.value = true;
       },
       (e) => {
-        restoring = undefined; // a failure other than "not signed in" may pass: let the next navigation ask again
-        if (!isApiError(e) || e.status !== 401) throw e;
-        user.value = null;
-        client.setCsrfToken(null);
-        checked.value = true;
+        restoring = undefined; // the server could not answer: let the next navigation ask again
+        throw e;
       },
     );
     return restoring;

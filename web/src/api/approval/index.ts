@@ -3,8 +3,8 @@ import { client, deptApi } from '../client.ts';
 import { qs } from '../query.ts';
 import { uploadFile } from '../upload.ts';
 import type {
-  ApplicationDetail, ApplicationRecord, CaseRecord, Dossier, EnterpriseRecord, EnterpriseSummary, FilingWithHistory, InspectionRecord, PageQuery,
-  ProcessDef, SignedResult, StaffResult, StoredWeights, WorkItem,
+  ApplicationDetail, ApplicationRecord, CaseRecord, Counted, Dossier, EnterpriseRecord, EnterpriseSummary, FilingWithHistory, InspectionRecord, PageQuery,
+  Named, ProcessDef, SignedResult, StaffResult, StoredWeights, WorkItem,
 } from './types.ts';
 
 const A = (path: string) => deptApi(`/approval${path}`);
@@ -33,18 +33,20 @@ export const uploadMaterial = (file: Blob, type: string, onProgress?: (f: number
 // applications and the approver's inbox
 export const applications = (q: PageQuery = {}) => client.get<{ items: ApplicationRecord[] }>(A(`/applications${qs({ ...q })}`));
 export const application = (id: string) => client.get<ApplicationDetail>(A(`/applications/${enc(id)}`));
-export const worklist = (q: PageQuery = {}) => client.get<{ asOf: number; items: WorkItem[] }>(A(`/worklist${qs({ ...q })}`));
+export const worklist = (q: PageQuery = {}) => client.get<{ asOf: number; items: WorkItem[]; total: number }>(A(`/worklist${qs({ ...q })}`));
+/** The address of a list's CSV under the same filters (a download the browser makes with the session cookie). */
+export const exportUrl = (list: 'worklist' | 'inspections' | 'cases', q: PageQuery = {}) => A(`/${list}/export${qs({ ...q, limit: undefined, offset: undefined })}`);
 export const decide = (app: string, stage: string, b: { decision: string; opinion: string; evidence?: { type: string; ref: string }[] }) =>
   client.post<StaffResult>(A(`/applications/${enc(app)}/stages/${enc(stage)}/decision`), b);
 export const dossier = (code: string, purpose?: string) => client.get<Dossier>(A(`/dossier/${enc(code)}${qs({ purpose })}`));
 
 // supervision (监管) and enforcement (执法)
-export const inspections = (q: PageQuery = {}) => client.get<{ items: InspectionRecord[] }>(A(`/inspections${qs({ ...q })}`));
+export const inspections = (q: PageQuery = {}) => client.get<Counted<InspectionRecord & Named>>(A(`/inspections${qs({ ...q })}`));
 export const inspection = (id: string) => client.get<InspectionRecord>(A(`/inspections/${enc(id)}`));
 export const planInspection = (b: { code: string; subject: string; app?: string; withinDays?: number }) => client.post<StaffResult>(A('/inspections'), b);
 export const recordAdHoc = (b: Record<string, unknown>) => client.post<StaffResult>(A('/inspections/adhoc'), b);
 export const recordResult = (id: string, b: Record<string, unknown>) => client.post<StaffResult>(A(`/inspections/${enc(id)}/result`), b);
-export const cases = (q: PageQuery = {}) => client.get<{ items: CaseRecord[] }>(A(`/cases${qs({ ...q })}`));
+export const cases = (q: PageQuery = {}) => client.get<Counted<CaseRecord & Named>>(A(`/cases${qs({ ...q })}`));
 export const caseById = (id: string) => client.get<CaseRecord>(A(`/cases/${enc(id)}`));
 export const openCase = (b: { code: string; subject: string; severity: string; legalBasis?: string }) => client.post<StaffResult>(A('/cases'), b);
 export const decideCase = (id: string, b: { type: string; penaltyFen: string; legalBasis: string; opinion: string }) => client.post<StaffResult>(A(`/cases/${enc(id)}/decision`), b);

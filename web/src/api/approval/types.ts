@@ -44,7 +44,23 @@ export interface PageQuery {
   offset?: number;
   status?: string;
   code?: string;
+  /** enterprise name, credit code or the record's number */
   q?: string;
+  overdue?: string;
+  process?: string;
+  /** auditors: one department's records */
+  dept?: string;
+}
+
+/** A list row with the enterprise's name beside its credit code (null if it is not registered here). */
+export interface Named {
+  enterpriseName: string | null;
+}
+
+/** A list the server counts: one page and how many match the filters. */
+export interface Counted<T> {
+  items: T[];
+  total: number;
 }
 
 export interface EnterpriseSummary {

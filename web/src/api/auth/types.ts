@@ -15,6 +15,9 @@ export interface MeResult {
   csrfToken: string;
 }
 
+/** GET /auth/session: the same, or nulls when nobody is signed in (always a 200). */
+export type SessionResult = MeResult | { user: null; csrfToken: null };
+
 export interface LoginResult {
   user: SessionUser;
   csrfToken: string;

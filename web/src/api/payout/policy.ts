@@ -32,7 +32,9 @@ export const privacyConfig = () => client.get<PrivacyConfigView>(deptApi('/priva
 export const privacyQuery = (id: string) => client.get<QueryView>(deptApi(`/privacy/queries/${enc(id)}`));
 
 // applications
-export const applications = (q: ApplicationQuery = {}) => client.get<{ items: ApplicationRecord[] }>(P(`/applications${qs({ ...q })}`));
+export const applications = (q: ApplicationQuery = {}) => client.get<{ items: ApplicationRecord[]; total?: number }>(P(`/applications${qs({ ...q })}`));
+/** The address of the applications' CSV under the same filters (the browser downloads it with the session cookie). */
+export const applicationsExportUrl = (q: ApplicationQuery = {}) => P(`/applications/export${qs({ ...q, limit: undefined, offset: undefined })}`);
 export const application = (id: string) => client.get<ApplicationRecord>(P(`/applications/${enc(id)}`));
 export const advance = (id: string) => client.post<AdvanceResult>(P(`/applications/${enc(id)}/advance`));
 export const decide = (id: string, b: DecisionBody) => client.post<DecisionResult>(P(`/applications/${enc(id)}/decision`), b);

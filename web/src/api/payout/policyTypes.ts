@@ -40,6 +40,8 @@ export interface ApplicationQuery {
   offset?: number;
   policy?: string;
   status?: ApplicationStatus;
+  /** a credit code (from its start) or an application's id */
+  q?: string;
 }
 
 export interface PublicityQuery {
