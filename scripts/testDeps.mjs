@@ -13,6 +13,8 @@ export const SYSTEM_NEEDS = [
   { pkg: 'librdkafka-dev', why: "librdkafka's mock cluster, the tests' Kafka broker", present: () => existsSync('/usr/include/librdkafka/rdkafka_mock.h') },
   { pkg: 'gcc', why: 'to compile the mock broker', present: () => onPath('gcc') },
   { pkg: 'libc6-dev', why: 'to compile the mock broker', present: () => existsSync('/usr/include/stdio.h') },
+  { pkg: 'iproute2', why: 'network namespaces for the cluster-across-hosts test', present: () => onPath('ip') || existsSync('/usr/sbin/ip') },
+  { pkg: 'nftables', why: 'cutting a host off in the cluster-across-hosts test', present: () => onPath('nft') || existsSync('/usr/sbin/nft') },
   { pkg: 'chromium', why: 'the portal tests in a real browser', present: () => onPath('chromium') },
   { pkg: 'fonts-noto-cjk', why: "Chinese text in the portal's screenshots", present: () => existsSync('/usr/share/fonts/opentype/noto') },
 ];
