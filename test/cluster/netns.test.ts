@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +14,7 @@ import { ed25519Suite } from '../../server/chain/suites/ed25519.ts';
 import { signTx } from '../../server/chain/tx.ts';
 import { writeConsortium } from '../../server/consortiumFiles.ts';
 import { startMockKafka, type MockKafka } from '../support/mockKafka.ts';
-import { Lan, netemAvailable, netnsUnavailable, type Host } from './support/netns.ts';
+import { Lan, netemAvailable, netnsUnavailable, tempDir, type Host } from './support/netns.ts';
 
 /**
  * Every department on a host of its own: four (then five) Linux network namespaces, each with
@@ -58,7 +57,7 @@ async function startProxy(lan: Lan, host: Host, specs: string[]) {
 const MARIADB_OPTIONS = ['--no-defaults', '--innodb-buffer-pool-size=64M', '--innodb-log-file-size=48M', '--innodb-flush-log-at-trx-commit=2', '--performance-schema=OFF', '--skip-name-resolve', '--character-set-server=utf8mb4', '--user=root'];
 
 describe('departments on separate hosts (network namespaces) with faults', { skip: unavailable ? `skipped: ${unavailable}` : false, timeout: 600_000 }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tb-netns-'));
+  let dir: string;
   const depts = ['market', 'tax', 'hrss', 'housing'];
   const nodes: Record<string, NodeHost> = {};
   let lan: Lan;
@@ -192,7 +191,8 @@ describe('departments on separate hosts (network namespaces) with faults', { ski
   }
 
   before(async () => {
-    lan = new Lan();
+    lan = new Lan(); // first: it removes what a killed run left, folders included
+    dir = tempDir();
     log(`LAN ${lan.subnet}.0/24 (${lan.prefix}-*)`);
     keys = createConsortium({ chain: 'tongban-netns', depts, time: Date.now(), limits: { blockWaitMs: 50 } });
     brokerHost = lan.addHost('kafka', 100);
@@ -207,7 +207,7 @@ describe('departments on separate hosts (network namespaces) with faults', { ski
     for (const n of Object.values(nodes)) await n.db?.destroy();
     await kafka?.stop().catch(() => undefined);
     lan?.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   test('a host cut off, a host delayed, a node killed: all agree afterwards', async () => {

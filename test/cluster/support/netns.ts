@@ -1,4 +1,7 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * A private LAN of Linux network namespaces for cluster tests: one namespace holds a bridge,
@@ -20,6 +23,11 @@ export function netnsUnavailable(): string | undefined {
   if (r.status !== 0) return `ip netns add failed: ${r.stderr.trim()}`;
   ok('ip', ['netns', 'del', probe]);
   return undefined;
+}
+
+/** A folder for the hosts' data, named like the namespaces so that a later run removes it if this one is killed. */
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), `tbn${process.pid}-`));
 }
 
 /** Does this kernel have the netem qdisc? (Some minimal kernels lack it.) */
@@ -55,6 +63,11 @@ function sweepStale(): void {
   for (const ns of names) {
     const m = /^tbn(\d+)-/.exec(ns);
     if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) removeNamespace(ns);
+  }
+  // and the folders a test made with tempDir()
+  for (const f of readdirSync(tmpdir())) {
+    const m = /^tbn(\d+)-/.exec(f);
+    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) rmSync(join(tmpdir(), f), { recursive: true, force: true });
   }
   const links = spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout.split('\n');
   for (const l of links) {
