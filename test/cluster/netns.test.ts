@@ -24,7 +24,8 @@ import { Lan, netemAvailable, netnsUnavailable, tempDir, type Host } from './sup
  * on loopback only), which also delays one host's traffic. Faults: one host cut off by
  * nftables, one host's link delayed, one node SIGKILLed; afterwards every node holds identical
  * headers at every height and every acknowledged transaction once; then a department joins by
- * governance and syncs from genesis on its own host.
+ * governance, syncs from genesis on its own host, and its signature is needed for finality
+ * while another host is cut off.
  */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const proxyScript = join(root, 'test/cluster/support/tcpProxy.mjs');
@@ -258,10 +259,18 @@ describe('departments on separate hosts (network namespaces) with faults', { ski
     }
     const withEcon: ConsortiumKeys = { genesis: keys.genesis, nodeKeys: { ...keys.nodeKeys, econ: kp.privateKey }, encKeys: { ...keys.encKeys, econ: [ek.privateKey] } };
     await bringUp('econ', 5, withEcon);
-    // with five members a quorum is four: this is final only once econ signs alongside the others
-    const last = await final('tax');
+    await waitHeights(['econ'], await height('market'));
+    // Five members, quorum four: with housing cut off, a block is final only with econ's signature.
+    lan.cut(nodes.housing.host);
+    const withoutHousing = await final('tax');
+    lan.heal(nodes.housing.host);
+    const last = await final('market');
+    assert.ok(last > withoutHousing);
     await assertAgreement([...depts, 'econ'], last);
-    const status = (await (await fetch(`${base('econ')}/chain/status`)).json()) as { height: number; halted?: unknown };
-    assert.ok(status.height >= last && !status.halted, JSON.stringify(status));
+    for (const d of [...depts, 'econ']) {
+      const status = (await (await fetch(`${base(d)}/chain/status`)).json()) as { halted: unknown; quorum: number; members: { dept: string }[] };
+      assert.ok(!status.halted, `${d} is not halted: ${JSON.stringify(status.halted)}`);
+      assert.deepEqual([status.quorum, status.members.map((m) => m.dept).sort()], [4, ['econ', 'housing', 'hrss', 'market', 'tax']], d);
+    }
   });
 });
