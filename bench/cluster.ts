@@ -1,14 +1,25 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { startLocalCluster, type LocalCluster } from '../deploy/localCluster.ts';
+import { canonicalJson } from '../server/chain/canonical.ts';
+import { createConsortium } from '../server/chain/consortium.ts';
+import { createMetrics } from '../server/chain/metrics.ts';
+import { ChainNode } from '../server/chain/node.ts';
+import { KafkaLog } from '../server/chain/orderer/kafkaLog.ts';
+import { openDb } from '../server/chain/store/openDb.ts';
+import { VerifyPool } from '../server/chain/verifyPool.ts';
 import type { Tx } from '../server/chain/schema.ts';
 import { ed25519Suite } from '../server/chain/suites/ed25519.ts';
-import { signTx } from '../server/chain/tx.ts';
+import { signTx, txId } from '../server/chain/tx.ts';
+import { startMariaDb } from '../test/support/mariadb.ts';
+import { startMockKafka } from '../test/support/mockKafka.ts';
 import { processCpuSeconds } from './processCpu.ts';
 import type { Figure } from './run.ts';
 
 const DEPTS = ['market', 'tax', 'hrss', 'housing'];
+const quiet = pino({ level: 'silent' });
 
 /** One request's worth of transactions, for one department's node. */
 interface Request {
@@ -142,4 +153,87 @@ async function run(c: LocalCluster, reqs: Request[], clients: number, path: 'tx'
   }
   debug(`final on every node at height ${target}`);
   return Math.round(count / ((performance.now() - t0) / 1000));
+}
+
+/** `npm run bench -- cluster`: the four-process cluster, then one node alone on the production path. */
+export const method =
+  'ledger.cluster4_final: 4 department processes on MariaDB with the mock broker, signed transactions POSTed to all four in batches of 100 ' +
+  '(/api/txs, 8 clients), counted when final on every node; cluster4_final_single: one per request (/api/tx, 64 clients; not with --quick); ' +
+  'cluster4_cpu_total/node/db: CPU (from /proc) per transaction of all processes, one node on average, the MariaDB server. ' +
+  'cluster.node_apply: one department node (its ChainNode with the verify pool, in this process) applies a pre-filled Kafka log (mock broker, ' +
+  'three brokers) of signed user.register transactions into its own MariaDB database, counted from when it begins to follow the log (schema and genesis made) to the last receipt. ' +
+  'node_cpu: CPU (process.cpuUsage, all threads: block loop and verify workers) the node used per transaction over that apply; ' +
+  'verify_cpu: one ed25519 signature check on one thread; node_cpu_beyond_verify: node_cpu less one check per transaction ' +
+  '(reading, cutting, executing and committing); node_db_cpu: the MariaDB server over the same apply (from /proc). One run each.';
+
+/**
+ * One node on the production path, alone: how fast it applies a log that is already there (the
+ * way a restarted or new department catches up), and what each transaction costs it beyond its
+ * signature check. The log is filled first, so the broker's and the producer's work is not counted.
+ */
+export async function runNodeApplyBench({ quick }: { quick: boolean }): Promise<Figure[]> {
+  // The mock keeps about 5 MB of a partition (README: deploy/), so stay well under 13,000 records.
+  const n = quick ? 3000 : 8000;
+  const [maria, kafka] = await Promise.all([startMariaDb(), startMockKafka({ brokers: 3, topics: ['bench-node.log'] })]);
+  const verifyPool = new VerifyPool();
+  try {
+    const c = createConsortium({ chain: 'bench-node', depts: DEPTS, time: Date.now() });
+    const key = c.nodeKeys.market;
+    const signer = ed25519Suite.publicKeyOf(key);
+    const now = Date.now();
+    const txs = Array.from({ length: n }, (_, i) =>
+      signTx({ chain: c.genesis.chain, kind: 'user.register', payload: { id: `k${i}`, name: `压测${i}`, role: 'approver' }, signer, nonce: i + 1, time: now }, key, ed25519Suite),
+    );
+    const filler = await KafkaLog.connect({ brokers: kafka.bootstrap, chain: c.genesis.chain, clientId: 'bench-fill', logger: quiet, requireLogAppendTime: false });
+    for (let i = 0; i < n; i += 500) await filler.append(txs.slice(i, i + 500).map((tx) => Buffer.from(canonicalJson({ t: 'tx', tx }))));
+    await filler.append([Buffer.from(canonicalJson({ t: 'cut', h: Math.ceil(n / c.genesis.limits.maxBlockTxs), by: 'market' }))]);
+    await filler.close();
+
+    const verifyCpu = verifyCpuMicros(quick ? 2000 : 5000);
+    const orderer = await KafkaLog.connect({ brokers: kafka.bootstrap, chain: c.genesis.chain, clientId: 'bench-tax', logger: quiet, requireLogAppendTime: false });
+    const db = openDb({ client: 'mysql', connection: await maria.createDatabase('bench_tax') });
+    const node = new ChainNode({ dept: 'tax', genesis: c.genesis, privateKey: c.nodeKeys.tax, encKeys: c.encKeys.tax }, { db, orderer, logger: quiet, metrics: createMetrics(), verifyPool });
+    // start() makes the schema and the genesis block, then begins to follow the log: count
+    // from there, so the figures are the apply's alone.
+    await node.start();
+    const db0 = processCpuSeconds(maria.pid);
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await node.waitFor(txId(txs[n - 1]), 'receipt', 600_000);
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const db1 = processCpuSeconds(maria.pid);
+    await node.stop();
+    await db.destroy();
+    const nodeCpu = (cpu.user + cpu.system) / n;
+    const out: Figure[] = [
+      { metric: 'cluster.node_apply', value: Math.round(n / seconds), unit: 'tx/s' },
+      { metric: 'cluster.node_cpu', value: Math.round(nodeCpu), unit: 'µs CPU/tx' },
+      { metric: 'cluster.verify_cpu', value: Math.round(verifyCpu), unit: 'µs CPU/check' },
+      { metric: 'cluster.node_cpu_beyond_verify', value: Math.round(nodeCpu - verifyCpu), unit: 'µs CPU/tx' },
+    ];
+    if (db0 !== undefined && db1 !== undefined) out.push({ metric: 'cluster.node_db_cpu', value: Math.round(((db1 - db0) * 1e6) / n), unit: 'µs CPU/tx' });
+    return out;
+  } finally {
+    await verifyPool.close();
+    await kafka.stop();
+    await maria.stop();
+  }
+}
+
+/** CPU microseconds one ed25519 check of a transaction signature takes on this thread. */
+function verifyCpuMicros(count: number): number {
+  const kp = ed25519Suite.generateKeyPair();
+  const items = Array.from({ length: 200 }, (_, i) => {
+    const msg = Buffer.from(`tongban/tx/v1:${i.toString(16).padStart(64, '0')}`);
+    return { msg, sig: ed25519Suite.sign(kp.privateKey, msg) };
+  });
+  for (const it of items) ed25519Suite.verify(kp.publicKey, it.msg, it.sig); // warm the key cache
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < count; i++) {
+    const it = items[i % items.length];
+    if (!ed25519Suite.verify(kp.publicKey, it.msg, it.sig)) throw new Error('verify failed');
+  }
+  const cpu = process.cpuUsage(cpu0);
+  return (cpu.user + cpu.system) / count;
 }

@@ -41,6 +41,13 @@ const suites: Record<string, () => Promise<Suite>> = {
     const m = await import(here('./payout.ts'));
     return { method: 'applications checked per second with their privacy queries; a payment run of 10,000 awards to a pain.001 file', run: m.runPayoutBench };
   },
+  cluster: async () => {
+    const m = await import(here('./cluster.ts'));
+    return {
+      method: m.method,
+      run: async (o: { quick: boolean }) => [...(await m.runClusterBench(o)), ...(await m.runNodeApplyBench(o))],
+    };
+  },
   evidence: async () => {
     const m = await import(here('./evidence.ts'));
     return { method: m.method, run: m.runEvidenceBench };

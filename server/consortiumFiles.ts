@@ -25,12 +25,12 @@ export function readConsortium(dir: string, depts?: string[]): ConsortiumKeys {
   const genesis = parseGenesis(JSON.parse(readFileSync(join(dir, 'genesis.json'), 'utf8')));
   const nodeKeys: Record<string, string> = {};
   const encKeys: Record<string, string[]> = {};
-  for (const m of genesis.members) {
-    if (depts && !depts.includes(m.dept)) continue;
-    const f = join(dir, 'keys', `${m.dept}.key`);
-    if (existsSync(f)) nodeKeys[m.dept] = readFileSync(f, 'utf8').trim();
-    const e = join(dir, 'keys', `${m.dept}.enc`);
-    if (existsSync(e)) encKeys[m.dept] = readFileSync(e, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+  // A department named by the caller may have joined by governance after genesis.
+  for (const dept of depts ?? genesis.members.map((m) => m.dept)) {
+    const f = join(dir, 'keys', `${dept}.key`);
+    if (existsSync(f)) nodeKeys[dept] = readFileSync(f, 'utf8').trim();
+    const e = join(dir, 'keys', `${dept}.enc`);
+    if (existsSync(e)) encKeys[dept] = readFileSync(e, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
   }
   return { genesis, nodeKeys, encKeys };
 }

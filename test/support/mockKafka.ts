@@ -1,4 +1,4 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, execFileSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -46,8 +46,9 @@ export function mockBrokerBinary(): string {
   return binary;
 }
 
-export async function startMockKafka(opts: { brokers?: number; topics?: string[] } = {}): Promise<MockKafka> {
-  const child: ChildProcess = spawn(mockBrokerBinary(), [String(opts.brokers ?? 3), ...(opts.topics ?? [])], {
+/** `launch` starts the broker program some other way (inside a network namespace, say); `spawn` by default. */
+export async function startMockKafka(opts: { brokers?: number; topics?: string[]; launch?: (cmd: string, args: string[], opts: SpawnOptions) => ChildProcess } = {}): Promise<MockKafka> {
+  const child: ChildProcess = (opts.launch ?? spawn)(mockBrokerBinary(), [String(opts.brokers ?? 3), ...(opts.topics ?? [])], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   // If the parent dies without stop(), the child still sees EOF on stdin and exits;
