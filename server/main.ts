@@ -6,6 +6,8 @@ import pino from 'pino';
 import { createConsortium } from './chain/consortium.ts';
 import { LocalLog } from './chain/orderer/localLog.ts';
 import { openDb } from './chain/store/openDb.ts';
+import { checkExpectedGenesis } from './chain/keys/assembleGenesis.ts';
+import { FileKeySource } from './chain/keys/keySource.ts';
 import { loadOrCreateConsortium, readConsortium } from './consortiumFiles.ts';
 import { seedDemo } from './demo/seed.ts';
 import { createPlatform, type NodeSpec } from './platform.ts';
@@ -32,6 +34,8 @@ const { values: a } = parseArgs({
     // only for a test broker that does not report message.timestamp.type (librdkafka's mock)
     'allow-producer-time': { type: 'boolean', default: false },
     consortium: { type: 'string' },
+    // the genesis hash the departments compared out of band; any other genesis.json is refused
+    'expect-genesis': { type: 'string', default: process.env.TONGBAN_EXPECT_GENESIS },
   },
 });
 
@@ -60,8 +64,10 @@ async function main() {
 async function startClusterNode() {
   const { KafkaLog } = await import('./chain/orderer/kafkaLog.ts');
   const dir = resolve(a.consortium ?? join(dataDir, 'consortium'));
-  const keys = readConsortium(dir, [a.dept!]);
-  if (!keys.nodeKeys[a.dept!]) throw new Error(`no key for ${a.dept} in ${dir}/keys`);
+  const { genesis } = readConsortium(dir, []);
+  checkExpectedGenesis(genesis, a['expect-genesis']);
+  const own = new FileKeySource(join(dir, 'keys'), a.dept!);
+  const keys = { genesis, nodeKeys: { [a.dept!]: own.signingKey() }, encKeys: { [a.dept!]: own.encKeys() } };
   const orderer = await KafkaLog.connect({ brokers: a.kafka!.split(','), chain: keys.genesis.chain, clientId: `tongban-${a.dept}`, logger, requireLogAppendTime: !a['allow-producer-time'] });
   const db = a.db ? openDb({ client: 'mysql', connection: a.db }) : openDb({ client: 'sqlite', filename: join(dataDir, `${a.dept}.sqlite`) });
   // Behind a TLS proxy every request comes from the proxy's address; the sign-in limits need the client's.
