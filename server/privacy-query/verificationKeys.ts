@@ -90,7 +90,7 @@ async function checkCeremonies(state: StateView, p: SetKeysParams): Promise<void
 
 export const setVerificationKeys: GovAction<SetKeysParams> = {
   type: 'privacy.setVerificationKeys',
-  params: cls(z.strictObject({ keys: KeySet, ceremonies: z.record(z.enum(CIRCUITS), z.string().regex(/^[0-9a-f]{64}$/)).optional() }), 'public') as unknown as z.ZodType<SetKeysParams>,
+  params: cls(z.strictObject({ keys: KeySet, ceremonies: z.partialRecord(z.enum(CIRCUITS), z.string().regex(/^[0-9a-f]{64}$/)).optional() }), 'public') as unknown as z.ZodType<SetKeysParams>,
   check: (state, p) => checkCeremonies(state, p),
   async apply(ctx, state, p) {
     await checkCeremonies(state, p);
