@@ -22,6 +22,7 @@ import { consortiumKeys, hashesOf, type StoredKeys } from '../verificationKeys.t
 import { CIRCUITS } from '../zk/publicSignals.ts';
 import { fieldId } from '../zk/commitment.ts';
 import { verifyQueryAnswer } from '../zk/verifier.ts';
+import { ceremonyRoutes } from './ceremonyRoutes.ts';
 import { queryView, rowView } from './views.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
 
@@ -79,6 +80,8 @@ export function privacyRoutes(node: ChainNode): Router {
     const ceremonies = Object.fromEntries(await Promise.all(CIRCUITS.map(async (c) => [c, (await ceremonyOf(view, c)) ?? null])));
     ctx.body = { source: 'governance', version: stored.version, hashes: stored.hashes, adoptedAt: stored.height, ceremonies: stored.ceremonies ?? {}, records: ceremonies };
   });
+
+  ceremonyRoutes(r, node);
 
   doc('get', '/allowed', 'The questions a basis lets my department ask about an enterprise (consent; statute, one rule or all of ours; approval with app): figure, period when fixed, predicate.', ASKERS);
   r.get('/allowed', requireRole(...ASKERS), async (ctx) => {
