@@ -19,7 +19,7 @@ import { DEFAULT_BUILD_DIR, vkeyHash } from '../../server/privacy-query/zk/keys.
 import { parsePredicate } from '../../server/privacy-query/zk/predicates.ts';
 import { Prover } from '../../server/privacy-query/zk/prover.ts';
 import { verifyQueryAnswer } from '../../server/privacy-query/zk/verifier.ts';
-import { startTestPlatform } from '../support/platform.ts';
+import { TEST_PASSWORD, login, startTestPlatform } from '../support/platform.ts';
 import { bindingOf, commitmentVectors, predicateCases } from './support.ts';
 
 /*
@@ -130,7 +130,24 @@ describe('the multi-party ceremony, adopted by governance', () => {
     await assert.rejects(approveAdoption(p.node('tax'), proposal, files(tampered)), { code: 'CEREMONY_VERIFY_FAILED' });
     const stored = () => p.node('tax').view().get<StoredKeys>(pq.verificationKeys());
     assert.equal((await stored())!.ceremonies, undefined, 'nothing adopted yet');
-    for (const dept of ['tax', 'hrss', 'housing']) await approveAdoption(p.node(dept), proposal, files(copyFor(dept)));
+    await approveAdoption(p.node('tax'), proposal, files(copyFor('tax')));
+    // hrss's administrator approves in the portal: the node verifies the folder its operator configured
+    await p.auths.get('hrss')!.setPassword('admin', TEST_PASSWORD);
+    const admin = await login(p, 'hrss', 'admin');
+    const unconfigured = await admin.post('/hrss/api/privacy/keys/approve', { proposal });
+    assert.equal(unconfigured.status, 409);
+    assert.equal(unconfigured.body.code, 'CEREMONY_NOT_CONFIGURED');
+    const root = join(tmp, 'hrss', 'operator');
+    cpSync(folder('housing'), join(root, CIRCUIT), { recursive: true });
+    Object.assign(process.env, { TONGBAN_CEREMONY_DIR: root, TONGBAN_PTAU: PTAU });
+    try {
+      const res = await admin.post('/hrss/api/privacy/keys/approve', { proposal });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+    } finally {
+      delete process.env.TONGBAN_CEREMONY_DIR;
+      delete process.env.TONGBAN_PTAU;
+    }
+    await approveAdoption(p.node('housing'), proposal, files(copyFor('housing')));
 
     const t = JSON.parse(readFileSync(join(folder('housing'), 'transcript.json'), 'utf8'));
     for (const n of p.nodes) {
