@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ChainError } from '../chain/errors.ts';
-import { applyBeacon, contribute, initCeremony, readTranscript, verifyTranscript } from '../privacy-query/ceremony/transcript.ts';
+import { applyBeacon, contribute, fileHash, initCeremony, readTranscript, verifyTranscript } from '../privacy-query/ceremony/transcript.ts';
 import { CIRCUITS, type CircuitName } from '../privacy-query/zk/publicSignals.ts';
 
 const USAGE = `npm run ceremony -- <command>   (one circuit's phase 2, passed from department to department as a folder)
-  init --circuit <c> --dir <folder> --ptau <file> --participants market,tax,...
+  init --circuit <c> --dir <folder> --ptau <published ptau file> --participants market,tax,... [--allow-local-ptau]
       opens the ceremony: the initial zkey from this machine's r1cs and the phase-1 file; record it with ceremony.open
   contribute --dir <folder> --dept <id>
       on the department's own machine, in its turn: fresh entropy, never stored; record the printed hash with ceremony.contribute, then hand the folder on
@@ -25,6 +25,8 @@ const { positionals, values: a } = parseArgs({
     height: { type: 'string' },
     'block-hash': { type: 'string' },
     'build-dir': { type: 'string' },
+    // development and tests only: a phase 1 made on one machine is only as trustworthy as that machine
+    'allow-local-ptau': { type: 'boolean', default: false },
   },
 });
 
@@ -37,8 +39,13 @@ const commands: Record<string, () => Promise<unknown>> = {
   async init() {
     const circuit = need(a.circuit, 'circuit') as CircuitName;
     if (!CIRCUITS.includes(circuit)) throw new ChainError('USAGE', `--circuit is one of ${CIRCUITS.join(', ')}`);
+    const ptau = resolve(need(a.ptau, 'ptau'));
+    const { PUBLIC_PTAU } = await import('../../circuits/ceremony.ts');
+    if (PUBLIC_PTAU[await fileHash(ptau, 'blake2b512')] === undefined && !a['allow-local-ptau']) {
+      throw new ChainError('CEREMONY_UNPUBLISHED_PTAU', `${ptau} is not a published Perpetual Powers of Tau file (its blake2b-512 is not among the snarkjs README's); --allow-local-ptau for development only`);
+    }
     const participants = need(a.participants, 'participants').split(',').map((d) => d.trim()).filter(Boolean);
-    const t = await initCeremony({ dir: resolve(need(a.dir, 'dir')), circuit, ptau: resolve(need(a.ptau, 'ptau')), participants, buildDir: a['build-dir'] });
+    const t = await initCeremony({ dir: resolve(need(a.dir, 'dir')), circuit, ptau, participants, buildDir: a['build-dir'] });
     return { circuit: t.circuit, participants: t.participants, r1csHash: t.r1csHash, ptauHash: t.ptauHash, initHash: t.initHash };
   },
   async contribute() {

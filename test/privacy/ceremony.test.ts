@@ -68,7 +68,10 @@ describe('the multi-party ceremony, adopted by governance', () => {
   });
 
   test('four departments contribute in turn from their own folders, the chain refusing anything else', { timeout: 600_000 }, async () => {
-    const opened = await ceremonyCli(['init', '--circuit', CIRCUIT, '--dir', folder('market'), '--ptau', PTAU, '--participants', PARTICIPANTS.join(',')]);
+    const local = await ceremonyCli(['init', '--circuit', CIRCUIT, '--dir', folder('market'), '--ptau', PTAU, '--participants', PARTICIPANTS.join(',')]);
+    assert.ok(!local.ok && local.stderr.includes('CEREMONY_UNPUBLISHED_PTAU'), 'a phase 1 made on one machine is refused unless allowed');
+    // the test's phase 1 is the build's, made on this machine: allowed here, for speed, as in development
+    const opened = await ceremonyCli(['init', '--circuit', CIRCUIT, '--dir', folder('market'), '--ptau', PTAU, '--participants', PARTICIPANTS.join(','), '--allow-local-ptau']);
     assert.ok(opened.ok, !opened.ok ? opened.stderr : '');
     const { r1csHash, ptauHash, initHash } = opened.out as Record<string, string>;
     const bad = await submit(p.node('market'), 'ceremony.open', { circuit: CIRCUIT, participants: [...PARTICIPANTS, 'police'], r1csHash, ptauHash, initHash });
