@@ -18,7 +18,7 @@ export const MEMBERS = ['market', 'tax', 'hrss', 'housing', 'enforcement', 'econ
 export const BEACON_ITERATIONS_EXP = 10;
 
 /** Published blake2b-512 hashes of the prepared Perpetual Powers of Tau (Hermez) files, from the snarkjs README. */
-const PUBLIC_PTAU: Record<string, number> = {
+export const PUBLIC_PTAU: Record<string, number> = {
   ded2694169b7b08e898f736d5de95af87c3f1a64594013351b1a796dbee393bd825f88f9468c84505ddd11eb0b1465ac9b43b9064aa8ec97f2b73e04758b8a4a: 12,
   '58efc8bf2834d04768a3d7ffcd8e1e23d461561729beaac4e3e7a47829a1c9066d5320241e124a1a8e8aa6c75be0ba66f65bc8239a0542ed38e11276f6fdb4d9': 13,
   eeefbcf7c3803b523c94112023c7ff89558f9b8e0cf5d6cdcba3ade60f168af4a181c9c21774b94fbae6c90411995f7d854d02ebd93fb66043dbb06f17a831c1: 14,

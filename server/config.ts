@@ -53,6 +53,8 @@ const OPTIONS = {
   db: 'TONGBAN_DB_URL',
   kafka: 'TONGBAN_KAFKA_BROKERS',
   consortium: 'TONGBAN_CONSORTIUM',
+  // the genesis hash the departments compared out of band; any other genesis.json is refused
+  'expect-genesis': 'TONGBAN_EXPECT_GENESIS',
 } as const;
 
 const flag = (dflt: boolean) =>
@@ -67,6 +69,7 @@ const Vars = z.object({
   TONGBAN_DATA: text.default('data'),
   TONGBAN_PORT: z.coerce.number({ error: 'expected a port number' }).int('expected a port number').min(1).max(65535).default(8080),
   TONGBAN_HOST: text.default('127.0.0.1'),
+  TONGBAN_EXPECT_GENESIS: z.string().regex(/^[0-9a-f]{64}$/, 'expected the genesis hash (64 hex digits) that `npm run keys -- genesis` printed').optional(),
   TONGBAN_DEPT: z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected a department id such as tax').optional(),
   TONGBAN_CONSORTIUM: text.optional(),
   TONGBAN_DB_URL: z.string().regex(/^mysql:\/\/[^/]+\/[^/?#]+/, 'expected mysql://user@host[:port]/database').optional(),
@@ -104,6 +107,8 @@ export interface Config {
   /** one department of a cluster; absent: the embedded platform */
   dept?: string;
   consortium?: string;
+  /** the genesis hash this node must find (compared out of band when genesis was assembled) */
+  expectGenesis?: string;
   /** mysql URL with its password filled in; absent: SQLite in the data folder */
   dbUrl?: string;
   kafka?: { brokers: string[]; clientId?: string; allowProducerTime: boolean; security: KafkaSecurity };
@@ -206,6 +211,7 @@ function assemble(v: Vars): Config {
     host: v.TONGBAN_HOST,
     dept: v.TONGBAN_DEPT,
     consortium: v.TONGBAN_CONSORTIUM,
+    expectGenesis: v.TONGBAN_EXPECT_GENESIS,
     trustProxy: v.TONGBAN_TRUST_PROXY,
     adminPassword: v.TONGBAN_ADMIN_PASSWORD,
     demo: v.TONGBAN_DEMO,
@@ -257,6 +263,7 @@ options (each also from the environment variable named):
   --host <addr>         TONGBAN_HOST or HOST           --dept <id>  TONGBAN_DEPT
   --db <mysql url>      TONGBAN_DB_URL (no password here: TONGBAN_DB_PASSWORD_FILE)
   --kafka <brokers>     TONGBAN_KAFKA_BROKERS          --consortium <dir>  TONGBAN_CONSORTIUM
+  --expect-genesis <hash>  TONGBAN_EXPECT_GENESIS (refuse any other genesis.json)
   --no-demo             TONGBAN_DEMO=0                 --allow-producer-time  (a test broker only)
 environment only: TONGBAN_KAFKA_SSL=1, TONGBAN_KAFKA_SSL_{CA,CERT,KEY}_FILE, TONGBAN_KAFKA_SSL_KEY_PASSWORD_FILE,
   TONGBAN_KAFKA_SASL_MECHANISM (plain|scram-sha-256|scram-sha-512), TONGBAN_KAFKA_SASL_USERNAME, TONGBAN_KAFKA_SASL_PASSWORD_FILE,

@@ -6,6 +6,8 @@ import { ConfigError, loadConfig, USAGE, type Config } from './config.ts';
 import { createConsortium } from './chain/consortium.ts';
 import { LocalLog } from './chain/orderer/localLog.ts';
 import { openDb } from './chain/store/openDb.ts';
+import { checkExpectedGenesis } from './chain/keys/assembleGenesis.ts';
+import { FileKeySource } from './chain/keys/keySource.ts';
 import { loadOrCreateConsortium, readConsortium } from './consortiumFiles.ts';
 import { seedDemo } from './demo/seed.ts';
 import { createPlatform, type NodeSpec } from './platform.ts';
@@ -63,8 +65,10 @@ async function main() {
 async function startClusterNode(dept: string, kafka: NonNullable<Config['kafka']>) {
   const { KafkaLog } = await import('./chain/orderer/kafkaLog.ts');
   const dir = resolve(config.consortium ?? join(dataDir, 'consortium'));
-  const keys = readConsortium(dir, [dept]);
-  if (!keys.nodeKeys[dept]) throw new Error(`no key for ${dept} in ${dir}/keys`);
+  const { genesis } = readConsortium(dir, []);
+  checkExpectedGenesis(genesis, config.expectGenesis);
+  const own = new FileKeySource(join(dir, 'keys'), dept);
+  const keys = { genesis, nodeKeys: { [dept]: own.signingKey() }, encKeys: { [dept]: own.encKeys() } };
   const orderer = await KafkaLog.connect({ brokers: kafka.brokers, chain: keys.genesis.chain, clientId: kafka.clientId ?? `tongban-${dept}`, logger, requireLogAppendTime: !kafka.allowProducerTime, security: kafka.security });
   const db = config.dbUrl ? openDb({ client: 'mysql', connection: config.dbUrl }) : openDb({ client: 'sqlite', filename: join(dataDir, `${dept}.sqlite`) });
   // Behind a TLS proxy every request comes from the proxy's address; the sign-in limits need the client's.

@@ -45,6 +45,8 @@ export interface ModulePort {
   view(): StateView;
   /** the committed JSON text of several keys at once (absent keys are missing from the map) */
   getMany(keys: string[]): Promise<Map<string, string>>;
+  /** the hash of this node's committed block at a height (a beacon, a reference to a past block) */
+  blockHash(height: number): Promise<string | undefined>;
   /** every committed change of one key, oldest first */
   history(key: string): Promise<StateChange[]>;
 

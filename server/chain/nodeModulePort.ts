@@ -70,6 +70,7 @@ export function modulePortOf(node: PortSource): ModulePort {
     view: () => node.view(),
     getMany: (keys: string[]) => node.store.getMany(keys),
     history: (key: string) => node.store.history(key),
+    blockHash: async (height: number) => (await node.store.blockByHeight(height))?.hash,
     signAs: (actor: string | undefined, kind: string, payload: Record<string, unknown>) => node.signAs(actor, kind, payload),
     submit: (tx: Tx) => node.submit(tx),
     submitAs: (actor: string | undefined, kind: string, payload: Record<string, unknown>, wait?: WaitMode, timeoutMs?: number) => node.submitAs(actor, kind, payload, wait, timeoutMs),

@@ -25,6 +25,8 @@ export const pq = {
   rules: () => 'pq/rules',
   /** StoredKeys set by governance (privacy.setVerificationKeys); absent: genesis.config.privacy.verificationKeys */
   verificationKeys: () => 'pq/vkeys',
+  /** CeremonyRecord of a circuit's phase-2 ceremony: its participants, contribution hashes and beacon (ceremony/contracts.ts) */
+  ceremony: (circuit: string) => `pq/ceremony/${circuit}`,
 };
 
 /**
@@ -95,4 +97,5 @@ export const PRIVACY_STATE_CLASSES: readonly StateRecordClasses[] = [
   { prefix: 'pq/disclosed/', fields: publicFields('cuts') },
   { prefix: 'pq/rules', fields: publicFields('*') },
   { prefix: 'pq/vkeys', fields: publicFields('*') },
+  { prefix: 'pq/ceremony/', fields: publicFields('*') },
 ];

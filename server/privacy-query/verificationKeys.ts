@@ -5,6 +5,7 @@ import type { GovAction } from '../chain/contracts/governance.ts';
 import { reject } from '../chain/errors.ts';
 import type { Genesis } from '../chain/schema.ts';
 import type { StateView } from '../chain/state.ts';
+import { ceremonyOf } from './ceremony/contracts.ts';
 import { genesisPrivacyConfig } from './config.ts';
 import { pq } from './stateKeys.ts';
 import { DEFAULT_KEYS_DIR, loadVerificationKeys, vkeyHash, type VerificationKeys } from './zk/keys.ts';
@@ -46,6 +47,8 @@ export interface StoredKeys {
   hashes: Record<string, string>;
   height: number;
   proposal: string;
+  /** circuit → final zkey hash of the on-chain ceremony these keys came from */
+  ceremonies?: Record<string, string>;
 }
 
 const genesisKeys = new WeakMap<Genesis, VerificationKeys | null>();
@@ -68,13 +71,32 @@ export async function consortiumKeys(state: StateView, genesis: Genesis): Promis
 
 export const hashesOf = (keys: VerificationKeys): Record<string, string> => Object.fromEntries(CIRCUITS.map((c) => [c, vkeyHash(keys[c])]));
 
-export const setVerificationKeys: GovAction<{ keys: Record<string, unknown> }> = {
+type SetKeysParams = { keys: Record<string, unknown>; ceremonies?: Record<string, string> };
+
+/**
+ * The keys a proposal names must be the ones the chain's ceremony records ended in: for each circuit it names a
+ * ceremony for (circuit → sha256 of the transcript's final zkey), the beacon is recorded and its final zkey
+ * and verification key hashes match. Approving nodes also verify the zkey files before they approve (ceremony/adopt.ts).
+ */
+async function checkCeremonies(state: StateView, p: SetKeysParams): Promise<void> {
+  for (const [circuit, finalHash] of Object.entries(p.ceremonies ?? {})) {
+    const c = await ceremonyOf(state, circuit);
+    if (!c?.beacon) reject('CEREMONY_INCOMPLETE', `the chain records no finished ceremony for ${circuit}`, 409);
+    if (c!.beacon!.zkeyHash !== finalHash) reject('CEREMONY_MISMATCH', `${circuit}: the chain's ceremony ended in zkey ${c!.beacon!.zkeyHash.slice(0, 16)}…, not the one proposed`, 409);
+    const vkey = (p.keys as unknown as VerificationKeys)[circuit as (typeof CIRCUITS)[number]];
+    if (vkeyHash(vkey) !== c!.beacon!.vkeyHash) reject('CEREMONY_MISMATCH', `${circuit}: the proposed verification key is not the ceremony's`, 409);
+  }
+}
+
+export const setVerificationKeys: GovAction<SetKeysParams> = {
   type: 'privacy.setVerificationKeys',
-  params: cls(z.strictObject({ keys: KeySet }), 'public') as unknown as z.ZodType<{ keys: Record<string, unknown> }>,
+  params: cls(z.strictObject({ keys: KeySet, ceremonies: z.partialRecord(z.enum(CIRCUITS), z.string().regex(/^[0-9a-f]{64}$/)).optional() }), 'public') as unknown as z.ZodType<SetKeysParams>,
+  check: (state, p) => checkCeremonies(state, p),
   async apply(ctx, state, p) {
+    await checkCeremonies(state, p);
     const prev = await state.get<StoredKeys>(pq.verificationKeys());
     const keys = p.keys as unknown as VerificationKeys;
-    const next: StoredKeys = { version: (prev?.version ?? 0) + 1, keys, hashes: hashesOf(keys), height: ctx.height, proposal: ctx.txId };
+    const next: StoredKeys = { version: (prev?.version ?? 0) + 1, keys, hashes: hashesOf(keys), height: ctx.height, proposal: ctx.txId, ...(p.ceremonies ? { ceremonies: p.ceremonies } : {}) };
     state.put(pq.verificationKeys(), next);
     ctx.emit('privacy.keysSet', { version: next.version, hashes: next.hashes });
   },

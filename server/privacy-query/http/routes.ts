@@ -18,9 +18,12 @@ import type { QueryRecord } from '../raise.ts';
 import { listQueries } from '../readModel/queries.ts';
 import { AskPayload, DeclinePayload } from '../schema.ts';
 import { pq } from '../stateKeys.ts';
-import { consortiumKeys, type StoredKeys } from '../verificationKeys.ts';
+import { ceremonyOf } from '../ceremony/contracts.ts';
+import { consortiumKeys, hashesOf, type StoredKeys } from '../verificationKeys.ts';
+import { CIRCUITS } from '../zk/publicSignals.ts';
 import { fieldId } from '../zk/commitment.ts';
 import { verifyQueryAnswer } from '../zk/verifier.ts';
+import { ceremonyRoutes } from './ceremonyRoutes.ts';
 import { queryView, rowView } from './views.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
 
@@ -65,6 +68,21 @@ export function privacyRoutes(node: ModulePort): Router {
     const stored = await view.get<StoredKeys>(pq.verificationKeys());
     ctx.body = { ...cfg, fields: cfg.fields.map((f) => ({ ...f, fieldId: fieldId(f.name).toString() })), keys: stored ? { version: stored.version, hashes: stored.hashes, source: 'governance' } : { source: node.genesis.config.privacy ? 'genesis' : 'none' } };
   });
+
+  doc('get', '/keys', 'The verification keys in force and the ceremonies they came from; 409 PQ_NO_KEYS while the consortium has adopted none (no answer can be accepted then).', VIEWERS);
+  r.get('/keys', requireRole(...VIEWERS), async (ctx) => {
+    const view = node.view();
+    const stored = await view.get<StoredKeys>(pq.verificationKeys());
+    if (!stored) {
+      const keys = await consortiumKeys(view, node.genesis); // genesis keys, or PQ_NO_KEYS
+      ctx.body = { source: 'genesis', hashes: hashesOf(keys) };
+      return;
+    }
+    const ceremonies = Object.fromEntries(await Promise.all(CIRCUITS.map(async (c) => [c, (await ceremonyOf(view, c)) ?? null])));
+    ctx.body = { source: 'governance', version: stored.version, hashes: stored.hashes, adoptedAt: stored.height, ceremonies: stored.ceremonies ?? {}, records: ceremonies };
+  });
+
+  ceremonyRoutes(r, node);
 
   doc('get', '/allowed', 'The questions a basis lets my department ask about an enterprise (consent; statute, one rule or all of ours; approval with app): figure, period when fixed, predicate.', ASKERS);
   r.get('/allowed', requireRole(...ASKERS), async (ctx) => {
