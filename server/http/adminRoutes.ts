@@ -101,6 +101,12 @@ export function adminRoutes(node: ChainNode, auth: AuthService, metrics: Metrics
   doc('post', '/admin/proposals/{id}/approve', 'Approve another department\'s proposal on behalf of this department.', ['admin']);
   r.post('/admin/proposals/:id/approve', requireRole('admin'), async (ctx) => {
     const id = TxIdParam.parse(ctx.params.id);
+    // Keys from a multi-party ceremony are approved only after this node verified the transcript
+    // itself: that is the privacy module's approval, never a bare vote.
+    const prop = await node.view().get<{ type: string; params?: { ceremonies?: Record<string, string> } }>(`gov/proposal/${id}`);
+    if (prop?.type === 'privacy.setVerificationKeys' && prop.params?.ceremonies && Object.keys(prop.params.ceremonies).length) {
+      throw new ChainError('CEREMONY_VERIFY_FIRST', 'keys from a setup ceremony are approved with POST /<dept>/api/privacy/keys/approve, which verifies the whole transcript on this node first', { status: 409 });
+    }
     const row = await act(ctx, 'gov.approve', { proposal: id });
     ctx.body = { ...outcome(node, row), applied: row.events.some((e) => e.type === 'gov.applied') };
   });

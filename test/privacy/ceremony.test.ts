@@ -143,6 +143,10 @@ describe('the multi-party ceremony, adopted by governance', () => {
     const unconfigured = await admin.post('/hrss/api/privacy/keys/approve', { proposal });
     assert.equal(unconfigured.status, 409);
     assert.equal(unconfigured.body.code, 'CEREMONY_NOT_CONFIGURED');
+    // nor can a bare vote on the governance page skip the node's own check
+    const bare = await admin.post(`/hrss/api/admin/proposals/${proposal}/approve`, {});
+    assert.equal(bare.status, 409, JSON.stringify(bare.body));
+    assert.equal(bare.body.code, 'CEREMONY_VERIFY_FIRST');
     const root = join(tmp, 'hrss', 'operator');
     cpSync(folder('housing'), join(root, CIRCUIT), { recursive: true });
     Object.assign(process.env, { TONGBAN_CEREMONY_DIR: root, TONGBAN_PTAU: PTAU });
