@@ -42,6 +42,12 @@ test('the golden vectors’ sealed filing opens with the vector market key and h
   const stored = Sealed.parse(JSON.parse(readFileSync(join(import.meta.dirname, '../approval/vectorSealed.json'), 'utf8')));
   const priv = sha256Hex('tongban-vectors/enc/market');
   const opened = await openSealed(stored, new Map([[encKid('market', encPublicOf(priv)), priv]]));
-  assert.deepEqual(opened?.value, { legalRepresentative: '王向量', contacts: [{ name: '李联系', phone: '13900000000' }] });
+  // the filing's personal part: contacts, and the headcount and material names sealed with them
+  assert.deepEqual(opened?.value, {
+    legalRepresentative: '王向量',
+    contacts: [{ name: '李联系', phone: '13900000000' }],
+    employees: 50,
+    materialNames: { '24f8b0135eb70ea18e82851d29de5e48ac893458c925fee0244c20dc0d22416a': '营业执照.pdf' },
+  });
   assert.equal(opened?.salt, sha256Hex('tongban-vectors/salt/filing'));
 });
