@@ -8,19 +8,8 @@ import type { EvidenceSource, LedgerTx } from './evidenceSource.ts';
 /** Transactions about one subject a bundle may hold; more is a question for several bundles. */
 export const MAX_SUBJECT_TXS = 20_000;
 
-const txOf = (r: TxRow): LedgerTx => ({
-  id: r.id,
-  height: r.height,
-  index: r.index,
-  kind: r.kind,
-  signer: r.signer,
-  actor: r.actor,
-  raw: r.raw,
-  status: r.status,
-  code: r.code,
-  reason: r.reason,
-  events: r.events,
-});
+// the stored row without its log offset, which a bundle does not carry
+const txOf = ({ offset: _offset, ...t }: TxRow): LedgerTx => t;
 const inOrder = (a: LedgerTx, b: LedgerTx) => a.height - b.height || a.index - b.index;
 
 /** The evidence source over a node's ledger store (SQLite or MySQL), through the store port and the audit pages' queries. */

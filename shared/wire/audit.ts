@@ -14,16 +14,21 @@ export interface Who {
   permitted: string[];
 }
 
-export interface TraceItem {
+/** The audit timeline's row as the ledger store reads it: a transaction without its raw text and events. */
+export interface TimelineRow {
   id: string;
   height: number;
   index: number;
   kind: string;
   signer: string;
   actor: string | null;
-  status: 'ok' | 'rejected';
+  status: string;
   code: string | null;
   reason: string | null;
+}
+
+export interface TraceItem extends TimelineRow {
+  status: 'ok' | 'rejected';
   time: number | null;
   final: boolean;
   who?: Who;

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { BlockTx } from '../execute.ts';
 import type { Header, Receipt } from '../schema.ts';
 import type { StateReader, StateWrite } from '../state.ts';
+import type { TimelineRow } from '../../../shared/wire/audit.ts';
 
 export interface Head {
   height: number;
@@ -66,18 +67,8 @@ export interface HistoryRow {
   new_v: string | null;
 }
 
-/** The audit timeline's row: a transaction without its raw text and events. */
-export interface TimelineRow {
-  id: string;
-  height: number;
-  index: number;
-  kind: string;
-  signer: string;
-  actor: string | null;
-  status: string;
-  code: string | null;
-  reason: string | null;
-}
+/** The audit timeline's row: defined once in shared/, as the audit pages answer it. */
+export type { TimelineRow };
 
 /**
  * The ledger's storage: blocks, transactions with receipts, state and its history, nonces and
