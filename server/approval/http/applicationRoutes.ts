@@ -13,7 +13,7 @@ import { ApprovalDecideDraft, LicenceRevoke, Material } from '../schema.ts';
 import { appSealRecipients, processSealRecipients, sealStaffPayload } from '../staffSeal.ts';
 import { ak } from '../stateKeys.ts';
 import { notFound } from './access.ts';
-import { doc, EXPORT_LIMIT, headClock, PageQuery, param, sendCsv } from './common.ts';
+import { doc, EXPORT_LIMIT, PageQuery, param, sendCsv } from './common.ts';
 import { requireStored } from './materialsStore.ts';
 import { actAs, recordsOf } from '../../chain/modulePort.ts';
 
@@ -24,7 +24,7 @@ const APP_READERS = ['enterprise', 'approver', 'inspector', 'enforcer', 'auditor
 /** Enterprise-signed submissions, approval processes, applications and decisions. */
 export function applicationRoutes(node: ModulePort): Router {
   const r = new Router({ prefix: '/approval' });
-  const now = headClock(node);
+  const now = () => node.headTime();
 
   doc('post', '/tx', `Submit a transaction the enterprise signed in its browser (${ENTERPRISE_KINDS.join(', ')}). Checked against state before ordering; waits for the receipt.`);
   r.post('/tx', async (ctx) => {

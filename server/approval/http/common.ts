@@ -32,10 +32,3 @@ export const doc = (method: RouteDoc['method'], path: string, summary: string, r
 
 export const param = (ctx: Context, name: string): string => String((ctx.params as Record<string, string>)[name] ?? '');
 
-/**
- * The latest block's time: the clock for flagging overdue stages and expired licences on the
- * read side, the same on every node at the same height (never this machine's clock).
- */
-export function headClock(node: ModulePort): () => Promise<number> {
-  return () => node.headTime();
-}

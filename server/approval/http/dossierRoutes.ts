@@ -8,7 +8,7 @@ import type { PrivacyPort } from '../privacy.ts';
 import { buildDossier } from '../readModel/dossier.ts';
 import * as q from '../readModel/queries.ts';
 import { notFound, sectionsFor, STAFF_READERS } from './access.ts';
-import { doc, headClock, param, Purpose } from './common.ts';
+import { doc, param, Purpose } from './common.ts';
 
 /**
  * The one-click dossier (一键调取) and the credit score. A staff member's dossier view is put on
@@ -19,7 +19,7 @@ import { doc, headClock, param, Purpose } from './common.ts';
  */
 export function dossierRoutes(node: ModulePort, privacy: PrivacyPort): Router {
   const r = new Router({ prefix: '/approval' });
-  const now = headClock(node);
+  const now = () => node.headTime();
 
   async function dossier(ctx: Context) {
     const u = currentUser(ctx);

@@ -2,12 +2,12 @@ import Router from '@koa/router';
 import type { ModulePort } from '../../chain/modulePort.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
 import { workOf } from '../readModel/queries.ts';
-import { doc, headClock } from './common.ts';
+import { doc } from './common.ts';
 
 /** A person's home page: counts of what waits for them in approval, supervision and enforcement. */
 export function workRoutes(node: ModulePort): Router {
   const r = new Router({ prefix: '/approval' });
-  const now = headClock(node);
+  const now = () => node.headTime();
 
   doc('get', '/my-work', 'Counts for the caller\'s home page (to-dos, own cases, deadlines, notices), each with the portal list it links to.');
   r.get('/my-work', requireRole(), async (ctx) => {

@@ -26,10 +26,6 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, where 
   throw new ChainError(code, `${[where, ...issue.path].join('.')}: ${issue.message}`);
 }
 
-/** The latest block's time: the read side's clock, the same on every node at one height. */
-export async function headTime(node: ModulePort): Promise<number> {
-  return node.headTime();
-}
 
 export { actAs, recordsOf } from '../../chain/modulePort.ts';
 

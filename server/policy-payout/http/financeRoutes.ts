@@ -16,7 +16,7 @@ import { PayoutRun, PolicyId, RunId } from '../schema.ts';
 import { recordStatement } from '../payments/settlement.ts';
 import { runParties } from '../payments/runParties.ts';
 import { pk } from '../stateKeys.ts';
-import { actAs, doc, eventOf, headTime, notFound, param, parseWith } from './common.ts';
+import { actAs, doc, eventOf, notFound, param, parseWith } from './common.ts';
 
 /**
  * The finance office: payment runs, the pain.001 file, the bank's answers, reconciliation.
@@ -109,7 +109,7 @@ export function financeRoutes(node: ModulePort): Router {
     const look = auditLook(node, ctx);
     const p = await node.view().get<PolicyRecord>(pk.policy(id));
     if (!p || (u.role === 'policy' && u.dept !== p.dept)) throw notFound('policy');
-    const asOf = { height: node.height, time: await headTime(node) };
+    const asOf = { height: node.height, time: await node.headTime() };
     // One read transaction, so the ledger and the awards are of the same block.
     const books = await q.lineBooks(node.db, id);
     const full = reconcile(p, books.ledger!, books.awards, books.payments, asOf);

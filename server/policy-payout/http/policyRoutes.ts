@@ -5,7 +5,7 @@ import { currentUser, requireRole } from '../../http/auth.ts';
 import { candidatesFor, policiesFor } from '../readModel/matching.ts';
 import * as q from '../readModel/queries.ts';
 import { PolicyId, PolicyPublish } from '../schema.ts';
-import { actAs, doc, eventOf, headTime, notFound, param, parseWith } from './common.ts';
+import { actAs, doc, eventOf, notFound, param, parseWith } from './common.ts';
 
 const Page = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -29,7 +29,7 @@ export function policyRoutes(node: ModulePort): Router {
   doc('get', '/policies', 'Published policies with their budget ledgers, newest first; ?open=true for those taking applications now (block time).');
   r.get('/policies', requireRole(), async (ctx) => {
     const p = parseWith(Page, ctx.query, 'query');
-    const openAt = p.open === 'true' ? await headTime(node) : undefined;
+    const openAt = p.open === 'true' ? await node.headTime() : undefined;
     ctx.body = { items: await q.listPolicies(node.db, { dept: p.dept, openAt }, p) };
   });
 
@@ -50,7 +50,7 @@ export function policyRoutes(node: ModulePort): Router {
 
   doc('get', '/eligible', 'For an enterprise: open policies, whether it fits their known rules, what will be asked, and whether it applied.', ['enterprise']);
   r.get('/eligible', requireRole('enterprise'), async (ctx) => {
-    ctx.body = { items: await policiesFor(node.db, currentUser(ctx).id, await headTime(node)) };
+    ctx.body = { items: await policiesFor(node.db, currentUser(ctx).id, await node.headTime()) };
   });
 
   doc('post', '/policies/{id}/publicise', '公示: publish every approved award of the policy for its publication period.', ['policy']);

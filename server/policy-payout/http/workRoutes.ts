@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { ModulePort } from '../../chain/modulePort.ts';
 import { currentUser, requireRole } from '../../http/auth.ts';
 import { workOf } from '../readModel/queries.ts';
-import { doc, headTime } from './common.ts';
+import { doc } from './common.ts';
 
 /** A person's home page: counts of what waits for them in policy payout. */
 export function workRoutes(node: ModulePort): Router {
@@ -10,7 +10,7 @@ export function workRoutes(node: ModulePort): Router {
 
   doc('get', '/my-work', 'Counts for the caller\'s home page (to-dos, own cases, deadlines, notices), each with the portal list it links to.');
   r.get('/my-work', requireRole(), async (ctx) => {
-    ctx.body = { items: await workOf(node.db, currentUser(ctx), await headTime(node)) };
+    ctx.body = { items: await workOf(node.db, currentUser(ctx), await node.headTime()) };
   });
   return r;
 }
