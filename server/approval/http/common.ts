@@ -1,6 +1,5 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
-import type { ModulePort } from '../../chain/modulePort.ts';
 import { csvFile, csvLine } from '../../../shared/csv.ts';
 import { apiDocs, type RouteDoc } from '../../http/openapi.ts';
 
