@@ -1,6 +1,7 @@
 import type { ContractDef, Actor } from './contract.ts';
 import { ChainError } from './errors.ts';
 import type { Role, Tx } from './schema.ts';
+import type { UserRecord } from '../../shared/wire/admin.ts';
 
 /** State keys of the consortium's own records. One place, so no module spells them twice. */
 export const keys = {
@@ -24,13 +25,7 @@ export interface MemberRecord {
 
 export type SignerRecord = { type: 'node'; dept: string } | { type: 'enterprise'; code: string };
 
-export interface UserRecord {
-  id: string;
-  dept: string;
-  name: string;
-  role: Role;
-  active: boolean;
-}
+export type { UserRecord };
 
 type Get = <T>(key: string) => Promise<T | undefined>;
 

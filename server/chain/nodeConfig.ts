@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import type { ChainStatus } from '../../shared/wire/chain.ts';
 import type { Metrics } from './metrics.ts';
 import type { Module } from './module.ts';
 import type { Clock } from './orderer/localLog.ts';
@@ -32,17 +33,8 @@ export interface NodeDeps {
   verifyPool?: VerifyPool;
 }
 
-export interface NodeStatus {
-  dept: string;
-  chain: string;
-  height: number;
-  hash: string;
-  finalHeight: number;
-  lastOffset: number;
-  halted: null | { height: number; ours: string; quorum: string };
-  members: { dept: string; name: string; nameEn: string; lastAttested: number | null }[];
-  quorum: number;
-}
+/** what GET /chain/status answers; its shape is the portal's too */
+export type NodeStatus = ChainStatus;
 
 export type WaitMode = 'none' | 'receipt' | 'final';
 

@@ -8,19 +8,8 @@ import { bindingOf } from '../privacy-query/binding.ts';
 import type { QueryRecord } from '../privacy-query/raise.ts';
 import { pq } from '../privacy-query/stateKeys.ts';
 import { circuitFor, publicSignals } from '../privacy-query/zk/publicSignals.ts';
-import {
-  BUNDLE_FORMAT,
-  canonical,
-  MANIFEST_KIND,
-  PATHS,
-  type CertEntry,
-  type HeaderEntry,
-  type Manifest,
-  type MaterialEntry,
-  type OpenedFields,
-  type PrivacyEvidence,
-  type TxRecord,
-} from './bundleFormat.ts';
+import { BUNDLE_FORMAT, canonical, MANIFEST_KIND, PATHS } from './bundleFormat.ts';
+import type { CertEntry, HeaderEntry, Manifest, MaterialEntry, OpenedFields, PrivacyEvidence, TxRecord } from './bundleFormat.ts';
 import type { EvidenceSource, LedgerHeader, LedgerTx } from './evidenceSource.ts';
 import { proofFrom } from './merkleProof.ts';
 import { renderReport } from './report.ts';

@@ -1,23 +1,15 @@
 import type { Genesis, Header, Tx } from '../chain/schema.ts';
 import type { Sealed } from '../chain/sealing/envelope.ts';
+import type { TimelineRow, Who } from '../../shared/wire/audit.ts';
 
 /**
  * Every read of node data the bundle builder makes, and the one signature it asks for. The
  * builder knows nothing of tables or knex; ledgerEvidenceSource.ts answers these from a node's
  * database today, and a ledger store port can answer them tomorrow.
  */
-export interface LedgerTx {
-  id: string;
-  height: number;
-  index: number;
-  kind: string;
-  signer: string;
-  actor: string | null;
+export interface LedgerTx extends TimelineRow {
   /** the transaction's stored text (the signed envelope when it was well formed) */
   raw: string;
-  status: string;
-  code: string | null;
-  reason: string | null;
   events: unknown[];
 }
 
@@ -27,15 +19,8 @@ export interface LedgerHeader {
   header: Header;
 }
 
-export interface WhoActed {
-  dept: string | null;
-  enterprise: string | null;
-  actor: string | null;
-  name: string | null;
-  role: string;
-  /** the roles the contract of this kind accepts: the authority it ran under */
-  permitted: string[];
-}
+/** who acted and under which authority, as the audit pages show it */
+export type WhoActed = Who;
 
 export interface EvidenceSource {
   readonly genesis: Genesis;

@@ -1,6 +1,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { weierstrass } from '@noble/curves/abstract/weierstrass.js';
 import { hexToBytes } from '@noble/hashes/utils.js';
+import { DEFAULT_ID, SM2_CURVE } from '../chain/suites/sm2Curve.ts';
 import { sm3 } from './sm3.ts';
 
 /**
@@ -8,15 +9,7 @@ import { sm3 } from './sm3.ts';
  * browser alike). ed25519 is checked strictly (RFC 8032, as node:crypto does, not ZIP 215);
  * SM2 as GM/T 0003 with the default distinguishing ID, as server/chain/suites/sm2.ts signs.
  */
-const SM2 = {
-  p: 0xfffffffeffffffffffffffffffffffffffffffff00000000ffffffffffffffffn,
-  a: 0xfffffffeffffffffffffffffffffffffffffffff00000000fffffffffffffffcn,
-  b: 0x28e9fa9e9d9f5e344d5a9e4bcf6509a7f39789f515ab8f92ddbcbd414d940e93n,
-  n: 0xfffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123n,
-  h: 1n,
-  Gx: 0x32c4ae2c1f1981195f9904466a39c9948fe30bbff2660be1715a4589334c74c7n,
-  Gy: 0xbc3736a2f4f6779c59bdcee36b692153d0a9877cc62a474002df32e52139f0a0n,
-};
+const SM2 = SM2_CURVE;
 const makePoint = () => weierstrass(SM2);
 let point: ReturnType<typeof makePoint> | undefined;
 // built on first use: most chains are ed25519 and never need it
@@ -47,7 +40,7 @@ function sm2Verify(publicKey: string, message: Uint8Array, signature: string): b
   if (r < 1n || r >= n || s < 1n || s >= n) return false;
   const t = (r + s) % n;
   if (t === 0n) return false;
-  const id = utf8('1234567812345678');
+  const id = utf8(DEFAULT_ID);
   const { x, y } = key.toAffine();
   const z = sm3(concat([new Uint8Array([(id.length * 8) >> 8, (id.length * 8) & 255]), id, ...[SM2.a, SM2.b, SM2.Gx, SM2.Gy, x, y].map((v) => hexToBytes(hex32(v)))]));
   const e = big(sm3(concat([z, message])));

@@ -2,19 +2,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { genesisEntries } from '../chain/genesisState.ts';
 import type { Genesis } from '../chain/schema.ts';
-import {
-  BUNDLE_FORMAT,
-  canonical,
-  MANIFEST_KIND,
-  PATHS,
-  type CertEntry,
-  type HeaderEntry,
-  type Manifest,
-  type MaterialEntry,
-  type OpenedFields,
-  type PrivacyEvidence,
-  type TxRecord,
-} from './bundleFormat.ts';
+import { BUNDLE_FORMAT, canonical, MANIFEST_KIND, PATHS } from './bundleFormat.ts';
+import type { CertEntry, HeaderEntry, Manifest, MaterialEntry, OpenedFields, PrivacyEvidence, TxRecord } from './bundleFormat.ts';
 import { CHECKS, fail, VerifyFailure, type CheckName, type Failure } from './checks.ts';
 import { leafHash, leafText, rootFromProof } from './merkleProof.ts';
 import { Membership, quorumOf, type Snapshot } from './membership.ts';

@@ -41,22 +41,10 @@ export interface TracePage {
   items: TraceItem[];
 }
 
-export interface Operation {
-  id: string;
-  height: number;
-  index: number;
-  kind: string;
-  signer: string;
-  actor: string | null;
-  status: 'ok' | 'rejected';
-  code: string | null;
-  reason: string | null;
+export interface Operation extends Omit<TraceItem, 'keys'> {
   events: ChainEvent[];
   tx: Tx | string;
-  time: number | null;
   blockHash: string | null;
-  final: boolean;
-  who?: Who;
   changes: StateChange[];
 }
 

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { approvalModule } from '../../server/approval/index.ts';
 import { buildRegistry } from '../../server/chain/buildRegistry.ts';
 import type { Genesis } from '../../server/chain/schema.ts';
-import { runApprovalCase, type ContractPre, type ContractPost } from './vectorRunner.ts';
+import { runContractCase, type ContractPre, type ContractPost } from '../vectors/runContract.ts';
 
 /**
  * Golden vectors of the approval contracts (test/vectors/contracts/approval.<kind>/<case>):
@@ -22,7 +22,7 @@ describe('approval contract vectors', () => {
     for (const name of readdirSync(join(ROOT, kind)).sort()) {
       const pre = read<ContractPre>(kind, name, 'pre.json');
       test(`${kind}/${name}: ${pre.description}`, async () => {
-        const post = await runApprovalCase(genesis, pre, read(kind, name, 'tx.json'), registry);
+        const post = await runContractCase(genesis, pre, read(kind, name, 'tx.json'), registry);
         assert.deepEqual(post, read<ContractPost>(kind, name, 'post.json'));
       });
     }

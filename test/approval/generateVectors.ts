@@ -18,7 +18,7 @@ import type { Genesis, Tx } from '../../server/chain/schema.ts';
 import { ed25519Suite } from '../../server/chain/suites/ed25519.ts';
 import { signTx } from '../../server/chain/tx.ts';
 import { encKid, encPublicOf, seal } from '../../server/chain/sealing/envelope.ts';
-import { runApprovalCase as runContractCase, type ContractPre } from './vectorRunner.ts';
+import { runContractCase, type ContractPre } from '../vectors/runContract.ts';
 import { testCode } from './support.ts';
 
 const ROOT = join(import.meta.dirname, '../vectors/contracts');

@@ -25,17 +25,15 @@ describe('supervision and enforcement feed the credit score', () => {
   after(() => p.stop());
 
   let caseId: string;
+  /** the housing inspector records an inspection it did not plan, with its findings */
+  const adhoc = (subject: string, result: string, findings: { severity: string; category: string; description: string; legalBasis?: string }[]) =>
+    inspector.post('/housing/api/approval/inspections/adhoc', { code: ent.code, subject, result, findings });
 
   test('a major finding opens a case at enforcement; a minor one does not', async () => {
-    const res = await inspector.post('/housing/api/approval/inspections/adhoc', {
-      code: ent.code,
-      subject: '在建工地扬尘专项检查',
-      result: 'rectify',
-      findings: [
-        { severity: 'minor', category: '围挡', description: '部分围挡破损' },
-        { severity: 'major', category: '扬尘', description: '裸土未覆盖，未落实湿法作业', legalBasis: '《大气污染防治法》第六十九条' },
-      ],
-    });
+    const res = await adhoc('在建工地扬尘专项检查', 'rectify', [
+      { severity: 'minor', category: '围挡', description: '部分围挡破损' },
+      { severity: 'major', category: '扬尘', description: '裸土未覆盖，未落实湿法作业', legalBasis: '《大气污染防治法》第六十九条' },
+    ]);
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const cases = res.body.records.filter((r: string) => r.startsWith('case/'));
     assert.equal(cases.length, 1);
@@ -97,15 +95,10 @@ describe('supervision and enforcement feed the credit score', () => {
 
   test('a low grade blocks approval where the process requires one (blocking credit check)', async () => {
     // Two severe findings and their penalties bring the enterprise down to D.
-    const res = await inspector.post('/housing/api/approval/inspections/adhoc', {
-      code: ent.code,
-      subject: '渣土违规倾倒复查',
-      result: 'fail',
-      findings: [
-        { severity: 'severe', category: '渣土', description: '夜间违规倾倒建筑垃圾' },
-        { severity: 'severe', category: '渣土', description: '未办理处置核准' },
-      ],
-    }).expect(201);
+    const res = await adhoc('渣土违规倾倒复查', 'fail', [
+      { severity: 'severe', category: '渣土', description: '夜间违规倾倒建筑垃圾' },
+      { severity: 'severe', category: '渣土', description: '未办理处置核准' },
+    ]).expect(201);
     for (const rec of res.body.records.filter((r: string) => r.startsWith('case/'))) {
       await enforcer.post(`/enforcement/api/approval/cases/${rec.slice(5)}/decision`, { type: 'penalty', penaltyFen: '20000000', legalBasis: '《城市建筑垃圾管理规定》第二十六条', opinion: '罚款二十万元' }).expect(200);
     }

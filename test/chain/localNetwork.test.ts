@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createLocalNetwork, makeConsortium, waitForHeight } from '../support/fixtures.ts';
+import { assertSameFinalChain, createLocalNetwork, makeConsortium } from '../support/fixtures.ts';
 
 test('four departments on the local log reach identical, final blocks', async () => {
   const keys = makeConsortium();
@@ -14,12 +14,7 @@ test('four departments on the local log reach identical, final blocks', async ()
     }
     const row = await market.waitFor(ids[19], 'final');
     assert.equal(row.status, 'ok');
-    const all = Object.values(net.nodes);
-    await waitForHeight(all, row.height, { final: true });
-    for (let h = 1; h <= row.height; h++) {
-      const hashes = new Set(await Promise.all(all.map(async (n) => (await n.store.blockByHeight(h))!.hash)));
-      assert.equal(hashes.size, 1, `height ${h} differs between nodes`);
-    }
+    await assertSameFinalChain(Object.values(net.nodes), row.height);
     const user = await net.nodes.tax.view().get<{ role: string }>('user/market/u7');
     assert.equal(user?.role, 'approver');
   } finally {

@@ -4,7 +4,7 @@ import { buildRegistry } from '../../server/chain/buildRegistry.ts';
 import { suiteByName } from '../../server/chain/suites/index.ts';
 import { SM2_CURVE, signWithK, sm2Digest, sm2Suite, sm3, Sm2Point, zValue } from '../../server/chain/suites/sm2.ts';
 import { replayChain } from '../../server/chain/replay.ts';
-import { createLocalNetwork, makeConsortium, waitForHeight } from '../support/fixtures.ts';
+import { assertSameFinalChain, createLocalNetwork, makeConsortium } from '../support/fixtures.ts';
 
 const hex32 = (x: bigint) => x.toString(16).padStart(64, '0');
 const N = SM2_CURVE.n;
@@ -109,12 +109,7 @@ test('a four-department network runs on an SM2 genesis and verifies', async (t) 
     assert.equal(rejected.receipt?.code, 'NOT_FOUND');
     const row = await market.waitFor(ids.at(-1)!, 'final');
     assert.equal(row.status, 'ok');
-    const all = Object.values(net.nodes);
-    await waitForHeight(all, row.height, { final: true });
-    for (let h = 1; h <= row.height; h++) {
-      const hashes = new Set(await Promise.all(all.map(async (n) => (await n.store.blockByHeight(h))!.hash)));
-      assert.equal(hashes.size, 1, `height ${h} differs between nodes`);
-    }
+    await assertSameFinalChain(Object.values(net.nodes), row.height);
     const started = performance.now();
     const result = await replayChain(net.nodes.hrss.store, keys.genesis, buildRegistry([]));
     assert.ok(result.ok, JSON.stringify(result));

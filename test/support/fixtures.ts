@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import pino from 'pino';
 import type { Knex } from 'knex';
 import { createConsortium, type ConsortiumKeys } from '../../server/chain/consortium.ts';
@@ -63,4 +64,13 @@ export async function waitForHeight(nodes: ChainNode[], height: number, opts: { 
     await new Promise((r) => setTimeout(r, 10));
   }
   throw new Error(`nodes did not reach ${opts.final ? 'final ' : ''}height ${height}: ${nodes.map((n) => `${n.dept}=${n.height}/${n.finalHeight}`).join(' ')}`);
+}
+
+/** Waits until every node holds the height as final, then asserts they all hold the same block at each height up to it. */
+export async function assertSameFinalChain(nodes: ChainNode[], height: number): Promise<void> {
+  await waitForHeight(nodes, height, { final: true });
+  for (let h = 1; h <= height; h++) {
+    const hashes = new Set(await Promise.all(nodes.map(async (n) => (await n.store.blockByHeight(h))!.hash)));
+    assert.equal(hashes.size, 1, `height ${h} differs between nodes`);
+  }
 }

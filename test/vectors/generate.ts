@@ -152,22 +152,13 @@ const genesis: Genesis = {
   limits: DEFAULT_LIMITS,
   config: {},
 };
-const g0 = genesisBlock(genesis);
-write('block/genesis.json', {
-  kind: 'genesis',
-  description: 'block 0 of the vector consortium: genesis state chained from the zero hash',
-  input: genesis,
-  expected: { genesisHash: genesisHash(genesis), writes: g0.writes.length, header: g0.header, hash: blockHash(g0.header) },
-});
-
+const genesisCase = (file: string, description: string, g: Genesis) => {
+  const g0 = genesisBlock(g);
+  write(file, { kind: 'genesis', description, input: g, expected: { genesisHash: genesisHash(g), writes: g0.writes.length, header: g0.header, hash: blockHash(g0.header) } });
+};
+genesisCase('block/genesis.json', 'block 0 of the vector consortium: genesis state chained from the zero hash', genesis);
 const genesisV2: Genesis = { ...genesis, version: CHAIN_VERSION };
-const g0v2 = genesisBlock(genesisV2);
-write('block-v2/genesis.json', {
-  kind: 'genesis',
-  description: 'block 0 of a version 2 consortium: the version is part of the genesis, so of its hash',
-  input: genesisV2,
-  expected: { genesisHash: genesisHash(genesisV2), writes: g0v2.writes.length, header: g0v2.header, hash: blockHash(g0v2.header) },
-});
+genesisCase('block-v2/genesis.json', 'block 0 of a version 2 consortium: the version is part of the genesis, so of its hash', genesisV2);
 
 // ------------------------------------------------------------------ state
 

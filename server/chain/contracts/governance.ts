@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Proposal } from '../../../shared/wire/admin.ts';
 import { clsAll } from '../classification.ts';
 import type { ContractDef, TxContext } from '../contract.ts';
 import { defineContract } from '../contract.ts';
@@ -23,15 +24,7 @@ export interface GovAction<P = any> {
   apply(ctx: TxContext, state: StateView, params: P): Promise<void>;
 }
 
-export interface Proposal {
-  id: string;
-  type: string;
-  params: unknown;
-  proposer: { dept: string; user: string };
-  approvals: string[];
-  status: 'open' | 'done';
-  height: number;
-}
+export type { Proposal };
 
 const proposalKey = (id: string) => `gov/proposal/${id}`;
 

@@ -1,5 +1,6 @@
-import { computed, ref, shallowRef, watch, type Ref } from 'vue';
+import { computed, shallowRef, watch, type Ref } from 'vue';
 import { useRoute, useRouter } from 'vue-router';
+import { useAsync } from './useAsync.ts';
 
 export interface PageParams {
   /** the `status` filter from the address, absent for "all" */
@@ -29,20 +30,9 @@ export function useRoutePage<T>(fetch: (q: PageParams) => Promise<T>, limit = 20
   // Leaving the page changes the address before the page is gone: that is not a new filter.
   const page = route.name;
   const data = shallowRef<T>() as Ref<T | undefined>;
-  const error = ref<unknown>();
-  const loading = ref(false);
-
-  async function load() {
-    error.value = undefined;
-    loading.value = true;
-    try {
-      data.value = await fetch({ status: status.value || undefined, limit, offset: offset.value, query: query.value });
-    } catch (e) {
-      error.value = e;
-    } finally {
-      loading.value = false;
-    }
-  }
+  const { run: load, busy: loading, error } = useAsync(async () => {
+    data.value = await fetch({ status: status.value || undefined, limit, offset: offset.value, query: query.value });
+  });
   watch(() => JSON.stringify(route.query), () => route.name === page && load(), { immediate: true });
   const go = (q: Record<string, string | undefined>) => router.push({ query: { ...route.query, ...q } });
   const toOffset = (o: number) => go({ offset: o ? String(o) : undefined });
