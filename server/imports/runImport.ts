@@ -26,26 +26,35 @@ export interface ImportRun {
  * Runs one import, batch by batch: each row is read into its payload, refused early by the
  * contract's own rule against committed state (a bad row is reported, never ordered), skipped
  * when its key (department, source, number) is on the chain already, and otherwise signed for
- * the importing person and ordered; the batch's receipts are awaited before the next batch, so
- * the job's counts are what the chain holds. Killed halfway, the same file imported again
- * skips what was done and continues.
+ * the importing person and ordered. A batch's outcome is recorded once its receipts are in, so
+ * the job's counts are what the chain holds; the next batch is ordered meanwhile (the rows of a
+ * file have distinct keys, so no batch depends on the one before). Killed halfway, the same
+ * file imported again skips what was done and continues.
  */
 export async function runImport(r: ImportRun): Promise<void> {
   const { node } = r;
   const firstRowOf = new Map<string, number>();
+  let settling: Promise<void> = Promise.resolve();
   try {
     for (let i = 0; i < r.rows.length; i += IMPORT_BATCH) {
-      if (r.stopped()) return await finishJob(node.db, r.jobId, 'interrupted', r.now());
-      await recordBatch(node.db, r.jobId, await importBatch(r, r.rows.slice(i, i + IMPORT_BATCH), firstRowOf));
+      if (r.stopped()) break;
+      const ordered = await orderBatch(r, r.rows.slice(i, i + IMPORT_BATCH), firstRowOf);
+      await settling;
+      settling = settle(r, ordered).then((outcome) => recordBatch(node.db, r.jobId, outcome));
+      // a failure is seen at the next await; keep it from being reported as unhandled meanwhile
+      settling.catch(() => {});
     }
-    await finishJob(node.db, r.jobId, 'done', r.now());
+    await settling;
+    await finishJob(node.db, r.jobId, r.stopped() ? 'interrupted' : 'done', r.now());
   } catch (err) {
     node.log.error({ err, job: r.jobId }, 'import stopped by an error');
     await finishJob(node.db, r.jobId, r.stopped() ? 'interrupted' : 'failed', r.now()).catch(() => {});
   }
 }
 
-async function importBatch(r: ImportRun, rows: SheetRow[], firstRowOf: Map<string, number>) {
+type Ordered = Awaited<ReturnType<typeof orderBatch>>;
+
+async function orderBatch(r: ImportRun, rows: SheetRow[], firstRowOf: Map<string, number>) {
   const { node } = r;
   const errors: ImportRowError[] = [];
   const ready: { row: SheetRow; payload: RowPayload; key: string }[] = [];
@@ -90,6 +99,10 @@ async function importBatch(r: ImportRun, rows: SheetRow[], firstRowOf: Map<strin
       }
     }),
   );
+  return { errors, skipped, submitted };
+}
+
+async function settle({ node }: ImportRun, { errors, skipped, submitted }: Ordered) {
   let imported = 0;
   let alsoSkipped = 0;
   for (const s of submitted) {
