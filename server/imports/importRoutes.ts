@@ -11,7 +11,7 @@ import { SourceSystem } from '../approval/schema.ts';
 import { csvFile, csvLine } from '../../shared/csv.ts';
 import { IMPORT_LIMITS, LICENCE_IMPORT_COLUMNS, rowMessage } from '../../shared/licenceImport.ts';
 import { createJob, jobById, jobsOf, rowErrors } from './jobStore.ts';
-import { readImportFile } from './readImportFile.ts';
+import { readImportFile, tooLarge } from './readImportFile.ts';
 import { runImport } from './runImport.ts';
 
 /** Who imports a department's history: its administrator, or its window clerk. */
@@ -43,9 +43,9 @@ export function importRoutes(node: ModulePort, stopped: () => boolean): Router {
     const source = SourceSystem.safeParse(q.source ?? '');
     if (!source.success) {
       ctx.req.resume();
-      throw new ChainError('BAD_SOURCE', `?source= must name the system the records come from: 1 to 32 lowercase letters, digits or hyphens, e.g. legacy-approval`);
+      throw new ChainError('BAD_SOURCE', `来源系统须为 1 至 32 个小写字母、数字或连字符 / ?source= must name the system the records come from: 1 to 32 lowercase letters, digits or hyphens, e.g. legacy-approval`);
     }
-    const body = await readLimited(ctx.req, IMPORT_LIMITS.maxBytes, () => new ChainError('FILE_TOO_LARGE', `an import file may be at most ${IMPORT_LIMITS.maxBytes / 1024 / 1024} MB`, { status: 413 }));
+    const body = await readLimited(ctx.req, IMPORT_LIMITS.maxBytes, tooLarge);
     const rows = await readImportFile(body);
     const id = `IM-${new Date(now()).toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(4).toString('hex')}`;
     await createJob(node.db, { id, dept: node.dept, user: u.id, source: source.data, fileName: q.name || 'import', fileHash: createHash('sha256').update(body).digest('hex'), total: rows.length, createdAt: now() });
@@ -84,7 +84,7 @@ export function importRoutes(node: ModulePort, stopped: () => boolean): Router {
 
   async function jobOf(ctx: Context) {
     const job = await jobById(node.db, node.dept, String((ctx.params as { id?: string }).id ?? ''));
-    if (!job) throw new ChainError('NOT_FOUND', 'no such import in this department', { status: 404 });
+    if (!job) throw new ChainError('NOT_FOUND', '本部门没有这次导入 / no such import in this department', { status: 404 });
     return job;
   }
   return r;

@@ -11,7 +11,7 @@ export interface SheetRow {
 
 const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const DATE_COLUMNS = new Set<string>(['issuedOn', 'validTo']);
-const notSheet = (why: string) => new ChainError('NOT_A_SPREADSHEET', `the file is not a CSV or XLSX spreadsheet: ${why}`, { status: 415 });
+const notSheet = (why: string) => new ChainError('NOT_A_SPREADSHEET', `文件不是 CSV 或 XLSX 表格 / the file is not a CSV or XLSX spreadsheet: ${why}`, { status: 415 });
 
 /**
  * Reads an import file whole, before anything is written: XLSX (a zip, first sheet) or UTF-8 CSV,
@@ -19,11 +19,11 @@ const notSheet = (why: string) => new ChainError('NOT_A_SPREADSHEET', `the file 
  * at most IMPORT_LIMITS.maxRows data rows. Any problem with the file as a whole is one 4xx.
  */
 export async function readImportFile(body: Buffer): Promise<SheetRow[]> {
-  if (body.length === 0) throw new ChainError('EMPTY_FILE', 'the file is empty');
+  if (body.length === 0) throw new ChainError('EMPTY_FILE', '文件是空的 / the file is empty');
   if (body.length > IMPORT_LIMITS.maxBytes) throw tooLarge();
   const records = body.subarray(0, 4).equals(ZIP) ? await xlsxRecords(body) : csvRecords(body);
   const [header, ...data] = records;
-  if (!header) throw new ChainError('EMPTY_FILE', 'the file has no header row');
+  if (!header) throw new ChainError('EMPTY_FILE', '文件没有列名行 / the file has no header row');
   const order = columnsOf(header.cells);
   const rows: SheetRow[] = [];
   for (const r of data) {
@@ -34,19 +34,19 @@ export async function readImportFile(body: Buffer): Promise<SheetRow[]> {
     });
     rows.push({ row: r.line, cells });
   }
-  if (!rows.length) throw new ChainError('EMPTY_FILE', 'the file has a header but no data rows');
-  if (rows.length > IMPORT_LIMITS.maxRows) throw new ChainError('TOO_MANY_ROWS', `at most ${IMPORT_LIMITS.maxRows} rows per import; this file has ${rows.length}: split it`, { status: 413 });
+  if (!rows.length) throw new ChainError('EMPTY_FILE', '文件只有列名行，没有数据 / the file has a header but no data rows');
+  if (rows.length > IMPORT_LIMITS.maxRows) throw new ChainError('TOO_MANY_ROWS', `每次最多导入 ${IMPORT_LIMITS.maxRows} 行，本文件有 ${rows.length} 行，请拆分 / at most ${IMPORT_LIMITS.maxRows} rows per import; this file has ${rows.length}: split it`, { status: 413 });
   return rows;
 }
 
-const tooLarge = () => new ChainError('FILE_TOO_LARGE', `an import file may be at most ${IMPORT_LIMITS.maxBytes / 1024 / 1024} MB`, { status: 413 });
+export const tooLarge = () => new ChainError('FILE_TOO_LARGE', `导入文件最大 ${IMPORT_LIMITS.maxBytes / 1024 / 1024} MB / an import file may be at most ${IMPORT_LIMITS.maxBytes / 1024 / 1024} MB`, { status: 413 });
 
 function csvRecords(body: Buffer): { line: number; cells: string[] }[] {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(body);
   } catch {
-    throw new ChainError('NOT_UTF8', 'a CSV file must be saved as UTF-8 (in a spreadsheet program: CSV UTF-8), or send XLSX', { status: 415 });
+    throw new ChainError('NOT_UTF8', 'CSV 文件须为 UTF-8 编码（表格软件中另存为“CSV UTF-8”），或改用 XLSX / a CSV file must be saved as UTF-8 (in a spreadsheet program: CSV UTF-8), or send XLSX', { status: 415 });
   }
   if (text.includes('\u0000')) throw notSheet('it holds binary data');
   const records = readCsv(text);
@@ -89,8 +89,8 @@ function columnsOf(header: string[]): (LicenceImportColumn | undefined)[] {
   const missing = LICENCE_IMPORT_COLUMNS.filter((c) => !keys.includes(c.key)).map((c) => c.zh);
   const twice = LICENCE_IMPORT_COLUMNS.filter((c) => keys.filter((k) => k === c.key).length > 1).map((c) => c.zh);
   if (unknown.length || missing.length || twice.length) {
-    const parts = [missing.length && `missing ${missing.join('、')}`, unknown.length && `unknown ${unknown.join('、')}`, twice.length && `repeated ${twice.join('、')}`].filter(Boolean);
-    throw new ChainError('BAD_COLUMNS', `the header row does not match the template (${parts.join('; ')}); download the template`, { data: { missing, unknown, twice } });
+    const parts = [missing.length && `缺少 missing ${missing.join('、')}`, unknown.length && `多出 unknown ${unknown.join('、')}`, twice.length && `重复 repeated ${twice.join('、')}`].filter(Boolean);
+    throw new ChainError('BAD_COLUMNS', `列名与模板不符（${parts.join('；')}），请下载模板 / the header row does not match the template (${parts.join('; ')}); download the template`, { data: { missing, unknown, twice } });
   }
   return keys;
 }

@@ -46,6 +46,12 @@ test('a CSV of past licences goes on the chain as imported history in the depart
   const facts = await p.node('market').view().get<{ licences: Record<string, unknown> }>(ak.creditFacts(codes[0]));
   assert.ok(facts?.licences[ak.licence(one.id)]);
 
+  // in the enterprise's dossier like any licence, marked as history
+  const approver = await login(p, 'market', 'approver1');
+  const dossier = await approver.get(`/market/api/approval/dossier/${codes[0]}?purpose=${encodeURIComponent('核对历史证照')}`).expect(200);
+  const shown = (dossier.body.licences as LicenceRecord[]).find((l) => l.id === one.id);
+  assert.equal(shown?.imported?.number, 'SC-2019-000100');
+
   const height = p.node('market').height;
   const again = await upload(admin, file).expect(202);
   const second = await finished(admin, again.body.id);
