@@ -86,11 +86,18 @@ const columnKey = (title: string): LicenceImportColumn | undefined =>
 function columnsOf(header: string[]): (LicenceImportColumn | undefined)[] {
   const keys = header.map(columnKey);
   const unknown = header.filter((h, i) => keys[i] === undefined && h.trim() !== '');
-  const missing = LICENCE_IMPORT_COLUMNS.filter((c) => !keys.includes(c.key)).map((c) => c.zh);
-  const twice = LICENCE_IMPORT_COLUMNS.filter((c) => keys.filter((k) => k === c.key).length > 1).map((c) => c.zh);
+  const missing = LICENCE_IMPORT_COLUMNS.filter((c) => !keys.includes(c.key));
+  const twice = LICENCE_IMPORT_COLUMNS.filter((c) => keys.filter((k) => k === c.key).length > 1);
   if (unknown.length || missing.length || twice.length) {
-    const parts = [missing.length && `缺少 missing ${missing.join('、')}`, unknown.length && `多出 unknown ${unknown.join('、')}`, twice.length && `重复 repeated ${twice.join('、')}`].filter(Boolean);
-    throw new ChainError('BAD_COLUMNS', `列名与模板不符（${parts.join('；')}），请下载模板 / the header row does not match the template (${parts.join('; ')}); download the template`, { data: { missing, unknown, twice } });
+    const said = (zh: boolean) =>
+      [
+        missing.length && `${zh ? '缺少' : 'missing'} ${missing.map((c) => (zh ? c.zh : c.en)).join(zh ? '、' : ', ')}`,
+        unknown.length && `${zh ? '多出' : 'unknown'} ${unknown.map((h) => JSON.stringify(h)).join(zh ? '、' : ', ')}`,
+        twice.length && `${zh ? '重复' : 'repeated'} ${twice.map((c) => (zh ? c.zh : c.en)).join(zh ? '、' : ', ')}`,
+      ].filter(Boolean);
+    throw new ChainError('BAD_COLUMNS', `列名与模板不符（${said(true).join('；')}），请下载模板 / the header row does not match the template (${said(false).join('; ')}); download the template`, {
+      data: { missing: missing.map((c) => c.key), unknown, twice: twice.map((c) => c.key) },
+    });
   }
   return keys;
 }

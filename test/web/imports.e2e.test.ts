@@ -67,4 +67,18 @@ describe('the import page', { skip: noChromium }, () => {
     assert.match(alert, /列名与模板不符/);
     assert.match(alert, /BAD_COLUMNS/);
   });
+
+  test('in English, and accessible: labelled fields, no serious axe finding, no Chinese in the page\'s own words', async () => {
+    await page.evaluate(`localStorage.setItem('tongban.locale', 'en')`);
+    await page.goto(`${base}/market/imports`);
+    await page.getByTestId('import-history').waitFor();
+    await page.addScriptTag({ path: 'node_modules/axe-core/axe.min.js' });
+    const found = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => v.id + ' ' + v.impact))`)) as string[];
+    assert.deepEqual(found.filter((v) => / (serious|critical)$/.test(v) || v.startsWith('label ')), []);
+    const chrome = (await page.evaluate(`[...document.querySelectorAll('.page-title, th, .el-form-item__label, button, .el-card__header')].map((e) => e.innerText.trim())`)) as string[];
+    assert.deepEqual(chrome.filter((x) => /[\u3400-\u9fff]/.test(x) && !/\.csv$/.test(x)), []);
+    await importFile('wrong.csv', csvOf([licenceRow(codes[0], 9)], HEADER.slice(1)));
+    assert.match(await page.getByTestId('error').innerText(), /does not match the template/);
+    await shot(page, 'imports-en');
+  });
 });
