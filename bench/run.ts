@@ -56,6 +56,10 @@ const suites: Record<string, () => Promise<Suite>> = {
     const m = await import(here('./events.ts'));
     return { method: m.method, run: m.runEventsBench };
   },
+  import: async () => {
+    const m = await import(here('./import.ts'));
+    return { method: m.method, run: m.runImportBench };
+  },
 };
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { quick: { type: 'boolean', default: false } } });

@@ -113,12 +113,15 @@ export interface LicenceRecord {
   type: string;
   name: string;
   dept: string;
-  app: string;
+  /** the approval that issued it; an imported licence has none */
+  app?: string;
   status: 'valid' | 'revoked';
   validFrom: number;
   validTo: number;
   underCommitment: boolean;
   revoked?: { time: number; by: By; reason: string; txId: string };
+  /** issued before the department joined the chain (历史导入): where it came from and its own number and day */
+  imported?: { source: string; number: string; issuedOn: string; by: By };
 }
 
 export interface FindingRecord extends Finding {
@@ -190,7 +193,8 @@ export const APPROVAL_STATE_CLASSES: readonly StateRecordClasses[] = [
       'supplements[].materials[].name': 'party',
     },
   },
-  { prefix: 'lic/', fields: publicFields('id', 'code', 'type', 'name', 'dept', 'app', 'status', 'validFrom', 'validTo', 'underCommitment', 'revoked') },
+  { prefix: 'lic/', fields: publicFields('id', 'code', 'type', 'name', 'dept', 'app', 'status', 'validFrom', 'validTo', 'underCommitment', 'revoked', 'imported') },
+  { prefix: 'licsrc/', fields: publicFields('licence', 'txId') },
   {
     prefix: 'insp/',
     fields: publicFields('id', 'code', 'dept', 'origin', 'subject', 'app', 'licence', 'status', 'plannedAt', 'dueAt', 'plannedBy', 'result', 'findings', 'note', 'recordedAt', 'recordedBy', 'txIds'),

@@ -190,6 +190,27 @@ export const ApprovalSupplement = z.strictObject({
 /** Public: a revocation is published (行政许可撤销公示). */
 export const LicenceRevoke = z.strictObject({ licence: RecordId, reason: pub(Text(500)) });
 
+/** A calendar day as written in China (YYYY-MM-DD); the contract checks that the day exists. */
+export const IsoDay = pub(z.string().regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, 'a date as YYYY-MM-DD'));
+/** The system a historical record comes from: part of its key, so lowercase letters, digits and hyphens. */
+export const SourceSystem = pub(z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'a source system id: 1 to 32 lowercase letters, digits or hyphens'));
+
+/**
+ * Public, like every licence (电子证照): one licence a department issued before it joined the
+ * chain, kept as history with its original number and dates; (department, source, number) is its key.
+ */
+export const LicenceImport = z.strictObject({
+  code: CreditCodeField,
+  source: SourceSystem,
+  number: pub(Line(64)),
+  /** as a process names the licence it issues, e.g. foodBusiness */
+  type: pub(z.string().regex(/^[a-z][a-zA-Z0-9-]{1,40}$/, 'a licence type: a letter, then letters, digits or hyphens, e.g. foodBusiness')),
+  name: pub(Line(60)),
+  issuedOn: IsoDay,
+  validTo: IsoDay,
+});
+export type LicenceImport = z.infer<typeof LicenceImport>;
+
 // ------------------------------------------------------------------ supervision and enforcement (审管执)
 
 // Staff-authored text about an enterprise's conduct is party data: the acting department's node

@@ -8,6 +8,8 @@ export const ak = {
   filing: (code: string) => `filing/${code}`,
   app: (id: string) => `app/${id}`,
   licence: (id: string) => `lic/${id}`,
+  /** an imported licence by its origin: department, source system, original number */
+  importedLicence: (dept: string, source: string, number: string) => `licsrc/${dept}/${source}/${number}`,
   inspection: (id: string) => `insp/${id}`,
   case: (id: string) => `case/${id}`,
   creditFacts: (code: string) => `credit/facts/${code}`,

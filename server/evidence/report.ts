@@ -8,7 +8,7 @@ const KIND_ZH: Record<string, string> = {
   'enterprise.register': '企业登记', 'enterprise.rotateKey': '企业更换密钥', 'filing.submit': '一表申报', 'filing.amend': '申报变更',
   'approval.apply': '审批申请', 'approval.decide': '审批决定', 'approval.supplement': '补正材料', 'dossier.view': '调阅企业档案',
   'inspection.plan': '检查计划', 'inspection.record': '检查记录', 'case.open': '执法立案', 'case.decide': '执法决定', 'case.close': '结案',
-  'licence.revoke': '吊销证照', 'credit.recompute': '信用评分重算', 'seal.share': '密封字段共享', 'privacy.ask': '隐私问询',
+  'licence.revoke': '吊销证照', 'licence.import': '历史证照导入', 'credit.recompute': '信用评分重算', 'seal.share': '密封字段共享', 'privacy.ask': '隐私问询',
   'privacy.answer': '隐私问询回答（零知识证明）', 'privacy.decline': '拒绝回答问询', 'privacy.commit': '数据承诺', 'payout.publish': '发布政策',
   'payout.apply': '政策兑现申请', 'payout.review': '专家评审', 'payout.recuse': '专家回避', 'payout.decide': '兑现决定', 'payout.publicise': '公示',
   'payout.object': '公示异议', 'payout.resolve': '异议处理', 'payout.release': '公示期满可支付', 'payout.run': '支付批次', 'payout.settle': '银行结算',

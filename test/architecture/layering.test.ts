@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
  */
 
 const ROOT = normalize(join(dirname(fileURLToPath(import.meta.url)), '..', '..'));
-const DOMAIN = ['server/approval', 'server/policy-payout', 'server/privacy-query', 'server/data-use', 'server/events', 'server/chain'];
+const DOMAIN = ['server/approval', 'server/policy-payout', 'server/privacy-query', 'server/data-use', 'server/events', 'server/chain', 'server/imports'];
 /** packages the portal cannot bundle, or that would pull a server into it */
 const NODE_ONLY = /^(node:|knex$|koa$|@koa\/|kafkajs$|pino$|better-sqlite3$|mysql2|prom-client$|snarkjs$|ffjavascript$|circomlibjs$|fs$|path$|crypto$|worker_threads$)/;
 

@@ -1,4 +1,4 @@
-import { Box, Connection, House, Key } from '@element-plus/icons-vue';
+import { Box, Connection, House, Key, Upload } from '@element-plus/icons-vue';
 import type { Component } from 'vue';
 import type { Role } from './api/auth/types.ts';
 import { financePages } from './financePages.ts';
@@ -44,6 +44,7 @@ export const pages: PageEntry[] = [
   { path: 'tx/:id', name: 'tx', title: 'tx.title', roles: STAFF, menu: false, view: () => import('./views/explorer/TxDetailView.vue') },
   { path: 'status', name: 'status', title: 'menu.status', roles: EVERYONE, menuRoles: CHAIN_ROLES, icon: Connection, order: 91, view: () => import('./views/StatusView.vue') },
   { path: 'key', name: 'key', title: 'menu.keys', roles: ['enterprise'], icon: Key, order: 80, view: () => import('./views/KeyView.vue') },
+  { path: 'imports', name: 'imports', title: 'im.title', roles: ['admin', 'clerk'], icon: Upload, order: 60, view: () => import('./views/imports/ImportView.vue') },
   ...workPages,
   ...policyPages,
   ...financePages,

@@ -14,6 +14,7 @@ import { filingAmend } from './filingAmend.ts';
 import { filingSubmit } from './filingSubmit.ts';
 import { inspectionPlan } from './inspectionPlan.ts';
 import { inspectionRecord } from './inspectionRecord.ts';
+import { licenceImport } from './licenceImport.ts';
 import { licenceRevoke } from './licenceRevoke.ts';
 import { sealShare } from './sealShare.ts';
 
@@ -27,6 +28,7 @@ export function approvalContracts(privacy: PrivacyPort): ContractDef[] {
     approvalDecide(privacy),
     approvalSupplement(privacy),
     licenceRevoke,
+    licenceImport,
     inspectionPlan,
     inspectionRecord,
     caseOpen,

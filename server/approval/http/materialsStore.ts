@@ -19,10 +19,10 @@ export function sniff(buf: Buffer): MaterialType | undefined {
   return undefined;
 }
 
-const tooLarge = () => new ChainError('FILE_TOO_LARGE', `a material file may be at most ${MAX_MATERIAL_BYTES / 1024 / 1024} MB`, { status: 413 });
+const tooLargeMaterial = () => new ChainError('FILE_TOO_LARGE', `a material file may be at most ${MAX_MATERIAL_BYTES / 1024 / 1024} MB`, { status: 413 });
 
 /** Reads the raw request body, stopping as soon as it passes the limit. */
-export async function readLimited(req: IncomingMessage, limit = MAX_MATERIAL_BYTES): Promise<Buffer> {
+export async function readLimited(req: IncomingMessage, limit = MAX_MATERIAL_BYTES, tooLarge = tooLargeMaterial): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (declared > limit) throw tooLarge();
   const parts: Buffer[] = [];

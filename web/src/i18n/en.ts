@@ -2,6 +2,7 @@ import type zhCN from './zh-CN.ts';
 import access from './access.en.ts';
 import finance from './finance.en.ts';
 import home from './home.en.ts';
+import imports from './imports.en.ts';
 import policy from './policy.en.ts';
 import work from './work.en.ts';
 
@@ -11,6 +12,7 @@ export default {
   ...finance,
   ...access,
   ...home,
+  ...imports,
   app: { name: 'Tongban', title: 'City government consortium chain' },
   common: {
     loading: 'Loading…',

@@ -1,6 +1,7 @@
 import access from './access.zh-CN.ts';
 import finance from './finance.zh-CN.ts';
 import home from './home.zh-CN.ts';
+import imports from './imports.zh-CN.ts';
 import policy from './policy.zh-CN.ts';
 import work from './work.zh-CN.ts';
 
@@ -12,6 +13,7 @@ export default {
   ...finance,
   ...access,
   ...home,
+  ...imports,
   app: { name: '通办', title: '城市政务协同联盟链' },
   common: {
     loading: '加载中…',
