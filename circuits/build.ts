@@ -21,6 +21,7 @@ import { promisify } from 'node:util';
 import * as snarkjs from 'snarkjs';
 import { DEFAULT_BUILD_DIR, vkeyHash, type CeremonyTranscript, type CircuitCeremony, type PtauRecord } from '../server/privacy-query/zk/keys.ts';
 import { CIRCUITS, type CircuitName } from '../server/privacy-query/zk/publicSignals.ts';
+import { quietFileHandleWarnings } from '../server/privacy-query/zk/quietFileHandles.ts';
 import { BEACON_ITERATIONS_EXP, fileHash, MEMBERS, obtainPtau, phase2 } from './ceremony.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -179,6 +180,7 @@ function keepReferenced(ptaus: PtauRecord[], t: CeremonyTranscript): PtauRecord[
   return [...new Map(ptaus.filter((p) => used.has(p.hash)).map((p) => [p.hash, p])).values()];
 }
 
+quietFileHandleWarnings();
 // Started by a server as its child: end with it, rather than keep two cores busy for no one.
 if (process.send) process.once('disconnect', () => process.exit(1));
 try {

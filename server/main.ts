@@ -20,6 +20,7 @@ import { buildKeysInBackground, canBuildKeys } from './start/keysBuild.ts';
 import { portalMiddleware } from './http/portal.ts';
 import { PASSWORD_PROBLEM_TEXT, passwordProblem } from '../shared/passwordPolicy.ts';
 import { processProver } from './privacy-query/holder/proverSource.ts';
+import { quietFileHandleWarnings } from './privacy-query/zk/quietFileHandles.ts';
 
 /**
  * Starts the platform.
@@ -34,6 +35,7 @@ if (argv.includes('--help') || argv.includes('-h')) {
   process.stdout.write(USAGE);
   process.exit(0);
 }
+quietFileHandleWarnings(); // the prover's snarkjs, like the ceremony's
 const config = readConfig();
 const logger = pino({ level: config.logLevel });
 const dataDir = resolve(config.data);

@@ -180,6 +180,7 @@ async function payable(econ: ChainNode, policy: string): Promise<void> {
 export async function seedPayoutAfterKeys(p: Platform, log?: (m: string) => void): Promise<void> {
   if (!p.nodes.some((n) => n.dept === 'econ') || !p.nodes.some((n) => n.dept === 'service')) return;
   const econ = p.node('econ');
+  if (!econ.registry.has('payout.apply')) return;
   const rd = (await econ.db('pay_policies').where({ grp: 'rd-2026' }).first('id')) as { id: string } | undefined;
   const [e] = entsOf(p.node('service'));
   if (!rd || (await econ.db('pay_applications').where({ policy: rd.id, code: e.code }).first('id'))) return;

@@ -10,7 +10,7 @@ import { CIRCUITS } from '../privacy-query/zk/publicSignals.ts';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SCRIPT = join(ROOT, 'circuits', 'build.ts');
 
-/** Node's own notices a build's libraries cause and nobody can act on (see silenceNoise in circuits/build.ts). */
+/** Node's notices about snarkjs's file handles, should a build print them (see zk/quietFileHandles.ts). */
 const NOISE = /Closing file descriptor \d+ on garbage collection|DeprecationWarning|--trace-deprecation|--trace-warnings/;
 
 export interface KeysBuild {
