@@ -144,7 +144,15 @@ async function build(force: boolean): Promise<void> {
     circuits: previous?.circuits ?? ({} as CeremonyTranscript['circuits']),
   };
   let done = CIRCUITS.length - stale.length;
+  let ptauReady = false;
+  ptau.then(() => (ptauReady = true), () => {});
   for (const c of stale) {
+    if (!ptauReady) {
+      // a fresh machine makes its phase-1 file first: the longest wait of all, and no circuit's
+      report(done, 'powers of tau');
+      log(`${done}/${CIRCUITS.length} phase 1: powers of tau 2^${PTAU_POWER} (made once per machine, kept in the cache)`);
+      await ptau;
+    }
     report(done, c);
     log(`${done + 1}/${CIRCUITS.length} ${c}: compiling and setting up its keys`);
     // the largest circuit's ceremony runs for minutes on a slow machine: say it is still going
@@ -182,11 +190,17 @@ function keepReferenced(ptaus: PtauRecord[], t: CeremonyTranscript): PtauRecord[
 
 quietFileHandleWarnings();
 // Started by a server as its child: end with it, rather than keep two cores busy for no one.
-if (process.send) process.once('disconnect', () => process.exit(1));
+const orphaned = () => process.exit(1);
+if (process.send) process.once('disconnect', orphaned);
 try {
   await build(process.argv.includes('--force'));
   log('done');
 } finally {
   // snarkjs leaves ffjavascript's worker threads running (iden3/snarkjs#152)
   await (globalThis as { curve_bn128?: { terminate(): Promise<void> } }).curve_bn128?.terminate();
+  // the channel to the server would keep this process alive
+  if (process.send) {
+    process.off('disconnect', orphaned);
+    process.disconnect();
+  }
 }

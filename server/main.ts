@@ -91,7 +91,7 @@ async function main() {
   await (keysBuild?.done ?? Promise.resolve()).then(
     async () => {
       warmProver();
-      if (config.demo) await seedDemoAfterKeys(platform, { enterprises: config.demoEnterprises, log: (m) => logger.info(m) });
+      if (config.demo) await seedDemoAfterKeys(platform, { adoptKeys: true, log: (m) => logger.info(m) });
       if (keysBuild) say(`Privacy-query keys are ready${config.demo ? ' and adopted; the demo\'s privacy questions are asked' : ''}.`);
     },
     () => {},

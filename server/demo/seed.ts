@@ -49,8 +49,8 @@ export async function seedDemoHistory(p: Platform, o: DemoSeedOptions): Promise<
  * keys together at once (a real consortium decides that in its portals); then the demo's
  * questions are asked.
  */
-export async function seedDemoAfterKeys(p: Platform, o: Pick<DemoSeedOptions, 'enterprises' | 'log'>): Promise<void> {
-  if (o.enterprises && p.nodes[0]?.registry.has('privacy.ask') && !(await p.nodes[0].view().get(pq.verificationKeys()))) {
+export async function seedDemoAfterKeys(p: Platform, o: Pick<DemoSeedOptions, 'enterprises' | 'log'> & { adoptKeys?: boolean }): Promise<void> {
+  if ((o.adoptKeys ?? Boolean(o.enterprises)) && p.nodes[0]?.registry.has('privacy.ask') && !(await p.nodes[0].view().get(pq.verificationKeys()))) {
     await adoptVerificationKeys(p.nodes);
     o.log?.('privacy-query verification keys adopted by a quorum');
   }
