@@ -39,9 +39,8 @@ export async function seedDemoHistory(p: Platform, o: DemoSeedOptions): Promise<
   }
   await Promise.all(waits);
   o.log?.(`demo staff ready in ${p.nodes.length} departments`);
-  // policies first: their 公示 runs while the approvals' days pass
-  await seedPayoutDemo(p, { log: o.log, clock: o.clock });
   await seedApprovalDemo(p, { ...o, enterprises: o.enterprises ?? 0 });
+  await seedPayoutDemo(p, { log: o.log, clock: o.clock });
 }
 
 /**
