@@ -95,7 +95,7 @@ async function main() {
       if (keysBuild) say(`Privacy-query keys are ready${config.demo ? ' and adopted; the demo\'s privacy questions are asked' : ''}.`);
     },
     () => {},
-  );
+  ).catch((err) => logger.error({ err }, 'privacy-query keys: not adopted; the platform runs on, privacy questions wait for keys adopted by governance'));
 }
 
 /** The demo's key files under the data folder, written once (the browser imports them with the demo password). */
