@@ -35,8 +35,8 @@ export function demoExpertKey(id: string): { secret: string; publicKey: string }
   const secret = sha256Hex(`tongban-demo/payout/expert/${id}`);
   return { secret, publicKey: Buffer.from(x25519.getPublicKey(Buffer.from(secret, 'hex'))).toString('hex') };
 }
-/** Experts registered before the research policy is published, so both are drawn for its review. */
-export const DEMO_EXPERTS = ['expert1', 'expert2'];
+/** Experts registered before the research policy is published: two of them are drawn for its review, each with a key file. */
+export const DEMO_EXPERTS = ['expert1', 'expert2', 'expert3'];
 
 /** The demo enterprise whose key file the demo writes: it has the payable award and the research application. */
 export function payoutDemoEnterprise(node: ChainNode): { code: string; name: string; privateKey: string; publicKey: string } {

@@ -25,6 +25,12 @@ const PERSONAS: { label: string; role: string; note?: string }[] = [
   { label: 'auditor 审计', role: 'auditor' },
 ];
 
+/** One path with the user's part as <user> when the files differ only there. */
+function expertFiles(files: string[]): string {
+  const shape = files.map((f) => f.replace(/expert\d+\.json$/, '<user>.json'));
+  return shape.every((x) => x === shape[0]) ? shape[0] : files.join(' or ');
+}
+
 /**
  * The lines a person reads when `npm start` is ready: where, with which password, and whom to
  * sign in as for each persona. Plain text, not log records.
@@ -32,7 +38,7 @@ const PERSONAS: { label: string; role: string; note?: string }[] = [
 export function startBanner(f: BannerFacts): string[] {
   const rel = (file: string) => (relative(process.cwd(), file).startsWith('..') ? file : relative(process.cwd(), file));
   const users = (role: string) =>
-    DEMO_STAFF.filter((s) => s.role === role && !(role === 'expert' && s.id === 'expert3'))
+    DEMO_STAFF.filter((s) => s.role === role)
       .map((s) => `${s.dept}/${s.id}`)
       .join(', ');
   const lines = ['', `Tongban 通办 is ready${f.firstStart ? ' (first start: demo city written)' : ''}: ${f.url}`];
@@ -41,7 +47,7 @@ export function startBanner(f: BannerFacts): string[] {
   const row = (label: string, who: string) => lines.push(`  ${label.padEnd(20)} ${who}`);
   if (f.keyFiles) row('enterprise 企业', `service/ 企业登录 → 导入 ${rel(f.keyFiles.enterprise)} (${f.keyFiles.enterpriseName}; passphrase: the demo password)`);
   for (const p of PERSONAS) {
-    const note = p.role === 'expert' && f.keyFiles ? `评审密钥 → 导入 ${f.keyFiles.experts.map(rel).join(' or ')}` : p.note;
+    const note = p.role === 'expert' && f.keyFiles ? `评审密钥 → 导入 ${expertFiles(f.keyFiles.experts.map(rel))}` : p.note;
     row(p.label, `${users(p.role)}${note ? `  (${note})` : ''}`);
   }
   row('admin 管理员', 'admin in every department');
