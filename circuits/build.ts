@@ -11,20 +11,21 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, parse } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import * as snarkjs from 'snarkjs';
-import { vkeyHash, type CeremonyTranscript, type CircuitCeremony, type PtauRecord } from '../server/privacy-query/zk/keys.ts';
+import { DEFAULT_BUILD_DIR, vkeyHash, type CeremonyTranscript, type CircuitCeremony, type PtauRecord } from '../server/privacy-query/zk/keys.ts';
 import { CIRCUITS, type CircuitName } from '../server/privacy-query/zk/publicSignals.ts';
+import { quietFileHandleWarnings } from '../server/privacy-query/zk/quietFileHandles.ts';
 import { BEACON_ITERATIONS_EXP, fileHash, MEMBERS, obtainPtau, phase2 } from './ceremony.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BUILD = join(ROOT, 'circuits', 'build');
+const BUILD = DEFAULT_BUILD_DIR; // circuits/build, or TONGBAN_CIRCUITS_BUILD
 const KEYS = join(BUILD, 'keys');
 const TRANSCRIPT = join(KEYS, 'ceremony.json');
 const require = createRequire(import.meta.url);
@@ -35,6 +36,21 @@ const PTAU_POWER = 13;
 
 const t0 = Date.now();
 const log = (m: string) => console.log(`[circuits ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${m}`);
+
+/**
+ * Progress for whoever started the build as a child process (server/start/keysBuild.ts): circuits
+ * with keys, out of all, and the one whose ceremony runs. A terminal gets the same as a line.
+ */
+export interface BuildProgress {
+  type: 'progress';
+  done: number;
+  total: number;
+  current: string | null;
+}
+const report = (done: number, current: string | null) => {
+  const p: BuildProgress = { type: 'progress', done, total: CIRCUITS.length, current };
+  process.send?.(p);
+};
 const exists = (f: string) => stat(f).then(() => true, () => false);
 const sha256 = (parts: (string | Buffer)[]): string => {
   const h = createHash('sha256');
@@ -72,9 +88,10 @@ async function isCurrent(c: CircuitName, hash: string, entry: CircuitCeremony | 
 async function compile(c: CircuitName): Promise<void> {
   await rm(join(BUILD, c), { recursive: true, force: true });
   await mkdir(join(BUILD, c), { recursive: true });
-  // circom2 runs under WASI with the working directory as its file system root: paths stay relative
-  const args = [require.resolve('circom2/cli.js'), `circuits/${c}.circom`, '--r1cs', '--wasm', '--O2', '-l', 'node_modules', '-o', `circuits/build/${c}`];
-  await run(process.execPath, args, { cwd: ROOT, maxBuffer: 1 << 24 }).catch((e: { stderr?: string }) => {
+  // circom2 runs under WASI, which sees the working directory and below: run it from the file system's
+  // root, so the build folder and a symlinked node_modules (named by where it really is) are both in view
+  const args = [require.resolve('circom2/cli.js'), join(ROOT, 'circuits', `${c}.circom`), '--r1cs', '--wasm', '--O2', '-l', realpathSync(join(ROOT, 'node_modules')), '-o', join(BUILD, c)];
+  await run(process.execPath, args, { cwd: parse(ROOT).root, maxBuffer: 1 << 24 }).catch((e: { stderr?: string }) => {
     throw new Error(`circom2 could not compile ${c}:\n${e.stderr ?? e}`);
   });
   log(`compiled ${c}`);
@@ -106,7 +123,10 @@ async function build(force: boolean): Promise<void> {
   const previous: CeremonyTranscript | undefined = (await exists(TRANSCRIPT)) ? JSON.parse(await readFile(TRANSCRIPT, 'utf8')) : undefined;
   const stale: CircuitName[] = [];
   for (const c of CIRCUITS) if (force || !(await isCurrent(c, hashes[c], previous?.circuits[c]))) stale.push(c);
-  if (stale.length === 0) return log('all circuits and keys are up to date');
+  if (stale.length === 0) {
+    report(CIRCUITS.length, null);
+    return log('all circuits and keys are up to date');
+  }
 
   // Pipelined on purpose: phase 1 and the compiles run while earlier circuits' ceremonies do, and one
   // core is left to the ceremony, which is where most of the time goes.
@@ -123,7 +143,30 @@ async function build(force: boolean): Promise<void> {
     ptaus: previous?.ptaus ?? [],
     circuits: previous?.circuits ?? ({} as CeremonyTranscript['circuits']),
   };
+  let done = CIRCUITS.length - stale.length;
+  let ptauReady = false;
+  ptau.then(() => (ptauReady = true), () => {});
   for (const c of stale) {
+    if (!ptauReady) {
+      // a fresh machine makes its phase-1 file first: the longest wait of all, and no circuit's
+      report(done, 'powers of tau');
+      log(`${done}/${CIRCUITS.length} phase 1: powers of tau 2^${PTAU_POWER} (made once per machine, kept in the cache)`);
+      await ptau;
+    }
+    report(done, c);
+    log(`${done + 1}/${CIRCUITS.length} ${c}: compiling and setting up its keys`);
+    // the largest circuit's ceremony runs for minutes on a slow machine: say it is still going
+    const since = Date.now();
+    const beat = setInterval(() => log(`${done + 1}/${CIRCUITS.length} ${c}: still working (${Math.round((Date.now() - since) / 1000)} s)`), 20_000);
+    try {
+      await ceremonyOf(c);
+    } finally {
+      clearInterval(beat);
+    }
+    report(++done, null);
+  }
+
+  async function ceremonyOf(c: CircuitName): Promise<void> {
     await compiled.get(c);
     const info = await snarkjs.r1cs.info(outputs(c).r1cs);
     const power = domainPower(info);
@@ -136,7 +179,7 @@ async function build(force: boolean): Promise<void> {
     transcript.ptaus = keepReferenced([...transcript.ptaus, record], transcript);
     // written after every circuit, so an interrupted build redoes only what it had not finished
     await writeFile(TRANSCRIPT, `${JSON.stringify(transcript, null, 2)}\n`);
-    log(`ceremony for ${c} (${info.nConstraints} constraints, 2^${power}): ${MEMBERS.length} contributions, beacon, zkey verify passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(`${done + 1}/${CIRCUITS.length} ${c} ready (${info.nConstraints} constraints, 2^${power}): ${MEMBERS.length} contributions, beacon, zkey verify passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 }
 
@@ -145,10 +188,19 @@ function keepReferenced(ptaus: PtauRecord[], t: CeremonyTranscript): PtauRecord[
   return [...new Map(ptaus.filter((p) => used.has(p.hash)).map((p) => [p.hash, p])).values()];
 }
 
+quietFileHandleWarnings();
+// Started by a server as its child: end with it, rather than keep two cores busy for no one.
+const orphaned = () => process.exit(1);
+if (process.send) process.once('disconnect', orphaned);
 try {
   await build(process.argv.includes('--force'));
   log('done');
 } finally {
   // snarkjs leaves ffjavascript's worker threads running (iden3/snarkjs#152)
   await (globalThis as { curve_bn128?: { terminate(): Promise<void> } }).curve_bn128?.terminate();
+  // the channel to the server would keep this process alive
+  if (process.send) {
+    process.off('disconnect', orphaned);
+    process.disconnect();
+  }
 }

@@ -4,7 +4,7 @@ import { approvalModule } from './approval/index.ts';
 import { dataUseModule } from './data-use/index.ts';
 import { eventFeedModule } from './events/index.ts';
 import { importsModule } from './imports/index.ts';
-import { privacyModule, privacyPort } from './privacy-query/index.ts';
+import { privacyModule, privacyPort, type KeysProgressSource } from './privacy-query/index.ts';
 import { payoutModule } from './policy-payout/index.ts';
 
 /**
@@ -12,7 +12,7 @@ import { payoutModule } from './policy-payout/index.ts';
  * keep per-node caches. Registering a module here is all it takes to add its contracts,
  * read models and routes to every department's node.
  */
-export function createModules(): Module[] {
+export function createModules(o: { keysProgress?: KeysProgressSource } = {}): Module[] {
   // Proof-backed answers feed tax and social-insurance standing into the credit score.
-  return [approvalModule({ privacy: privacyPort }), privacyModule({ onAnswered: creditFromAnswer }), payoutModule(), dataUseModule(), eventFeedModule(), importsModule()];
+  return [approvalModule({ privacy: privacyPort }), privacyModule({ onAnswered: creditFromAnswer, keysProgress: o.keysProgress }), payoutModule(), dataUseModule(), eventFeedModule(), importsModule()];
 }

@@ -7,6 +7,7 @@ import { createMetrics, type Metrics } from './chain/metrics.ts';
 import type { Module } from './chain/module.ts';
 import { ChainNode } from './chain/node.ts';
 import type { Orderer } from './chain/orderer/orderer.ts';
+import type { Clock } from './chain/orderer/localLog.ts';
 import { createApp } from './http/app.ts';
 import { AuthService, type AuthOptions } from './http/auth.ts';
 import { createModules } from './modules.ts';
@@ -43,6 +44,8 @@ export async function createPlatform(o: {
   /** sign-in limits, clock and the like for every node's sessions (tests) */
   auth?: AuthOptions;
   trustProxy?: boolean;
+  /** the nodes' clock (signing and admission times); the system clock unless given */
+  clock?: Clock;
 }): Promise<Platform> {
   const metrics = createMetrics();
   const nodes: ChainNode[] = [];
@@ -52,7 +55,7 @@ export async function createPlatform(o: {
   for (const s of o.specs) {
     const node = new ChainNode(
       { dept: s.dept, genesis: o.keys.genesis, privateKey: o.keys.nodeKeys[s.dept], encKeys: o.keys.encKeys?.[s.dept] },
-      { db: s.db, orderer: s.orderer, modules: (o.modules ?? createModules)(), logger: o.logger, metrics, verified, verifyPool },
+      { db: s.db, orderer: s.orderer, modules: (o.modules ?? createModules)(), logger: o.logger, metrics, verified, verifyPool, clock: o.clock },
     );
     await node.start();
     const auth = new AuthService(node, { metrics, logger: node.log, ...o.auth });

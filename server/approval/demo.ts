@@ -15,7 +15,17 @@ export interface ApprovalDemoOptions {
   log?: (msg: string) => void;
   /** how many enterprises; default 300 */
   enterprises?: number;
+  /** the embedded platform's clock while it writes history: each round is a working day later */
+  clock?: DemoTime;
 }
+
+/** A clock the seeding may move on (server/demo/demoClock.ts), read for the enterprises' signing time. */
+export interface DemoTime {
+  now(): number;
+  advance(ms: number): void;
+}
+
+const DAY = 86_400_000;
 
 const DEPTS = ['service', 'market', 'housing', 'enforcement'];
 
@@ -34,7 +44,7 @@ export async function seedApprovalDemo(p: Platform, o: ApprovalDemoOptions): Pro
   const ents = Array.from({ length: n }, (_, i) => demoEnterprise(i));
   if (await node('service').view().get(`ent/${ents[0].code}`)) return;
   const t0 = Date.now();
-  const s = new Seeder(p);
+  const s = new Seeder(p, o.clock);
   const members = p.nodes[0].genesis.members.map((m) => m.dept);
 
   // Staff the demo needs beyond the shared demo staff: an approver for enforcement's stages.
@@ -43,6 +53,7 @@ export async function seedApprovalDemo(p: Platform, o: ApprovalDemoOptions): Pro
   }
   if (!(await p.auths.get('enforcement')!.hasPassword('approver1'))) await p.auths.get('enforcement')!.setPassword('approver1', o.password);
 
+  s.nextDay();
   await s.round(ents.map((e) => s.staff('service', 'clerk1', 'enterprise.register', { code: e.code, name: e.name, publicKey: e.publicKey, verification: { method: 'window', note: '法定代表人身份证件现场核验' } })));
   const materials = new Map<string, MaterialDraft>();
   for (const e of ents) {
@@ -54,6 +65,7 @@ export async function seedApprovalDemo(p: Platform, o: ApprovalDemoOptions): Pro
   const filingsOf = async (list: DemoEnterprise[], change: (e: DemoEnterprise) => Partial<FilingDraft['profile']> = () => ({})) =>
     new Map(await Promise.all(list.map(async (e) => [e.code, await sealFiling({ ...filingOf(e, materials.get(e.code)!, members), profile: { ...e.profile, ...change(e) } }, sealTo)] as const)));
   const filed = await filingsOf(ents);
+  s.nextDay();
   await s.round(ents.map((e) => s.ent(e, 'filing.submit', filed.get(e.code)!)));
 
   // Applications: builders take construction projects, food businesses ask for food licences.
@@ -61,6 +73,7 @@ export async function seedApprovalDemo(p: Platform, o: ApprovalDemoOptions): Pro
   const food = ents.filter((e) => e.industry.kind === 'food').slice(0, 80);
   const amend = ents.filter((e) => e.index % 10 === 7);
   const amended = await filingsOf(amend, (e) => ({ employees: e.profile.employees + 12 }));
+  s.nextDay();
   const applied = await s.round([
     ...amend.map((e) => s.ent(e, 'filing.amend', { ...amended.get(e.code)!, baseVersion: 1 })),
     ...builders.map(async (e) => s.ent(e, 'approval.apply', { process: 'construction', project: { name: `${e.district.name}${['商住综合体', '安置房', '产业园厂房', '学校扩建'][e.index % 4]}项目`, location: e.profile.address, investmentFen: await seal(String((5 + (e.index % 40)) * 1_000_000_000), await processSealRecipients(node('service').view(), node('service').genesis, 'construction')) } })),
@@ -83,6 +96,7 @@ export async function seedApprovalDemo(p: Platform, o: ApprovalDemoOptions): Pro
   // Inspections: ad hoc checks with findings; major ones open cases at enforcement by rule.
   // (Not the builders with applications: a severe finding could drop one below the grade a later stage requires.)
   const inspected = ents.filter((e) => e.index % 9 === 4 && !builders.includes(e));
+  s.nextDay();
   const inspections = await s.round([
     ...construction.filter((a) => progress(a) >= 1 && progress(a) <= 3).map((a) => decide('housing', a.id, 'landUse')),
     ...construction.filter((a) => progress(a) === 4).map((a) => decide('housing', a.id, 'landUse', 'return', '请补充项目用地红线图及规划条件核实意见。')),
@@ -92,6 +106,7 @@ export async function seedApprovalDemo(p: Platform, o: ApprovalDemoOptions): Pro
   ]);
   const cases = inspections.flatMap((row) => row.events.flatMap((e) => (e.type === 'inspection.recorded' ? (e.data as { cases: string[] }).cases : [])));
 
+  s.nextDay();
   await s.round([
     ...construction.filter((a) => progress(a) === 2 || progress(a) === 3).flatMap((a) => [decide('housing', a.id, 'planning'), decide('market', a.id, 'qualification'), decide('enforcement', a.id, 'siteManagement')]),
     ...construction.filter((a) => progress(a) === 1).map((a) => decide('housing', a.id, 'planning')),
@@ -100,11 +115,14 @@ export async function seedApprovalDemo(p: Platform, o: ApprovalDemoOptions): Pro
       ? { case: id, type: 'penalty', penaltyFen: String((2 + (k % 5)) * 1_000_000), legalBasis: '《城市市容和环境卫生管理条例》第三十六条', opinion: '责令限期改正，并处罚款。' }
       : { case: id, type: 'warning', penaltyFen: '0', legalBasis: '《中华人民共和国行政处罚法》第三十三条', opinion: '初次违法且危害后果轻微，予以警告。' })),
   ]);
+  s.nextDay();
   await s.round([
     ...construction.filter((a) => progress(a) === 3).map((a) => decide('housing', a.id, 'constructionPermit')),
     ...cases.filter((_, k) => k % 3 === 0).map((id) => s.staff('enforcement', 'enforcer1', 'case.close', { case: id, outcome: 'paid', note: '罚款已缴纳，现场已整改。' })),
   ]);
+  s.nextDay();
   await s.round(construction.filter((a) => progress(a) === 3).flatMap((a) => [decide('housing', a.id, 'completion'), decide('enforcement', a.id, 'completionSite')]));
+  s.nextDay();
   await s.round(ents.filter((e) => e.index % 25 === 1).map((e) => s.staff('housing', 'approver1', 'dossier.view', { code: e.code, purpose: '工程建设审批前置信用核查', sections: ['profile', 'licences', 'credit'] })));
 
   o.log?.(`approval demo: ${n} enterprises, ${appOf.size} applications, ${inspections.length} inspections, ${cases.length} cases in ${Date.now() - t0} ms; demo enterprise ${ents[0].name} ${ents[0].code} signs with private key ${ents[0].privateKey} (demo only)`);
@@ -139,7 +157,15 @@ function inspectionOf(e: DemoEnterprise, k: number) {
 class Seeder {
   private nonce = Date.now() * 1000;
 
-  constructor(private readonly p: Platform) {}
+  constructor(
+    private readonly p: Platform,
+    private readonly clock?: DemoTime,
+  ) {}
+
+  /** The next round happens a day later (when the clock is the demo's). */
+  nextDay(): void {
+    this.clock?.advance(DAY);
+  }
 
   /** Signed by the department's node for its staff, sealing staff-written text as the routes do. */
   async staff(dept: string, user: string, kind: string, payload: Record<string, unknown>): Promise<[ChainNode, Tx]> {
@@ -149,7 +175,7 @@ class Seeder {
 
   ent(e: DemoEnterprise, kind: string, payload: Record<string, unknown>): [ChainNode, Tx] {
     const node = this.p.node('service');
-    return [node, signTx({ chain: node.genesis.chain, kind, payload, signer: e.publicKey, nonce: ++this.nonce, time: Date.now() }, e.privateKey, ed25519Suite)];
+    return [node, signTx({ chain: node.genesis.chain, kind, payload, signer: e.publicKey, nonce: ++this.nonce, time: this.clock?.now() ?? Date.now() }, e.privateKey, ed25519Suite)];
   }
 
   async round(pending: ([ChainNode, Tx] | Promise<[ChainNode, Tx]>)[]) {

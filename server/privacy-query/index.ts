@@ -4,6 +4,7 @@ import { privacyGovActions } from './govActions.ts';
 import { AutoAnswerer } from './holder/autoAnswer.ts';
 import { processProver, type ProverSource } from './holder/proverSource.ts';
 import { privacyRoutes } from './http/routes.ts';
+import type { KeysProgressSource } from './http/keysStatusRoutes.ts';
 import { migratePrivacy } from './readModel/migrate.ts';
 import { projectPrivacy } from './readModel/project.ts';
 
@@ -14,6 +15,8 @@ export interface PrivacyModuleOptions {
   autoAnswer?: boolean;
   /** chain logic run with each verified answer, in its transaction (the same on every node) */
   onAnswered?: OnAnswered;
+  /** how far this process is in making keys, while it makes them (embedded start) */
+  keysProgress?: KeysProgressSource;
 }
 
 /**
@@ -29,7 +32,7 @@ export function privacyModule(opts: PrivacyModuleOptions = {}): Module {
     govActions: privacyGovActions,
     migrate: migratePrivacy,
     project: (trx, block) => projectPrivacy(trx, block),
-    routes: (node) => privacyRoutes(node),
+    routes: (node) => privacyRoutes(node, opts.keysProgress),
     async afterBlock(block, node) {
       if (opts.autoAnswer === false) return;
       (answerer ??= new AutoAnswerer(node, prover)).onBlock(block);
@@ -40,4 +43,5 @@ export function privacyModule(opts: PrivacyModuleOptions = {}): Module {
 export { privacyPort } from './approvalAdapter.ts';
 export { raiseQuery, effectiveStatus, type QueryRequest, type QueryRecord, type QueryStatus } from './raise.ts';
 export { pq } from './stateKeys.ts';
+export type { KeysProgressSource } from './http/keysStatusRoutes.ts';
 export { privacyGenesisConfig } from './verificationKeys.ts';

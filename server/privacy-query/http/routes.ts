@@ -24,6 +24,7 @@ import { CIRCUITS } from '../zk/publicSignals.ts';
 import { fieldId } from '../zk/commitment.ts';
 import { verifyQueryAnswer } from '../zk/verifier.ts';
 import { ceremonyRoutes } from './ceremonyRoutes.ts';
+import { keysStatusRoutes, withKeysProgress, type KeysProgressSource } from './keysStatusRoutes.ts';
 import { queryView, rowView } from './views.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
 
@@ -57,7 +58,7 @@ async function visibleQuery(node: ModulePort, u: SessionUser, id: string): Promi
 }
 
 /** 智能隐私问询: ask, list, read with proof, decline, and the holder's figure upload. */
-export function privacyRoutes(node: ModulePort): Router {
+export function privacyRoutes(node: ModulePort, keysProgress?: KeysProgressSource): Router {
   const r = new Router({ prefix: '/privacy' });
   const param = (ctx: Context, name: string) => String((ctx.params as Record<string, string>)[name] ?? '');
 
@@ -74,7 +75,7 @@ export function privacyRoutes(node: ModulePort): Router {
     const view = node.view();
     const stored = await view.get<StoredKeys>(pq.verificationKeys());
     if (!stored) {
-      const keys = await consortiumKeys(view, node.genesis); // genesis keys, or PQ_NO_KEYS
+      const keys = await consortiumKeys(view, node.genesis).catch(withKeysProgress(keysProgress)); // genesis keys, or PQ_NO_KEYS
       ctx.body = { source: 'genesis', hashes: hashesOf(keys) };
       return;
     }
@@ -82,6 +83,7 @@ export function privacyRoutes(node: ModulePort): Router {
     ctx.body = { source: 'governance', version: stored.version, hashes: stored.hashes, adoptedAt: stored.height, ceremonies: stored.ceremonies ?? {}, records: ceremonies };
   });
 
+  keysStatusRoutes(r, node, VIEWERS, keysProgress);
   ceremonyRoutes(r, node);
 
   doc('get', '/allowed', 'The questions a basis lets my department ask about an enterprise (consent; statute, one rule or all of ours; approval with app): figure, period when fixed, predicate.', ASKERS);

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { VerificationKey } from 'snarkjs';
 import { canonicalJson } from '../../chain/canonical.ts';
@@ -10,9 +10,12 @@ import { CIRCUITS, type CircuitName } from './publicSignals.ts';
 /**
  * Where `npx tsx circuits/build.ts` leaves its outputs (git-ignored; see circuits/README.md for why the
  * keys are made at setup time rather than committed): zkeys and wasm per circuit, and keys/ with the
- * verification keys and the ceremony transcript.
+ * verification keys and the ceremony transcript. TONGBAN_CIRCUITS_BUILD names another folder, so a
+ * start or a test can begin from an empty one without touching the machine's build.
  */
-export const DEFAULT_BUILD_DIR = fileURLToPath(new URL('../../../circuits/build', import.meta.url));
+export const DEFAULT_BUILD_DIR = process.env.TONGBAN_CIRCUITS_BUILD
+  ? resolve(process.env.TONGBAN_CIRCUITS_BUILD)
+  : fileURLToPath(new URL('../../../circuits/build', import.meta.url));
 export const DEFAULT_KEYS_DIR = join(DEFAULT_BUILD_DIR, 'keys');
 
 export type VerificationKeys = Record<CircuitName, VerificationKey>;

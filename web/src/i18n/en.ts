@@ -178,6 +178,12 @@ export default {
     body: 'At height #{h} this node has hash {ours} but a quorum signed {quorum}. Do not work on this node; contact the consortium administrator now.',
     event: 'Node alarm received',
   },
+  keysBanner: {
+    building: 'Privacy-query keys are being generated ({done}/{total})…',
+    meanwhile: 'Privacy questions wait until the keys are ready and the consortium adopts them; everything else works now.',
+    failed: 'Privacy-query keys could not be generated ({why}); the operator should run npx tsx circuits/build.ts and start again.',
+    none: 'The consortium has not adopted privacy-query keys yet: privacy questions cannot be answered.',
+  },
   error: {
     title: 'Not done',
     code: 'Error code {code} (HTTP {status})',

@@ -179,6 +179,12 @@ export default {
     body: '在高度 #{h},本节点的区块哈希为 {ours},而法定多数签署的是 {quorum}。请勿在本节点办理业务,并立即联系联盟管理员核查。',
     event: '收到节点告警',
   },
+  keysBanner: {
+    building: '隐私查询密钥生成中 {done}/{total}…',
+    meanwhile: '密钥生成并经联盟采用后即可回答隐私问询;其他业务现在即可办理。',
+    failed: '隐私查询密钥生成失败({why}),请运维人员运行 npx tsx circuits/build.ts 后重新启动。',
+    none: '联盟尚未采用隐私查询密钥,暂时无法回答隐私问询。',
+  },
   error: {
     title: '操作未完成',
     code: '错误代码 {code}(HTTP {status})',
