@@ -183,6 +183,10 @@ class Seeder {
     const ids: [ChainNode, string][] = [];
     for (const [node, tx] of items) ids.push([node, (await node.submit(tx)).id]);
     const rows = await Promise.all(ids.map(([node, id]) => node.waitFor(id, 'receipt', 120_000)));
+    // The next round's staff text is sealed from each acting node's own view (an opinion to every
+    // department owning a stage of the application): wait until every node has this round's blocks,
+    // or a node that lags seals to too few departments and the contract refuses it.
+    await Promise.all(this.p.nodes.flatMap((n) => ids.map(([, id]) => n.waitFor(id, 'receipt', 120_000))));
     const failed = rows.filter((r) => r.status !== 'ok');
     if (failed.length) throw new Error(`demo seeding: ${failed.length} rejected, first ${failed[0].kind} ${failed[0].code}: ${failed[0].reason}`);
     return rows;
