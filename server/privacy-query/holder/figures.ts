@@ -9,6 +9,9 @@ import { isCalendarDay } from '../zk/predicates.ts';
 import { U64_LIMIT } from '../zk/field.ts';
 import { CommitHasher } from './commitHasher.ts';
 import { latestOpenings, saveOpenings, type PrivateValue } from './privateValues.ts';
+import type { CommitResult } from '../../../shared/wire/privacy.ts';
+
+export type { CommitResult };
 
 /** Below this many new commitments, hashing in the caller's thread is quicker than starting a worker. */
 const HASH_IN_WORKER_FROM = 20_000;
@@ -90,17 +93,6 @@ export function figureValue(f: FieldDef, period: string, v: z.output<typeof Figu
   if (typeof v !== 'object' || !('cases' in v)) throw badRow(i, `${f.name} takes {cases: [yyyymmdd, ...]}`);
   const upTo = v.cases.map(day).filter((d) => d <= Number(period));
   return BigInt(upTo.length ? Math.max(...upTo) : 0);
-}
-
-export interface CommitResult {
-  field: string;
-  period: string;
-  rows: number;
-  /** rows whose commitment the chain already holds: not sent again */
-  unchanged: number;
-  committed: number;
-  txs: string[];
-  rejected: { tx: string; code: string | null; reason: string | null }[];
 }
 
 /**

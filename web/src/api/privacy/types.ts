@@ -1,3 +1,6 @@
+import type { CommitResult as ServerCommitResult } from '@shared/wire/privacy.ts';
+import type { PrivacyField } from '../payout/policyTypes.ts';
+
 /** GET /privacy/allowed: one question a basis lets my department ask, with the parameters it fixes. */
 export interface AllowedQuestion {
   basis: { type: 'consent' } | { type: 'statute'; rule: string } | { type: 'approval'; app: string };
@@ -80,15 +83,8 @@ export interface QueryDetail extends Omit<QueryItem, 'enterpriseName'> {
   reverified?: boolean;
 }
 
-export interface FieldInfo {
-  name: string;
-  holder: string;
-  kind: 'value' | 'interval' | 'set';
-  unit: string;
-  period: 'yyyy' | 'yyyymm' | 'yyyymmdd';
-  label: string;
-  labelEn: string;
-}
+/** One figure of the consortium's privacy configuration (a holder, a unit, how its periods are written). */
+export type FieldInfo = Omit<PrivacyField, 'aliases'>;
 
 export interface PrivacyConfig {
   fields: FieldInfo[];
@@ -102,16 +98,10 @@ export interface FigureCount {
   enterprises: number;
 }
 
+/** One row of a figure file as the holder's system exports it (server/privacy-query/holder/figures.ts, FigureRow). */
 export interface FigureRowInput {
   enterprise: string;
-  value: string | { validFrom: string; validTo: string } | { cases: string[] };
+  value: string | number | { validFrom: string; validTo: string } | { cases: string[] };
 }
 
-export interface CommitResult {
-  field: string;
-  period: string;
-  rows: number;
-  unchanged: number;
-  committed: number;
-  txs: string[];
-}
+export type CommitResult = Omit<ServerCommitResult, 'rejected'>;
