@@ -11,16 +11,22 @@ export interface Askable {
   set?: { from: string; to: string };
 }
 
+let loading: Promise<PrivacyConfig> | undefined;
+
 /**
  * A question in the reader's words ("2025 年度纳税额 不低于 ¥1,000,000.00"), from the consortium's
  * figures (labels in both languages, units): the server's own description is Chinese only.
- * Loads /privacy/config once per page; `keysMissing` says whether any answer can be verified yet.
+ * Loads /privacy/config once per page load (a page and its panels share it); `keysMissing` says whether any answer can be verified yet.
  */
 export function useQuestionWords() {
   const { t, locale } = useI18n();
   const cfg = ref<PrivacyConfig>();
   const error = ref<unknown>();
-  const ready = privacy.config().then(
+  loading ??= privacy.config().catch((e) => {
+    loading = undefined; // asked again by the next page
+    throw e;
+  });
+  const ready = loading.then(
     (c) => (cfg.value = c),
     (e) => (error.value = e),
   );
