@@ -103,7 +103,7 @@ describe('privacy-query pages in a browser', { skip: noChromium }, () => {
     const text = await row.innerText();
     assert.match(text, /审计局/);
     assert.match(text, /2025 年度纳税额 不低于 ¥0\.01/);
-    assert.match(text, /法规条款 audit-tax/);
+    assert.match(text, /《审计法》第三十四条/);
     assert.match(text, /待答复/);
     await row.getByTestId('decline').click();
     await holder.getByTestId('decline-submit').waitFor();
@@ -128,6 +128,7 @@ describe('privacy-query pages in a browser', { skip: noChromium }, () => {
     await asker.getByTestId('ask-enterprise').click();
     await asker.keyboard.type('乙建材');
     await asker.locator('.el-select-dropdown__item:visible', { hasText: B.code }).click();
+    await asker.locator('.el-select-dropdown:visible').waitFor({ state: 'hidden' });
     await asker.getByTestId('ask-basis').getByText('法规条款').click();
     await pick(asker, 'ask-rule', '优化营商环境条例');
     await asker.getByTestId('ask-period').fill('2026');
@@ -144,7 +145,7 @@ describe('privacy-query pages in a browser', { skip: noChromium }, () => {
     await card.getByTestId('reverified').getByText('证明有效').waitFor();
     const mine = asker.getByTestId('question-list').locator('tr', { hasText: B.name });
     await mine.waitFor();
-    assert.match(await mine.innerText(), /市场监督管理局[\s\S]*已答复[\s\S]*是/);
+    assert.match(await mine.innerText(), /《优化营商环境条例》第十九条[\s\S]*市场监督管理局[\s\S]*已答复[\s\S]*是/);
     assert.doesNotMatch(await mine.innerText(), /approver1|housing/);
     await shot(asker, 'privacy-ask-answered');
   });
