@@ -128,7 +128,7 @@ describe('privacy-query pages in a browser', { skip: noChromium }, () => {
     await asker.getByTestId('ask-enterprise').click();
     await asker.keyboard.type('乙建材');
     await asker.locator('.el-select-dropdown__item:visible', { hasText: B.code }).click();
-    await asker.locator('.el-select-dropdown:visible').waitFor({ state: 'hidden' });
+    await asker.keyboard.press('Escape');
     await asker.getByTestId('ask-basis').getByText('法规条款').click();
     await pick(asker, 'ask-rule', '优化营商环境条例');
     await asker.getByTestId('ask-period').fill('2026');
