@@ -63,7 +63,7 @@ const en: typeof zh = {
       rule: 'Statute',
       app: 'Application number',
       period: 'Period',
-      periodHint: 'yyyy, yyyymm or yyyymmdd, when the basis leaves it open',
+      periodHint: 'yyyy, yyyymm or yyyymmdd',
       purpose: 'Purpose',
       purposeHint: 'e.g. credit check',
       find: 'Show the questions allowed',

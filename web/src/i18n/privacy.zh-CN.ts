@@ -61,7 +61,7 @@ export default {
       rule: '法规条款',
       app: '审批申请编号',
       period: '期间',
-      periodHint: '年(yyyy)、月(yyyymm)或日(yyyymmdd),依据未限定期间时填写',
+      periodHint: 'yyyy、yyyymm 或 yyyymmdd',
       purpose: '用途',
       purposeHint: '例如:信用核查',
       find: '查看可问询的问题',
