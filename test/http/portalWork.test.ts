@@ -120,4 +120,37 @@ describe('home page work counts and the lists behind them', () => {
     assert.equal(csv.text.replace(/^\ufeff/, '').trim().split('\r\n').length - 1, all.total);
     await (await login(p, 'econ', 'expert1')).get('/econ/api/payout/applications/export').expect(403);
   });
+
+  test('policy awards as CSV: names and titles first, the list\'s filters, never the payee; bad input and other roles refused', async () => {
+    const fin = await login(p, 'finance', 'finance1');
+    const awards = (await fin.get('/finance/api/payout/awards?limit=1000').expect(200)).body.items as { id: string; enterpriseName: string; policy: string; status: string; payee?: { account: string } }[];
+    assert.ok(awards.length > 0, 'the demo has awards');
+    const csv = await fin.get('/finance/api/payout/awards/export').expect(200).expect('content-type', /text\/csv/);
+    const lines = csv.text.replace(/^\ufeff/, '').trim().split('\r\n');
+    assert.equal(lines[0], '"enterprise","code","policyTitle","policy","award","amountFen","status"');
+    assert.equal(lines.length - 1, awards.length);
+    const first = awards[0];
+    const title = (await fin.get(`/finance/api/payout/policies/${first.policy}`).expect(200)).body.title as string;
+    assert.ok(lines.some((l) => l.startsWith(`"${first.enterpriseName}",`) && l.includes(`"${title}","${first.policy}","${first.id}"`)));
+    for (const a of awards) if (a.payee) assert.ok(!csv.text.includes(a.payee.account), 'no bank account in the export');
+    const byStatus = await fin.get(`/finance/api/payout/awards/export?status=${first.status}`).expect(200);
+    assert.ok(byStatus.text.trim().split('\r\n').slice(1).every((l) => l.endsWith(`"${first.status}"`)));
+    assert.equal((await fin.get(`/finance/api/payout/awards/export?status=${'x'.repeat(17)}`).expect(400)).body.code, 'BAD_REQUEST');
+    await (await login(p, 'service', 'clerk1')).get('/service/api/payout/awards/export').expect(403);
+  });
+
+  test('the window\'s register of enterprises as CSV: name first, the same search', async () => {
+    const clerk = await login(p, 'service', 'clerk1');
+    const found = (await clerk.get('/service/api/approval/enterprises?limit=200').expect(200)).body.items as { code: string; name: string }[];
+    assert.ok(found.length > 0);
+    const csv = await clerk.get('/service/api/approval/enterprises/export').expect(200).expect('content-type', /text\/csv/);
+    const lines = csv.text.replace(/^\ufeff/, '').trim().split('\r\n');
+    assert.equal(lines[0], '"enterprise","code","industry","filingVersion","grade","score"');
+    assert.equal(lines.length - 1, found.length);
+    assert.ok(lines[1].startsWith(`"${found[0].name}","${found[0].code}"`));
+    const one = await clerk.get(`/service/api/approval/enterprises/export?q=${found[0].code}`).expect(200);
+    assert.equal(one.text.trim().split('\r\n').length, 2);
+    assert.equal((await clerk.get(`/service/api/approval/enterprises/export?q=${'x'.repeat(51)}`).expect(400)).body.code, 'BAD_REQUEST');
+    await (await login(p, 'finance', 'finance1')).get('/finance/api/approval/enterprises/export').expect(403);
+  });
 });

@@ -55,7 +55,7 @@ describe('figure upload (holder)', () => {
     const before = [await txCount('tax'), await privateCount()];
     const bad = await taxHolder.post('/tax/api/privacy/figures', { field: 'tax.paid', period: '2025', rows: [{ enterprise: A, value: '5' }, { enterprise: '91330106MA00000000', value: '5' }] }).expect(400);
     assert.equal(bad.body.code, 'PQ_BAD_FIGURE');
-    assert.equal((await taxHolder.post('/tax/api/privacy/figures', { field: 'tax.paid', period: '2025', rows: [{ enterprise: A, value: '-5' }] }).expect(400)).body.code, 'BAD_REQUEST');
+    assert.equal((await taxHolder.post('/tax/api/privacy/figures', { field: 'tax.paid', period: '2025', rows: [{ enterprise: A, value: '-5' }] }).expect(400)).body.code, 'PQ_BAD_FIGURE');
     assert.equal((await taxHolder.post('/tax/api/privacy/figures', { field: 'tax.paid', period: '25', rows: [{ enterprise: A, value: '5' }] }).expect(400)).body.code, 'BAD_REQUEST');
     assert.equal((await taxHolder.post('/tax/api/privacy/figures', { field: 'tax.paid', period: '202513', rows: [{ enterprise: A, value: '5' }] }).expect(400)).body.code, 'PQ_BAD_PERIOD');
     assert.equal((await taxHolder.post('/tax/api/privacy/figures', { field: 'hrss.insured', period: '202510', rows: [{ enterprise: A, value: 5 }] }).expect(403)).body.code, 'PQ_NOT_HOLDER');
@@ -92,6 +92,9 @@ describe('asking and reading', () => {
     assert.notEqual(page2.body.items[0].id, mine.body.items[0].id);
     const inbox = await taxHolder.get('/tax/api/privacy/queries?scope=addressed').expect(200);
     assert.ok(inbox.body.items.some((x: { id: string }) => x.id === id));
+    // a list row reads on its own: the question, its basis and purpose, beside the enterprise's code
+    const row = inbox.body.items.find((x: { id: string }) => x.id === id);
+    assert.deepEqual([row.predicate, row.basis, row.purpose, row.enterprise], [{ kind: 'gte', params: { threshold: '100000000' } }, { type: 'statute', rule: 'payout-tax' }, '惠企政策兑现资格核验', A]);
     const hrss = await login(p, 'hrss', 'holder1');
     const none = await hrss.get('/hrss/api/privacy/queries?scope=addressed').expect(200);
     assert.ok(!none.body.items.some((x: { id: string }) => x.id === id));
@@ -104,6 +107,14 @@ describe('asking and reading', () => {
     assert.match(all.body.auditViewTx, /^[0-9a-f]{64}$/);
     assert.equal((await auditor.get(`/audit/api/privacy/queries/${id}`).expect(400)).body.code, 'PURPOSE_REQUIRED');
     assert.equal((await auditor.get(`/audit/api/privacy/queries/${id}?purpose=${why}`).expect(200)).body.id, id);
+  });
+
+  test('enterprise search for askers: by name or code, bad input refused', async () => {
+    const res = await policy.get('/econ/api/privacy/enterprises?q=9').expect(200);
+    assert.ok(Array.isArray(res.body.items));
+    for (const e of res.body.items) assert.deepEqual(Object.keys(e).sort(), ['code', 'name']);
+    assert.equal((await policy.get(`/econ/api/privacy/enterprises?q=${'x'.repeat(61)}`).expect(400)).body.code, 'BAD_REQUEST');
+    assert.equal((await taxHolder.get('/tax/api/privacy/enterprises?q=9').expect(200)).body.items.length >= 0, true);
   });
 
   test('a department that neither asked nor holds the figure does not see the query', async () => {

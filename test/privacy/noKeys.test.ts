@@ -19,7 +19,10 @@ test('GET /privacy/keys: 409 PQ_NO_KEYS until governance adopts keys, then their
   const none = await admin.get('/tax/api/privacy/keys');
   assert.equal(none.status, 409);
   assert.equal(none.body.code, 'PQ_NO_KEYS');
+  // the portal reads the same from the configuration, without a refused request
+  assert.equal((await admin.get('/tax/api/privacy/config').expect(200)).body.keys.source, 'none');
   await adoptVerificationKeys(p.nodes);
+  assert.equal((await admin.get('/tax/api/privacy/config').expect(200)).body.keys.source, 'governance');
   const some = await admin.get('/tax/api/privacy/keys');
   assert.equal(some.status, 200, JSON.stringify(some.body));
   assert.equal(some.body.source, 'governance');

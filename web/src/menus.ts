@@ -3,6 +3,7 @@ import type { Component } from 'vue';
 import type { Role } from './api/auth/types.ts';
 import { financePages } from './financePages.ts';
 import { policyPages } from './policyPages.ts';
+import { privacyPages } from './privacyPages.ts';
 import { workPages } from './workPages.ts';
 
 /**
@@ -48,6 +49,7 @@ export const pages: PageEntry[] = [
   ...workPages,
   ...policyPages,
   ...financePages,
+  ...privacyPages,
   // Modules append here, e.g.
   // { path: 'approvals', name: 'approvals', title: 'menu.approvals', roles: ['approver'], group: 'menu.approval', view: () => import('./views/approval/ApprovalListView.vue') },
 ];

@@ -8,7 +8,8 @@ import { EnterpriseRegisterDraft, EnterpriseRotateKeyDraft } from '../schema.ts'
 import { sealStaffPayload } from '../staffSeal.ts';
 import * as q from '../readModel/queries.ts';
 import { notFound, STAFF_READERS } from './access.ts';
-import { doc, PageQuery, param } from './common.ts';
+import { doc, EXPORT_LIMIT, PageQuery, param, sendCsv } from './common.ts';
+import { scorePoints } from '../../../shared/money.ts';
 import { actAs } from '../../chain/modulePort.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
 import { ChainError } from '../../chain/errors.ts';
@@ -44,6 +45,13 @@ export function enterpriseRoutes(node: ModulePort): Router {
   r.get('/enterprises', requireRole(...STAFF_READERS), async (ctx) => {
     const p = PageQuery.parse(ctx.query);
     ctx.body = { items: await q.searchEnterprises(node.db, p.q, p) };
+  });
+
+  doc('get', '/enterprises/export', 'CSV of the enterprises found (?q= name or code prefix), with their filing: name, credit code, industry, filing version, credit grade and score.', STAFF_READERS);
+  r.get('/enterprises/export', requireRole(...STAFF_READERS), async (ctx) => {
+    const p = PageQuery.parse(ctx.query);
+    const rows: { code: string; name: string; industry: string | null; filingVersion: number | null; grade: string | null; score: number | null }[] = await q.searchEnterprises(node.db, p.q, { limit: EXPORT_LIMIT, offset: 0 });
+    sendCsv(ctx, 'enterprises', ['enterprise', 'code', 'industry', 'filingVersion', 'grade', 'score'], rows.map((e) => [e.name, e.code, e.industry ?? '', e.filingVersion ?? '', e.grade ?? '', e.score === null ? '' : scorePoints(e.score)]));
   });
 
   doc('get', '/enterprises/{code}', 'One enterprise; its key history for itself, the one window and audit.', [...STAFF_READERS, 'enterprise']);

@@ -19,7 +19,7 @@ import { deptSealRecipients } from '../deptSeal.ts';
 import { payeeSealRecipients } from '../payeeSeal.ts';
 import { pk } from '../stateKeys.ts';
 import { requireAttachments, storeAttachment } from './attachments.ts';
-import { actAs, doc, eventOf, notFound, param, parseWith, recordsOf, sealFor, submitSigned } from './common.ts';
+import { actAs, doc, eventOf, EXPORT_LIMIT, notFound, param, parseWith, recordsOf, sealFor, submitSigned } from './common.ts';
 
 const DecisionBody = DecisionDraft;
 const ListQuery = z.object({
@@ -29,9 +29,6 @@ const ListQuery = z.object({
   status: z.string().max(16).optional(),
   q: z.string().trim().max(50).optional(),
 });
-
-/** Up to this many rows in a CSV export (the list's filters apply). */
-const EXPORT_LIMIT = 5000;
 
 /** Enterprise-signed applications and objections, attachments, and the department's decisions. */
 /**

@@ -44,3 +44,6 @@ export async function sealFor(node: ModulePort, depts: string[], value: string, 
   if (to.length < new Set(depts).size) throw new ChainError('SEAL_RECIPIENTS', `${depts.join(', ')} need a current encryption key to seal ${what} to`, { status: 409 });
   return seal(value, to);
 }
+
+/** Up to this many rows in a CSV export (the list's filters apply). */
+export const EXPORT_LIMIT = 5000;

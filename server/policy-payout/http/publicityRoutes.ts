@@ -11,8 +11,9 @@ import * as q from '../readModel/queries.ts';
 import type { AwardRecord } from '../records.ts';
 import { AwardId, ObjectDraft, ObjectionId, ResolveDraft } from '../schema.ts';
 import { pk } from '../stateKeys.ts';
-import { actAs, doc, eventOf, notFound, param, parseWith, sealFor } from './common.ts';
+import { actAs, doc, EXPORT_LIMIT, eventOf, notFound, param, parseWith, sealFor } from './common.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
+import { csvFile, csvLine } from '../../../shared/csv.ts';
 
 const ObjectBody = ObjectDraft;
 const ResolveBody = ResolveDraft;
@@ -51,6 +52,22 @@ export function publicityRoutes(node: ModulePort): Router {
     const items = await q.listAwards(node.db, u, p, p);
     const auditViewTx = await look?.record(listSubject('payout/awards', ctx.query), items.map((a) => a.code));
     ctx.body = { items: items.map((a) => awardFor(u, a, financeDept, !!auditViewTx)), ...(auditViewTx ? { auditViewTx } : {}) };
+  });
+
+  doc('get', '/awards/export', 'CSV of the awards under the same filters (?policy=, ?status=, ?code=): enterprise name, credit code, policy title, award, amount in fen, status; never the payee. An auditor\'s export is a recorded look like the list.', ['policy', 'finance', 'auditor']);
+  r.get('/awards/export', requireRole('policy', 'finance', 'auditor'), async (ctx) => {
+    const p = parseWith(ListQuery, ctx.query, 'query');
+    const look = auditLook(node, ctx);
+    const items = await q.listAwards(node.db, currentUser(ctx), p, { limit: EXPORT_LIMIT, offset: 0 });
+    await look?.record(listSubject('payout/awards/export', ctx.query), items.map((a) => a.code));
+    const titles = new Map<string, string>();
+    for (const id of new Set(items.map((a) => a.policy))) titles.set(id, (await q.policy(node.db, id))?.title ?? '');
+    ctx.type = 'text/csv; charset=utf-8';
+    ctx.set('content-disposition', 'attachment; filename="policy-awards.csv"');
+    ctx.body = csvFile([
+      csvLine(['enterprise', 'code', 'policyTitle', 'policy', 'award', 'amountFen', 'status']),
+      ...items.map((a) => csvLine([a.enterpriseName, a.code, titles.get(a.policy), a.policy, a.id, a.amountFen, a.status])),
+    ]);
   });
 
   doc('post', '/awards/{id}/objections', 'Object to a published award with reasons, during its period (staff; an enterprise signs payout.object itself at /payout/tx).', [...STAFF], ObjectBody);

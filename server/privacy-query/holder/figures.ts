@@ -9,6 +9,9 @@ import { isCalendarDay } from '../zk/predicates.ts';
 import { U64_LIMIT } from '../zk/field.ts';
 import { CommitHasher } from './commitHasher.ts';
 import { latestOpenings, saveOpenings, type PrivateValue } from './privateValues.ts';
+import type { CommitResult } from '../../../shared/wire/privacy.ts';
+
+export type { CommitResult };
 
 /** Below this many new commitments, hashing in the caller's thread is quicker than starting a worker. */
 const HASH_IN_WORKER_FROM = 20_000;
@@ -27,8 +30,48 @@ export const FigureUpload = z.strictObject({
   rows: z.array(FigureRow).min(1).max(200_000),
 });
 export type FigureUpload = z.input<typeof FigureUpload>;
+/** The envelope checked first; each row is then checked on its own, so every bad row is named at once. */
+const Envelope = FigureUpload.extend({ rows: z.array(z.unknown()).min(1).max(200_000) });
+
+/** At most this many bad rows are listed; the count says how many there were. */
+const MAX_ROW_ERRORS = 100;
 
 const badRow = (i: number, message: string) => new ChainError('PQ_BAD_FIGURE', `rows[${i}]: ${message}`, { data: { row: i } });
+
+/**
+ * Every row checked before anything is written: a file with any bad row loads nothing, and the
+ * refusal lists each bad row (its index and why), so the holder fixes the file in one pass.
+ */
+export function checkRows(f: FieldDef, period: string, rows: unknown[]): { rows: z.output<typeof FigureRow>[]; values: bigint[] } {
+  const errors: { row: number; message: string }[] = [];
+  const seen = new Set<string>();
+  const good: z.output<typeof FigureRow>[] = [];
+  const values: bigint[] = [];
+  rows.forEach((raw, i) => {
+    const parsed = FigureRow.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      errors.push({ row: i, message: `${issue.path.join('.') || 'row'}: ${issue.message}` });
+      return;
+    }
+    const r = parsed.data;
+    try {
+      if (!isCreditCode(r.enterprise)) throw badRow(i, `not a unified social credit code: ${r.enterprise}`);
+      if (seen.has(r.enterprise)) throw badRow(i, `${r.enterprise} appears twice`);
+      seen.add(r.enterprise);
+      values.push(figureValue(f, period, r.value, i));
+      good.push(r);
+    } catch (e) {
+      if (!(e instanceof ChainError)) throw e;
+      errors.push({ row: i, message: e.message.replace(/^rows\[\d+\]: /, '') });
+    }
+  });
+  if (errors.length) {
+    const first = errors[0];
+    reject('PQ_BAD_FIGURE', `${errors.length} of ${rows.length} rows are wrong; nothing was loaded (rows[${first.row}]: ${first.message})`, 400, { rows: errors.slice(0, MAX_ROW_ERRORS), bad: errors.length });
+  }
+  return { rows: good, values };
+}
 
 /** The committed integer of a row: the figure itself, a packed interval, or the day of the latest case up to the period (0: none). */
 export function figureValue(f: FieldDef, period: string, v: z.output<typeof FigureRow>['value'], i: number): bigint {
@@ -52,35 +95,19 @@ export function figureValue(f: FieldDef, period: string, v: z.output<typeof Figu
   return BigInt(upTo.length ? Math.max(...upTo) : 0);
 }
 
-export interface CommitResult {
-  field: string;
-  period: string;
-  rows: number;
-  /** rows whose commitment the chain already holds: not sent again */
-  unchanged: number;
-  committed: number;
-  txs: string[];
-  rejected: { tx: string; code: string | null; reason: string | null }[];
-}
-
 /**
  * The holder loads its figures: validates every row first (a bad row writes nothing), keeps value and
  * salt in its own table, and commits Poseidon commitments on the chain in transactions that fit the
  * size limit. An unchanged figure keeps its salt, so re-loading a file sends only what changed.
  */
 export async function commitFigures(node: ModulePort, user: string | undefined, input: FigureUpload, wait: 'receipt' | 'none' = 'receipt'): Promise<CommitResult> {
-  const up = FigureUpload.parse(input);
+  const env = Envelope.parse(input);
   const cfg = await loadPrivacyConfig(node.view(), node.genesis);
-  const f = requireField(cfg, up.field);
+  const f = requireField(cfg, env.field);
   if (f.holder !== node.dept) reject('PQ_NOT_HOLDER', `${f.name} is held by ${f.holder}, not ${node.dept}`, 403);
-  if (!isValidPeriod(f, up.period)) reject('PQ_BAD_PERIOD', `${f.name} periods are written ${f.period}`);
-  const seen = new Set<string>();
-  const values = up.rows.map((r, i) => {
-    if (!isCreditCode(r.enterprise)) throw badRow(i, `not a unified social credit code: ${r.enterprise}`);
-    if (seen.has(r.enterprise)) throw badRow(i, `${r.enterprise} appears twice`);
-    seen.add(r.enterprise);
-    return figureValue(f, up.period, r.value, i);
-  });
+  if (!isValidPeriod(f, env.period)) reject('PQ_BAD_PERIOD', `${f.name} periods are written ${f.period}`);
+  const { rows, values } = checkRows(f, env.period, env.rows);
+  const up = { ...env, rows };
 
   const prev = await latestOpenings(node.db, f.name, up.period);
   const keyOf = (e: string) => pq.commitment(f.name, up.period, e);

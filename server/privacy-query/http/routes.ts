@@ -10,7 +10,7 @@ import { auditLook, listSubject } from '../../http/txReads.ts';
 import { actAs } from '../../chain/modulePort.ts';
 import { bindingOf } from '../binding.ts';
 import { allowedFor, exactAllowed, type Basis } from '../basis.ts';
-import { loadPrivacyConfig } from '../config.ts';
+import { genesisPrivacyConfig, loadPrivacyConfig } from '../config.ts';
 import { daySet } from '../daySet.ts';
 import { commitFigures, FigureUpload } from '../holder/figures.ts';
 import { figureCounts } from '../holder/privateValues.ts';
@@ -26,6 +26,8 @@ import { verifyQueryAnswer } from '../zk/verifier.ts';
 import { ceremonyRoutes } from './ceremonyRoutes.ts';
 import { keysStatusRoutes, withKeysProgress, type KeysProgressSource } from './keysStatusRoutes.ts';
 import { queryView, rowView } from './views.ts';
+import { namedRows } from './listView.ts';
+import { searchEnterprises } from '../../approval/readModel/queries.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
 
 const ASKERS = ['approver', 'inspector', 'enforcer', 'policy', 'finance', 'auditor', 'clerk', 'holder'] as const;
@@ -50,6 +52,8 @@ const AllowedQuery = z.object({
   period: z.string().regex(/^[0-9]{4,8}$/).optional(),
 });
 
+const EnterpriseSearch = z.object({ q: z.string().trim().max(60).optional() });
+
 /** The query, if the caller's department asked it or holds its figure, or the caller audits; otherwise it does not exist. */
 async function visibleQuery(node: ModulePort, u: SessionUser, id: string): Promise<QueryRecord> {
   const q = /^[0-9a-f]{64}$/.test(id) ? await node.view().get<QueryRecord>(pq.query(id)) : undefined;
@@ -67,7 +71,7 @@ export function privacyRoutes(node: ModulePort, keysProgress?: KeysProgressSourc
     const view = node.view();
     const cfg = await loadPrivacyConfig(view, node.genesis);
     const stored = await view.get<StoredKeys>(pq.verificationKeys());
-    ctx.body = { ...cfg, fields: cfg.fields.map((f) => ({ ...f, fieldId: fieldId(f.name).toString() })), keys: stored ? { version: stored.version, hashes: stored.hashes, source: 'governance' } : { source: node.genesis.config.privacy ? 'genesis' : 'none' } };
+    ctx.body = { ...cfg, fields: cfg.fields.map((f) => ({ ...f, fieldId: fieldId(f.name).toString() })), keys: stored ? { version: stored.version, hashes: stored.hashes, source: 'governance' } : { source: genesisPrivacyConfig(node.genesis).verificationKeys ? 'genesis' : 'none' } };
   });
 
   doc('get', '/keys', 'The verification keys in force and the ceremonies they came from; 409 PQ_NO_KEYS while the consortium has adopted none (no answer can be accepted then).', VIEWERS);
@@ -113,6 +117,13 @@ export function privacyRoutes(node: ModulePort, keysProgress?: KeysProgressSourc
     ctx.body = { items };
   });
 
+  doc('get', '/enterprises', 'Enterprises to ask about, by name or credit-code prefix (?q=): code and registered name.', ASKERS);
+  r.get('/enterprises', requireRole(...ASKERS), async (ctx) => {
+    const { q } = EnterpriseSearch.parse(ctx.query);
+    const rows: { code: string; name: string }[] = await searchEnterprises(node.db, q, { limit: 20, offset: 0 });
+    ctx.body = { items: rows.map((e) => ({ code: e.code, name: e.name })) };
+  });
+
   doc('post', '/queries', 'Ask a yes/no question of a figure another department holds, on a basis (consent, statute, approval application) and with parameters it allows (GET /allowed), within the disclosure budget. For set figures, give set {from, to} and leave setRoot out.', ASKERS, AskPayload);
   r.post('/queries', requireRole(...ASKERS), async (ctx) => {
     const body = AskPayload.parse(ctx.request.body);
@@ -134,7 +145,7 @@ export function privacyRoutes(node: ModulePort, keysProgress?: KeysProgressSourc
     const look = f.scope === 'all' ? auditLook(node, ctx) : undefined;
     const { rows, total } = await listQueries(node.db, { ...f, dept: u.dept, height: node.height });
     const auditViewTx = await look?.record(listSubject('privacy/queries', ctx.query), rows.map((x) => x.enterprise));
-    ctx.body = { items: rows.map((x) => rowView(x, node.height)), total, limit: f.limit, offset: f.offset, ...(auditViewTx ? { auditViewTx } : {}) };
+    ctx.body = { items: await namedRows(node, rows), total, limit: f.limit, offset: f.offset, ...(auditViewTx ? { auditViewTx } : {}) };
   });
 
   doc('get', '/queries/{id}', 'One question with its answer, proof and verification status; ?reverify=1 checks the proof again on this node.', VIEWERS);

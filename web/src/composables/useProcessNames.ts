@@ -20,5 +20,5 @@ export function useProcessNames() {
   const processName = (id: string, fallback: string) => (locale.value === 'en' ? (def(id)?.nameEn ?? fallback) : fallback);
   const stageName = (process: string, stage: string, fallback: string) =>
     locale.value === 'en' ? (def(process)?.phases.flatMap((p) => p.stages).find((s) => s.id === stage)?.nameEn ?? fallback) : fallback;
-  return { processName, stageName };
+  return { processName, stageName, processes: defs };
 }

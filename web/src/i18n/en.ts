@@ -4,6 +4,7 @@ import finance from './finance.en.ts';
 import home from './home.en.ts';
 import imports from './imports.en.ts';
 import policy from './policy.en.ts';
+import privacy from './privacy.en.ts';
 import work from './work.en.ts';
 
 export default {
@@ -13,6 +14,7 @@ export default {
   ...access,
   ...home,
   ...imports,
+  ...privacy,
   app: { name: 'Tongban', title: 'City government consortium chain' },
   common: {
     loading: 'Loading…',
@@ -194,6 +196,10 @@ export default {
       PQ_NO_BASIS: 'No basis to ask: it takes the enterprise\'s consent, a statute, or an approval your department handles',
       PQ_PARAMS_NOT_ALLOWED: 'The basis does not allow this question: its figure, threshold and period come from the basis',
       PQ_DISCLOSURE_BUDGET: 'This figure of the enterprise has been asked about as many distinct thresholds as allowed for the period; only questions already asked may be asked again',
+      PQ_NO_KEYS: 'The consortium has not adopted privacy-query verification keys yet; questions cannot be asked or answers verified',
+      PQ_BAD_FIGURE: 'The file has wrong rows; nothing was loaded',
+      PQ_NO_COMMITMENT: 'The holder has not loaded this enterprise\'s figure for that period yet',
+      PQ_BAD_PERIOD: 'The period is not written the way this figure writes it',
     },
   },
 } satisfies typeof zhCN;

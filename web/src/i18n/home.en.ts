@@ -9,6 +9,10 @@ export default {
     export: 'Export CSV',
     overdueOnly: 'Overdue only',
     enterprise: 'Enterprise',
+    process: 'Process',
+    allProcesses: 'All processes',
+    dept: 'Department',
+    allDepts: 'All departments',
   },
   errorCode: {
     CSRF: 'This page\'s session token is stale; reload the page and retry',

@@ -8,6 +8,10 @@ export default {
     export: '导出 CSV',
     overdueOnly: '只看超期',
     enterprise: '企业',
+    process: '审批事项',
+    allProcesses: '全部事项',
+    dept: '部门',
+    allDepts: '全部部门',
   },
   errorCode: {
     CSRF: '页面的会话凭据已过期,请刷新页面后重试',

@@ -3,6 +3,7 @@ import finance from './finance.zh-CN.ts';
 import home from './home.zh-CN.ts';
 import imports from './imports.zh-CN.ts';
 import policy from './policy.zh-CN.ts';
+import privacy from './privacy.zh-CN.ts';
 import work from './work.zh-CN.ts';
 
 /** Chinese (the default). en.ts must have the same keys; its type is checked against this one. */
@@ -14,6 +15,7 @@ export default {
   ...access,
   ...home,
   ...imports,
+  ...privacy,
   app: { name: '通办', title: '城市政务协同联盟链' },
   common: {
     loading: '加载中…',
@@ -195,6 +197,10 @@ export default {
       PQ_NO_BASIS: '没有问询依据:须有企业授权、法规条款或本部门经办的审批事项',
       PQ_PARAMS_NOT_ALLOWED: '该依据不允许此问题:问询的指标、阈值与期间须由依据给定',
       PQ_DISCLOSURE_BUDGET: '该企业此项数据本期可问询的不同阈值已达上限,只能重复已问过的问题',
+      PQ_NO_KEYS: '联盟尚未采用隐私问询验证密钥,暂时无法问询或验证答复',
+      PQ_BAD_FIGURE: '数据文件有误行,未载入任何数据',
+      PQ_NO_COMMITMENT: '数据部门尚未载入该企业此期间的数据,暂时无法问询',
+      PQ_BAD_PERIOD: '期间的写法不符合该数据项的格式',
     },
   },
 };

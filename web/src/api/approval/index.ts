@@ -35,7 +35,7 @@ export const applications = (q: PageQuery = {}) => client.get<{ items: Applicati
 export const application = (id: string) => client.get<ApplicationDetail>(A(`/applications/${enc(id)}`));
 export const worklist = (q: PageQuery = {}) => client.get<{ asOf: number; items: WorkItem[]; total: number }>(A(`/worklist${qs({ ...q })}`));
 /** The address of a list's CSV under the same filters (a download the browser makes with the session cookie). */
-export const exportUrl = (list: 'worklist' | 'inspections' | 'cases', q: PageQuery = {}) => A(`/${list}/export${qs({ ...q, limit: undefined, offset: undefined })}`);
+export const exportUrl = (list: 'worklist' | 'inspections' | 'cases' | 'enterprises', q: PageQuery = {}) => A(`/${list}/export${qs({ ...q, limit: undefined, offset: undefined })}`);
 export const decide = (app: string, stage: string, b: { decision: string; opinion: string; evidence?: { type: string; ref: string }[] }) =>
   client.post<StaffResult>(A(`/applications/${enc(app)}/stages/${enc(stage)}/decision`), b);
 export const dossier = (code: string, purpose?: string) => client.get<Dossier>(A(`/dossier/${enc(code)}${qs({ purpose })}`));

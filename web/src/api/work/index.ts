@@ -23,9 +23,9 @@ export async function myWork(role: Role): Promise<WorkItem[]> {
     const q = (status: string) => total(`/privacy/queries?scope=addressed&status=${status}&limit=1`);
     parts.push(
       Promise.all([q('open'), q('answered'), q('declined')]).then(([open, answered, declined]) => [
-        { key: 'questionsOpen', kind: 'todo', count: open },
-        { key: 'questionsAnswered', kind: 'mine', count: answered },
-        { key: 'questionsDeclined', kind: 'notice', count: declined },
+        { key: 'questionsOpen', kind: 'todo', count: open, page: 'privacy-questions', query: { status: 'open' } },
+        { key: 'questionsAnswered', kind: 'mine', count: answered, page: 'privacy-questions', query: { status: 'answered' } },
+        { key: 'questionsDeclined', kind: 'notice', count: declined, page: 'privacy-questions', query: { status: 'declined' } },
       ]),
     );
   }
