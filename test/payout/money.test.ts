@@ -130,7 +130,7 @@ describe('never above the published amount, never above the budget (property tes
             }
             if (!r.ok) assert.equal(r.code, 'NOTHING_TO_RELEASE');
           } else if (s.t === 'run') {
-            const r = await h.run('payout.run', FINANCE, { policy: pol, retryFailed: s.retry });
+            const r = await h.payRun({ policy: pol, retryFailed: s.retry });
             if (r.ok) runs.push(r.events[0].data.run);
             else assert.equal(r.code, 'NOTHING_TO_PAY');
           } else if (s.t === 'settle') {
