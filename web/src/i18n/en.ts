@@ -1,5 +1,6 @@
 import type zhCN from './zh-CN.ts';
 import access from './access.en.ts';
+import accounts from './accounts.en.ts';
 import finance from './finance.en.ts';
 import home from './home.en.ts';
 import policy from './policy.en.ts';
@@ -9,6 +10,7 @@ export default {
   ...work,
   ...policy,
   ...finance,
+  ...accounts,
   ...access,
   ...home,
   app: { name: 'Tongban', title: 'City government consortium chain' },

@@ -1,4 +1,5 @@
 import access from './access.zh-CN.ts';
+import accounts from './accounts.zh-CN.ts';
 import finance from './finance.zh-CN.ts';
 import home from './home.zh-CN.ts';
 import policy from './policy.zh-CN.ts';
@@ -10,6 +11,7 @@ export default {
   ...work,
   ...policy,
   ...finance,
+  ...accounts,
   ...access,
   ...home,
   app: { name: '通办', title: '城市政务协同联盟链' },
