@@ -274,8 +274,9 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export function sessionMiddleware(auth: AuthService) {
   const withoutSession = new Set(['/auth/login', '/auth/enterprise', '/auth/logout'].map((p) => `/${auth.node.dept}/api${p}`));
-  // what a session signed in with a one-time password may do: see itself, change it, leave
-  const whileMustChange = new Set(['/auth/me', '/auth/session', '/auth/logout', '/auth/password', '/auth/password-policy'].map((p) => `/${auth.node.dept}/api${p}`));
+  // what a session signed in with a one-time password may do: see itself, change it, leave; and
+  // follow the chain's pulse that every portal page shows (the status is public anyway)
+  const whileMustChange = new Set(['/auth/me', '/auth/session', '/auth/logout', '/auth/password', '/auth/password-policy', '/chain/status', '/chain/stream'].map((p) => `/${auth.node.dept}/api${p}`));
   return async (ctx: Context, next: Next) => {
     const token = ctx.cookies.get(auth.cookieName);
     if (token) {
