@@ -42,7 +42,7 @@ async function platform(dir: string, clock: BenchClock, depts: string[]): Promis
   const log = new LocalLog(join(dir, 'log.sqlite'), clock);
   const specs = depts.map((dept) => ({ dept, db: openDb({ client: 'sqlite', filename: join(dir, `${dept}.sqlite`) }), orderer: log }));
   const p = await createPlatform({ keys, specs, logger, modules: createModules });
-  const staff: [string, string, string][] = [['econ', 'policy1', 'policy'], ['finance', 'finance1', 'finance'], ['service', 'clerk1', 'clerk'], ['tax', 'holder1', 'holder'], ['hrss', 'holder1', 'holder']];
+  const staff: [string, string, string][] = [['econ', 'policy1', 'policy'], ['finance', 'finance1', 'finance'], ['finance', 'finance2', 'finance'], ['service', 'clerk1', 'clerk'], ['tax', 'holder1', 'holder'], ['hrss', 'holder1', 'holder']];
   await Promise.all(staff.filter(([d]) => depts.includes(d)).map(([d, id, role]) => p.node(d).submitAs('admin', 'user.register', { id, name: id, role })));
   return p;
 }
@@ -162,10 +162,16 @@ async function paymentRun(n: number): Promise<number> {
     const http = request(p.app.callback());
     const res = await http.post('/finance/api/auth/login').send({ user: 'finance1', password: 'bench-password-1' });
     const cookie = (res.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
+    // the second finance officer, who approves the run finance1 prepares
+    await auth.setPassword('finance2', 'bench-password-2');
+    const res2 = await http.post('/finance/api/auth/login').send({ user: 'finance2', password: 'bench-password-2' });
+    const cookie2 = (res2.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
 
     const t0 = performance.now();
-    const run = await http.post('/finance/api/payout/runs').set('Cookie', cookie).set('x-csrf-token', res.body.csrfToken).send({ policy });
-    if (run.status !== 201) throw new Error(`run: ${run.status} ${JSON.stringify(run.body)}`);
+    const prepared = await http.post('/finance/api/payout/runs').set('Cookie', cookie).set('x-csrf-token', res.body.csrfToken).send({ policy });
+    if (prepared.status !== 201) throw new Error(`run: ${prepared.status} ${JSON.stringify(prepared.body)}`);
+    const run = await http.post(`/finance/api/payout/runs/${prepared.body.run}/approve`).set('Cookie', cookie2).set('x-csrf-token', res2.body.csrfToken).send({});
+    if (run.status !== 200) throw new Error(`approve: ${run.status} ${JSON.stringify(run.body)}`);
     const file = await http.get(run.body.file).set('Cookie', cookie);
     const s = (performance.now() - t0) / 1000;
     if (run.body.count !== n || file.status !== 200 || file.text.split('<CdtTrfTxInf>').length !== n + 1) throw new Error('the run or its file is incomplete');

@@ -12,6 +12,8 @@ export interface SessionUser {
   name: string;
   /** set for enterprises: the public key they signed in with */
   publicKey?: string;
+  /** signed in with a one-time password from a reset: the session may only change it */
+  mustChangePassword?: true;
 }
 
 export type { Role };

@@ -18,6 +18,8 @@ export const DEMO_STAFF: { dept: string; id: string; name: string; role: Role }[
   { dept: 'econ', id: 'expert2', name: '沈专家', role: 'expert' },
   { dept: 'econ', id: 'expert3', name: '韩专家', role: 'expert' },
   { dept: 'finance', id: 'finance1', name: '杨财务', role: 'finance' },
+  // a payment run takes two: one prepares it, the other approves it
+  { dept: 'finance', id: 'finance2', name: '许复核', role: 'finance' },
   { dept: 'audit', id: 'auditor1', name: '朱审计', role: 'auditor' },
   { dept: 'service', id: 'clerk1', name: '秦窗口', role: 'clerk' },
 ];

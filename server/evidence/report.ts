@@ -11,7 +11,7 @@ const KIND_ZH: Record<string, string> = {
   'licence.revoke': '吊销证照', 'licence.import': '历史证照导入', 'credit.recompute': '信用评分重算', 'seal.share': '密封字段共享', 'privacy.ask': '隐私问询',
   'privacy.answer': '隐私问询回答（零知识证明）', 'privacy.decline': '拒绝回答问询', 'privacy.commit': '数据承诺', 'payout.publish': '发布政策',
   'payout.apply': '政策兑现申请', 'payout.review': '专家评审', 'payout.recuse': '专家回避', 'payout.decide': '兑现决定', 'payout.publicise': '公示',
-  'payout.object': '公示异议', 'payout.resolve': '异议处理', 'payout.release': '公示期满可支付', 'payout.run': '支付批次', 'payout.settle': '银行结算',
+  'payout.object': '公示异议', 'payout.resolve': '异议处理', 'payout.release': '公示期满可支付', 'payout.run': '支付批次', 'payout.runApprove': '支付批次复核通过', 'payout.runReject': '支付批次退回', 'payout.settle': '银行结算',
   'payout.advance': '流程推进', 'audit.view': '审计查阅', 'gov.propose': '治理提案', 'gov.approve': '治理批准', 'user.register': '人员登记', 'user.disable': '人员停用',
 };
 

@@ -27,8 +27,8 @@ const RegisterUser = z.strictObject({
   id: UserId,
   name: z.string().trim().min(1).max(64),
   role: Role.exclude(['node', 'enterprise']),
-  /** the first portal password, kept on this node only; the node's password policy decides */
-  password: z.string().min(1).max(200),
+  /** the first portal password, kept on this node only; the node's password policy decides. Not needed to change the role of, or re-enable, someone who has one. */
+  password: z.string().min(1).max(200).optional(),
 });
 const STATS_READERS = ['admin', 'approver', 'auditor', 'inspector', 'enforcer', 'clerk', 'policy'] as const;
 
@@ -115,15 +115,18 @@ export function adminRoutes(node: ChainNode, auth: AuthService, metrics: Metrics
   r.get('/admin/users', requireRole('admin'), async (ctx) => {
     const users = (await node.store.scan(`user/${node.dept}/`, 10_000)).map((u) => u.value as UserRecord);
     const withPassword = new Set((await node.db('auth_passwords').select('user_id')).map((x: { user_id: string }) => x.user_id));
-    ctx.body = { items: users.map((u) => ({ ...u, hasPassword: withPassword.has(u.id), self: u.id === currentUser(ctx).id })) };
+    const mustChange = await auth.mustChangeIds();
+    ctx.body = { items: users.map((u) => ({ ...u, hasPassword: withPassword.has(u.id), mustChangePassword: mustChange.has(u.id), self: u.id === currentUser(ctx).id })) };
   });
 
-  doc('post', '/admin/users', 'Register (or re-enable, or change the role of) a staff member of this department, with a first password.', ['admin'], RegisterUser);
+  doc('post', '/admin/users', 'Register (or re-enable, or change the role of) a staff member of this department; a first password for someone who has none here.', ['admin'], RegisterUser);
   r.post('/admin/users', requireRole('admin'), async (ctx) => {
     const { password, ...user } = RegisterUser.parse(ctx.request.body);
-    auth.checkPolicy(user.id, password); // before the transaction, so a refused password writes nothing
+    // before the transaction, so a refused or missing password writes nothing
+    if (password) auth.checkPolicy(user.id, password);
+    else if (!(await auth.hasPassword(user.id))) throw new ChainError('PASSWORD_REQUIRED', `${user.id} 在本节点还没有口令，请设置初始口令 / ${user.id} has no password on this node yet: give a first one`, { status: 400 });
     const row = await act(ctx, 'user.register', user);
-    await auth.setPassword(user.id, password);
+    if (password) await auth.setPassword(user.id, password);
     ctx.status = 201;
     ctx.body = outcome(node, row);
   });
@@ -134,6 +137,18 @@ export function adminRoutes(node: ChainNode, auth: AuthService, metrics: Metrics
     const row = await act(ctx, 'user.disable', { id });
     await auth.logoutEverywhere(id);
     ctx.body = { ...outcome(node, row), sessionsEnded: true };
+  });
+
+  doc('post', '/admin/users/{id}/password-reset', 'Reset a colleague\'s password: a one-time password, answered once, that they must change at the next sign-in; every session of theirs here ends. Recorded in GET /admin/account-events.', ['admin']);
+  r.post('/admin/users/:id/password-reset', requireRole('admin'), async (ctx) => {
+    const id = UserId.parse(ctx.params.id);
+    ctx.body = { user: id, ...(await auth.resetPassword(currentUser(ctx).id, id, ctx.ip)) };
+  });
+
+  doc('get', '/admin/account-events', 'Password changes and resets on this node, newest first (who, whose, when, from where); ?user= for one person.', ['admin']);
+  r.get('/admin/account-events', requireRole('admin'), async (ctx) => {
+    const target = ctx.query.user ? UserId.parse(ctx.query.user) : undefined;
+    ctx.body = { items: await auth.accountEvents.list({ target }) };
   });
 
   doc('get', '/admin/health', 'This node: height, finality, halt, members\' attestations, counters, recent block times and sizes, process memory.', ['admin']);

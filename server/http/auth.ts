@@ -10,7 +10,8 @@ import type { Role } from '../chain/schema.ts';
 import type { SessionUser } from '../../shared/sessionUser.ts';
 import { ChallengeStore, MAX_CHALLENGES } from './challengeStore.ts';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LimitKeys, type LoginLimits } from './loginLimiter.ts';
-import { checkPassword, DUMMY_HASH, hashPassword } from './password.ts';
+import { checkPassword, DUMMY_HASH, hashPassword, oneTimePassword } from './password.ts';
+import { AccountEvents } from './accountEvents.ts';
 import { PASSWORD_PROBLEM_TEXT, passwordProblem } from '../../shared/passwordPolicy.ts';
 
 export type { SessionUser };
@@ -44,6 +45,7 @@ export class AuthService {
   private readonly limiter: LoginLimiter;
   private readonly verify: (password: string, stored: string) => Promise<boolean>;
   private readonly log: Logger;
+  readonly accountEvents: AccountEvents;
 
   constructor(
     readonly node: ChainNode,
@@ -54,6 +56,7 @@ export class AuthService {
     this.limiter = new LoginLimiter(node.db, o.limits ?? DEFAULT_LOGIN_LIMITS, this.clock);
     this.verify = o.verifyPassword ?? checkPassword;
     this.log = o.logger ?? node.log;
+    this.accountEvents = new AccountEvents(node.db);
   }
 
   get cookieName(): string {
@@ -79,7 +82,12 @@ export class AuthService {
         t.index(['user_id']);
       });
     }
+    // a password set by a reset must be replaced at the next sign-in, and that session may do nothing else
+    for (const table of ['auth_passwords', 'auth_sessions']) {
+      if (!(await db.schema.hasColumn(table, 'must_change'))) await db.schema.alterTable(table, (t) => t.boolean('must_change').notNullable().defaultTo(false));
+    }
     await LoginLimiter.migrate(db);
+    await AccountEvents.migrate(db);
   }
 
   /** Refuses (400 WEAK_PASSWORD, both languages) a password the policy does not allow for this user. */
@@ -90,10 +98,67 @@ export class AuthService {
     throw new ChainError('WEAK_PASSWORD', `${text.zh} / ${text.en}`, { data: { problem } });
   }
 
-  async setPassword(userId: string, password: string): Promise<void> {
+  async setPassword(userId: string, password: string, o: { mustChange?: boolean } = {}): Promise<void> {
     this.checkPolicy(userId, password);
     const hash = await hashPassword(password);
-    await this.node.db('auth_passwords').insert({ user_id: userId, hash }).onConflict('user_id').merge();
+    await this.node.db('auth_passwords').insert({ user_id: userId, hash, must_change: o.mustChange ? 1 : 0 }).onConflict('user_id').merge();
+  }
+
+  /** Users of this node who signed in with a one-time password from a reset and have not replaced it. */
+  async mustChangeIds(): Promise<Set<string>> {
+    return new Set(await this.node.db('auth_passwords').where({ must_change: 1 }).pluck('user_id'));
+  }
+
+  /**
+   * A signed-in user replaces their password: the current one first (a wrong one counts as a failed
+   * sign-in, so a session left open is no oracle for guessing it), then the new one against the
+   * policy. Every other session of theirs on this node ends; the one that asked goes on, free of a
+   * reset's limit.
+   */
+  async changePassword(userId: string, current: string, next: string, keepToken: string, address = 'unknown'): Promise<{ sessionsEnded: number }> {
+    const limit: LimitKeys = { user: userId, address };
+    await this.guard('staff', limit);
+    const row = await this.node.db('auth_passwords').where({ user_id: userId }).first();
+    if (!(await this.verify(current, row?.hash ?? DUMMY_HASH)) || !row) {
+      await this.failed('staff', limit, 'WRONG_CURRENT_PASSWORD');
+      throw new ChainError('WRONG_CURRENT_PASSWORD', '当前口令不正确 / the current password is wrong', { status: 400 });
+    }
+    this.checkPolicy(userId, next);
+    if (next === current) throw new ChainError('SAME_PASSWORD', '新口令不能与当前口令相同 / the new password must differ from the current one', { status: 400 });
+    const hash = await hashPassword(next);
+    const ended = await this.node.db.transaction(async (trx) => {
+      await trx('auth_passwords').where({ user_id: userId }).update({ hash, must_change: 0 });
+      await trx('auth_sessions').where({ token_hash: sha(keepToken) }).update({ must_change: 0 });
+      const n = await trx('auth_sessions').where({ user_id: userId }).whereNot({ token_hash: sha(keepToken) }).delete();
+      await this.accountEvents.record({ time: this.clock(), action: 'password.change', actor: userId, target: userId, address }, trx);
+      return n;
+    });
+    await this.limiter.reset(userId);
+    this.log.info({ dept: this.node.dept, user: userId, address, sessionsEnded: ended }, 'password changed');
+    return { sessionsEnded: ended };
+  }
+
+  /**
+   * The department administrator resets a colleague's password: a one-time password, answered once
+   * to the administrator, that the colleague must replace at the next sign-in. Every session of
+   * theirs ends and a sign-in lock on their id is lifted. Who reset whose is kept in the node's
+   * account events and log.
+   */
+  async resetPassword(adminId: string, userId: string, address = 'unknown'): Promise<{ oneTimePassword: string; sessionsEnded: number }> {
+    if (adminId === userId) throw new ChainError('SELF_RESET', '不能重置自己的口令，请使用“修改口令” / an administrator changes their own password, not resets it', { status: 400 });
+    const user = await this.node.view().get<UserRecord>(keys.user(this.node.dept, userId));
+    if (!user) throw new ChainError('NOT_FOUND', `本部门没有用户 ${userId} / no user ${userId} in ${this.node.dept}`, { status: 404 });
+    const password = oneTimePassword();
+    const hash = await hashPassword(password);
+    const ended = await this.node.db.transaction(async (trx) => {
+      await trx('auth_passwords').insert({ user_id: userId, hash, must_change: 1 }).onConflict('user_id').merge();
+      const n = await trx('auth_sessions').where({ user_id: userId }).delete();
+      await this.accountEvents.record({ time: this.clock(), action: 'password.reset', actor: adminId, target: userId, address }, trx);
+      return n;
+    });
+    await this.limiter.reset(userId);
+    this.log.warn({ dept: this.node.dept, by: adminId, user: userId, address, sessionsEnded: ended }, 'password reset by an administrator');
+    return { oneTimePassword: password, sessionsEnded: ended };
   }
 
   async hasPassword(userId: string): Promise<boolean> {
@@ -114,7 +179,7 @@ export class AuthService {
       throw BAD_CREDENTIALS();
     }
     await this.limiter.reset(userId);
-    return this.open({ dept: user!.dept, id: user!.id, role: user!.role, name: user!.name });
+    return this.open({ dept: user!.dept, id: user!.id, role: user!.role, name: user!.name, ...(row.must_change ? { mustChangePassword: true as const } : {}) });
   }
 
   async challenge(address = 'unknown'): Promise<{ challenge: string; message: string }> {
@@ -169,6 +234,7 @@ export class AuthService {
       user_id: user.role === 'enterprise' ? `ent:${user.id}` : user.id,
       role: user.role,
       public_key: user.publicKey ?? null,
+      must_change: user.mustChangePassword ? 1 : 0,
       csrf,
       expires: this.clock() + SESSION_MS,
     });
@@ -185,7 +251,7 @@ export class AuthService {
     }
     const user = await this.node.view().get<UserRecord>(keys.user(this.node.dept, row.user_id));
     if (!user?.active || user.role !== row.role) return undefined;
-    return { user: { dept: user.dept, id: user.id, role: user.role, name: user.name }, csrf: row.csrf };
+    return { user: { dept: user.dept, id: user.id, role: user.role, name: user.name, ...(row.must_change ? { mustChangePassword: true as const } : {}) }, csrf: row.csrf };
   }
 
   async logout(token: string): Promise<void> {
@@ -208,6 +274,9 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export function sessionMiddleware(auth: AuthService) {
   const withoutSession = new Set(['/auth/login', '/auth/enterprise', '/auth/logout'].map((p) => `/${auth.node.dept}/api${p}`));
+  // what a session signed in with a one-time password may do: see itself, change it, leave; and
+  // follow the chain's pulse that every portal page shows (the status is public anyway)
+  const whileMustChange = new Set(['/auth/me', '/auth/session', '/auth/logout', '/auth/password', '/auth/password-policy', '/chain/status', '/chain/stream'].map((p) => `/${auth.node.dept}/api${p}`));
   return async (ctx: Context, next: Next) => {
     const token = ctx.cookies.get(auth.cookieName);
     if (token) {
@@ -220,6 +289,9 @@ export function sessionMiddleware(auth: AuthService) {
           ctx.state.user = s.user;
           ctx.state.sessionToken = token;
           ctx.state.csrf = s.csrf;
+          if (s.user.mustChangePassword && !whileMustChange.has(ctx.path)) {
+            throw new ChainError('PASSWORD_CHANGE_REQUIRED', '请先修改一次性口令 / change the one-time password before anything else', { status: 403 });
+          }
         }
       }
     }

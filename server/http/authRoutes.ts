@@ -1,12 +1,13 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { isChainError } from '../chain/errors.ts';
+import { ChainError, isChainError } from '../chain/errors.ts';
 import { apiDocs } from './openapi.ts';
 import { currentUser, type AuthService } from './auth.ts';
 import { PASSWORD_POLICY } from '../../shared/passwordPolicy.ts';
 
 const Login = z.strictObject({ user: z.string().min(1).max(64), password: z.string().min(1).max(200) });
+const ChangePassword = z.strictObject({ current: z.string().min(1).max(200), next: z.string().min(1).max(200) });
 const EnterpriseLogin = z.strictObject({ publicKey: z.string().regex(/^[0-9a-f]{64,130}$/), challenge: z.string(), signature: z.string().regex(/^[0-9a-f]+$/) });
 
 export function authRoutes(auth: AuthService): Router {
@@ -74,6 +75,15 @@ export function authRoutes(auth: AuthService): Router {
   r.get('/auth/session', (ctx) => {
     const u = ctx.state.user as ReturnType<typeof currentUser> | undefined;
     ctx.body = u ? { user: u, csrfToken: ctx.state.csrf as string } : { user: null, csrfToken: null };
+  });
+
+  // Enterprises sign in with keys, not passwords: this is for staff.
+  apiDocs.add({ method: 'post', path: '/{dept}/api/auth/password', summary: 'Change one\'s own password (current and next, against the policy); every other session of the user on this node ends.', body: ChangePassword });
+  r.post('/auth/password', async (ctx) => {
+    const u = currentUser(ctx);
+    if (u.role === 'enterprise') throw new ChainError('NO_PASSWORD', '企业以密钥登录，没有口令 / an enterprise signs in with its key and has no password', { status: 400 });
+    const b = ChangePassword.parse(ctx.request.body);
+    ctx.body = await auth.changePassword(u.id, b.current, b.next, ctx.state.sessionToken as string, ctx.ip);
   });
 
   apiDocs.add({ method: 'get', path: '/{dept}/api/auth/password-policy', summary: 'The password policy this node enforces (no session needed).' });

@@ -1,4 +1,4 @@
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomInt, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const scryptAsync = promisify(scrypt) as (pw: string, salt: Buffer, len: number) => Promise<Buffer>;
@@ -22,4 +22,16 @@ export async function checkPassword(password: string, stored: string): Promise<b
   const expected = Buffer.from(keyHex, 'hex');
   // timingSafeEqual throws on unequal lengths; a stored key's length is no secret.
   return expected.length === key.length && timingSafeEqual(key, expected);
+}
+
+// No 0/O, 1/l/I: the administrator reads it out or writes it down for the colleague.
+const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+
+/**
+ * A one-time password for a reset: four groups of four, 95 bits of randomness, long enough to
+ * pass the policy as a passphrase. Its holder must replace it at the next sign-in.
+ */
+export function oneTimePassword(): string {
+  const groups = Array.from({ length: 4 }, () => Array.from({ length: 4 }, () => ALPHABET[randomInt(ALPHABET.length)]).join(''));
+  return groups.join('-');
 }

@@ -134,6 +134,8 @@ export interface AwardRecord {
   /** end-to-end id of the attempt in flight or settled */
   current?: string;
   run?: string;
+  /** the prepared run that holds the award until a second finance officer approves or rejects it */
+  preparedIn?: string;
   /** every attempt to pay, oldest first: at most one is ever settled */
   payments: PaymentRecord[];
   paid?: { endToEndId: string; bankRef?: Sealed; time: number; txId: string };
@@ -174,8 +176,15 @@ export interface RunItem {
   amountFen: string;
 }
 
+/**
+ * A run is prepared by one finance officer and approved (or rejected) by another; only an
+ * approved run has payments, end-to-end ids in flight and a payment file.
+ */
+export type RunStatus = 'prepared' | 'approved' | 'rejected';
+
 export interface RunRecord {
   id: string;
+  status: RunStatus;
   policy: string;
   policyTitle: string;
   debtor: { name: string; account: string; bankName: string; bankCode: string };
@@ -183,8 +192,11 @@ export interface RunRecord {
   count: number;
   totalFen: string;
   createdAt: number;
+  /** who prepared the run */
   by: By;
   txId: string;
+  /** the second officer's decision */
+  review?: { decision: 'approve' | 'reject'; reason?: string; by: By; time: number; txId: string };
 }
 
 export type PaymentStatus = 'sent' | 'settled' | 'failed';

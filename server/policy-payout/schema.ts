@@ -218,6 +218,11 @@ export const PayoutRun = z.strictObject({
   retryFailed: pub(z.boolean()).default(false),
 });
 
+/** The second finance officer's word on a prepared run (maker-checker). */
+export const PayoutRunApprove = z.strictObject({ run: RunId });
+/** The reason is public: it says why a run was sent back, and names no payee. */
+export const PayoutRunReject = z.strictObject({ run: RunId, reason: pub(Text(500)) });
+
 /** One line of the bank's answer as finance reads it (pain.002 or CSV), before the node seals it. */
 export const SettlementItem = z.strictObject({
   endToEndId: pub(z.string().regex(/^AW-[0-9]+-[0-9]+-[0-9]+$/).max(35)),

@@ -48,7 +48,25 @@ export interface ProposalPage {
 
 export interface UserView extends UserRecord {
   hasPassword: boolean;
+  /** holds a one-time password from a reset, not yet replaced */
+  mustChangePassword: boolean;
   self: boolean;
+}
+
+/** POST /admin/users/{id}/password-reset: the one-time password, answered this once */
+export interface PasswordReset {
+  user: string;
+  oneTimePassword: string;
+  sessionsEnded: number;
+}
+
+/** GET /admin/account-events: who changed or reset whose password on this node */
+export interface AccountEvent {
+  time: number;
+  action: 'password.change' | 'password.reset';
+  actor: string;
+  target: string;
+  address: string;
 }
 
 /** A staff action's answer: the transaction, its receipt and finality. */

@@ -86,18 +86,30 @@ export interface RunSummary {
   createdAt: number;
   count: number;
   totalFen: string;
+  /** prepared: waiting for a second finance officer; only an approved run pays */
+  status: 'prepared' | 'approved' | 'rejected';
+  /** who prepared it */
+  preparedBy: string;
 }
 
 export type RunItemWithStatus = RunItem & { status: PaymentStatus };
 export type RunDetail = Omit<RunRecord, 'items'> & { items: RunItemWithStatus[] };
 
-/** POST /payout/runs */
+/** POST /payout/runs: prepared, waiting for a second finance officer */
 export interface RunCreated {
   run: string;
+  status: 'prepared';
   count: number;
   totalFen: string;
-  /** where the pain.001 file of the run is */
-  file: string;
+  tx: string;
+}
+
+/** POST /payout/runs/{id}/approve and /reject */
+export interface RunReviewed {
+  run: string;
+  status: 'approved' | 'rejected';
+  /** once approved: where the pain.001 file of the run is */
+  file?: string;
   tx: string;
 }
 

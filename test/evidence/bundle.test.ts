@@ -16,7 +16,7 @@ import { nodeZkVerify } from '../../server/evidence/nodeVerifiers.ts';
 import { verifyBundle } from '../../server/evidence/verifyBundle.ts';
 import { unzipFiles } from '../../server/evidence/zip.ts';
 import type { Platform } from '../../server/platform.ts';
-import { apply, commitTaxAndInsured, login, passDays, payoutEnterprise, publish, startPayoutPlatform, stateOf, TAX_RULE, TestClock, until, type Session } from '../payout/support.ts';
+import { apply, commitTaxAndInsured, login, passDays, payoutEnterprise, payRun as payRunOf, publish, startPayoutPlatform, stateOf, TAX_RULE, TestClock, until, type Session } from '../payout/support.ts';
 import { launchChromium, noChromium } from '../web/browser.ts';
 
 /**
@@ -71,7 +71,7 @@ describe('evidence bundles', () => {
       await finance.post(`/finance/api/payout/policies/${pol}/release`, {});
       return false;
     });
-    const res = await finance.post('/finance/api/payout/runs', { policy: pol });
+    const res = await payRunOf(finance, await login(p, 'finance', 'finance2'), { policy: pol });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     payRun = res.body.run;
     // everything so far final: a later transaction waits for finality

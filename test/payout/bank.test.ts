@@ -20,7 +20,7 @@ function runOf(n: number, over: Partial<RunRecord> = {}): { run: RunRecord; part
   });
   const total = items.reduce((s, i) => s + BigInt(i.amountFen), 0n).toString();
   const run: RunRecord = {
-    id: 'PR-42-0', policy: 'PL-7-0', policyTitle: '高新技术企业研发投入奖励', debtor: { name: '滨江市财政局国库支付中心', account: '330100100000000001', bankName: '中国人民银行滨江市中心支行', bankCode: '001331000018' },
+    id: 'PR-42-0', status: 'approved', policy: 'PL-7-0', policyTitle: '高新技术企业研发投入奖励', debtor: { name: '滨江市财政局国库支付中心', account: '330100100000000001', bankName: '中国人民银行滨江市中心支行', bankCode: '001331000018' },
     items, count: n, totalFen: total, createdAt: Date.UTC(2026, 2, 31, 17, 30), by: { dept: 'finance', user: 'finance1' }, txId: 'f'.repeat(64), ...over,
   };
   return { run, parties };
@@ -186,7 +186,7 @@ describe('pain.002: only a final status settles; a rejected group or block fails
     assert.ok((await h.run('payout.publicise', POLICY, { policy: pol })).ok);
     h.passDays(2);
     assert.ok((await h.run('payout.release', ECON_NODE, { policy: pol })).ok);
-    const made = await h.run('payout.run', FINANCE, { policy: pol });
+    const made = await h.payRun({ policy: pol });
     assert.ok(made.ok);
     const run = h.get<RunRecord>(`pay/run/${made.events[0].data.run}`)!;
     const xml = statusReport({ grp: 'RJCT', grpReason: 'AM04' }).replaceAll('PR-42-0', run.id);
@@ -196,7 +196,7 @@ describe('pain.002: only a final status settles; a rejected group or block fails
     for (const it of run.items) assert.equal(h.get<AwardRecord>(`pay/award/${it.award}`)!.status, 'failed');
     const ledger = h.get<LedgerRecord>(`pay/ledger/${pol}`)!;
     assert.deepEqual([ledger.reservedFen, ledger.failedFen], ['0', '3000000']);
-    const retry = await h.run('payout.run', FINANCE, { policy: pol, retryFailed: true });
+    const retry = await h.payRun({ policy: pol, retryFailed: true });
     assert.ok(retry.ok && retry.events[0].data.count === 3);
   });
 });

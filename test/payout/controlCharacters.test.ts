@@ -34,7 +34,7 @@ const codeOf = (r: { success: boolean; error?: { issues: { code: string; params?
 
 function pain001Of(payee: typeof PAYEE, title: string, debtor = DEBTOR): string {
   const run: RunRecord = {
-    id: 'PR-42-0', policy: 'PL-7-0', policyTitle: title, debtor, items: [{ award: 'AW-100-0', endToEndId: 'AW-100-0-1', amountFen: '150000' }] as RunRecord['items'],
+    id: 'PR-42-0', status: 'approved', policy: 'PL-7-0', policyTitle: title, debtor, items: [{ award: 'AW-100-0', endToEndId: 'AW-100-0-1', amountFen: '150000' }] as RunRecord['items'],
     count: 1, totalFen: '150000', createdAt: Date.UTC(2026, 2, 31), by: { dept: 'finance', user: 'finance1' }, txId: 'f'.repeat(64),
   };
   return pain001(run, new Map<string, Party>([['AW-100-0', { code: '91330106MA0000000X', payee }]]));

@@ -75,6 +75,7 @@ describe('exactly once after a crash, a restart and a replay from genesis', () =
     await Promise.all([
       ok(nodes.econ, 'admin', 'user.register', { id: 'policy1', name: '卫政策', role: 'policy' }),
       ok(nodes.finance, 'admin', 'user.register', { id: 'finance1', name: '杨财务', role: 'finance' }),
+      ok(nodes.finance, 'admin', 'user.register', { id: 'finance2', name: '许复核', role: 'finance' }),
       ok(nodes.service, 'admin', 'user.register', { id: 'clerk1', name: '秦窗口', role: 'clerk' }),
     ]);
     const shim = { nodes: [nodes.econ] } as unknown as Platform;
@@ -98,6 +99,7 @@ describe('exactly once after a crash, a restart and a replay from genesis', () =
     await ok(nodes.audit, 'admin', 'user.register', { id: 'ticker', name: 'tick', role: 'auditor' });
     await until('released', async () => (await nodes.finance.view().get<AwardRecord>(`pay/award/${awards[0]}`))?.status === 'payable');
     const r = await ok(nodes.finance, 'finance1', 'payout.run', { policy });
+    await ok(nodes.finance, 'finance2', 'payout.runApprove', { run: r.events[0].data.run });
     run = (await nodes.finance.view().get<RunRecord>(`pay/run/${r.events[0].data.run}`))!;
   });
 

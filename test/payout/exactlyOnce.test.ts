@@ -2,57 +2,41 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Platform } from '../../server/platform.ts';
 import type { AwardRecord, LedgerRecord } from '../../server/policy-payout/records.ts';
-import { registerEnterprise } from '../approval/support.ts';
 import { waitForHeight } from '../support/fixtures.ts';
-import { apply, login, passDays, payoutFiling, publish, startPayoutPlatform, stateOf, TestClock, until, type Session, type TestEnterprise } from './support.ts';
+import { login, startPayoutPlatform, stateOf, TestClock, type Session } from './support.ts';
+import { payableAwards } from './payable.ts';
 
 const N = 12;
-
-/** Enterprises with approved, published, released awards: ready for a payment run. */
-export async function payableAwards(p: Platform, clock: TestClock, n: number, seed: number): Promise<{ policy: string; awards: string[]; amounts: Map<string, string> }> {
-  const policy = await login(p, 'econ', 'policy1');
-  const clerk = await login(p, 'service', 'clerk1');
-  const ents: TestEnterprise[] = await Promise.all(Array.from({ length: n }, (_, i) => registerEnterprise(p, clerk, seed + i, `滨江并发${seed + i}科技有限公司`)));
-  await Promise.all(ents.map(async (e) => assert.equal((await e.submit('filing.submit', await payoutFiling(e) as never)).status, 200)));
-  const pol = await publish(policy, { budgetFen: '1000000000', capFen: '10000000' });
-  const apps = await Promise.all(ents.map((e) => apply(p, e, pol)));
-  const amounts = new Map<string, string>();
-  await Promise.all(apps.map(async (app, i) => {
-    const amountFen = String(1_000_000 + i * 1234);
-    const res = await policy.post(`/econ/api/payout/applications/${app}/decision`, { decision: 'approve', amountFen, reasons: '符合条件' });
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-    amounts.set(res.body.award, amountFen);
-  }));
-  assert.equal((await policy.post(`/econ/api/payout/policies/${pol}/publicise`, {})).status, 201);
-  await passDays(p, clock, 8);
-  const awards = [...amounts.keys()].sort();
-  await until('all payable', async () => (await Promise.all(awards.map((a) => stateOf<AwardRecord>(p, `pay/award/${a}`)))).every((a) => a!.status === 'payable'));
-  return { policy: pol, awards, amounts };
-}
 
 describe('at most one payout per award: concurrent triggers and statements', () => {
   let p: Platform;
   const clock = new TestClock();
   let finance: Session;
+  let finance2: Session;
   let setup: Awaited<ReturnType<typeof payableAwards>>;
 
   before(async () => {
     p = await startPayoutPlatform({ clock, keys: false });
     finance = await login(p, 'finance', 'finance1');
+    finance2 = await login(p, 'finance', 'finance2');
     setup = await payableAwards(p, clock, N, 500);
   });
   after(() => p.stop());
 
-  test('1,000 concurrent trigger requests make one run; every award is in it once', async () => {
+  test('1,000 concurrent trigger requests prepare one run; 20 approvals at once start it once; every award is in it once', async () => {
     const results = await Promise.all(Array.from({ length: 1000 }, () => finance.post('/finance/api/payout/runs', { policy: setup.policy })));
     const created = results.filter((r) => r.status === 201);
     assert.equal(created.length, 1);
     assert.ok(results.every((r) => r.status === 201 || (r.status === 409 && r.body.code === 'NOTHING_TO_PAY')), JSON.stringify(results.find((r) => r.status !== 201 && r.status !== 409)?.body));
     assert.equal(created[0].body.count, N);
+    const approvals = await Promise.all(Array.from({ length: 20 }, () => finance2.post(`/finance/api/payout/runs/${created[0].body.run}/approve`, {})));
+    const approved = approvals.filter((r) => r.status === 200);
+    assert.equal(approved.length, 1);
+    assert.ok(approvals.every((r) => r.status === 200 || r.body.code === 'RUN_ALREADY_REVIEWED'), JSON.stringify(approvals.map((r) => r.body.code)));
     const rows: { award: string; attempt: number }[] = await p.node('finance').db('pay_payments').select('award', 'attempt');
     assert.equal(rows.length, N);
     assert.equal(new Set(rows.map((r) => r.award)).size, N);
-    const xml = (await finance.get(created[0].body.file).expect(200)).text;
+    const xml = (await finance.get(approved[0].body.file).expect(200)).text;
     for (const a of setup.awards) assert.equal(xml.split(`<EndToEndId>${a}-1</EndToEndId>`).length, 2, `${a} once in the file`);
   });
 
@@ -70,6 +54,7 @@ describe('at most one payout per award: concurrent triggers and statements', () 
     const okRuns = receipts.filter((r) => r.receipt!.status === 'ok');
     assert.equal(okRuns.length, 1);
     assert.ok(receipts.every((r) => r.receipt!.status === 'ok' || r.receipt!.code === 'NOTHING_TO_PAY'));
+    await node.submitAs('finance2', 'payout.runApprove', { run: okRuns[0].receipt!.events[0].data.run });
     for (const a of setup.awards) {
       const award = await stateOf<AwardRecord>(p, `pay/award/${a}`, 'finance');
       assert.equal(award!.attempts, 2);

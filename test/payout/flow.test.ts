@@ -6,7 +6,7 @@ import { parseXml, children, child, at } from '../../server/policy-payout/paymen
 import { waitForHeight } from '../support/fixtures.ts';
 import { pdf } from '../approval/support.ts';
 import {
-  apply, applyBody, commitTaxAndInsured, synced, expertKeys, INSURED_RULE, login, openSealed, passDays, payoutEnterprise, publish, signedPost, startPayoutPlatform, stateOf, TAX_RULE, TestClock, until,
+  apply, applyBody, commitTaxAndInsured, payRun, synced, expertKeys, INSURED_RULE, login, openSealed, passDays, payoutEnterprise, publish, signedPost, startPayoutPlatform, stateOf, TAX_RULE, TestClock, until,
   type Session, type TestEnterprise,
 } from './support.ts';
 
@@ -23,6 +23,7 @@ describe('policy payout: publish → apply → checks → review → decide → 
   const clock = new TestClock();
   let policy: Session;
   let finance: Session;
+  let finance2: Session;
   let A: TestEnterprise; // fits every rule
   let B: TestEnterprise; // pays too little tax
   let C: TestEnterprise; // wrong industry
@@ -38,6 +39,7 @@ describe('policy payout: publish → apply → checks → review → decide → 
     p = await startPayoutPlatform({ clock });
     policy = await login(p, 'econ', 'policy1');
     finance = await login(p, 'finance', 'finance1');
+    finance2 = await login(p, 'finance', 'finance2');
     const clerk = await login(p, 'service', 'clerk1');
     A = await payoutEnterprise(p, clerk, 101);
     B = await payoutEnterprise(p, clerk, 102);
@@ -193,7 +195,7 @@ describe('policy payout: publish → apply → checks → review → decide → 
   });
 
   test('finance pays: a pain.001 file, a rejection, a retry under a new end-to-end id, settlement once', async () => {
-    const res = await finance.post('/finance/api/payout/runs', { policy: pol });
+    const res = await payRun(finance, finance2, { policy: pol });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     run1 = res.body.run;
     const xml = (await finance.get(res.body.file).expect(200)).text;
@@ -210,7 +212,7 @@ describe('policy payout: publish → apply → checks → review → decide → 
     assert.equal(ledger.failedFen, '12000000');
     const none = await finance.post('/finance/api/payout/runs', { policy: pol });
     assert.equal(none.body.code, 'NOTHING_TO_PAY', 'a failed payment is retried only when asked');
-    const retry = await finance.post('/finance/api/payout/runs', { policy: pol, retryFailed: true });
+    const retry = await payRun(finance, finance2, { policy: pol, retryFailed: true });
     assert.equal(retry.status, 201, JSON.stringify(retry.body));
     const csv = `endToEndId,status,bankRef,reason\r\n${award}-2,settled,B2026030100001,\r\n`;
     const ok = await finance.post(`/finance/api/payout/runs/${retry.body.run}/statement`).set('content-type', 'text/csv').send(csv);

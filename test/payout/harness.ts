@@ -12,6 +12,8 @@ import { testCode } from '../approval/support.ts';
 
 export const POLICY: Actor = { id: 'policy1', role: 'policy', dept: 'econ' };
 export const FINANCE: Actor = { id: 'finance1', role: 'finance', dept: 'finance' };
+/** the second finance officer, who approves the runs FINANCE prepares */
+export const FINANCE2: Actor = { id: 'finance2', role: 'finance', dept: 'finance' };
 export const ECON_NODE: Actor = { id: 'econ', role: 'node', dept: 'econ' };
 export const ent = (code: string): Actor => ({ id: code, role: 'enterprise' });
 
@@ -73,6 +75,14 @@ export class Harness {
       else this.state.set(w.key, w.new);
     }
     return { ok: true, events };
+  }
+
+  /** A payment run prepared by FINANCE and approved by FINANCE2; the answer is the preparation's (or the first refusal). */
+  async payRun(payload: Record<string, unknown>) {
+    const made = await this.run('payout.run', FINANCE, payload);
+    if (!made.ok) return made;
+    const approved = await this.run('payout.runApprove', FINANCE2, { run: made.events[0].data.run });
+    return approved.ok ? made : approved;
   }
 
   /** A bank statement's lines as the finance office's node signs them: reference and reason sealed to econ and finance. */

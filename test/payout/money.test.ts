@@ -5,7 +5,7 @@ import { balanced } from '../../server/policy-payout/budget/ledger.ts';
 import { amountProblem, MAX_FEN } from '../../server/policy-payout/money.ts';
 import { reconcile } from '../../server/policy-payout/payments/reconciliation.ts';
 import type { AwardRecord, LedgerRecord, PolicyRecord } from '../../server/policy-payout/records.ts';
-import { ECON_NODE, FINANCE, Harness, POLICY } from './harness.ts';
+import { ECON_NODE, FINANCE, FINANCE2, Harness, POLICY } from './harness.ts';
 
 const fenString = fc.oneof(
   { weight: 6, arbitrary: fc.bigInt({ min: 1n, max: 10n ** 12n }).map(String) },
@@ -84,6 +84,8 @@ describe('never above the published amount, never above the budget (property tes
       { weight: 3, arbitrary: fc.record({ t: fc.constant('days' as const), d: fc.integer({ min: 1, max: 6 }) }) },
       { weight: 3, arbitrary: fc.record({ t: fc.constant('release' as const) }) },
       { weight: 3, arbitrary: fc.record({ t: fc.constant('run' as const), retry: fc.boolean() }) },
+      // a run sent back by the second officer, after its preparer tried to approve it alone
+      { weight: 1, arbitrary: fc.record({ t: fc.constant('runRejected' as const), retry: fc.boolean() }) },
       { weight: 4, arbitrary: fc.record({ t: fc.constant('settle' as const), outcomes: fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }), dup: fc.integer({ min: 0, max: 5 }).map((x) => x === 0) }) },
     );
     // Award amounts as a share of the cap (up to 130%), with a malformed one now and then.
@@ -130,9 +132,23 @@ describe('never above the published amount, never above the budget (property tes
             }
             if (!r.ok) assert.equal(r.code, 'NOTHING_TO_RELEASE');
           } else if (s.t === 'run') {
-            const r = await h.run('payout.run', FINANCE, { policy: pol, retryFailed: s.retry });
+            const r = await h.payRun({ policy: pol, retryFailed: s.retry });
             if (r.ok) runs.push(r.events[0].data.run);
             else assert.equal(r.code, 'NOTHING_TO_PAY');
+          } else if (s.t === 'runRejected') {
+            const before = JSON.stringify(h.get<LedgerRecord>(`pay/ledger/${pol}`));
+            const made = await h.run('payout.run', FINANCE, { policy: pol, retryFailed: s.retry });
+            if (!made.ok) {
+              assert.equal(made.code, 'NOTHING_TO_PAY');
+              continue;
+            }
+            const run = made.events[0].data.run;
+            const alone = await h.run('payout.runApprove', FINANCE, { run });
+            assert.ok(!alone.ok && alone.code === 'RUN_SAME_APPROVER');
+            assert.ok((await h.run('payout.runReject', FINANCE2, { run, reason: '退回' })).ok);
+            const again = await h.run('payout.runApprove', FINANCE2, { run });
+            assert.ok(!again.ok && again.code === 'RUN_ALREADY_REVIEWED');
+            assert.equal(JSON.stringify(h.get<LedgerRecord>(`pay/ledger/${pol}`)), before, 'a rejected run moved no money');
           } else if (s.t === 'settle') {
             const run = runs.at(-1);
             if (!run) continue;

@@ -11,7 +11,7 @@ import { pain001, type Party } from '../../server/policy-payout/payments/bank/pa
 import { payeeSealRecipients, sealPayee } from '../../server/policy-payout/payeeSeal.ts';
 import type { ApplicationRecord, AwardRecord, RunRecord } from '../../server/policy-payout/records.ts';
 import {
-  apply, applyBody, login, passDays, payeeOf, payoutEnterprise, publish, sealApply, signedPost, startPayoutPlatform, stateOf, TestClock, until, type Session, type TestEnterprise,
+  apply, applyBody, login, passDays, payeeOf, payoutEnterprise, payRun, publish, sealApply, signedPost, startPayoutPlatform, stateOf, TestClock, until, type Session, type TestEnterprise,
 } from './support.ts';
 import { pdf } from '../approval/support.ts';
 
@@ -75,7 +75,7 @@ describe('the payee account is sealed on the ledger', () => {
     assert.equal((await policy.post(`/econ/api/payout/objections/${objection}/resolve`, { outcome: 'dismiss', reasons: '经核实不影响兑现' })).status, 200);
     await passDays(p, clock, 2);
     await until('payable', async () => (await stateOf<AwardRecord>(p, `pay/award/${award}`))?.status === 'payable');
-    const r = await finance.post('/finance/api/payout/runs', { policy: pol });
+    const r = await payRun(finance, await login(p, 'finance', 'finance2'), { policy: pol });
     assert.equal(r.status, 201, JSON.stringify(r.body));
     run = r.body.run;
     await stateOf(p, `pay/run/${run}`);

@@ -57,6 +57,18 @@ export async function seedStaff(p: Platform): Promise<void> {
   await Promise.all(waits);
 }
 
+/**
+ * A payment run as the finance office makes one: `prepare` prepares it, `approve` (another
+ * officer) approves it. Answers as the approval did (run, count, totalFen, file), with the
+ * preparation's 201; a refused preparation or approval answers as itself.
+ */
+export async function payRun(prepare: Session, approve: Session, body: Record<string, unknown>): Promise<{ status: number; body: any }> {
+  const made = await prepare.post('/finance/api/payout/runs', body);
+  if (made.status !== 201) return made;
+  const ok = await approve.post(`/finance/api/payout/runs/${made.body.run}/approve`, {});
+  return ok.status === 200 ? { status: 201, body: ok.body } : ok;
+}
+
 export const payeeOf = (ent: TestEnterprise) => ({ name: ent.name, account: '6222021001' + ent.code.slice(-8).replace(/[^0-9]/g, '7').padEnd(8, '7'), bankName: '中国工商银行滨江江南支行', bankCode: '102331000013' });
 
 /** A filing that consents to econ checking tax and insured employees, in a district and industry of choice. */

@@ -5,7 +5,7 @@
  *   npx tsx test/payout/vectors.generate.ts --force   rewrites them (then review the diff!)
  *
  * The cases follow one award through its life on a small chain (publish, apply, decide, publicise,
- * release, run, settle), each pre-state being the previous case's post-state, plus the refusals
+ * release, run prepared and approved by a second officer, settle), each pre-state being the previous case's post-state, plus the refusals
  * that guard money: above the cap, over the budget, before the period ends, not finance, settled twice;
  * then a new version of the policy that shares its budget, an amount changed on objection, and the
  * expert panel fixed at publication.
@@ -52,6 +52,7 @@ let state: Record<string, unknown> = {
   'user/market/pol1': { id: 'pol1', dept: 'market', name: '政策科', role: 'policy', active: true },
   'user/hrss/pol2': { id: 'pol2', dept: 'hrss', name: '他局政策科', role: 'policy', active: true },
   'user/tax/fin1': { id: 'fin1', dept: 'tax', name: '国库科', role: 'finance', active: true },
+  'user/tax/fin2': { id: 'fin2', dept: 'tax', name: '国库科复核', role: 'finance', active: true },
   'user/market/fin9': { id: 'fin9', dept: 'market', name: '非财政部门财务', role: 'finance', active: true },
   [`key/${firm.publicKey}`]: { type: 'enterprise', code: CODE },
   [`ent/${CODE}`]: { code: CODE, name: NAME, status: 'active', currentKey: firm.publicKey },
@@ -132,9 +133,17 @@ await vector('payout.release', 'period-running', 'a day before the period ends n
 await vector('payout.release', 'after-period', 'after the period, with no objection, the award is payable and reserved', T0 + 6 * DAY, signed(market, undefined, 'payout.release', { policy: POL }), true);
 
 await vector('payout.run', 'finance-role-elsewhere', 'a finance role outside the finance department cannot trigger a run', T0 + 6 * DAY + 1000, signed(market, 'fin9', 'payout.run', { policy: POL }));
-const ran = await vector('payout.run', 'creates-run', 'the finance office triggers a run: one attempt with its end-to-end id', T0 + 6 * DAY + 1000, signed(tax, 'fin1', 'payout.run', { policy: POL }), true);
+const ran = await vector('payout.run', 'creates-run', 'one finance officer prepares a run: the award is held by it under the end-to-end id its attempt will carry; nothing is paid or reserved anew', T0 + 6 * DAY + 1000, signed(tax, 'fin1', 'payout.run', { policy: POL }), true);
 const RUN = String(ran.receipt.events[0].data.run);
 await vector('payout.run', 'nothing-left', 'a second run finds nothing payable: the award is in the first', T0 + 6 * DAY + 2000, signed(tax, 'fin1', 'payout.run', { policy: POL }));
+// Maker-checker: a second finance officer of the finance office decides on the prepared run.
+await vector('payout.runReject', 'returns-awards', 'the second officer sends the run back with a reason: the award is payable again, the run rejected', T0 + 6 * DAY + 3000, signed(tax, 'fin2', 'payout.runReject', { run: RUN, reason: '金额需与公示名单再次核对' }));
+await vector('payout.runApprove', 'same-officer', 'the officer who prepared the run cannot approve it', T0 + 6 * DAY + 3000, signed(tax, 'fin1', 'payout.runApprove', { run: RUN }));
+await vector('payout.runReject', 'same-officer', 'the officer who prepared the run cannot reject it either', T0 + 6 * DAY + 3000, signed(tax, 'fin1', 'payout.runReject', { run: RUN, reason: '撤回' }));
+await vector('payout.runApprove', 'finance-role-elsewhere', 'a finance role outside the finance department cannot approve a run', T0 + 6 * DAY + 3000, signed(market, 'fin9', 'payout.runApprove', { run: RUN }));
+await vector('payout.runApprove', 'approves', 'a second finance officer approves: the attempt starts under the named end-to-end id', T0 + 6 * DAY + 3000, signed(tax, 'fin2', 'payout.runApprove', { run: RUN }), true);
+await vector('payout.runApprove', 'twice', 'an approved run cannot be approved again', T0 + 6 * DAY + 4000, signed(tax, 'fin2', 'payout.runApprove', { run: RUN }));
+await vector('payout.runReject', 'after-approval', 'an approved run cannot be rejected', T0 + 6 * DAY + 4000, signed(tax, 'fin2', 'payout.runReject', { run: RUN, reason: '迟到的退回' }));
 await vector('payout.settle', 'settles', 'the bank settled the payment: paid, out of the reserve', T0 + 7 * DAY, signed(tax, 'fin1', 'payout.settle', { run: RUN, results: [{ endToEndId: `${AWARD}-1`, outcome: 'settled', bankRef: await sealedText('settle/B1', 'B1') }] }), true);
 await vector('payout.settle', 'already-settled', 'settling an award that is already paid is refused', T0 + 7 * DAY + 1000, signed(tax, 'fin1', 'payout.settle', { run: RUN, results: [{ endToEndId: `${AWARD}-1`, outcome: 'settled', bankRef: await sealedText('settle/B2', 'B2') }] }));
 

@@ -70,6 +70,7 @@ describe('expert review and finance disbursement in a browser', { skip: noChromi
   let browser: Browser;
   let expert: Page;
   let fin: Page;
+  let fin2: Page;
   let policy: Session;
   let A: TestEnterprise;
   let B: TestEnterprise;
@@ -87,7 +88,30 @@ describe('expert review and finance disbursement in a browser', { skip: noChromi
   const statementInput = (page: Page) => page.getByTestId('statement-file').locator('input[type=file]');
   const award = (id: string) => stateOf<AwardRecord>(p, `pay/award/${id}`, 'finance');
 
-  afterEach((t) => shotsOnFailure(t, { 'fail-expert': expert, 'fail-finance': fin }));
+  afterEach((t) => shotsOnFailure(t, { 'fail-expert': expert, 'fail-finance': fin, 'fail-finance2': fin2 }));
+
+  /**
+   * 复核: finance2 finds the prepared run on the home page (待我复核), opens it and approves it after
+   * a confirmation; finance1's page then shows the approved run with its file.
+   */
+  async function secondOfficerApproves(run: string) {
+    await fin.getByTestId('run-status').filter({ hasText: '待复核' }).waitFor();
+    await fin.getByTestId('review-own').waitFor();
+    assert.equal(await fin.getByTestId('run-approve').count(), 0, 'whoever prepared a run has no approve button');
+    assert.equal(await fin.getByTestId('pain001-download').count(), 0, 'no payment file before the approval');
+    if (!fin2.url().includes('/finance/')) await signIn(fin2, base, 'finance', 'finance2');
+    await fin2.goto(`${base}/finance/`);
+    const todo = fin2.getByTestId('work-item-runsToReview');
+    await todo.filter({ hasText: '1' }).waitFor();
+    await todo.click();
+    await fin2.getByTestId(`run-${run}`).click();
+    await fin2.getByTestId('review-waiting').filter({ hasText: 'finance1' }).waitFor();
+    await fin2.getByTestId('run-approve').click();
+    await fin2.locator('.el-message-box').getByRole('button', { name: '复核通过' }).click();
+    await fin2.getByTestId('review-approved').filter({ hasText: 'finance2' }).waitFor();
+    await fin.reload();
+    await fin.getByTestId('run-status').filter({ hasText: '已复核' }).waitFor();
+  }
 
   before(async () => {
     needBuiltPortal();
@@ -106,6 +130,8 @@ describe('expert review and finance disbursement in a browser', { skip: noChromi
     // The expert and the finance officer each have their own browser (cookies, stored key).
     expert = await portalPage(browser, { acceptDownloads: true });
     fin = await portalPage(browser, { acceptDownloads: true });
+    // the second finance officer, who reviews the runs finance1 prepares
+    fin2 = await portalPage(browser);
   });
   after(async () => {
     await browser?.close();
@@ -245,7 +271,7 @@ describe('expert review and finance disbursement in a browser', { skip: noChromi
     await synced(p);
   });
 
-  test('待支付款项: the finance officer sees the payable awards, confirms count and total, triggers a run and takes its pain.001', async () => {
+  test('待支付款项: the finance officer sees the payable awards, confirms count and total, prepares a run; a second officer approves it; then its pain.001', async () => {
     await signIn(fin, base, 'finance', 'finance1');
     // Before any run: the two awards are reserved against the budget, nothing is paid.
     await fin.goto(`${base}/finance/budgets`);
@@ -270,6 +296,10 @@ describe('expert review and finance disbursement in a browser', { skip: noChromi
     await confirmBox(fin, '确认发起');
     await fin.waitForURL(/\/finance\/payment-runs\/PR-\d+-\d+/);
     run1 = /payment-runs\/(PR-\d+-\d+)/.exec(fin.url())![1];
+    assert.equal((await award(awardA))?.status, 'payable', 'prepared: nothing is paid yet');
+    await shot(fin, 'finance-02a-run-prepared');
+    await secondOfficerApproves(run1);
+    await shot(fin2, 'finance-02b-run-approved');
     await fin.getByTestId(`e2e-${awardA}-1`).waitFor();
     await fin.getByTestId(`e2e-${awardB}-1`).waitFor();
     assert.equal(await fin.getByTestId('run-total').innerText(), '¥200,000.00');
@@ -334,6 +364,7 @@ describe('expert review and finance disbursement in a browser', { skip: noChromi
     await fin.getByTestId(`e2e-${awardB}-2`).waitFor();
     run2 = /payment-runs\/(PR-\d+-\d+)/.exec(fin.url())![1];
     assert.notEqual(run2, run1);
+    await secondOfficerApproves(run2);
     const report = `<?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10"><CstmrPmtStsRpt><GrpHdr><MsgId>S2</MsgId><CreDtTm>2026-03-02T10:00:00+08:00</CreDtTm></GrpHdr><OrgnlGrpInfAndSts><OrgnlMsgId>${run2}</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId></OrgnlGrpInfAndSts><OrgnlPmtInfAndSts><OrgnlPmtInfId>${run2}-1</OrgnlPmtInfId><TxInfAndSts><OrgnlEndToEndId>${awardB}-2</OrgnlEndToEndId><TxSts>ACSC</TxSts><AcctSvcrRef>B2026030200007</AcctSvcrRef></TxInfAndSts></OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>`;
     await statementInput(fin).setInputFiles({ name: 'pain002.xml', mimeType: 'application/xml', buffer: Buffer.from(report) });
     await fin.getByTestId('statement-result').waitFor();

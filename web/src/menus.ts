@@ -44,6 +44,7 @@ export const pages: PageEntry[] = [
   { path: 'blocks/:ref', name: 'block', title: 'menu.explorer', roles: STAFF, menu: false, view: () => import('./views/explorer/BlockDetailView.vue') },
   { path: 'tx/:id', name: 'tx', title: 'tx.title', roles: STAFF, menu: false, view: () => import('./views/explorer/TxDetailView.vue') },
   { path: 'status', name: 'status', title: 'menu.status', roles: EVERYONE, menuRoles: CHAIN_ROLES, icon: Connection, order: 91, view: () => import('./views/StatusView.vue') },
+  { path: 'account/password', name: 'account-password', title: 'account.menu', roles: STAFF, menu: false, view: () => import('./views/account/ChangePasswordView.vue') },
   { path: 'key', name: 'key', title: 'menu.keys', roles: ['enterprise'], icon: Key, order: 80, view: () => import('./views/KeyView.vue') },
   { path: 'imports', name: 'imports', title: 'im.title', roles: ['admin', 'clerk'], icon: Upload, order: 60, view: () => import('./views/imports/ImportView.vue') },
   ...workPages,

@@ -43,6 +43,8 @@ export function createPortalRouter(dept: string): Router {
     }
     if (to.meta.public) return session.user && to.name === 'login' ? { name: 'home' } : true;
     if (!session.user) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
+    // signed in with a one-time password: the server refuses everything else until it is changed
+    if (session.user.mustChangePassword && to.name !== 'account-password') return { name: 'account-password' };
     if (to.meta.roles && !canOpen({ roles: to.meta.roles }, session.user.role)) {
       ElMessage.warning(i18n.global.t('error.forbidden'));
       return { name: 'home' };

@@ -24,6 +24,10 @@ export const userRegister = defineContract({
     if (p.role === 'auditor' && dept !== AUDIT_DEPT) {
       throw new ChainError('AUDITOR_OUTSIDE_AUDIT', `the auditor role is granted only in the ${AUDIT_DEPT} department, not in ${dept}`, { status: 403 });
     }
+    // another administrator may change it; so a department always keeps one who can
+    if (p.id === ctx.actor.id && ctx.actor.role === 'admin' && p.role !== 'admin') {
+      throw new ChainError('SELF_DEMOTE', 'an administrator cannot take the administrator role from themselves', { status: 403 });
+    }
     const user: UserRecord = { id: p.id, dept, name: p.name, role: p.role, active: true };
     state.put(keys.user(dept, p.id), user);
     ctx.emit('user.registered', { dept, id: p.id, role: p.role });

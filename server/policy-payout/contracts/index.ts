@@ -11,6 +11,7 @@ import { payoutRelease } from './release.ts';
 import { payoutResolve } from './resolve.ts';
 import { payoutReview } from './review.ts';
 import { payoutRun } from './run.ts';
+import { payoutRunApprove, payoutRunReject } from './runReview.ts';
 import { payoutSettle } from './settle.ts';
 
 export const payoutContracts: ContractDef[] = [
@@ -27,6 +28,8 @@ export const payoutContracts: ContractDef[] = [
   payoutResolve,
   payoutRelease,
   payoutRun,
+  payoutRunApprove,
+  payoutRunReject,
   payoutSettle,
 ];
 

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { z } from 'zod';
 import { readLimited } from '../../approval/http/materialsStore.ts';
 import { ChainError } from '../../chain/errors.ts';
 import type { ModulePort } from '../../chain/modulePort.ts';
@@ -12,14 +13,17 @@ import { parsePain002, parseStatementCsv } from '../payments/bank/statusReport.t
 import * as q from '../readModel/queries.ts';
 import { reconcile, reconciliationCsv } from '../payments/reconciliation.ts';
 import type { PolicyRecord, RunRecord } from '../records.ts';
-import { PayoutRun, PolicyId, RunId } from '../schema.ts';
+import { PayoutRun, PayoutRunReject, PolicyId, RunId } from '../schema.ts';
 import { recordStatement } from '../payments/settlement.ts';
 import { runParties } from '../payments/runParties.ts';
 import { pk } from '../stateKeys.ts';
 import { actAs, doc, eventOf, notFound, param, parseWith } from './common.ts';
 
+const RunRejectBody = PayoutRunReject.omit({ run: true });
+const RunStatusQuery = z.enum(['prepared', 'approved', 'rejected']);
+
 /**
- * The finance office: payment runs, the pain.001 file, the bank's answers, reconciliation.
+ * The finance office: payment runs (one officer prepares, another approves or rejects), the pain.001 file, the bank's answers, reconciliation.
  * Triggers are serialised per node (one at a time, in arrival order) so a burst of clicks
  * costs one run and the rest a quick 409; the chain would refuse a second run of the same
  * awards anyway (they are no longer payable), which the tests also check without this queue.
@@ -57,21 +61,44 @@ export function financeRoutes(node: ModulePort): Router {
     return run;
   }
 
-  doc('post', '/runs', 'Trigger a payment run of a policy\'s payable awards (retryFailed: also those whose payment failed). Finance office only.', ['finance'], PayoutRun);
+  /** No payment file and no bank answer before the second officer's approval. */
+  const approved = (run: RunRecord): RunRecord => {
+    if (run.status !== 'approved') throw new ChainError('RUN_NOT_APPROVED', `payment run ${run.id} is ${run.status}; only an approved run has payments`, { status: 409, data: { status: run.status } });
+    return run;
+  };
+
+  doc('post', '/runs', 'Prepare a payment run of a policy\'s payable awards (retryFailed: also those whose payment failed). It pays nothing until another finance officer approves it. Finance office only.', ['finance'], PayoutRun);
   r.post('/runs', requireRole('finance'), async (ctx) => {
     const body = parseWith(PayoutRun, ctx.request.body);
     const user = currentUser(ctx).id;
     const row = await serial(() => actAs(node, user, 'payout.run', body));
-    const ev = eventOf(row, 'payout.runCreated')!;
+    const ev = eventOf(row, 'payout.runPrepared')!;
     ctx.status = 201;
-    ctx.body = { run: ev.run, count: ev.count, totalFen: ev.totalFen, file: `/${node.dept}/api/payout/runs/${ev.run}/pain001.xml`, tx: row.id };
+    ctx.body = { run: ev.run, status: 'prepared', count: ev.count, totalFen: ev.totalFen, tx: row.id };
   });
 
-  doc('get', '/runs', 'Payment runs, newest first; ?policy=.', ['finance', 'auditor']);
+  doc('post', '/runs/{id}/approve', 'Approve a prepared run (a finance officer other than the one who prepared it): its payments start and the pain.001 file exists from now on.', ['finance']);
+  r.post('/runs/:id/approve', requireRole('finance'), async (ctx) => {
+    const run = parseWith(RunId, param(ctx, 'id'), 'run');
+    const row = await serial(() => actAs(node, currentUser(ctx).id, 'payout.runApprove', { run }));
+    const ev = eventOf(row, 'payout.runApproved')!;
+    ctx.body = { run, status: 'approved', count: ev.count, totalFen: ev.totalFen, file: `/${node.dept}/api/payout/runs/${run}/pain001.xml`, tx: row.id };
+  });
+
+  doc('post', '/runs/{id}/reject', 'Send a prepared run back with a reason (a finance officer other than the one who prepared it): its awards are payable again.', ['finance'], RunRejectBody);
+  r.post('/runs/:id/reject', requireRole('finance'), async (ctx) => {
+    const run = parseWith(RunId, param(ctx, 'id'), 'run');
+    const { reason } = parseWith(RunRejectBody, ctx.request.body);
+    const row = await serial(() => actAs(node, currentUser(ctx).id, 'payout.runReject', { run, reason }));
+    ctx.body = { run, status: 'rejected', tx: row.id };
+  });
+
+  doc('get', '/runs', 'Payment runs, newest first; ?policy=, ?status=prepared|approved|rejected.', ['finance', 'auditor']);
   r.get('/runs', requireRole('finance', 'auditor'), async (ctx) => {
     const policy = ctx.query.policy ? parseWith(PolicyId, ctx.query.policy, 'query.policy') : undefined;
+    const status = ctx.query.status ? parseWith(RunStatusQuery, ctx.query.status, 'query.status') : undefined;
     const look = auditLook(node, ctx);
-    const items = await q.runs(node.db, policy);
+    const items = await q.runs(node.db, { policy, status });
     const auditViewTx = await look?.record(listSubject('payout/runs', ctx.query), []);
     ctx.body = { items, ...(auditViewTx ? { auditViewTx } : {}) };
   });
@@ -85,7 +112,7 @@ export function financeRoutes(node: ModulePort): Router {
 
   doc('get', '/runs/{id}/pain001.xml', 'The ISO 20022 pain.001.001.09 credit transfer file of a run (the same bytes every time), made where the payee accounts open: the finance office\'s node (elsewhere SEALED_PAYEE, 409).', ['finance', 'auditor']);
   r.get('/runs/:id/pain001.xml', requireRole('finance', 'auditor'), payeeReader, async (ctx) => {
-    const run = await loadRun(param(ctx, 'id'));
+    const run = approved(await loadRun(param(ctx, 'id')));
     ctx.type = 'application/xml; charset=utf-8';
     ctx.set('content-disposition', `attachment; filename="${run.id}.pain001.xml"`);
     ctx.body = pain001(run, await runParties(node, run));
@@ -93,7 +120,7 @@ export function financeRoutes(node: ModulePort): Router {
 
   doc('post', '/runs/{id}/statement', 'Record the bank\'s answer: a pain.002 status report (application/xml) or a CSV statement (text/csv: endToEndId,status,bankRef,reason). Lines already recorded the same way are skipped, so a statement can be read again.', ['finance']);
   r.post('/runs/:id/statement', requireRole('finance'), async (ctx) => {
-    const run = await loadRun(param(ctx, 'id'));
+    const run = approved(await loadRun(param(ctx, 'id')));
     const type = (ctx.get('content-type') || '').split(';')[0].trim().toLowerCase();
     const text = (await readLimited(ctx.req, 20 * 1024 * 1024)).toString('utf8');
     const report = type === 'text/csv' ? parseStatementCsv(text) : type === 'application/xml' || type === 'text/xml' ? parsePain002(text) : undefined;

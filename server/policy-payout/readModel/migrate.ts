@@ -71,6 +71,8 @@ const TABLES: [string, Build][] = [
     t.bigInteger('created_at').notNullable();
     t.integer('count').notNullable();
     t.string('total_fen', 20).notNullable();
+    t.string('status', 16).notNullable().defaultTo('approved').index();
+    t.string('prepared_by', 64).notNullable().defaultTo('');
   }],
   ['pay_payments', (t) => {
     t.string('e2e_id', 35).primary();
@@ -109,4 +111,11 @@ const TABLES: [string, Build][] = [
 
 export async function migratePayout(db: Knex): Promise<void> {
   for (const [name, build] of TABLES) if (!(await db.schema.hasTable(name))) await db.schema.createTable(name, build);
+  // Runs projected before maker-checker were paid on one officer's word: approved, preparer unknown.
+  if (!(await db.schema.hasColumn('pay_runs', 'status'))) {
+    await db.schema.alterTable('pay_runs', (t) => {
+      t.string('status', 16).notNullable().defaultTo('approved').index();
+      t.string('prepared_by', 64).notNullable().defaultTo('');
+    });
+  }
 }

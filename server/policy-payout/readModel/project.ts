@@ -139,6 +139,6 @@ export async function projectPayout(trx: Knex.Transaction, block: CommittedBlock
   const objections = await Promise.all(under<ObjectionRecord>('pay/objection/').map((o) => objectionView(o, keyring)));
   await upsert(trx, 'pay_objections', 'id', objections.map((o) => ({ id: o.id, award: o.award, policy: o.policy, status: o.status, json: JSON.stringify(o) })));
   // The run's item list stays in state (it can hold tens of thousands); the table indexes it.
-  await upsert(trx, 'pay_runs', 'id', under<RunRecord>('pay/run/').map((r) => ({ id: r.id, policy: r.policy, created_at: r.createdAt, count: r.count, total_fen: r.totalFen })));
+  await upsert(trx, 'pay_runs', 'id', under<RunRecord>('pay/run/').map((r) => ({ id: r.id, policy: r.policy, created_at: r.createdAt, count: r.count, total_fen: r.totalFen, status: r.status, prepared_by: r.by.user })));
   await upsert(trx, 'pay_experts', ['dept', 'id'], under<ExpertRecord>('pay/expert/').map((e) => ({ dept: e.dept, id: e.id, json: JSON.stringify(e) })));
 }

@@ -144,8 +144,9 @@ export async function awardCodes(db: Knex, awardIds: string[]): Promise<string[]
 
 
 /** Payment runs, newest first (the latest 200). */
-export async function runs(db: Knex, policy?: string): Promise<RunSummary[]> {
-  const rows = await db('pay_runs').where(policy ? { policy } : {}).orderBy('created_at', 'desc').limit(200).select('id', 'policy', 'created_at as createdAt', 'count', 'total_fen as totalFen');
+export async function runs(db: Knex, o: { policy?: string; status?: RunSummary['status'] } = {}): Promise<RunSummary[]> {
+  const where = { ...(o.policy ? { policy: o.policy } : {}), ...(o.status ? { status: o.status } : {}) };
+  const rows = await db('pay_runs').where(where).orderBy('created_at', 'desc').limit(200).select('id', 'policy', 'created_at as createdAt', 'count', 'total_fen as totalFen', 'status', 'prepared_by as preparedBy');
   return rows.map((x: RunSummary) => ({ ...x, createdAt: Number(x.createdAt) }));
 }
 
@@ -212,13 +213,18 @@ export async function workOf(db: Knex, u: SessionUser, now: number): Promise<Wor
         { key: 'reviewsAssigned', kind: 'mine', count: all, page: 'expert-assigned' },
       ];
     }
-    case 'finance':
+    case 'finance': {
+      // an award a prepared run holds waits for that run's review, not for another run
+      const free = (status: string) => db('pay_awards').where({ status }).whereNot('json', 'like', '%"preparedIn":%');
       return [
-        { key: 'awardsPayable', kind: 'todo', count: await n(db('pay_awards').where({ status: 'payable' })), page: 'fin-payable' },
-        { key: 'awardsFailed', kind: 'todo', count: await n(db('pay_awards').where({ status: 'failed' })), page: 'fin-payable', query: { status: 'failed' } },
+        { key: 'runsToReview', kind: 'todo', count: await n(db('pay_runs').where({ status: 'prepared' }).whereNot({ prepared_by: u.id })), page: 'fin-runs', query: { status: 'prepared' } },
+        { key: 'awardsPayable', kind: 'todo', count: await n(free('payable')), page: 'fin-payable' },
+        { key: 'awardsFailed', kind: 'todo', count: await n(free('failed')), page: 'fin-payable', query: { status: 'failed' } },
+        { key: 'runsPreparedMine', kind: 'mine', count: await n(db('pay_runs').where({ status: 'prepared', prepared_by: u.id })), page: 'fin-runs', query: { status: 'prepared' } },
         { key: 'awardsPaying', kind: 'mine', count: await n(db('pay_awards').where({ status: 'paying' })), page: 'fin-runs' },
         { key: 'runsAll', kind: 'notice', count: await n(db('pay_runs')), page: 'fin-runs' },
       ];
+    }
     case 'enterprise': {
       const mine = () => db('pay_applications').where({ code: u.id });
       return [

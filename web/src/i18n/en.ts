@@ -1,5 +1,6 @@
 import type zhCN from './zh-CN.ts';
 import access from './access.en.ts';
+import accounts from './accounts.en.ts';
 import finance from './finance.en.ts';
 import home from './home.en.ts';
 import imports from './imports.en.ts';
@@ -11,6 +12,7 @@ export default {
   ...work,
   ...policy,
   ...finance,
+  ...accounts,
   ...access,
   ...home,
   ...imports,

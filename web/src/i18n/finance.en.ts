@@ -171,7 +171,7 @@ export default {
       confirmCount: 'This run pays',
       items: 'awards',
       confirmTotal: 'in total',
-      note: 'Once triggered these awards are in the run and no longer payable; each payment has its own end-to-end id, and no award is ever paid twice.',
+      note: 'Once triggered these awards are in the run and no longer payable; another finance officer must approve the run before its payment file exists; each payment has its own end-to-end id, and no award is ever paid twice.',
       retryNote: 'Failed payments are paid again under new end-to-end ids; the failed attempts stay on record. Payable awards are included too.',
       go: 'Trigger',
       nothing: 'This policy has no payable awards',

@@ -45,6 +45,8 @@ export default {
     payout_resolve: '异议处理',
     payout_release: '公示期满转可拨付',
     payout_run: '发起拨付批次',
+    payout_runApprove: '复核通过拨付批次',
+    payout_runReject: '退回拨付批次',
     payout_settle: '登记银行结算',
   },
   deptShort: { market: '市场', tax: '税务', hrss: '人社', housing: '住建', enforcement: '执法', econ: '经信', finance: '财政', audit: '审计', service: '政务' },

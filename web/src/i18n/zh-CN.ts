@@ -1,4 +1,5 @@
 import access from './access.zh-CN.ts';
+import accounts from './accounts.zh-CN.ts';
 import finance from './finance.zh-CN.ts';
 import home from './home.zh-CN.ts';
 import imports from './imports.zh-CN.ts';
@@ -12,6 +13,7 @@ export default {
   ...work,
   ...policy,
   ...finance,
+  ...accounts,
   ...access,
   ...home,
   ...imports,

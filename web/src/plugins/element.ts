@@ -5,7 +5,7 @@ import {
   ElMain, ElMenu, ElMenuItem, ElPagination, ElRow, ElSkeleton, ElStatistic, ElSubMenu, ElTabPane, ElTable,
   ElTableColumn, ElTabs, ElTag, ElTooltip, ElUpload, ElLoading,
   ElCheckbox, ElCheckboxGroup, ElCollapse, ElCollapseItem, ElDivider, ElInputNumber, ElOption, ElProgress, ElRadio, ElRadioButton,
-  ElRadioGroup, ElSelect, ElStep, ElSteps, ElTimeline, ElTimelineItem,
+  ElRadioGroup, ElSelect, ElStep, ElSteps, ElTimeline, ElTimelineItem, ElDialog,
 } from 'element-plus';
 import 'element-plus/dist/index.css';
 
@@ -21,6 +21,8 @@ const components: Plugin[] = [
   // the approval, supervision, audit and administration pages
   ElCheckbox, ElCheckboxGroup, ElCollapse, ElCollapseItem, ElDivider, ElInputNumber, ElOption, ElProgress, ElRadio, ElRadioButton,
   ElRadioGroup, ElSelect, ElStep, ElSteps, ElTimeline, ElTimelineItem,
+  // role edit, the one-time password, a payment run's rejection
+  ElDialog,
 ];
 
 export function installElement(app: App) {

@@ -64,11 +64,16 @@ export const useSession = defineStore('session', () => {
     }
   }
 
+  /** The password was changed: a reset's limit on this session is gone. */
+  function passwordChanged() {
+    if (user.value?.mustChangePassword) user.value = { ...user.value, mustChangePassword: undefined };
+  }
+
   function forget() {
     forgetAuditPurpose();
     user.value = null;
     client.setCsrfToken(null);
   }
 
-  return { user, departments, department, checked, loadDepartments, restore, login, loginEnterprise, logout, forget };
+  return { user, departments, department, checked, loadDepartments, restore, login, loginEnterprise, logout, forget, passwordChanged };
 });

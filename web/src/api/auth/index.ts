@@ -9,6 +9,8 @@ export const logout = () => client.post<{ ok: true }>(deptApi('/auth/logout'));
 export const challenge = () => client.get<Challenge>(deptApi('/auth/challenge'));
 /** The password policy this node enforces; no session needed. */
 export const passwordPolicy = () => client.get<PasswordPolicy>(deptApi('/auth/password-policy'));
+/** One's own password: the current one and the new one; other sessions of the user end. */
+export const changePassword = (b: { current: string; next: string }) => client.post<{ sessionsEnded: number }>(deptApi('/auth/password'), b);
 export const loginEnterprise = (b: EnterpriseLoginBody) => client.post<LoginResult>(deptApi('/auth/enterprise'), b);
 /** The departments this server process hosts (not under a department's prefix). */
 export const departments = () => client.get<Department[]>('/api/departments');

@@ -1,7 +1,7 @@
 import { ApiError, apiErrorFrom, client, deptApi } from '../client.ts';
 import { qs } from '../query.ts';
 import { uploadFile } from '../upload.ts';
-import type { AwardQuery, AwardRecord, PolicyRow, Reconciliation, RunCreated, RunDetail, RunSummary, StatementResult } from './financeTypes.ts';
+import type { AwardQuery, AwardRecord, PolicyRow, Reconciliation, RunCreated, RunDetail, RunReviewed, RunSummary, StatementResult } from './financeTypes.ts';
 
 /** The finance office's calls (资金拨付): payable awards, payment runs, bank statements, reconciliation. */
 const P = (path: string) => deptApi(`/payout${path}`);
@@ -13,7 +13,10 @@ export const awards = (q: AwardQuery = {}) => client.get<{ items: AwardRecord[] 
 export const awardsCsvPath = (q: AwardQuery = {}) => P(`/awards/export${qs({ ...q, limit: undefined, offset: undefined })}`);
 
 export const createRun = (b: { policy: string; retryFailed: boolean }) => client.post<RunCreated>(P('/runs'), b);
-export const runs = (policy?: string) => client.get<{ items: RunSummary[] }>(P(`/runs${qs({ policy })}`));
+export const runs = (q: { policy?: string; status?: string } = {}) => client.get<{ items: RunSummary[] }>(P(`/runs${qs({ ...q })}`));
+/** A second finance officer's decision on a prepared run (never the one who prepared it). */
+export const approveRun = (id: string) => client.post<RunReviewed>(P(`/runs/${enc(id)}/approve`));
+export const rejectRun = (id: string, reason: string) => client.post<RunReviewed>(P(`/runs/${enc(id)}/reject`), { reason });
 /** An auditor reads a run, its file and the bank's answers with a purpose, recorded on the chain. */
 export const run = (id: string, purpose?: string) => client.get<RunDetail>(P(`/runs/${enc(id)}${qs({ purpose })}`));
 export const pain001Path = (id: string, purpose?: string) => P(`/runs/${enc(id)}/pain001.xml${qs({ purpose })}`);
