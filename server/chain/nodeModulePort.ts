@@ -19,6 +19,8 @@ export interface PortSource extends PreflightNode {
     blockByHeight(height: number): Promise<BlockRow | undefined>;
     getMany(keys: string[]): Promise<Map<string, string>>;
     history(key: string): Promise<StateChange[]>;
+    tx(id: string): Promise<TxRow | undefined>;
+    txsOfBlock(height: number): Promise<TxRow[]>;
   };
   submitAs(actor: string | undefined, kind: string, payload: Record<string, unknown>, wait?: WaitMode, timeoutMs?: number): Promise<{ id: string; receipt?: TxRow }>;
   sealRecipients(depts: readonly string[]): SealRecipient[];
@@ -71,6 +73,9 @@ export function modulePortOf(node: PortSource): ModulePort {
     getMany: (keys: string[]) => node.store.getMany(keys),
     history: (key: string) => node.store.history(key),
     blockHash: async (height: number) => (await node.store.blockByHeight(height))?.hash,
+    block: (height: number) => node.store.blockByHeight(height),
+    blockTxs: (height: number) => node.store.txsOfBlock(height),
+    tx: (id: string) => node.store.tx(id),
     signAs: (actor: string | undefined, kind: string, payload: Record<string, unknown>) => node.signAs(actor, kind, payload),
     submit: (tx: Tx) => node.submit(tx),
     submitAs: (actor: string | undefined, kind: string, payload: Record<string, unknown>, wait?: WaitMode, timeoutMs?: number) => node.submitAs(actor, kind, payload, wait, timeoutMs),

@@ -22,7 +22,7 @@ import {
   type TxRecord,
 } from './bundleFormat.ts';
 import type { EvidenceSource, LedgerHeader, LedgerTx } from './evidenceSource.ts';
-import { proofFrom } from './merkleProof.ts';
+import { proofFrom } from '../../shared/verify/merkleProof.ts';
 import { renderReport } from './report.ts';
 import { subjectKindOf } from './subject.ts';
 

@@ -20,7 +20,8 @@ const SM2 = {
 const makePoint = () => weierstrass(SM2);
 let point: ReturnType<typeof makePoint> | undefined;
 // built on first use: most chains are ed25519 and never need it
-const Sm2Point = () => (point ??= makePoint());
+export const Sm2Point = () => (point ??= makePoint());
+export const SM2_N = SM2.n;
 const HEX = /^[0-9a-f]*$/;
 const hex32 = (x: bigint) => x.toString(16).padStart(64, '0');
 const big = (b: Uint8Array) => BigInt('0x' + (Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('') || '0'));
@@ -36,6 +37,13 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** e = SM3(Z || M), with Z over the default distinguishing ID (GM/T 0003): what an SM2 signature signs. */
+export function sm2Digest(key: { x: bigint; y: bigint }, message: Uint8Array): bigint {
+  const id = utf8('1234567812345678');
+  const z = sm3(concat([new Uint8Array([(id.length * 8) >> 8, (id.length * 8) & 255]), id, ...[SM2.a, SM2.b, SM2.Gx, SM2.Gy, key.x, key.y].map((v) => hexToBytes(hex32(v)))]));
+  return big(sm3(concat([z, message])));
+}
+
 function sm2Verify(publicKey: string, message: Uint8Array, signature: string): boolean {
   if (publicKey.length !== 130 || !publicKey.startsWith('04') || signature.length !== 128) return false;
   const P = Sm2Point();
@@ -47,10 +55,7 @@ function sm2Verify(publicKey: string, message: Uint8Array, signature: string): b
   if (r < 1n || r >= n || s < 1n || s >= n) return false;
   const t = (r + s) % n;
   if (t === 0n) return false;
-  const id = utf8('1234567812345678');
-  const { x, y } = key.toAffine();
-  const z = sm3(concat([new Uint8Array([(id.length * 8) >> 8, (id.length * 8) & 255]), id, ...[SM2.a, SM2.b, SM2.Gx, SM2.Gy, x, y].map((v) => hexToBytes(hex32(v)))]));
-  const e = big(sm3(concat([z, message])));
+  const e = sm2Digest(key.toAffine(), message);
   const R = P.BASE.multiply(s).add(key.multiply(t));
   if (R.is0()) return false;
   return (e + R.toAffine().x) % n === r;
