@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { SealRecipient } from './sealing/envelope.ts';
-import type { Genesis, Tx } from './schema.ts';
+import type { Cert, Genesis, Tx } from './schema.ts';
 import type { StateView } from './state.ts';
 import type { BlockRow, TxRow } from './store/chainStore.ts';
 
@@ -51,6 +51,8 @@ export interface ModulePort {
   block(height: number): Promise<BlockRow | undefined>;
   /** a committed block's transactions with their receipts, in block order */
   blockTxs(height: number): Promise<TxRow[]>;
+  /** certificates of final blocks that no committed block carries yet (the newest finality) */
+  uncarriedCerts(): readonly Cert[];
   /** a committed transaction with its receipt */
   tx(id: string): Promise<TxRow | undefined>;
   /** every committed change of one key, oldest first */

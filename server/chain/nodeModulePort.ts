@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { ModuleDb, ModulePort, NodeChange, StateChange, WaitMode } from './modulePort.ts';
 import { submitChecked, type PreflightNode } from './preflight.ts';
 import type { SealRecipient } from './sealing/envelope.ts';
-import type { Tx } from './schema.ts';
+import type { Cert, Tx } from './schema.ts';
 import type { BlockRow, TxRow } from './store/chainStore.ts';
 
 /**
@@ -25,6 +25,7 @@ export interface PortSource extends PreflightNode {
   submitAs(actor: string | undefined, kind: string, payload: Record<string, unknown>, wait?: WaitMode, timeoutMs?: number): Promise<{ id: string; receipt?: TxRow }>;
   sealRecipients(depts: readonly string[]): SealRecipient[];
   readonly publicKey: string;
+  uncarriedCerts(): readonly Cert[];
   on(event: NodeChange, fn: () => void): unknown;
   off(event: NodeChange, fn: () => void): unknown;
 }
@@ -76,6 +77,7 @@ export function modulePortOf(node: PortSource): ModulePort {
     block: (height: number) => node.store.blockByHeight(height),
     blockTxs: (height: number) => node.store.txsOfBlock(height),
     tx: (id: string) => node.store.tx(id),
+    uncarriedCerts: () => node.uncarriedCerts(),
     signAs: (actor: string | undefined, kind: string, payload: Record<string, unknown>) => node.signAs(actor, kind, payload),
     submit: (tx: Tx) => node.submit(tx),
     submitAs: (actor: string | undefined, kind: string, payload: Record<string, unknown>, wait?: WaitMode, timeoutMs?: number) => node.submitAs(actor, kind, payload, wait, timeoutMs),

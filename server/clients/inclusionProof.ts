@@ -3,6 +3,7 @@ import { reject } from '../chain/errors.ts';
 import { chainVersionOf } from '../chain/genesis.ts';
 import { sha256Hex } from '../chain/hash.ts';
 import type { ModulePort } from '../chain/modulePort.ts';
+import type { Cert } from '../chain/schema.ts';
 import type { TxRow } from '../chain/store/chainStore.ts';
 import { leafHash, leafText, levels, proofFrom } from '../../shared/verify/merkleProof.ts';
 import type { TxInclusion } from '../../shared/verify/inclusion.ts';
@@ -23,21 +24,24 @@ export async function inclusionProofOf(node: ModulePort, row: TxRow): Promise<Tx
   const leaves = txs.map((t) => leafHash(leafText(t.id, t.status, t.code, sha256Hex(canonicalJson(t.events))), version));
   const proof = proofFrom(levels(leaves, version), row.index);
   const headers: TxInclusion['headers'] = [];
+  const proofWith = (cert: Cert): TxInclusion => ({
+    tx: JSON.parse(row.raw) as TxInclusion['tx'],
+    receipt: { id: row.id, height: row.height, index: row.index, status: row.status, code: row.code, events: row.events },
+    proof,
+    headers: headers.filter((x) => x.height <= cert.height),
+    cert,
+  });
+  const firstAbove = (certs: readonly Cert[]) => certs.filter((c) => c.height >= row.height).sort((a, b) => a.height - b.height)[0];
   for (let h = row.height; h <= Math.min(node.height, row.height + CERT_SEARCH); h++) {
     const b = await node.block(h);
     if (!b) break;
     headers.push({ height: b.height, hash: b.hash, header: b.header as unknown as TxInclusion['headers'][number]['header'] });
     // the first certificate at or above the block, carried by this one
-    const cert = b.header.certs.filter((c) => c.height >= row.height).sort((a, b2) => a.height - b2.height)[0];
-    if (cert) {
-      return {
-        tx: JSON.parse(row.raw) as TxInclusion['tx'],
-        receipt: { id: row.id, height: row.height, index: row.index, status: row.status, code: row.code, events: row.events },
-        proof,
-        headers: headers.filter((x) => x.height <= cert.height),
-        cert,
-      };
-    }
+    const cert = firstAbove(b.header.certs);
+    if (cert) return proofWith(cert);
   }
+  // the newest finality rides with the next block; until one comes, the node's own copy of it
+  const pending = firstAbove(node.uncarriedCerts());
+  if (pending && headers.some((x) => x.height === pending.height)) return proofWith(pending);
   return reject('NOT_CERTIFIED', `no block after ${row.height} carries its finality certificate yet; ask again after the next block`, 409);
 }

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
+import { unclassifiedStateLeaves } from '../../server/chain/classification.ts';
 import { clientActorId } from '../../server/chain/identity.ts';
+import { STATE_CLASSES } from '../../server/http/stateClasses.ts';
 import { canonicalJson } from '../../server/chain/canonical.ts';
 import { signTx, txId } from '../../server/chain/tx.ts';
 import { suiteByName } from '../../server/chain/suites/index.ts';
@@ -132,6 +134,13 @@ describe('integration clients: registration, submission once per reference, the 
     assert.equal(read.code, 'KEY_ROTATED');
     const renewed = new TongbanClient({ url: w.url, dept: 'market', clientId: 'rot', key: fresh.privateKey, retries: 1 });
     assert.equal((await renewed.submit('note.make', { text: '新钥' }, { ref: 'K-1' })).receipt.status, 'ok');
+  });
+
+  test('every state record the client contracts wrote is classified, leaf by leaf', async () => {
+    const rows = (await w.p.node('market').db('state_history').whereNotNull('new_v').select('k', 'new_v')) as { k: string; new_v: string }[];
+    const mine = rows.filter((r) => /^(client|clients)\//.test(r.k) || (r.k.startsWith('key/') && JSON.parse(r.new_v).type === 'client'));
+    assert.ok(mine.length >= 10, `${mine.length} client records`);
+    for (const r of mine) assert.deepEqual(unclassifiedStateLeaves(STATE_CLASSES, r.k, JSON.parse(r.new_v)), [], r.k);
   });
 
   test('past its rate a client gets 429 RATE_LIMITED with Retry-After', async () => {
