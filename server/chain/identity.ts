@@ -1,5 +1,6 @@
 import type { ContractDef, Actor } from './contract.ts';
 import { ChainError } from './errors.ts';
+import type { ClientRecord } from '../../shared/wire/clients.ts';
 import type { Role, Tx } from './schema.ts';
 
 /** State keys of the consortium's own records. One place, so no module spells them twice. */
@@ -30,22 +31,7 @@ export type SignerRecord = { type: 'node'; dept: string } | { type: 'enterprise'
 /** The department a signer acts for: a node's, or the one that registered a client; none for an enterprise. */
 export const signerDeptOf = (s: SignerRecord | undefined): string | null => (s?.type === 'node' || s?.type === 'client' ? s.dept : null);
 
-/**
- * An integration client (system account) of a department: a system that signs its own
- * transactions with `key`, in one staff `role`, of the `kinds` it was granted, and reads the
- * feed's `events`. Keys it had before are kept in `keysOld`, so they stay refused.
- */
-export interface ClientRecord {
-  id: string;
-  dept: string;
-  name: string;
-  role: Role;
-  kinds: string[];
-  events: string[];
-  key: string;
-  keysOld?: string[];
-  active: boolean;
-}
+export type { ClientRecord };
 
 /** How a client is named as the actor of its transactions (the envelope's `actor`). */
 export const clientActorId = (dept: string, id: string): string => `client:${dept}:${id}`;

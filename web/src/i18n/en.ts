@@ -1,5 +1,6 @@
 import type zhCN from './zh-CN.ts';
 import access from './access.en.ts';
+import clients from './clients.en.ts';
 import finance from './finance.en.ts';
 import home from './home.en.ts';
 import policy from './policy.en.ts';
@@ -10,6 +11,7 @@ export default {
   ...policy,
   ...finance,
   ...access,
+  ...clients,
   ...home,
   app: { name: 'Tongban', title: 'City government consortium chain' },
   common: {

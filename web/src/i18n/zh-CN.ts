@@ -1,4 +1,5 @@
 import access from './access.zh-CN.ts';
+import clients from './clients.zh-CN.ts';
 import finance from './finance.zh-CN.ts';
 import home from './home.zh-CN.ts';
 import policy from './policy.zh-CN.ts';
@@ -11,6 +12,7 @@ export default {
   ...policy,
   ...finance,
   ...access,
+  ...clients,
   ...home,
   app: { name: '通办', title: '城市政务协同联盟链' },
   common: {
