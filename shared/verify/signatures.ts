@@ -8,7 +8,8 @@ import { sm3 } from './sm3.ts';
  * browser alike). ed25519 is checked strictly (RFC 8032, as node:crypto does, not ZIP 215);
  * SM2 as GM/T 0003 with the default distinguishing ID, as server/chain/suites/sm2.ts signs.
  */
-const SM2 = {
+/** The SM2 curve (GB/T 32918.5): the node's suite (server/chain/suites/sm2.ts) uses these same numbers. */
+export const SM2 = {
   p: 0xfffffffeffffffffffffffffffffffffffffffff00000000ffffffffffffffffn,
   a: 0xfffffffeffffffffffffffffffffffffffffffff00000000fffffffffffffffcn,
   b: 0x28e9fa9e9d9f5e344d5a9e4bcf6509a7f39789f515ab8f92ddbcbd414d940e93n,

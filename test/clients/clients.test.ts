@@ -8,18 +8,8 @@ import { canonicalJson } from '../../server/chain/canonical.ts';
 import { signTx, txId } from '../../server/chain/tx.ts';
 import { suiteByName } from '../../server/chain/suites/index.ts';
 import { keygen, TongbanClient, TongbanError } from '../../sdk/index.ts';
-import { startClientWorld, type ClientWorld } from './support.ts';
+import { refusal, startClientWorld, type ClientWorld } from './support.ts';
 
-/** Calls `f` and returns the TongbanError it throws (fails when it does not). */
-async function refusal(f: () => Promise<unknown>): Promise<TongbanError> {
-  try {
-    await f();
-  } catch (e) {
-    if (e instanceof TongbanError) return e;
-    throw e;
-  }
-  assert.fail('expected a refusal');
-}
 
 describe('integration clients: registration, submission once per reference, the rule of their staff', () => {
   let w: ClientWorld;

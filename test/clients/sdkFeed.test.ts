@@ -6,17 +6,7 @@ import { clientAuthHeader, clientRequestText } from '../../shared/clientRequest.
 import { signatureHeader } from '../../server/events/signature.ts';
 import { signText, TongbanError, verifyWebhook, type FeedEvent, type TongbanClient } from '../../sdk/index.ts';
 import { login } from '../support/platform.ts';
-import { startClientWorld, type ClientWorld } from './support.ts';
-
-async function refusal(f: () => Promise<unknown>): Promise<TongbanError> {
-  try {
-    await f();
-  } catch (e) {
-    if (e instanceof TongbanError) return e;
-    throw e;
-  }
-  assert.fail('expected a refusal');
-}
+import { refusal, startClientWorld, type ClientWorld } from './support.ts';
 
 async function collect(it: AsyncGenerator<FeedEvent>, n: number): Promise<FeedEvent[]> {
   const out: FeedEvent[] = [];

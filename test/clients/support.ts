@@ -10,7 +10,8 @@ import { clientsModule } from '../../server/clients/index.ts';
 import type { RateRule } from '../../server/clients/rateLimiter.ts';
 import { createModules } from '../../server/modules.ts';
 import { createPlatform, type Platform } from '../../server/platform.ts';
-import { keygen, TongbanClient, type KeyPair } from '../../sdk/index.ts';
+import assert from 'node:assert/strict';
+import { keygen, TongbanClient, TongbanError, type KeyPair } from '../../sdk/index.ts';
 import { makeConsortium, silentLogger } from '../support/fixtures.ts';
 import { login, TEST_PASSWORD, type Session } from '../support/platform.ts';
 
@@ -74,4 +75,15 @@ export async function startClientWorld(o: { db?: (dept: string) => Promise<Knex>
     },
     stop: () => p.stop(),
   };
+}
+
+/** Calls `f` and returns the TongbanError it throws (fails when it does not). */
+export async function refusal(f: () => Promise<unknown>): Promise<TongbanError> {
+  try {
+    await f();
+  } catch (e) {
+    if (e instanceof TongbanError) return e;
+    throw e;
+  }
+  assert.fail('expected a refusal');
 }

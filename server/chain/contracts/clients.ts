@@ -49,6 +49,18 @@ async function requireClient(ctx: TxContext, state: StateView, id: string): Prom
   return c!;
 }
 
+/** An administrator's change to an enabled client of the department. */
+function clientChange<S extends z.ZodType<{ id: string }>>(kind: string, payload: S, change: (ctx: TxContext, state: StateView, c: ClientRecord, p: z.infer<S>) => Promise<void>) {
+  return defineContract({
+    kind,
+    payload,
+    roles: ['admin'],
+    async apply(ctx, state, p) {
+      await change(ctx, state, await requireClient(ctx, state, p.id), p);
+    },
+  });
+}
+
 export function clientContracts(rolesOf: RolesOfKind): ContractDef[] {
   const register = defineContract({
     kind: 'client.register',
@@ -76,28 +88,16 @@ export function clientContracts(rolesOf: RolesOfKind): ContractDef[] {
 
   // The key record stays: a disabled client's key, or a replaced one, is refused by name
   // (identity.ts) and can never be registered again for anyone else.
-  const disable = defineContract({
-    kind: 'client.disable',
-    payload: ClientDisable,
-    roles: ['admin'],
-    async apply(ctx, state, p) {
-      const c = await requireClient(ctx, state, p.id);
-      state.put(keys.client(c.dept, c.id), { ...c, active: false });
-      ctx.emit('client.disabled', { dept: c.dept, id: c.id });
-    },
+  const disable = clientChange('client.disable', ClientDisable, async (ctx, state, c) => {
+    state.put(keys.client(c.dept, c.id), { ...c, active: false });
+    ctx.emit('client.disabled', { dept: c.dept, id: c.id });
   });
 
-  const rotateKey = defineContract({
-    kind: 'client.rotateKey',
-    payload: ClientRotateKey,
-    roles: ['admin'],
-    async apply(ctx, state, p) {
-      const c = await requireClient(ctx, state, p.id);
-      await freeKey(ctx, state, p.publicKey);
-      state.put(keys.client(c.dept, c.id), { ...c, key: p.publicKey, keysOld: [...(c.keysOld ?? []), c.key] });
-      state.put(keys.signer(p.publicKey), { type: 'client', dept: c.dept, id: c.id } satisfies SignerRecord);
-      ctx.emit('client.keyRotated', { dept: c.dept, id: c.id });
-    },
+  const rotateKey = clientChange('client.rotateKey', ClientRotateKey, async (ctx, state, c, p) => {
+    await freeKey(ctx, state, p.publicKey);
+    state.put(keys.client(c.dept, c.id), { ...c, key: p.publicKey, keysOld: [...(c.keysOld ?? []), c.key] });
+    state.put(keys.signer(p.publicKey), { type: 'client', dept: c.dept, id: c.id } satisfies SignerRecord);
+    ctx.emit('client.keyRotated', { dept: c.dept, id: c.id });
   });
 
   return [register, disable, rotateKey] as ContractDef[];
