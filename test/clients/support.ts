@@ -44,8 +44,8 @@ export interface ClientWorld {
   stop(): Promise<void>;
 }
 
-export async function startClientWorld(o: { db?: (dept: string) => Promise<Knex>; rate?: RateRule } = {}): Promise<ClientWorld> {
-  const keys = makeConsortium(DEPTS);
+export async function startClientWorld(o: { db?: (dept: string) => Promise<Knex>; rate?: RateRule; suite?: 'ed25519' | 'sm2' } = {}): Promise<ClientWorld> {
+  const keys = makeConsortium(DEPTS, {}, { suite: o.suite });
   const log = new LocalLog(':memory:');
   const specs = await Promise.all(DEPTS.map(async (dept) => ({ dept, db: o.db ? await o.db(dept) : openDb({ client: 'sqlite', filename: ':memory:' }), orderer: log })));
   const modules = () => [...createModules().filter((m) => m.name !== 'clients'), clientsModule({ rate: o.rate }), noteModule()];
