@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { clsAll } from '../../server/chain/classification.ts';
 import { defineContract } from '../../server/chain/contract.ts';
+import type { ConsortiumKeys } from '../../server/chain/consortium.ts';
 import type { Module } from '../../server/chain/module.ts';
 import { LocalLog } from '../../server/chain/orderer/localLog.ts';
 import { openDb } from '../../server/chain/store/openDb.ts';
@@ -44,13 +45,14 @@ export interface ClientWorld {
   stop(): Promise<void>;
 }
 
-export async function startClientWorld(o: { db?: (dept: string) => Promise<Knex>; rate?: RateRule; suite?: 'ed25519' | 'sm2' } = {}): Promise<ClientWorld> {
-  const keys = makeConsortium(DEPTS, {}, { suite: o.suite });
-  const log = new LocalLog(':memory:');
+/** `keys`, `logFile` and `restart` start the same consortium again on the databases it had. */
+export async function startClientWorld(o: { db?: (dept: string) => Promise<Knex>; rate?: RateRule; suite?: 'ed25519' | 'sm2'; keys?: ConsortiumKeys; logFile?: string; restart?: boolean } = {}): Promise<ClientWorld> {
+  const keys = o.keys ?? makeConsortium(DEPTS, {}, { suite: o.suite });
+  const log = new LocalLog(o.logFile ?? ':memory:');
   const specs = await Promise.all(DEPTS.map(async (dept) => ({ dept, db: o.db ? await o.db(dept) : openDb({ client: 'sqlite', filename: ':memory:' }), orderer: log })));
   const modules = () => [...createModules().filter((m) => m.name !== 'clients'), clientsModule({ rate: o.rate }), noteModule()];
   const p = await createPlatform({ keys, specs, logger: silentLogger, modules });
-  for (const d of DEPTS) {
+  for (const d of o.restart ? [] : DEPTS) {
     await p.node(d).submitAs(undefined, 'user.register', { id: 'admin', name: `${d} 管理员`, role: 'admin' }, 'receipt');
     await p.auths.get(d)!.setPassword('admin', TEST_PASSWORD);
   }
