@@ -1,6 +1,7 @@
 import type { Module } from './chain/module.ts';
 import { creditFromAnswer } from './approval/credit/standing.ts';
 import { approvalModule } from './approval/index.ts';
+import { clientsModule } from './clients/index.ts';
 import { dataUseModule } from './data-use/index.ts';
 import { eventFeedModule } from './events/index.ts';
 import { importsModule } from './imports/index.ts';
@@ -14,5 +15,5 @@ import { payoutModule } from './policy-payout/index.ts';
  */
 export function createModules(o: { keysProgress?: KeysProgressSource } = {}): Module[] {
   // Proof-backed answers feed tax and social-insurance standing into the credit score.
-  return [approvalModule({ privacy: privacyPort }), privacyModule({ onAnswered: creditFromAnswer, keysProgress: o.keysProgress }), payoutModule(), dataUseModule(), eventFeedModule(), importsModule()];
+  return [approvalModule({ privacy: privacyPort }), privacyModule({ onAnswered: creditFromAnswer, keysProgress: o.keysProgress }), payoutModule(), dataUseModule(), eventFeedModule(), importsModule(), clientsModule()];
 }

@@ -16,6 +16,7 @@ export const PRIVATE_TABLES: Record<string, string> = {
   auth_passwords: 'staff sign-in passwords (hashes)',
   auth_sessions: 'open sign-in sessions',
   auth_login_limits: 'sign-in attempt counters and lockouts',
+  cl_refs: "integration clients' idempotency references (without them a retried reference could make a second transaction)",
 };
 
 export function classOf(table: string): TableClass {

@@ -1,5 +1,6 @@
 import type { ContractDef } from './contract.ts';
 import { auditView } from './contracts/auditView.ts';
+import { clientContracts } from './contracts/clients.ts';
 import { coreGovActions, governanceContracts } from './contracts/governance.ts';
 import { userDisable, userRegister } from './contracts/users.ts';
 import type { Module } from './module.ts';
@@ -18,5 +19,8 @@ export function buildRegistry(modules: Pick<Module, 'contracts' | 'govActions'>[
     actions.push(...(m.govActions ?? []));
   }
   contracts.push(...governanceContracts(actions));
+  // a client is granted only kinds its role may submit: the roles of every contract above
+  const roles = new Map(contracts.map((c) => [c.kind, c.roles]));
+  contracts.push(...clientContracts((kind) => roles.get(kind)));
   return new ContractRegistry(contracts);
 }

@@ -77,6 +77,11 @@ export class FinalityVoter {
     return out;
   }
 
+  /** Certificates complete but not yet carried by a block (the next block's commit takes them). */
+  get pendingCerts(): readonly Cert[] {
+    return [...this.certs];
+  }
+
   /** The block carrying the certificates is committed. */
   committed(): void {
     this.certs = [];

@@ -1,5 +1,6 @@
 import type { ContractDef, Actor } from './contract.ts';
 import { ChainError } from './errors.ts';
+import type { ClientRecord } from '../../shared/wire/clients.ts';
 import type { Role, Tx } from './schema.ts';
 import type { UserRecord } from '../../shared/wire/admin.ts';
 
@@ -9,6 +10,9 @@ export const keys = {
   members: () => 'members',
   signer: (publicKey: string) => `key/${publicKey}`,
   user: (dept: string, id: string) => `user/${dept}/${id}`,
+  client: (dept: string, id: string) => `client/${dept}/${id}`,
+  /** a department's client ids, sorted: what its administrator lists */
+  clients: (dept: string) => `clients/${dept}`,
 };
 
 export interface MemberRecord {
@@ -23,7 +27,15 @@ export interface MemberRecord {
   active: boolean;
 }
 
-export type SignerRecord = { type: 'node'; dept: string } | { type: 'enterprise'; code: string };
+export type SignerRecord = { type: 'node'; dept: string } | { type: 'enterprise'; code: string } | { type: 'client'; dept: string; id: string };
+
+/** The department a signer acts for: a node's, or the one that registered a client; none for an enterprise. */
+export const signerDeptOf = (s: SignerRecord | undefined): string | null => (s?.type === 'node' || s?.type === 'client' ? s.dept : null);
+
+export type { ClientRecord };
+
+/** How a client is named as the actor of its transactions (the envelope's `actor`). */
+export const clientActorId = (dept: string, id: string): string => `client:${dept}:${id}`;
 
 export type { UserRecord };
 
@@ -49,6 +61,8 @@ export async function resolveActor(get: Get, tx: Tx, def: ContractDef): Promise<
       if (!user?.active) throw new ChainError('UNKNOWN_ACTOR', `user ${tx.actor} is not an active user of ${signer.dept}`, { status: 403 });
       actor = { id: user.id, role: user.role, dept: signer.dept };
     }
+  } else if (signer.type === 'client') {
+    actor = await clientActor(get, tx, signer.dept, signer.id);
   } else {
     if (tx.actor !== undefined) throw new ChainError('UNKNOWN_ACTOR', 'an enterprise signs for itself; actor must be absent', { status: 403 });
     actor = { id: signer.code, role: 'enterprise' };
@@ -57,4 +71,20 @@ export async function resolveActor(get: Get, tx: Tx, def: ContractDef): Promise<
     throw new ChainError('FORBIDDEN_KIND', `role ${actor.role} may not submit ${tx.kind}`, { status: 403 });
   }
   return actor;
+}
+
+/**
+ * A client acts only while its department is a member, the client is enabled and the key is its
+ * current one, only for kinds it was granted, and (checked by the caller against the contract's
+ * roles) only in a staff role that may submit the kind: never more than its department's staff.
+ */
+async function clientActor(get: Get, tx: Tx, dept: string, id: string): Promise<Actor> {
+  const member = await get<MemberRecord>(keys.member(dept));
+  if (!member?.active) throw new ChainError('NOT_A_MEMBER', `department ${dept} is not an active member`, { status: 403 });
+  const c = await get<ClientRecord>(keys.client(dept, id));
+  if (!c?.active) throw new ChainError('CLIENT_DISABLED', `client ${id} of ${dept} is disabled`, { status: 403 });
+  if (c.key !== tx.signer) throw new ChainError('KEY_ROTATED', `this key of client ${id} was replaced; sign with its current key`, { status: 403 });
+  if (tx.actor !== clientActorId(dept, id)) throw new ChainError('UNKNOWN_ACTOR', `a client names itself as actor: ${clientActorId(dept, id)}`, { status: 403 });
+  if (!c.kinds.includes(tx.kind)) throw new ChainError('KIND_NOT_GRANTED', `client ${id} was not granted ${tx.kind}; its department's administrator grants kinds`, { status: 403 });
+  return { id: clientActorId(dept, id), role: c.role, dept };
 }

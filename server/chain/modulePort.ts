@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { SealRecipient } from './sealing/envelope.ts';
-import type { Genesis, Tx } from './schema.ts';
+import type { Cert, Genesis, Tx } from './schema.ts';
 import type { StateView } from './state.ts';
-import type { TxRow } from './store/chainStore.ts';
+import type { BlockRow, TxRow } from './store/chainStore.ts';
 
 export type WaitMode = 'none' | 'receipt' | 'final';
 
@@ -47,6 +47,14 @@ export interface ModulePort {
   getMany(keys: string[]): Promise<Map<string, string>>;
   /** the hash of this node's committed block at a height (a beacon, a reference to a past block) */
   blockHash(height: number): Promise<string | undefined>;
+  /** a committed block's header and hash (inclusion proofs) */
+  block(height: number): Promise<BlockRow | undefined>;
+  /** a committed block's transactions with their receipts, in block order */
+  blockTxs(height: number): Promise<TxRow[]>;
+  /** certificates of final blocks that no committed block carries yet (the newest finality) */
+  uncarriedCerts(): readonly Cert[];
+  /** a committed transaction with its receipt */
+  tx(id: string): Promise<TxRow | undefined>;
   /** every committed change of one key, oldest first */
   history(key: string): Promise<StateChange[]>;
 

@@ -279,6 +279,11 @@ export class ChainNode extends EventEmitter {
     };
   }
 
+  /** Certificates of final blocks that no committed block carries yet. */
+  uncarriedCerts(): readonly Cert[] {
+    return this.voter.pendingCerts;
+  }
+
   get height(): number {
     return this.head.height;
   }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { ModuleDb, ModulePort, NodeChange, StateChange, WaitMode } from './modulePort.ts';
 import { submitChecked, type PreflightNode } from './preflight.ts';
 import type { SealRecipient } from './sealing/envelope.ts';
-import type { Tx } from './schema.ts';
+import type { Cert, Tx } from './schema.ts';
 import type { BlockRow, TxRow } from './store/chainStore.ts';
 
 /**
@@ -19,10 +19,13 @@ export interface PortSource extends PreflightNode {
     blockByHeight(height: number): Promise<BlockRow | undefined>;
     getMany(keys: string[]): Promise<Map<string, string>>;
     history(key: string): Promise<StateChange[]>;
+    tx(id: string): Promise<TxRow | undefined>;
+    txsOfBlock(height: number): Promise<TxRow[]>;
   };
   submitAs(actor: string | undefined, kind: string, payload: Record<string, unknown>, wait?: WaitMode, timeoutMs?: number): Promise<{ id: string; receipt?: TxRow }>;
   sealRecipients(depts: readonly string[]): SealRecipient[];
   readonly publicKey: string;
+  uncarriedCerts(): readonly Cert[];
   on(event: NodeChange, fn: () => void): unknown;
   off(event: NodeChange, fn: () => void): unknown;
 }
@@ -71,6 +74,10 @@ export function modulePortOf(node: PortSource): ModulePort {
     getMany: (keys: string[]) => node.store.getMany(keys),
     history: (key: string) => node.store.history(key),
     blockHash: async (height: number) => (await node.store.blockByHeight(height))?.hash,
+    block: (height: number) => node.store.blockByHeight(height),
+    blockTxs: (height: number) => node.store.txsOfBlock(height),
+    tx: (id: string) => node.store.tx(id),
+    uncarriedCerts: () => node.uncarriedCerts(),
     signAs: (actor: string | undefined, kind: string, payload: Record<string, unknown>) => node.signAs(actor, kind, payload),
     submit: (tx: Tx) => node.submit(tx),
     submitAs: (actor: string | undefined, kind: string, payload: Record<string, unknown>, wait?: WaitMode, timeoutMs?: number) => node.submitAs(actor, kind, payload, wait, timeoutMs),

@@ -1,21 +1,8 @@
 import type { Knex } from 'knex';
+import type { FeedEvent } from '../../shared/feedEvent.ts';
 import { eventId, type Position } from './cursor.ts';
 
-/** One event as the feed, the stream and webhooks deliver it. */
-export interface FeedEvent {
-  id: string;
-  type: string;
-  kind: string;
-  txId: string;
-  height: number;
-  txIndex: number;
-  eventIndex: number;
-  time: number;
-  signerDept: string | null;
-  basis: string;
-  final: boolean;
-  data: Record<string, unknown>;
-}
+export type { FeedEvent };
 
 export interface FeedFilter {
   /** event types; an entry ending in `.*` matches the prefix (`payout.*`) */
@@ -115,4 +102,10 @@ export async function eventsByIds(db: Knex, ids: string[], finalHeight: number):
     for (const r of rows) out.set(r.id, toEvent(r, finalHeight));
   }
   return out;
+}
+
+/** The events of one transaction in this feed (none when the department has no basis for it). */
+export async function eventsOfTx(db: Knex, txId: string, finalHeight: number): Promise<FeedEvent[]> {
+  const rows: Row[] = await db('ev_feed').where('tx_id', txId).orderBy('event_index');
+  return rows.map((r) => toEvent(r, finalHeight));
 }

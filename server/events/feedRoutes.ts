@@ -3,11 +3,12 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { ChainError } from '../chain/errors.ts';
 import type { ModulePort } from '../chain/modulePort.ts';
-import { requireRole } from '../http/auth.ts';
+import { clientOr } from '../clients/clientAuth.ts';
 import { apiDocs } from '../http/openapi.ts';
 import { openEventStream } from '../http/sse.ts';
 import { parseCursor, type Position } from './cursor.ts';
 import { nextCursor, readFeed, type FeedFilter } from './feedQueries.ts';
+import { checkCursor, grantedFilter } from './feedAccess.ts';
 import { FEED_ROLES } from './roles.ts';
 
 export const MAX_WAIT_S = 30;
@@ -59,6 +60,8 @@ function nextChange(node: ModulePort, ms: number, closed?: Promise<unknown>): Pr
 
 export function feedRoutes(node: ModulePort): Router {
   const r = new Router();
+  // the administrator by session, or a client by a signed request within the event types it was granted
+  const reader = clientOr(node, ...FEED_ROLES);
 
   apiDocs.add({
     method: 'get',
@@ -67,10 +70,11 @@ export function feedRoutes(node: ModulePort): Router {
       "The department's event feed in commit order (server/events/README.md): ?after=<cursor>&kinds=<type,type.*>&subject=<credit code or record id>&limit=<1-1000>&wait=<0-30 s> (long poll: answers as soon as an event commits). Returns {events, cursor, height, finalHeight}",
     roles: [...FEED_ROLES],
   });
-  r.get('/events', requireRole(...FEED_ROLES), async (ctx) => {
+  r.get('/events', reader, async (ctx) => {
     const q = parseQuery(ctx);
     const after = parseCursor(q.after);
-    const filter = filterOf(q.kinds, q.subject);
+    await checkCursor(node, after);
+    const filter = grantedFilter(ctx, filterOf(q.kinds, q.subject));
     const deadline = Date.now() + q.wait * 1000;
     let events = await readFeed(node.db, after, filter, q.limit, node.finalHeight);
     if (!events.length && q.wait > 0) {
@@ -94,11 +98,12 @@ export function feedRoutes(node: ModulePort): Router {
       'Server-sent events of the feed: `event` (id: the event id, data: the event), `final` ({finalHeight}) when finality moves; resumes after Last-Event-ID (or ?after=); ?kinds=&subject= as on /events; a comment line every 15 s keeps it open',
     roles: [...FEED_ROLES],
   });
-  r.get('/events/stream', requireRole(...FEED_ROLES), async (ctx) => {
+  r.get('/events/stream', reader, async (ctx) => {
     const q = parseQuery(ctx);
     const lastId = ctx.get('last-event-id') || undefined;
     let after: Position = parseCursor(lastId ?? q.after);
-    const filter = filterOf(q.kinds, q.subject);
+    await checkCursor(node, after);
+    const filter = grantedFilter(ctx, filterOf(q.kinds, q.subject));
     const { send, closed } = openEventStream(ctx);
     let open = true;
     void closed.then(() => (open = false));

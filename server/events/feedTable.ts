@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { keys, type SignerRecord } from '../chain/identity.ts';
+import { keys, signerDeptOf, type SignerRecord } from '../chain/identity.ts';
 import type { CommittedBlock } from '../chain/module.ts';
 import type { ModulePort } from '../chain/modulePort.ts';
 import type { LedgerStore } from '../chain/store/ledgerStore.ts';
@@ -68,7 +68,7 @@ export async function feedRowsOf(dept: string, time: number, txs: FeedTx[], sign
       continue; // a malformed record kept in its block has no events
     }
     const signer = typeof tx.signer === 'string' ? await signerOf(tx.signer) : undefined;
-    const signerDept = signer?.type === 'node' ? signer.dept : null;
+    const signerDept = signerDeptOf(signer);
     const signerEnterprise = signer?.type === 'enterprise' ? signer.code : null;
     const sealedTo = sealedRecipients(tx.payload);
     t.events.forEach((ev, i) => {

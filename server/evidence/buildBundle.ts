@@ -11,7 +11,7 @@ import { circuitFor, publicSignals } from '../privacy-query/zk/publicSignals.ts'
 import { BUNDLE_FORMAT, canonical, MANIFEST_KIND, PATHS } from './bundleFormat.ts';
 import type { CertEntry, HeaderEntry, Manifest, MaterialEntry, OpenedFields, PrivacyEvidence, TxRecord } from './bundleFormat.ts';
 import type { EvidenceSource, LedgerHeader, LedgerTx } from './evidenceSource.ts';
-import { proofFrom } from './merkleProof.ts';
+import { proofFrom } from '../../shared/verify/merkleProof.ts';
 import { renderReport } from './report.ts';
 import { subjectKindOf } from './subject.ts';
 

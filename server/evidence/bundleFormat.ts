@@ -1,5 +1,4 @@
-import canonicalize from 'canonicalize';
-import type { InclusionProof } from './merkleProof.ts';
+import type { InclusionProof } from '../../shared/verify/merkleProof.ts';
 
 /**
  * What an evidence bundle holds, file by file. No node or Buffer API: the browser verifier
@@ -135,10 +134,6 @@ export interface MaterialEntry {
   why?: string;
 }
 
-export const canonical = (v: unknown): string => {
-  const s = canonicalize(v);
-  if (s === undefined) throw new TypeError('not JSON');
-  return s;
-};
+export { canonical } from '../../shared/verify/canonical.ts';
 
 export const MANIFEST_KIND = 'evidence.manifest';

@@ -5,9 +5,9 @@ import type { Genesis } from '../chain/schema.ts';
 import { BUNDLE_FORMAT, canonical, MANIFEST_KIND, PATHS } from './bundleFormat.ts';
 import type { CertEntry, HeaderEntry, Manifest, MaterialEntry, OpenedFields, PrivacyEvidence, TxRecord } from './bundleFormat.ts';
 import { CHECKS, fail, VerifyFailure, type CheckName, type Failure } from './checks.ts';
-import { leafHash, leafText, rootFromProof } from './merkleProof.ts';
+import { leafHash, leafText, rootFromProof } from '../../shared/verify/merkleProof.ts';
 import { Membership, quorumOf, type Snapshot } from './membership.ts';
-import { verifySignature } from './signatures.ts';
+import { verifySignature } from '../../shared/verify/signatures.ts';
 
 /**
  * The one verification core of an evidence bundle, for the command line and the page inside the

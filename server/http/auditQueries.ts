@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { SignerRecord, UserRecord } from '../chain/identity.ts';
+import type { ClientRecord, SignerRecord, UserRecord } from '../chain/identity.ts';
 import type { ContractRegistry } from '../chain/registry.ts';
 import type { LedgerStore, TimelineRow } from '../chain/store/ledgerStore.ts';
 import type { HeightAgreement, Who } from '../../shared/wire/audit.ts';
@@ -56,6 +56,7 @@ export async function whoDid(store: LedgerStore, registry: ContractRegistry, txs
     if (s?.type === 'node' && t.actor) userKeys.add(`user/${s.dept}/${t.actor}`);
   }
   const users = await historyOf<UserRecord>(store, [...userKeys]);
+  const clients = await historyOf<ClientRecord>(store, [...new Set([...signers.values()].flatMap((s) => (s.type === 'client' ? [`client/${s.dept}/${s.id}`] : [])))]);
   const out = new Map<string, Who>();
   for (const t of txs) {
     const s = signers.get(`key/${t.signer}`);
@@ -65,6 +66,10 @@ export async function whoDid(store: LedgerStore, registry: ContractRegistry, txs
     } else if (s?.type === 'node') {
       const u = t.actor ? (users.get(`user/${s.dept}/${t.actor}`) ?? []).filter((h) => h.height <= t.height).at(-1)?.value : undefined;
       out.set(t.id, { dept: s.dept, enterprise: null, actor: t.actor, name: u?.name ?? null, role: t.actor ? (u?.role ?? 'unknown') : 'node', permitted });
+    } else if (s?.type === 'client') {
+      // the client's record as of that block: its name and the staff role it acted in
+      const c = (clients.get(`client/${s.dept}/${s.id}`) ?? []).filter((h) => h.height <= t.height).at(-1)?.value;
+      out.set(t.id, { dept: s.dept, enterprise: null, actor: t.actor, name: c?.name ?? null, role: c?.role ?? 'unknown', permitted });
     } else {
       out.set(t.id, { dept: null, enterprise: null, actor: t.actor, name: null, role: 'unknown', permitted });
     }

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import { AuditPurpose, MAX_VIEWED_RECORDS } from '../chain/contracts/auditView.ts';
 import { ChainError } from '../chain/errors.ts';
-import { keys, type SignerRecord } from '../chain/identity.ts';
+import { keys, signerDeptOf, type SignerRecord } from '../chain/identity.ts';
 import type { ChainNode } from '../chain/node.ts';
 import { defaultParties, isAuditor, NO_PARTIES, purposeFrom, type TxFacts, type TxParties } from '../chain/readAccess.ts';
 import type { Tx } from '../chain/schema.ts';
@@ -47,9 +47,9 @@ export async function txFacts(node: ChainNode, rows: Row[]): Promise<Map<string,
   for (const r of rows) {
     const s = signers.get(r.signer);
     out.set(r.id, {
-      signerDept: s?.type === 'node' ? s.dept : null,
+      signerDept: signerDeptOf(s),
       signerEnterprise: s?.type === 'enterprise' ? s.code : null,
-      actor: s?.type === 'node' ? r.actor : null,
+      actor: s?.type === 'node' || s?.type === 'client' ? r.actor : null,
       parties: partiesOf(node, r),
     });
   }

@@ -6,9 +6,9 @@ import { sha256Hex } from '../../server/chain/hash.ts';
 import { txRootOf } from '../../server/chain/header.ts';
 import { merkleRoot, merkleRootV2, receiptLeaf, receiptLeafV2 } from '../../server/chain/merkle.ts';
 import { suiteByName } from '../../server/chain/suites/index.ts';
-import { leafHash, leafText, nodeHash, proofOf, rootFromProof, rootOf } from '../../server/evidence/merkleProof.ts';
-import { verifySignature } from '../../server/evidence/signatures.ts';
-import { sm3 } from '../../server/evidence/sm3.ts';
+import { leafHash, leafText, nodeHash, proofOf, rootFromProof, rootOf } from '../../shared/verify/merkleProof.ts';
+import { verifySignature } from '../../shared/verify/signatures.ts';
+import { sm3 } from '../../shared/verify/sm3.ts';
 
 const leaves = (n: number, version: number) => Array.from({ length: n }, (_, i) => leafHash(`leaf-${i}`, version));
 const SIZES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 16, 17, 31, 33, 100, 1000];

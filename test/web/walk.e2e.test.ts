@@ -23,7 +23,7 @@ const PERSONAS: { dept: string; user: string; pages: string[] }[] = [
   { dept: 'econ', user: 'expert1', pages: ['', 'assigned', 'expert-key'] },
   { dept: 'finance', user: 'finance1', pages: ['', 'payable', 'payment-runs', 'budgets'] },
   { dept: 'audit', user: 'auditor1', pages: ['', 'trace', 'agreement', 'privacy-ask'] },
-  { dept: 'market', user: 'admin', pages: ['', 'users', 'governance', 'health', 'status', 'blocks'] },
+  { dept: 'market', user: 'admin', pages: ['', 'users', 'governance', 'health', 'status', 'blocks', 'clients'] },
   { dept: 'tax', user: 'holder1', pages: ['', 'privacy-figures', 'privacy-questions'] },
 ];
 

@@ -1,5 +1,5 @@
 import {
-  Briefcase, Checked, DataLine, EditPen, Histogram, Lock, Monitor, OfficeBuilding, Operation, Postcard, Promotion, Search, Share, Stamp, Tickets, UserFilled, View,
+  Briefcase, Checked, Connection, DataLine, EditPen, Histogram, Lock, Monitor, OfficeBuilding, Operation, Postcard, Promotion, Search, Share, Stamp, Tickets, UserFilled, View,
 } from '@element-plus/icons-vue';
 import type { Role } from './api/auth/types.ts';
 import type { PageEntry } from './menus.ts';
@@ -38,6 +38,7 @@ export const workPages: PageEntry[] = [
   { path: 'members', name: 'members', title: 'adm.menu.members', roles: ['admin', 'auditor'], icon: Postcard, group: 'adm.menu.group', order: 40, view: () => import('./views/admin/MembersView.vue') },
   { path: 'governance', name: 'governance', title: 'adm.menu.governance', roles: ['admin'], icon: Operation, group: 'adm.menu.group', order: 41, view: () => import('./views/admin/GovernanceView.vue') },
   { path: 'users', name: 'users', title: 'adm.menu.users', roles: ['admin'], icon: UserFilled, group: 'adm.menu.group', order: 42, view: () => import('./views/admin/UsersView.vue') },
+  { path: 'clients', name: 'clients', title: 'cl.menu', roles: ['admin'], icon: Connection, group: 'adm.menu.group', order: 44, view: () => import('./views/admin/ClientsView.vue') },
   { path: 'health', name: 'health', title: 'adm.menu.health', roles: ['admin'], icon: Monitor, group: 'adm.menu.group', order: 43, view: () => import('./views/admin/HealthView.vue') },
 ];
 

@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { weierstrass } from '@noble/curves/abstract/weierstrass.js';
-import { DEFAULT_ID, SM2_CURVE } from './sm2Curve.ts';
+import { SM2 } from '../../../shared/verify/signatures.ts';
 import type { CryptoSuite } from './suite.ts';
 
 /**
@@ -13,11 +13,13 @@ import type { CryptoSuite } from './suite.ts';
  * or without Z prepended by hand. So the curve arithmetic comes from @noble/curves; node:crypto
  * still supplies SM3, which does match the GB/T 32905 vectors.
  */
-export { DEFAULT_ID, SM2_CURVE };
+export const SM2_CURVE = SM2;
 
 const Point = weierstrass(SM2_CURVE);
 type Point = InstanceType<typeof Point>;
 const N = SM2_CURVE.n;
+
+export const DEFAULT_ID = '1234567812345678';
 
 // A larger window table for G halves signing time; built on first use, not at import, since
 // every process imports this suite and most run ed25519 chains.

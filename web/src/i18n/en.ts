@@ -1,6 +1,7 @@
 import type zhCN from './zh-CN.ts';
 import access from './access.en.ts';
 import accounts from './accounts.en.ts';
+import clients from './clients.en.ts';
 import finance from './finance.en.ts';
 import home from './home.en.ts';
 import imports from './imports.en.ts';
@@ -14,6 +15,7 @@ export default {
   ...finance,
   ...accounts,
   ...access,
+  ...clients,
   ...home,
   ...imports,
   ...privacy,

@@ -31,6 +31,12 @@ export default {
     NO_ENC_KEY: 'A department has no encryption key yet, so this cannot be sealed',
     SEAL_RECIPIENTS: 'The sealed field\'s recipients are not the ones required; reload the page and retry',
     NETWORK: 'Cannot reach the server; check the connection and retry',
+    KIND_NOT_FOR_ROLE: 'The chosen role may not submit one of these transaction kinds; choose another role or drop that kind',
+    UNKNOWN_KIND: 'There is no such transaction kind',
+    CLIENT_EXISTS: 'That system id is taken (ids are never reused)',
+    KEY_IN_USE: 'That public key is already registered on the chain; have the system make a new key pair',
+    MALFORMED_KEY: "The public key's length does not fit this chain's signature suite",
+    CLIENT_DISABLED: 'That system is disabled',
   },
   errorKind: {
     network: 'Cannot reach the server; check the connection and retry',

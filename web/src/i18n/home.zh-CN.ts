@@ -30,6 +30,12 @@ export default {
     NO_ENC_KEY: '相关部门尚未登记加密密钥,暂时无法加密',
     SEAL_RECIPIENTS: '加密的接收部门与要求不符,请刷新页面后重试',
     NETWORK: '无法连接服务器,请检查网络后重试',
+    KIND_NOT_FOR_ROLE: '所选岗位不能办理其中某项交易类型,请更换岗位或去掉该类型',
+    UNKNOWN_KIND: '没有这种交易类型',
+    CLIENT_EXISTS: '该系统编号已被使用(编号不可重复使用)',
+    KEY_IN_USE: '该公钥已在链上登记过,请让系统重新生成一对密钥',
+    MALFORMED_KEY: '公钥长度与本链的密码算法不符',
+    CLIENT_DISABLED: '该系统已停用',
   },
   errorKind: {
     network: '无法连接服务器,请检查网络后重试',

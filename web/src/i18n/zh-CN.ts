@@ -1,5 +1,6 @@
 import access from './access.zh-CN.ts';
 import accounts from './accounts.zh-CN.ts';
+import clients from './clients.zh-CN.ts';
 import finance from './finance.zh-CN.ts';
 import home from './home.zh-CN.ts';
 import imports from './imports.zh-CN.ts';
@@ -15,6 +16,7 @@ export default {
   ...finance,
   ...accounts,
   ...access,
+  ...clients,
   ...home,
   ...imports,
   ...privacy,

@@ -1,7 +1,6 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { weierstrass } from '@noble/curves/abstract/weierstrass.js';
 import { hexToBytes } from '@noble/hashes/utils.js';
-import { DEFAULT_ID, SM2_CURVE } from '../chain/suites/sm2Curve.ts';
 import { sm3 } from './sm3.ts';
 
 /**
@@ -9,11 +8,21 @@ import { sm3 } from './sm3.ts';
  * browser alike). ed25519 is checked strictly (RFC 8032, as node:crypto does, not ZIP 215);
  * SM2 as GM/T 0003 with the default distinguishing ID, as server/chain/suites/sm2.ts signs.
  */
-const SM2 = SM2_CURVE;
+/** The SM2 curve (GB/T 32918.5): the node's suite (server/chain/suites/sm2.ts) uses these same numbers. */
+export const SM2 = {
+  p: 0xfffffffeffffffffffffffffffffffffffffffff00000000ffffffffffffffffn,
+  a: 0xfffffffeffffffffffffffffffffffffffffffff00000000fffffffffffffffcn,
+  b: 0x28e9fa9e9d9f5e344d5a9e4bcf6509a7f39789f515ab8f92ddbcbd414d940e93n,
+  n: 0xfffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123n,
+  h: 1n,
+  Gx: 0x32c4ae2c1f1981195f9904466a39c9948fe30bbff2660be1715a4589334c74c7n,
+  Gy: 0xbc3736a2f4f6779c59bdcee36b692153d0a9877cc62a474002df32e52139f0a0n,
+};
 const makePoint = () => weierstrass(SM2);
 let point: ReturnType<typeof makePoint> | undefined;
 // built on first use: most chains are ed25519 and never need it
-const Sm2Point = () => (point ??= makePoint());
+export const Sm2Point = () => (point ??= makePoint());
+export const SM2_N = SM2.n;
 const HEX = /^[0-9a-f]*$/;
 const hex32 = (x: bigint) => x.toString(16).padStart(64, '0');
 const big = (b: Uint8Array) => BigInt('0x' + (Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('') || '0'));
@@ -29,6 +38,13 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** e = SM3(Z || M), with Z over the default distinguishing ID (GM/T 0003): what an SM2 signature signs. */
+export function sm2Digest(key: { x: bigint; y: bigint }, message: Uint8Array): bigint {
+  const id = utf8('1234567812345678');
+  const z = sm3(concat([new Uint8Array([(id.length * 8) >> 8, (id.length * 8) & 255]), id, ...[SM2.a, SM2.b, SM2.Gx, SM2.Gy, key.x, key.y].map((v) => hexToBytes(hex32(v)))]));
+  return big(sm3(concat([z, message])));
+}
+
 function sm2Verify(publicKey: string, message: Uint8Array, signature: string): boolean {
   if (publicKey.length !== 130 || !publicKey.startsWith('04') || signature.length !== 128) return false;
   const P = Sm2Point();
@@ -40,10 +56,7 @@ function sm2Verify(publicKey: string, message: Uint8Array, signature: string): b
   if (r < 1n || r >= n || s < 1n || s >= n) return false;
   const t = (r + s) % n;
   if (t === 0n) return false;
-  const id = utf8(DEFAULT_ID);
-  const { x, y } = key.toAffine();
-  const z = sm3(concat([new Uint8Array([(id.length * 8) >> 8, (id.length * 8) & 255]), id, ...[SM2.a, SM2.b, SM2.Gx, SM2.Gy, x, y].map((v) => hexToBytes(hex32(v)))]));
-  const e = big(sm3(concat([z, message])));
+  const e = sm2Digest(key.toAffine(), message);
   const R = P.BASE.multiply(s).add(key.multiply(t));
   if (R.is0()) return false;
   return (e + R.toAffine().x) % n === r;

@@ -1,0 +1,11 @@
+import { openDb } from '../../server/chain/store/openDb.ts';
+import { startMariaDb } from '../support/mariadb.ts';
+import { raceSuite } from './raceSuite.ts';
+
+raceSuite('MariaDB', async () => {
+  const server = await startMariaDb();
+  return {
+    db: async (dept) => openDb({ client: 'mysql', connection: await server.createDatabase(dept) }),
+    stop: () => server.stop(),
+  };
+});

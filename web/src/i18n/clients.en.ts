@@ -1,0 +1,33 @@
+import type zhCN from './clients.zh-CN.ts';
+
+export default {
+  cl: {
+    menu: 'Connected systems',
+    intro: "The department's own systems join the chain with keys of their own: each submits only the transaction kinds it was granted (each one its staff role may submit) and reads only the event types it was granted. Once disabled or re-keyed, every node refuses the old signatures.",
+    list: 'Connected systems',
+    id: 'System id',
+    name: 'Name',
+    role: 'Acts as',
+    kinds: 'Transaction kinds it may submit',
+    events: 'Event types it may read',
+    key: 'Public key',
+    actor: 'On-chain actor',
+    status: 'Status',
+    active: 'Active',
+    disabled: 'Disabled',
+    register: 'Register a system',
+    registerHint: 'The system makes its key pair on its own machine (npm run tongban -- keygen); the private key never leaves it.',
+    kindsHint: 'e.g. approval.decide; each must be one the chosen role may submit.',
+    eventsHint: 'e.g. approval.* or approval.decided; none means it reads no events.',
+    submit: 'Register',
+    disable: 'Disable',
+    disableConfirm: 'Disable system {id} ({name})? Its transactions and reads are refused from then on, for good.',
+    rotate: 'Replace key',
+    rotatePrompt: 'Paste the public key system {id} has just made; the old key stops working from the next block.',
+    badId: '2-24 lowercase letters, digits, dots, dashes or underscores',
+    badKey: 'A public key is 64 (ed25519) or 130 starting with 04 (SM2) lowercase hex characters',
+    badKind: 'A transaction kind looks like approval.decide',
+    badEvent: 'An event type looks like approval.decided or approval.*',
+    oldKeys: '{n} replaced key(s)',
+  },
+} satisfies typeof zhCN;
