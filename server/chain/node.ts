@@ -28,6 +28,7 @@ import type { StateView } from './state.ts';
 import { openLedgerStore, txRowOf, type ChainStore, type Head, type TxRow } from './store/chainStore.ts';
 import { suiteByName, type CryptoSuite } from './suites/index.ts';
 import { CheckpointSigner } from './snapshot/checkpointSigner.ts';
+import { projectFromState } from './snapshot/projectFromState.ts';
 import { signTx } from './tx.ts';
 import { VerifiedCache } from './verifiedCache.ts';
 import type { VerifyPool } from './verifyPool.ts';
@@ -113,17 +114,8 @@ export class ChainNode extends EventEmitter {
       onFinal: (cert) => this.onFinal(cert),
       onConflict: (halt) => this.onConflict(halt),
     });
-    this.checkpoints = new CheckpointSigner({
-      chain,
-      dept: this.dept,
-      suite: this.suite,
-      privateKey: this.privateKey,
-      store: this.store,
-      orderer: this.orderer,
-      log: this.log,
-      every: limits.snapshotEvery,
-      members: () => this.members,
-    });
+    const { dept, suite, privateKey, store, orderer, log } = this;
+    this.checkpoints = new CheckpointSigner({ chain, dept, suite, privateKey, store, orderer, log, every: limits.snapshotEvery, members: () => this.members });
     this.follower = new LogFollower({
       dept: this.dept,
       orderer: this.orderer,
@@ -162,6 +154,8 @@ export class ChainNode extends EventEmitter {
       await this.store.commitBlock({ header, hash, txs: [], receipts: [], writes, nonces: [], finalHeight: 0 });
       head = (await this.store.head())!;
     }
+    // a node started from a snapshot: its read models from the imported state, with its own keys
+    if (await projectFromState(this.db, this.modules, this.modulePort())) this.log.info('read models made from the snapshot state');
     this.head = head;
     this.recentHashes.set(head.height, head.hash);
     this.lastBlockTime = (await this.store.blockByHeight(head.height))!.header.time;

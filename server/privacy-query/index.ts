@@ -5,7 +5,8 @@ import { AutoAnswerer } from './holder/autoAnswer.ts';
 import { processProver, type ProverSource } from './holder/proverSource.ts';
 import { privacyRoutes } from './http/routes.ts';
 import { migratePrivacy } from './readModel/migrate.ts';
-import { projectPrivacy } from './readModel/project.ts';
+import { projectPrivacy, projectQueryKeys } from './readModel/project.ts';
+import { pq } from './stateKeys.ts';
 
 export interface PrivacyModuleOptions {
   /** where holder nodes get their prover; one per process by default (see proverSource.ts) */
@@ -29,6 +30,7 @@ export function privacyModule(opts: PrivacyModuleOptions = {}): Module {
     govActions: privacyGovActions,
     migrate: migratePrivacy,
     project: (trx, block) => projectPrivacy(trx, block),
+    projectState: (trx, keys) => projectQueryKeys(trx, keys.filter((k) => k.startsWith(pq.query('')))),
     routes: (node) => privacyRoutes(node),
     async afterBlock(block, node) {
       if (opts.autoAnswer === false) return;

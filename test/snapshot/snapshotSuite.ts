@@ -23,6 +23,8 @@ export interface DbKit {
 }
 
 const EVERY = 4;
+const DEPTS = ['market', 'tax', 'hrss', 'housing', 'enforcement', 'econ', 'finance', 'audit', 'service'];
+const QUORUM = 7;
 
 async function register(p: Platform, n: number, tag: string): Promise<string[]> {
   const ids: string[] = [];
@@ -61,22 +63,27 @@ async function assertEmpty(db: Knex): Promise<void> {
 }
 
 /**
- * Four departments with a demo's history and checkpoints every few blocks. A snapshot made by
+ * Nine departments with a demo's history and checkpoints every few blocks. A snapshot made by
  * market starts a fresh tax node, which then follows the log to the same head and state as the
  * nodes that replayed from genesis, including a re-logged old transaction and an old nonce
  * reused after the snapshot. Tampered files are refused with their code and write nothing.
  */
 export async function snapshotSync(kit: DbKit, dir: string): Promise<void> {
-  const keys = makeConsortium(['market', 'tax', 'hrss', 'housing'], { snapshotEvery: EVERY });
+  const keys = makeConsortium(DEPTS, { snapshotEvery: EVERY });
   const log = new LocalLog(join(dir, 'log.sqlite'));
   const specs = keys.genesis.members.map((m) => ({ dept: m.dept, db: openDb({ client: 'sqlite', filename: ':memory:' }), orderer: log }));
   const p = await createPlatform({ keys, specs, logger: silentLogger });
   const extra: ChainNode[] = [];
   try {
-    await seedDemo(p, { password: 'test-password-1', enterprises: 3 });
-    const old = await register(p, 6, 'a');
+    await seedDemo(p, { password: 'test-password-1', enterprises: 20 });
     const market = p.node('market');
-    const h = await signedCheckpoint(p, market, 3);
+    // the demo's automation (answers, payments) settles first: later blocks touch only users
+    for (let last = -1; last !== market.height; ) {
+      last = market.height;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    const old = await register(p, 6, 'a');
+    const h = await signedCheckpoint(p, market, QUORUM);
 
     const file = join(dir, 'market.snapshot');
     const copy = await market.store.snapshot();
@@ -100,7 +107,7 @@ export async function snapshotSync(kit: DbKit, dir: string): Promise<void> {
       m.cert.sigs = m.cert.sigs.slice(0, 2);
       lines[0] = JSON.stringify(m);
     });
-    await assert.rejects(importSnapshot(bad, keys.genesis, unfinal), (e: { code?: string; message: string }) => e.code === 'SNAPSHOT_NOT_FINAL' && /quorum is 3/.test(e.message));
+    await assert.rejects(importSnapshot(bad, keys.genesis, unfinal), (e: { code?: string; message: string }) => e.code === 'SNAPSHOT_NOT_FINAL' && /quorum is 7/.test(e.message));
     const unsigned = join(dir, 'unsigned.snapshot');
     rewrite(file, unsigned, (lines) => {
       const m = JSON.parse(lines[0]);
@@ -142,6 +149,14 @@ export async function snapshotSync(kit: DbKit, dir: string): Promise<void> {
     const reusedRow = (await market.store.txsOfBlock(top)).concat(...(await Promise.all(Array.from({ length: top - h }, (_, i) => market.store.txsOfBlock(h + 1 + i))))).find((t) => t.code === 'NONCE_REUSED');
     assert.ok(reusedRow, 'the reused nonce was refused by the nodes that replayed from genesis');
     assert.equal((await tax.store.tx(reusedRow.id))?.code, 'NONCE_REUSED', 'and by the node started from the snapshot');
+    // Read models made from the snapshot's state with tax's own keys: the rows tax had from genesis.
+    const oldTax = p.node('tax').db;
+    for (const [table, key] of [['ap_enterprises', 'code'], ['ap_filings', 'code'], ['ap_applications', 'id'], ['ap_stages', 'app_id'], ['pay_policies', 'id'], ['pq_queries', 'id']]) {
+      const rows = async (db: Knex) => db(table).orderBy(key).select();
+      const want = await rows(oldTax);
+      if (table !== 'pay_policies' && table !== 'pq_queries') assert.ok(want.length > 0, `${table} has rows from before the snapshot`);
+      assert.deepEqual(await rows(taxDb), want, `${table} as tax had it from genesis`);
+    }
     const state = async (n: ChainNode) => (await n.db('state').orderBy('k').select('k', 'v')).map((r: { k: string; v: string }) => `${r.k}=${r.v}`);
     await waitForHeight([tax], market.height, { timeoutMs: 30_000 });
     assert.equal(tax.height, market.height);

@@ -1,16 +1,11 @@
 import { ChainError } from '../errors.ts';
 import type { Header } from '../schema.ts';
 import type { LedgerStore } from '../store/ledgerStore.ts';
-import type { CheckpointFrame, Vote } from './snapshotDigest.ts';
+import type { CheckpointEntry, CheckpointFrame } from './snapshotDigest.ts';
+
+export type { CheckpointEntry } from './snapshotDigest.ts';
 
 const PAGE = 2000;
-
-/** One entry of a checkpoint, in the order the digest and the file take them. */
-export type CheckpointEntry =
-  | { s: 'state'; k: string; v: string }
-  | { s: 'id'; id: string }
-  | { s: 'nonce'; signer: string; nonce: number }
-  | { s: 'vote'; vote: Vote };
 
 /**
  * The frame of a checkpoint at `height` and the headers a node started from it needs: those

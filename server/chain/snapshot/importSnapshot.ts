@@ -6,6 +6,7 @@ import { openLedgerStore } from '../store/chainStore.ts';
 import { metaOf } from '../store/ledgerCommon.ts';
 import type { CheckpointEntry } from './checkpointView.ts';
 import { SnapshotDigest } from './snapshotDigest.ts';
+import { PROJECT_STATE_PENDING } from './projectFromState.ts';
 import { openSnapshot } from './snapshotFile.ts';
 import { verifySnapshotMeta } from './verifySnapshotMeta.ts';
 
@@ -26,8 +27,8 @@ export interface ImportResult {
  * after its block.
  *
  * Read models are not in a snapshot: they hold what this department's keys open, so another
- * department's node cannot give them, and they are projections of blocks this node never sees.
- * They start empty and fill from the blocks after the snapshot.
+ * department's node cannot give them. The node makes them from the imported state on its first
+ * start (projectFromState.ts); what only past events hold starts at the snapshot's height.
  */
 export async function importSnapshot(db: Knex, genesis: Genesis, path: string): Promise<ImportResult> {
   const store = openLedgerStore(db);
@@ -67,7 +68,7 @@ export async function importSnapshot(db: Knex, genesis: Genesis, path: string): 
     for (const t of Object.keys(rows)) await flush(t);
     for (const h of meta.headers) await trx('blocks').insert({ height: h.height, hash: blockHash(h), header: JSON.stringify(h), time: h.time, tx_count: h.txCount });
     const top = meta.headers[meta.headers.length - 1];
-    const chainMeta = [...metaOf({ header: top, hash: meta.hash, finalHeight: frame.finalHeight }), ['snapshotHeight', String(meta.height)]];
+    const chainMeta = [...metaOf({ header: top, hash: meta.hash, finalHeight: frame.finalHeight }), ['snapshotHeight', String(meta.height)], [PROJECT_STATE_PENDING, '1']];
     await trx('chain_meta').insert(chainMeta.map(([k, v]) => ({ k, v })));
     return counts;
   });

@@ -2,7 +2,6 @@ import { createHash, type Hash } from 'node:crypto';
 import { canonicalJson } from '../canonical.ts';
 import { ChainError } from '../errors.ts';
 import { sha256Hex } from '../hash.ts';
-import type { CheckpointEntry } from './checkpointView.ts';
 
 /** Everything a node's next block depends on besides the log, at one height (checkpointView.ts). */
 export interface CheckpointFrame {
@@ -21,6 +20,13 @@ export interface Vote {
   sig: string;
   offset: number;
 }
+
+/** One entry of a checkpoint (checkpointView.ts), as the digest and the file take them. */
+export type CheckpointEntry =
+  | { s: 'state'; k: string; v: string }
+  | { s: 'id'; id: string }
+  | { s: 'nonce'; signer: string; nonce: number }
+  | { s: 'vote'; vote: Vote };
 
 /** What the members sign over a checkpoint: the block hash (so the header too) and the root. */
 export const snapshotMessage = (chain: string, height: number, hash: string, root: string): Uint8Array =>
