@@ -1,9 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cliDb } from '../backup/cliDb.ts';
-import { ChainError } from '../chain/errors.ts';
-import { parseGenesis } from '../chain/genesis.ts';
+import { cliDb, cliGenesis, NODE_DB_OPTIONS, refusable } from '../backup/cliDb.ts';
 import { importSnapshot } from '../chain/snapshot/importSnapshot.ts';
 import { makeSnapshot } from '../chain/snapshot/makeSnapshot.ts';
 import { openLedgerStore } from '../chain/store/chainStore.ts';
@@ -18,17 +16,7 @@ import { openLedgerStore } from '../chain/store/chainStore.ts';
  * against the genesis member keys before writing anything; the node then starts at that height
  * and follows the log from there. Exit 0 on success, 1 when the file is refused, 2 on usage.
  */
-const { values: a } = parseArgs({
-  options: {
-    data: { type: 'string', default: process.env.TONGBAN_DATA ?? 'data' },
-    dept: { type: 'string' },
-    db: { type: 'string' },
-    genesis: { type: 'string' },
-    height: { type: 'string' },
-    out: { type: 'string' },
-    import: { type: 'string' },
-  },
-});
+const { values: a } = parseArgs({ options: { ...NODE_DB_OPTIONS, height: { type: 'string' }, out: { type: 'string' }, import: { type: 'string' } } });
 
 function usage(message: string): never {
   console.error(message);
@@ -40,15 +28,13 @@ if (!a.dept && !a.db) usage('usage: npm run snapshot -- --dept <dept> (--height 
 if (making === (a.import !== undefined)) usage('give either --height and --out, or --import');
 const height = Number(a.height);
 if (making && !(Number.isInteger(height) && height > 0)) usage('--height must be a positive whole number: a checkpoint height');
-const genesisPath = resolve(a.genesis ?? join(resolve(a.data!), 'consortium', 'genesis.json'));
-if (!existsSync(genesisPath)) usage(`no genesis at ${genesisPath}`);
 if (a.import !== undefined && !existsSync(a.import)) usage(`no snapshot file at ${a.import}`);
-const genesis = parseGenesis(JSON.parse(readFileSync(genesisPath, 'utf8')));
+const genesis = cliGenesis(a);
 const { db, target, mysql } = cliDb(a);
 if (making && !mysql && !existsSync(target)) usage(`no database at ${target}`);
 
 const started = Date.now();
-try {
+await refusable(db, async () => {
   if (making) {
     const store = openLedgerStore(db);
     const copy = await store.snapshot();
@@ -66,10 +52,4 @@ try {
     console.log('  start the node as usual: it follows the log from the block after the snapshot');
   }
   console.log(`  in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-} catch (err) {
-  if (!(err instanceof ChainError)) throw err;
-  console.error(`refused (${err.code}): ${err.message}`);
-  process.exitCode = 1;
-} finally {
-  await db.destroy();
-}
+});
