@@ -49,6 +49,14 @@ async function signedCheckpoint(p: Platform, node: ChainNode, quorum: number, ti
   throw new Error('no checkpoint was signed by a quorum in time');
 }
 
+/** Until no block has been added for a few seconds (a loaded machine applies late). */
+async function quiet(node: ChainNode): Promise<void> {
+  for (let last = -1; last !== node.height; ) {
+    last = node.height;
+    await new Promise((r) => setTimeout(r, 4000));
+  }
+}
+
 const rewrite = (file: string, out: string, edit: (lines: string[]) => void) => {
   const lines = gunzipSync(readFileSync(file)).toString().split('\n');
   edit(lines);
@@ -78,10 +86,7 @@ export async function snapshotSync(kit: DbKit, dir: string): Promise<void> {
     await seedDemo(p, { password: 'test-password-1', enterprises: 20 });
     const market = p.node('market');
     // the demo's automation (answers, payments) settles first: later blocks touch only users
-    for (let last = -1; last !== market.height; ) {
-      last = market.height;
-      await new Promise((r) => setTimeout(r, 2000));
-    }
+    await quiet(market);
     const old = await register(p, 6, 'a');
     const h = await signedCheckpoint(p, market, QUORUM);
 
@@ -142,6 +147,7 @@ export async function snapshotSync(kit: DbKit, dir: string): Promise<void> {
     const again = signTx({ chain: keys.genesis.chain, kind: 'user.register', payload: { id: 'z9', name: '重用', role: 'approver' }, signer: reused.signer, actor: 'admin', nonce: reused.nonce, time: Date.now() }, keys.nodeKeys.market, suiteByName(keys.genesis.suite));
     await log.append([Buffer.from(canonicalJson({ t: 'tx', tx: again }))]);
     await register(p, 3, 'b');
+    await quiet(market);
     await waitForHeight([tax], market.height, { timeoutMs: 60_000 });
     const top = Math.min(market.height, tax.height);
     for (let x = h; x <= top; x++) assert.equal((await tax.store.blockByHeight(x))?.hash, (await market.store.blockByHeight(x))?.hash, `block ${x}`);
