@@ -52,6 +52,10 @@ const suites: Record<string, () => Promise<Suite>> = {
     const m = await import(here('./evidence.ts'));
     return { method: m.method, run: m.runEvidenceBench };
   },
+  scale: async () => {
+    const m = await import(here('./scale.ts'));
+    return { method: m.method, run: m.runScaleBench };
+  },
   events: async () => {
     const m = await import(here('./events.ts'));
     return { method: m.method, run: m.runEventsBench };

@@ -17,6 +17,8 @@ export interface ApprovalDemoOptions {
   enterprises?: number;
   /** the embedded platform's clock while it writes history: each round is a working day later */
   clock?: DemoTime;
+  /** the index of the first (the city generator seeds a large city in batches); default 0 */
+  from?: number;
 }
 
 /** A clock the seeding may move on (server/demo/demoClock.ts), read for the enterprises' signing time. */
@@ -41,7 +43,7 @@ export async function seedApprovalDemo(p: Platform, o: ApprovalDemoOptions): Pro
   if (n <= 0 || !DEPTS.every((d) => p.nodes.some((x) => x.dept === d))) return;
   const node = (d: string) => p.node(d);
   if (!node('service').registry.has('enterprise.register')) return;
-  const ents = Array.from({ length: n }, (_, i) => demoEnterprise(i));
+  const ents = Array.from({ length: n }, (_, i) => demoEnterprise((o.from ?? 0) + i));
   if (await node('service').view().get(`ent/${ents[0].code}`)) return;
   const t0 = Date.now();
   const s = new Seeder(p, o.clock);
@@ -181,14 +183,21 @@ class Seeder {
   async round(pending: ([ChainNode, Tx] | Promise<[ChainNode, Tx]>)[]) {
     const items = await Promise.all(pending);
     const ids: [ChainNode, string][] = [];
-    for (const [node, tx] of items) ids.push([node, (await node.submit(tx)).id]);
+    // Consecutive transactions to one node go to the log in one write, in the same order.
+    for (let i = 0; i < items.length; ) {
+      const node = items[i][0];
+      let j = i;
+      while (j < items.length && items[j][0] === node) j++;
+      for (const { id } of await node.submitMany(items.slice(i, j).map(([, tx]) => tx))) ids.push([node, id]);
+      i = j;
+    }
     const rows = await Promise.all(ids.map(([node, id]) => node.waitFor(id, 'receipt', 120_000)));
-    // The next round's staff text is sealed from each acting node's own view (an opinion to every
-    // department owning a stage of the application): wait until every node has this round's blocks,
-    // or a node that lags seals to too few departments and the contract refuses it.
-    await Promise.all(this.p.nodes.flatMap((n) => ids.map(([, id]) => n.waitFor(id, 'receipt', 120_000))));
     const failed = rows.filter((r) => r.status !== 'ok');
     if (failed.length) throw new Error(`demo seeding: ${failed.length} rejected, first ${failed[0].kind} ${failed[0].code}: ${failed[0].reason}`);
+    // The next round seals to recipients read from each signing node's own state: every node
+    // first reaches this round's blocks, or a slower one seals to the records as they were.
+    const top = Math.max(0, ...rows.map((r) => r.height));
+    while (this.p.nodes.some((n) => n.height < top)) await new Promise((r) => setTimeout(r, 20));
     return rows;
   }
 }

@@ -5,7 +5,7 @@ import { approvalGovActions } from './govActions.ts';
 import { approvalRoutes } from './http/routes.ts';
 import { pendingPrivacy, type PrivacyPort } from './privacy.ts';
 import { migrateApproval } from './readModel/migrate.ts';
-import { projectApproval } from './readModel/project.ts';
+import { projectApproval, writeRecords } from './readModel/project.ts';
 import { enterpriseCodes } from './readModel/queries.ts';
 import { loadRules } from './rules.ts';
 import { shareWithAuditAfterBlock } from './auditShares.ts';
@@ -28,6 +28,7 @@ export function approvalModule(opts: ApprovalModuleOptions = {}): Module {
     govActions: approvalGovActions,
     migrate: migrateApproval,
     project: (trx, block, node) => projectApproval(trx, block, node.keyring, node.dept),
+    projectState: (trx, keys, node) => writeRecords(trx, keys, node.keyring, node.dept),
     routes: (node) => approvalRoutes(node, privacy),
     afterBlock: async (block, node) => {
       await rescoreAfterWeightChange(block, node);

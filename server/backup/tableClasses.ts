@@ -5,7 +5,7 @@
  */
 export type TableClass = 'ledger' | 'private' | 'readModel';
 
-export const LEDGER_TABLES = ['chain_meta', 'blocks', 'txs', 'state', 'state_history', 'nonces', 'attestations'] as const;
+export const LEDGER_TABLES = ['chain_meta', 'blocks', 'txs', 'state', 'state_history', 'nonces', 'attestations', 'known_txids', 'snapshot_sigs'] as const;
 
 /** Rows no block writes: what is lost with the database unless a backup holds them. */
 export const PRIVATE_TABLES: Record<string, string> = {

@@ -18,6 +18,7 @@ export interface FollowerDeps {
   /** member departments in order, for taking turns at cut markers */
   memberDepts(): string[];
   onSig(record: Extract<LogRecord, { t: 'sig' }>, entry: LogEntry): Promise<void>;
+  onSnap(record: Extract<LogRecord, { t: 'snap' }>): Promise<void>;
   onBlock(cut: CutBlock<ReadEntry>): Promise<void>;
   onError(err: unknown): void;
 }
@@ -107,6 +108,10 @@ export class LogFollower {
       if (this.d.isHalted()) return;
       if (entry.record?.t === 'sig') {
         await this.d.onSig(entry.record, entry);
+        continue;
+      }
+      if (entry.record?.t === 'snap') {
+        await this.d.onSnap(entry.record);
         continue;
       }
       const block = this.cutter.feed(entry, entry.record);

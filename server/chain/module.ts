@@ -26,6 +26,12 @@ export interface Module {
   migrate?(db: ModuleDb): Promise<void>;
   /** runs inside the block's database transaction, so read models never drift from state */
   project?(trx: ProjectionTx, block: CommittedBlock, node: ModulePort): Promise<void>;
+  /**
+   * The read-model rows of these state keys, as a block touching them would write them: how a
+   * node started from a snapshot (server/chain/snapshot/) fills its read models from the state.
+   * Keys outside the module's own come too and are to be passed over.
+   */
+  projectState?(trx: ProjectionTx, keys: string[], node: ModulePort): Promise<void>;
   /** runs after commit; must not throw (log instead) */
   afterBlock?(block: CommittedBlock, node: ModulePort): Promise<void>;
   /** routes mounted under /<dept>/api */

@@ -27,6 +27,8 @@ import { encKid, encPublicOf, type SealRecipient } from './sealing/envelope.ts';
 import type { StateView } from './state.ts';
 import { openLedgerStore, txRowOf, type ChainStore, type Head, type TxRow } from './store/chainStore.ts';
 import { suiteByName, type CryptoSuite } from './suites/index.ts';
+import { CheckpointSigner } from './snapshot/checkpointSigner.ts';
+import { projectFromState } from './snapshot/projectFromState.ts';
 import { signTx } from './tx.ts';
 import { VerifiedCache } from './verifiedCache.ts';
 import type { VerifyPool } from './verifyPool.ts';
@@ -61,6 +63,7 @@ export class ChainNode extends EventEmitter {
   private readonly follower: LogFollower;
   private readonly importer: BlockImporter;
   private readonly voter: FinalityVoter;
+  private readonly checkpoints: CheckpointSigner;
   private head!: Head;
   private readonly recentHashes = new Map<number, string>();
   private members: MemberRecord[] = [];
@@ -111,6 +114,8 @@ export class ChainNode extends EventEmitter {
       onFinal: (cert) => this.onFinal(cert),
       onConflict: (halt) => this.onConflict(halt),
     });
+    const { dept, suite, privateKey, store, orderer, log } = this;
+    this.checkpoints = new CheckpointSigner({ chain, dept, suite, privateKey, store, orderer, log, every: limits.snapshotEvery, members: () => this.members });
     this.follower = new LogFollower({
       dept: this.dept,
       orderer: this.orderer,
@@ -122,6 +127,7 @@ export class ChainNode extends EventEmitter {
       isHalted: () => this.halted !== null,
       memberDepts: () => this.members.map((m) => m.dept),
       onSig: (rec, entry) => this.voter.onSig(rec, entry, this.head.height),
+      onSnap: (rec) => this.checkpoints.onSnap(rec),
       onBlock: (cut) => this.applyBlock(cut),
       onError: (err) => this.emit('ordererError', err),
     });
@@ -148,6 +154,8 @@ export class ChainNode extends EventEmitter {
       await this.store.commitBlock({ header, hash, txs: [], receipts: [], writes, nonces: [], finalHeight: 0 });
       head = (await this.store.head())!;
     }
+    // a node started from a snapshot: its read models from the imported state, with its own keys
+    if (await projectFromState(this.db, this.modules, this.modulePort())) this.log.info('read models made from the snapshot state');
     this.head = head;
     this.recentHashes.set(head.height, head.hash);
     this.lastBlockTime = (await this.store.blockByHeight(head.height))!.header.time;
@@ -319,6 +327,8 @@ export class ChainNode extends EventEmitter {
     this.waiters.onBlock(committed, (i) => txRowOf(committed, i));
     this.emit('block', committed);
     await this.voter.attest(header.height, hash);
+    // Before the next block: the root is of the state exactly at this height.
+    await this.checkpoints.committed(header.height);
     for (const m of this.modules) {
       try {
         await m.afterBlock?.(committed, this.modulePort());

@@ -100,18 +100,26 @@ export const Genesis = z.strictObject(clsAll({
      * that genesis files written before it keep their hash; absent means no bound.
      */
     maxBlockTimeStepMs: z.number().int().positive().optional(),
+    /**
+     * Blocks between checkpoints, at which every member signs the root of its state so that a
+     * new node can start from a snapshot (server/chain/snapshot/). Optional: absent, no
+     * checkpoints, and older genesis files keep their hash.
+     */
+    snapshotEvery: z.number().int().positive().optional(),
   }),
   /** Module-specific consortium configuration (statutory rules, score weights, ...). */
   config: z.record(z.string(), z.unknown()).default({}),
 }, 'public'));
 export type Genesis = z.infer<typeof Genesis>;
 
-/** What the ordering log carries: transactions, block cut markers and header attestations. */
+/** What the ordering log carries: transactions, block cut markers, header attestations and checkpoint signatures. */
 export const LogRecord = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('tx'), tx: z.unknown() }),
   z.strictObject({ t: z.literal('cut'), h: z.number().int().positive(), by: DeptId }),
   // sig is stored (attestations.sig, 200 characters) once it verifies; bounded before that
   z.strictObject({ t: z.literal('sig'), h: z.number().int().nonnegative(), hash: Hash, dept: DeptId, sig: z.string().max(200) }),
+  // a member's signature over a checkpoint's root (server/chain/snapshot/), beside the block hash
+  z.strictObject({ t: z.literal('snap'), h: z.number().int().positive(), hash: Hash, root: Hash, dept: DeptId, sig: z.string().max(200) }),
 ]);
 export type LogRecord = z.infer<typeof LogRecord>;
 

@@ -8,11 +8,13 @@ import { VerifyPool } from '../chain/verifyPool.ts';
 import { openLedgerStore } from '../chain/store/chainStore.ts';
 import { openDb } from '../chain/store/openDb.ts';
 import { replayChain } from '../chain/replay.ts';
+import { withArchive } from '../chain/archive/historyArchive.ts';
 import { createModules } from '../modules.ts';
 
 /**
  * npm run verify -- --dept market                       data/market.sqlite, data/consortium/genesis.json
  * npm run verify -- --db <file.sqlite | mysql://...> [--genesis <path>] [--data <dir>]
+ *   [--archive <file> ...]   state history moved out by npm run archive, oldest first
  *
  * Replays one department's stored chain from genesis and checks every id, signature,
  * receipt, root, hash and certificate. Exit 0 when all match, 1 on the first mismatch
@@ -24,6 +26,7 @@ const { values: a } = parseArgs({
     dept: { type: 'string' },
     db: { type: 'string' },
     genesis: { type: 'string' },
+    archive: { type: 'string', multiple: true },
   },
 });
 
@@ -52,7 +55,8 @@ let barStarted = false;
 
 const pool = new VerifyPool();
 try {
-  const result = await replayChain(openLedgerStore(db), genesis, buildRegistry(createModules()), (p) => {
+  const store = openLedgerStore(db);
+  const result = await replayChain(a.archive?.length ? withArchive(store, a.archive.map((f) => resolve(f)), genesis.chain) : store, genesis, buildRegistry(createModules()), (p) => {
     if (!barStarted) {
       bar.start(p.top, 0, { txs: 0, rate: 0 });
       barStarted = true;
@@ -71,6 +75,8 @@ try {
     console.log(`${genesis.chain}: ${target} MISMATCH at height ${result.height}, field ${result.field}`);
     console.log(`  expected: ${result.expected}`);
     console.log(`  actual:   ${result.actual}`);
+    const archived = await db('chain_meta').where({ k: 'historyArchivedBelow' }).first();
+    if (archived && !a.archive?.length) console.log(`  (state history below height ${archived.v} was archived: give its files with --archive)`);
     process.exitCode = 1;
   }
 } catch (err) {

@@ -3,7 +3,7 @@ import { payoutAutomation } from './automation.ts';
 import { payoutContracts } from './contracts/index.ts';
 import { payoutRoutes } from './http/routes.ts';
 import { migratePayout } from './readModel/migrate.ts';
-import { projectPayout } from './readModel/project.ts';
+import { projectPayout, projectPayoutKeys } from './readModel/project.ts';
 
 /**
  * Policy payout (政策兑现): publish a policy, apply with the one-form filing, automatic checks by
@@ -16,6 +16,7 @@ export function payoutModule(): Module {
     contracts: payoutContracts,
     migrate: migratePayout,
     project: (trx, block, node) => projectPayout(trx, block, node.keyring),
+    projectState: (trx, keys, node) => projectPayoutKeys(trx, keys.filter((k) => k.startsWith('pay/')), node.keyring),
     afterBlock: payoutAutomation(),
     routes: payoutRoutes,
   };

@@ -6,7 +6,8 @@ import { processProver, type ProverSource } from './holder/proverSource.ts';
 import { privacyRoutes } from './http/routes.ts';
 import type { KeysProgressSource } from './http/keysStatusRoutes.ts';
 import { migratePrivacy } from './readModel/migrate.ts';
-import { projectPrivacy } from './readModel/project.ts';
+import { projectPrivacy, projectQueryKeys } from './readModel/project.ts';
+import { pq } from './stateKeys.ts';
 
 export interface PrivacyModuleOptions {
   /** where holder nodes get their prover; one per process by default (see proverSource.ts) */
@@ -32,6 +33,7 @@ export function privacyModule(opts: PrivacyModuleOptions = {}): Module {
     govActions: privacyGovActions,
     migrate: migratePrivacy,
     project: (trx, block) => projectPrivacy(trx, block),
+    projectState: (trx, keys) => projectQueryKeys(trx, keys.filter((k) => k.startsWith(pq.query('')))),
     routes: (node) => privacyRoutes(node, opts.keysProgress),
     async afterBlock(block, node) {
       if (opts.autoAnswer === false) return;

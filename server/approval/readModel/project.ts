@@ -46,7 +46,8 @@ export async function projectApproval(trx: Knex.Transaction, block: CommittedBlo
   for (let i = 0; i < views.length; i += CHUNK) await trx('ap_dossier_views').insert(views.slice(i, i + CHUNK));
 }
 
-async function writeRecords(trx: Knex.Transaction, keys: string[], keyring: ReadonlyMap<string, string>, dept?: string): Promise<void> {
+/** The read-model rows of these state keys (records under ent/, filing/, app/, lic/, insp/, case/, credit/score/). */
+export async function writeRecords(trx: Knex.Transaction, keys: string[], keyring: ReadonlyMap<string, string>, dept?: string): Promise<void> {
   const values = new Map<string, unknown>();
   for (let i = 0; i < keys.length; i += 400) {
     const rows: { k: string; v: string }[] = await trx('state').whereIn('k', keys.slice(i, i + 400)).select('k', 'v');

@@ -130,6 +130,16 @@ export interface LedgerStore extends StateReader {
   /** the state table in key order, after `afterKey` */
   statePage(afterKey: string | undefined, limit: number): Promise<{ k: string; v: string }[]>;
 
+  // What a snapshot at a height holds besides its state (server/chain/snapshot/), in key order.
+  /** ids of the transactions at or below `height` (stored or carried in from a snapshot), after `afterId` */
+  idsUpTo(height: number, afterId: string | undefined, limit: number): Promise<string[]>;
+  /** (signer, nonce) pairs spent at or below `height`, after `after`, by signer then nonce */
+  noncesUpTo(height: number, after: { signer: string; nonce: number } | undefined, limit: number): Promise<{ signer: string; nonce: number }[]>;
+  /** state_history rows above `height`, after row `afterId`, in write order */
+  historyAbove(height: number, afterId: number, limit: number): Promise<HistoryRow[]>;
+  /** the votes for heights above `finalHeight` read at or before log offset `maxOffset`, in log order */
+  votesUpTo(finalHeight: number, maxOffset: number): Promise<{ height: number; dept: string; hash: string; sig: string; offset: number }[]>;
+
   /**
    * A read-only, consistent copy of the ledger while the node keeps committing; `release` must
    * always be called.

@@ -73,7 +73,12 @@ export async function migrateChain(db: Knex): Promise<void> {
       t.string('signer', 130).notNullable();
       t.bigInteger('nonce').notNullable();
       t.primary(['signer', 'nonce']);
+      t.integer('height').nullable();
     });
+  } else if (!(await db.schema.hasColumn('nonces', 'height'))) {
+    // The height a nonce was spent at, so a snapshot can name the nonces spent up to its height;
+    // rows from before the column stay null and count as spent at every height.
+    await db.schema.alterTable('nonces', (t) => t.integer('height').nullable());
   }
   if (!(await db.schema.hasTable('attestations'))) {
     await db.schema.createTable('attestations', (t) => {
@@ -83,6 +88,27 @@ export async function migrateChain(db: Knex): Promise<void> {
       t.string('hash', 64).notNullable();
       t.string('sig', 200).notNullable();
       t.bigInteger('log_offset').notNullable();
+      t.primary(['height', 'dept']);
+    });
+  }
+  // A node started from a snapshot (server/chain/snapshot/): the ids of transactions before its
+  // snapshot height, whose rows it never had, so a copy logged again is still known.
+  if (!(await db.schema.hasTable('known_txids'))) {
+    await db.schema.createTable('known_txids', (t) => {
+      binary(t);
+      t.string('id', 64).primary();
+      t.integer('height').notNullable();
+    });
+  }
+  // Members' signatures over checkpoint roots read from the log (snapshot/checkpointSigner.ts).
+  if (!(await db.schema.hasTable('snapshot_sigs'))) {
+    await db.schema.createTable('snapshot_sigs', (t) => {
+      binary(t);
+      t.integer('height').notNullable();
+      t.string('dept', 32).notNullable();
+      t.string('hash', 64).notNullable();
+      t.string('root', 64).notNullable();
+      t.string('sig', 200).notNullable();
       t.primary(['height', 'dept']);
     });
   }

@@ -23,7 +23,8 @@ export class MysqlLedgerStore extends SqlLedgerStore {
   async knownTxIds(ids: string[]): Promise<Set<string>> {
     const out = new Set<string>();
     for (let i = 0; i < ids.length; i += CHUNK) {
-      const rows: { id: string }[] = await this.db('txs').whereIn('id', ids.slice(i, i + CHUNK)).select('id');
+      const part = ids.slice(i, i + CHUNK);
+      const rows: { id: string }[] = await this.db('txs').whereIn('id', part).select('id').unionAll((q) => q.from('known_txids').whereIn('id', part).select('id'));
       for (const r of rows) out.add(r.id);
     }
     return out;
@@ -51,7 +52,7 @@ export class MysqlLedgerStore extends SqlLedgerStore {
     const dels = writes.filter((w) => w.new === null).map((w) => w.key);
     for (let i = 0; i < dels.length; i += CHUNK) await trx('state').whereIn('k', dels.slice(i, i + CHUNK)).delete();
     await insertRows(trx, 'state_history', ['k', 'height', 'tx_id', 'old_v', 'new_v'], writes.map((w) => [w.key, header.height, w.txId, w.old, w.new]));
-    await insertRows(trx, 'nonces', ['signer', 'nonce'], nonces.map((n) => [n.signer, n.nonce]));
+    await insertRows(trx, 'nonces', ['signer', 'nonce', 'height'], nonces.map((n) => [n.signer, n.nonce, header.height]));
     const att = (input.attestations ?? []).map((a) => ({ height: a.height, dept: a.dept, hash: a.hash, sig: a.sig, log_offset: a.offset }));
     for (let i = 0; i < att.length; i += CHUNK) await trx('attestations').insert(att.slice(i, i + CHUNK)).onConflict(['height', 'dept']).ignore();
     await trx('chain_meta').insert(metaOf(input).map(([k, v]) => ({ k, v }))).onConflict('k').merge();

@@ -116,6 +116,43 @@ export abstract class SqlLedgerStore implements LedgerStore {
     return q;
   }
 
+  // ------------------------------------------------------------ what a snapshot holds
+
+  async idsUpTo(height: number, afterId: string | undefined, limit: number): Promise<string[]> {
+    const part = (table: string) => {
+      const q = this.db(table).where('height', '<=', height).orderBy('id').limit(limit).select('id');
+      if (afterId !== undefined) q.where('id', '>', afterId);
+      return q;
+    };
+    // Both sides are in id order and share no id (known_txids holds only what came before the
+    // node's own blocks), so the page is the first `limit` of the two pages merged.
+    const [a, b]: { id: string }[][] = await Promise.all([part('txs'), part('known_txids')]);
+    return [...a, ...b]
+      .map((r) => r.id)
+      .sort()
+      .slice(0, limit);
+  }
+
+  async noncesUpTo(height: number, after: { signer: string; nonce: number } | undefined, limit: number): Promise<{ signer: string; nonce: number }[]> {
+    const q = this.db('nonces')
+      .where((w) => w.where('height', '<=', height).orWhereNull('height'))
+      .orderBy([{ column: 'signer' }, { column: 'nonce' }])
+      .limit(limit)
+      .select('signer', 'nonce');
+    if (after) q.where((w) => w.where('signer', '>', after.signer).orWhere((x) => x.where('signer', after.signer).where('nonce', '>', after.nonce)));
+    const rows: { signer: string; nonce: number | string }[] = await q;
+    return rows.map((r) => ({ signer: r.signer, nonce: Number(r.nonce) }));
+  }
+
+  async historyAbove(height: number, afterId: number, limit: number): Promise<HistoryRow[]> {
+    return this.db('state_history').where('id', '>', afterId).where('height', '>', height).orderBy('id').limit(limit).select('id', 'k', 'height', 'tx_id', 'old_v', 'new_v');
+  }
+
+  async votesUpTo(finalHeight: number, maxOffset: number): Promise<{ height: number; dept: string; hash: string; sig: string; offset: number }[]> {
+    const rows = await this.db('attestations').where('height', '>', finalHeight).where('log_offset', '<=', maxOffset).orderBy('log_offset').select('height', 'dept', 'hash', 'sig', 'log_offset');
+    return rows.map((r: any) => ({ height: Number(r.height), dept: r.dept, hash: r.hash, sig: r.sig, offset: Number(r.log_offset) }));
+  }
+
   // ------------------------------------------------------------ attestations and blocks
 
   async attestationsAbove(height: number): Promise<{ height: number; dept: string; hash: string; sig: string }[]> {

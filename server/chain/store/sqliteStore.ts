@@ -37,7 +37,7 @@ export class SqliteLedgerStore extends SqlLedgerStore {
     await withConnection(this.db, (c) => {
       for (let i = 0; i < ids.length; i += MAX_IN) {
         const { params, marks } = inList(ids.slice(i, i + MAX_IN));
-        for (const id of statement(c, `SELECT id FROM txs WHERE id IN (${marks})`).pluck().all(params) as string[]) out.add(id);
+        for (const id of statement(c, `SELECT id FROM txs WHERE id IN (${marks}) UNION ALL SELECT id FROM known_txids WHERE id IN (${marks})`).pluck().all(params, params) as string[]) out.add(id);
       }
     });
     return out;
@@ -94,8 +94,8 @@ function writeBlock(conn: Database.Database, input: CommitInput): void {
   }
   const history = statement(conn, 'INSERT INTO state_history (k, height, tx_id, old_v, new_v) VALUES (?, ?, ?, ?, ?)');
   for (const w of writes) history.run(w.key, header.height, w.txId, w.old, w.new);
-  const nonce = statement(conn, 'INSERT INTO nonces (signer, nonce) VALUES (?, ?)');
-  for (const n of nonces) nonce.run(n.signer, n.nonce);
+  const nonce = statement(conn, 'INSERT INTO nonces (signer, nonce, height) VALUES (?, ?, ?)');
+  for (const n of nonces) nonce.run(n.signer, n.nonce, header.height);
   const att = statement(conn, 'INSERT INTO attestations (height, dept, hash, sig, log_offset) VALUES (?, ?, ?, ?, ?) ON CONFLICT (height, dept) DO NOTHING');
   for (const a of input.attestations ?? []) att.run(a.height, a.dept, a.hash, a.sig, a.offset);
   const meta = statement(conn, 'INSERT INTO chain_meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v');

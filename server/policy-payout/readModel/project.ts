@@ -105,7 +105,11 @@ export async function projectPayout(trx: Knex.Transaction, block: CommittedBlock
       if (ev.type.startsWith('payout.') && Array.isArray(recs)) for (const k of recs) touched.add(k as string);
     }
   }
-  if (!touched.size) return;
+  if (touched.size) await projectPayoutKeys(trx, [...touched], keyring);
+}
+
+/** The read-model rows of these state keys (records under pay/), each as the block touching it writes it. */
+export async function projectPayoutKeys(trx: Knex.Transaction, touched: string[], keyring: ReadonlyMap<string, string> = new Map()): Promise<void> {
   const policyIds = [...touched].filter((k) => k.startsWith('pay/policy/')).map((k) => k.slice('pay/policy/'.length));
   const keys = [...touched, ...policyIds.map(pk.successor)].sort();
   const values = await readState(trx, keys);

@@ -12,9 +12,14 @@ export async function projectPrivacy(trx: Knex.Transaction, block: CommittedBloc
     if (r.status !== 'ok') continue;
     for (const e of r.events) if (TOUCHING.has(e.type)) ids.add(String(e.data.query));
   }
-  if (ids.size === 0) return;
+  if (ids.size) await projectQueryKeys(trx, [...ids].map(pq.query));
+}
+
+/** pq_queries rows of these query record keys. */
+export async function projectQueryKeys(trx: Knex.Transaction, keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
   // State rows of this block are already written in this transaction; read them here, not through the node.
-  const rows: { v: string }[] = await trx('state').whereIn('k', [...ids].map(pq.query)).select('v');
+  const rows: { v: string }[] = await trx('state').whereIn('k', keys).select('v');
   for (const { v } of rows) {
     const q = JSON.parse(v) as QueryRecord;
     await trx('pq_queries')
