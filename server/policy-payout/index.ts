@@ -1,3 +1,4 @@
+import { payoutAdmission } from './http/admission.ts';
 import type { Module } from '../chain/module.ts';
 import { payoutAutomation } from './automation.ts';
 import { payoutContracts } from './contracts/index.ts';
@@ -18,5 +19,6 @@ export function payoutModule(): Module {
     project: (trx, block, node) => projectPayout(trx, block, node.keyring),
     afterBlock: payoutAutomation(),
     routes: payoutRoutes,
+    admission: payoutAdmission,
   };
 }

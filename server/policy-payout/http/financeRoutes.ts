@@ -1,10 +1,10 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { readLimited } from '../../approval/http/materialsStore.ts';
 import { ChainError } from '../../chain/errors.ts';
 import type { ModulePort } from '../../chain/modulePort.ts';
 import type { Context, Next } from 'koa';
 import { isAuditor } from '../../chain/readAccess.ts';
-import { currentUser, requireRole } from '../../http/auth.ts';
+import { currentUser } from '../../http/auth.ts';
 import { auditLook, listSubject, recordAuditView, requirePurpose } from '../../http/txReads.ts';
 import { payoutConfig } from '../config.ts';
 import { pain001 } from '../payments/bank/pain001.ts';
@@ -16,7 +16,9 @@ import { PayoutRun, PolicyId, RunId } from '../schema.ts';
 import { recordStatement } from '../payments/settlement.ts';
 import { runParties } from '../payments/runParties.ts';
 import { pk } from '../stateKeys.ts';
-import { actAs, doc, eventOf, notFound, param, parseWith } from './common.ts';
+import { actAs, eventOf } from './common.ts';
+import { notFound, parseWith, pathParam, RouteKit } from '../../http/routeKit.ts';
+import { PaymentRunList } from '../../../shared/wire/responses.ts';
 
 /**
  * The finance office: payment runs, the pain.001 file, the bank's answers, reconciliation.
@@ -25,7 +27,7 @@ import { actAs, doc, eventOf, notFound, param, parseWith } from './common.ts';
  * awards anyway (they are no longer payable), which the tests also check without this queue.
  */
 export function financeRoutes(node: ModulePort): Router {
-  const r = new Router({ prefix: '/payout' });
+  const r = new RouteKit('/payout');
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(f: () => Promise<T>): Promise<T> => {
     const next = queue.then(f, f);
@@ -41,7 +43,7 @@ export function financeRoutes(node: ModulePort): Router {
   const payeeReader = async (ctx: Context, next: Next) => {
     const u = currentUser(ctx);
     if (isAuditor(u)) {
-      const run = await loadRun(param(ctx, 'id'));
+      const run = await loadRun(pathParam(ctx, 'id'));
       const purpose = requirePurpose(ctx);
       const codes = await q.awardCodes(node.db, run.items.map((i) => i.award));
       await recordAuditView(node, u, `run:${run.id}`, purpose, codes);
@@ -57,9 +59,7 @@ export function financeRoutes(node: ModulePort): Router {
     return run;
   }
 
-  doc('post', '/runs', 'Trigger a payment run of a policy\'s payable awards (retryFailed: also those whose payment failed). Finance office only.', ['finance'], PayoutRun);
-  r.post('/runs', requireRole('finance'), async (ctx) => {
-    const body = parseWith(PayoutRun, ctx.request.body);
+  r.post('/runs', { summary: 'Trigger a payment run of a policy\'s payable awards (retryFailed: also those whose payment failed). Finance office only.', roles: ['finance'], body: PayoutRun }, async (ctx, { body }) => {
     const user = currentUser(ctx).id;
     const row = await serial(() => actAs(node, user, 'payout.run', body));
     const ev = eventOf(row, 'payout.runCreated')!;
@@ -67,8 +67,7 @@ export function financeRoutes(node: ModulePort): Router {
     ctx.body = { run: ev.run, count: ev.count, totalFen: ev.totalFen, file: `/${node.dept}/api/payout/runs/${ev.run}/pain001.xml`, tx: row.id };
   });
 
-  doc('get', '/runs', 'Payment runs, newest first; ?policy=.', ['finance', 'auditor']);
-  r.get('/runs', requireRole('finance', 'auditor'), async (ctx) => {
+  r.get('/runs', { summary: 'Payment runs, newest first; ?policy=.', roles: ['finance', 'auditor'], response: PaymentRunList }, async (ctx) => {
     const policy = ctx.query.policy ? parseWith(PolicyId, ctx.query.policy, 'query.policy') : undefined;
     const look = auditLook(node, ctx);
     const items = await q.runs(node.db, policy);
@@ -76,24 +75,21 @@ export function financeRoutes(node: ModulePort): Router {
     ctx.body = { items, ...(auditViewTx ? { auditViewTx } : {}) };
   });
 
-  doc('get', '/runs/{id}', 'One payment run with the status of each of its payments (the finance office; an auditor gives ?purpose=, recorded).', ['finance', 'auditor']);
-  r.get('/runs/:id', requireRole('finance', 'auditor'), payeeReader, async (ctx) => {
-    const run = await loadRun(param(ctx, 'id'));
+  r.get('/runs/:id', { summary: 'One payment run with the status of each of its payments (the finance office; an auditor gives ?purpose=, recorded).', roles: ['finance', 'auditor'], before: [payeeReader] }, async (ctx, { params }) => {
+    const run = await loadRun(params.id);
     const status = await q.paymentStatusOfRun(node.db, run.id);
     ctx.body = { ...run, items: run.items.map((i) => ({ ...i, status: status.get(i.endToEndId) ?? 'sent' })) };
   });
 
-  doc('get', '/runs/{id}/pain001.xml', 'The ISO 20022 pain.001.001.09 credit transfer file of a run (the same bytes every time), made where the payee accounts open: the finance office\'s node (elsewhere SEALED_PAYEE, 409).', ['finance', 'auditor']);
-  r.get('/runs/:id/pain001.xml', requireRole('finance', 'auditor'), payeeReader, async (ctx) => {
-    const run = await loadRun(param(ctx, 'id'));
+  r.get('/runs/:id/pain001.xml', { summary: 'The ISO 20022 pain.001.001.09 credit transfer file of a run (the same bytes every time), made where the payee accounts open: the finance office\'s node (elsewhere SEALED_PAYEE, 409).', roles: ['finance', 'auditor'], before: [payeeReader] }, async (ctx, { params }) => {
+    const run = await loadRun(params.id);
     ctx.type = 'application/xml; charset=utf-8';
     ctx.set('content-disposition', `attachment; filename="${run.id}.pain001.xml"`);
     ctx.body = pain001(run, await runParties(node, run));
   });
 
-  doc('post', '/runs/{id}/statement', 'Record the bank\'s answer: a pain.002 status report (application/xml) or a CSV statement (text/csv: endToEndId,status,bankRef,reason). Lines already recorded the same way are skipped, so a statement can be read again.', ['finance']);
-  r.post('/runs/:id/statement', requireRole('finance'), async (ctx) => {
-    const run = await loadRun(param(ctx, 'id'));
+  r.post('/runs/:id/statement', { summary: 'Record the bank\'s answer: a pain.002 status report (application/xml) or a CSV statement (text/csv: endToEndId,status,bankRef,reason). Lines already recorded the same way are skipped, so a statement can be read again.', roles: ['finance'] }, async (ctx, { params }) => {
+    const run = await loadRun(params.id);
     const type = (ctx.get('content-type') || '').split(';')[0].trim().toLowerCase();
     const text = (await readLimited(ctx.req, 20 * 1024 * 1024)).toString('utf8');
     const report = type === 'text/csv' ? parseStatementCsv(text) : type === 'application/xml' || type === 'text/xml' ? parsePain002(text) : undefined;
@@ -102,10 +98,9 @@ export function financeRoutes(node: ModulePort): Router {
     ctx.body = await recordStatement(node, run, report, (kind, payload) => actAs(node, user, kind, payload));
   });
 
-  doc('get', '/policies/{id}/reconciliation', 'Budget, awarded, reserved, failed, paid, remaining of a policy line (all its versions share one budget), checked against every award; ?format=csv for a spreadsheet. Bank references and failure reasons for the finance office, and an auditor who gives ?purpose= (recorded).', ['finance', 'auditor', 'policy']);
-  r.get('/policies/:id/reconciliation', requireRole('finance', 'auditor', 'policy'), async (ctx) => {
+  r.get('/policies/:id/reconciliation', { summary: 'Budget, awarded, reserved, failed, paid, remaining of a policy line (all its versions share one budget), checked against every award; ?format=csv for a spreadsheet. Bank references and failure reasons for the finance office, and an auditor who gives ?purpose= (recorded).', roles: ['finance', 'auditor', 'policy'] }, async (ctx, { params }) => {
     const u = currentUser(ctx);
-    const id = parseWith(PolicyId, param(ctx, 'id'), 'policy');
+    const id = parseWith(PolicyId, params.id, 'policy');
     const look = auditLook(node, ctx);
     const p = await node.view().get<PolicyRecord>(pk.policy(id));
     if (!p || (u.role === 'policy' && u.dept !== p.dept)) throw notFound('policy');
@@ -126,5 +121,5 @@ export function financeRoutes(node: ModulePort): Router {
     }
   });
 
-  return r;
+  return r.router;
 }
