@@ -16,7 +16,7 @@ import { deptSealRecipients } from '../deptSeal.ts';
 import { payeeSealRecipients } from '../payeeSeal.ts';
 import { pk } from '../stateKeys.ts';
 import { storeAttachment } from './attachments.ts';
-import { recordsOf, sealFor } from './common.ts';
+import { recordsOf, sealedToOwnDept } from './common.ts';
 import { staffAction } from '../../http/staffAction.ts';
 import { payoutAdvance } from '../contracts/advance.ts';
 import { payoutDecide } from '../contracts/decide.ts';
@@ -114,7 +114,7 @@ export function applicationRoutes(node: ModulePort): Router {
     from: { id: 'application' },
     params: { id: ApplicationId },
     // the reasons are sealed here, before signing, to the officer's department (the contract holds it to the policy's)
-    payload: async (body, _ctx, user) => ({ ...body, reasons: await sealFor(node, [user.dept], body.reasons, 'the reasons') }),
+    payload: sealedToOwnDept(node, 'reasons', 'the reasons'),
     respond: (row) => ({ tx: row.id, award: recordsOf(row).find((k) => k.startsWith('pay/award/'))?.slice('pay/award/'.length) ?? null }),
   });
 

@@ -20,3 +20,8 @@ export async function sealFor(node: ModulePort, depts: string[], value: string, 
   if (to.length < new Set(depts).size) throw new ChainError('SEAL_RECIPIENTS', `${depts.join(', ')} need a current encryption key to seal ${what} to`, { status: 409 });
   return seal(value, to);
 }
+
+/** A staff action's payload with one text field sealed, before signing, to the acting officer's own department. */
+export const sealedToOwnDept =
+  (node: ModulePort, field: string, what: string) =>
+  async (body: Record<string, unknown>, _ctx: unknown, user: { dept: string }): Promise<Record<string, unknown>> => ({ ...body, [field]: await sealFor(node, [user.dept], String(body[field]), what) });

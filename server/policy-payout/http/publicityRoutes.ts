@@ -12,7 +12,7 @@ import * as q from '../readModel/queries.ts';
 import type { AwardRecord } from '../records.ts';
 import { AwardId, ObjectDraft, ObjectionId, ResolveDraft } from '../schema.ts';
 import { pk } from '../stateKeys.ts';
-import { eventOf, sealFor } from './common.ts';
+import { eventOf, sealedToOwnDept, sealFor } from './common.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
 import { found, notFound, RouteKit } from '../../http/routeKit.ts';
 import { staffAction } from '../../http/staffAction.ts';
@@ -86,7 +86,7 @@ export function publicityRoutes(node: ModulePort): Router {
     body: ResolveBody,
     from: { id: 'objection' },
     params: { id: ObjectionId },
-    payload: async (body, _ctx, user) => ({ ...body, reasons: await sealFor(node, [user.dept], body.reasons, 'the reasons') }),
+    payload: sealedToOwnDept(node, 'reasons', 'the reasons'),
   });
 
   r.get('/awards/:id', { summary: 'One award with its history; payee and payments as for the list (an auditor: ?purpose=, recorded).', roles: 'signedIn' }, async (ctx, { params }) => {

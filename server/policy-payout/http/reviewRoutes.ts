@@ -11,7 +11,7 @@ import { SEAL_ALG, SEAL_ENC, sealedFor } from '../review/sealing.ts';
 import { ApplicationId, RecuseDraft, ReviewDraft } from '../schema.ts';
 import * as q from '../readModel/queries.ts';
 import { pk } from '../stateKeys.ts';
-import { sealFor } from './common.ts';
+import { sealedToOwnDept } from './common.ts';
 import { staffAction } from '../../http/staffAction.ts';
 import { payoutExpertConflicts, payoutExpertRegister } from '../contracts/experts.ts';
 import { payoutRecuse } from '../contracts/recuse.ts';
@@ -92,7 +92,7 @@ export function reviewRoutes(node: ModulePort): Router {
     from: { id: 'application' },
     params: { id: ApplicationId },
     // sealed to the expert's department, the application's (the contract holds the two equal)
-    payload: async (body, _ctx, user) => ({ ...body, reason: await sealFor(node, [user.dept], body.reason, 'the reason') }),
+    payload: sealedToOwnDept(node, 'reason', 'the reason'),
     respond: (row) => {
       const ev = row.events.find((e) => e.type === 'payout.expertRecused')?.data as { replacedBy?: string[] } | undefined;
       return { tx: row.id, replacedBy: ev?.replacedBy ?? [] };
