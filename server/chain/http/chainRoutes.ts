@@ -19,6 +19,7 @@ export { publicTx };
 
 const STAFF = ['admin', 'approver', 'inspector', 'enforcer', 'policy', 'expert', 'finance', 'auditor', 'clerk', 'holder'] as const;
 
+const BlocksQuery = z.object({ before: z.coerce.number().int().optional(), limit: z.coerce.number().int().min(1).max(100).default(20) });
 const WaitQuery = z.object({ wait: z.enum(['none', 'receipt', 'final']).default('none') });
 
 /** Transactions per batch submission; the body limit (8 MB) bounds their total size too. */
@@ -117,8 +118,7 @@ export function chainRoutes(node: ChainNode): Router {
     };
   });
 
-  r.get('/blocks', { summary: 'Latest blocks, newest first; ?before=height&limit=n', roles: STAFF, response: BlockList }, async (ctx) => {
-    const q = z.object({ before: z.coerce.number().int().optional(), limit: z.coerce.number().int().min(1).max(100).default(20) }).parse(ctx.query);
+  r.get('/blocks', { summary: 'Latest blocks, newest first; ?before=height&limit=n', roles: STAFF, response: BlockList, query: BlocksQuery }, async (ctx, { query: q }) => {
     const rows = await node.store.latestBlocks(q.limit, q.before);
     ctx.body = { items: rows.map(publicBlock), finalHeight: node.finalHeight, height: node.height };
   });
