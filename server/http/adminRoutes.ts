@@ -11,13 +11,11 @@ import { Role } from '../chain/schema.ts';
 import type { TxRow } from '../chain/store/chainStore.ts';
 import { currentUser, type AuthService } from './auth.ts';
 import { approvalThroughput, gradeDistribution, hasTable, openStagesByDept } from './auditQueries.ts';
-import { RouteKit } from './routeKit.ts';
+import { paging, RouteKit } from './routeKit.ts';
 import { staffAction } from './staffAction.ts';
 import { userDisable, userRegister } from '../chain/contracts/users.ts';
 
-const Page = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+const Page = paging(100, 20).extend({
   status: z.enum(['open', 'done']).optional(),
 });
 const Propose = z.strictObject({ type: z.string().min(1).max(64), params: z.record(z.string(), z.unknown()), note: z.string().trim().max(500).optional() });

@@ -15,16 +15,14 @@ import { } from './auth.ts';
 import { agreement, blockTimes, keysOfSubject, keysOfTxs, keysUnderPrefix, timeline, whoDid } from './auditQueries.ts';
 import { evidenceHandler } from '../evidence/evidenceRoute.ts';
 import { openEventStream } from './sse.ts';
-import { RouteKit } from './routeKit.ts';
+import { paging, RouteKit } from './routeKit.ts';
 
-const TraceQuery = z
-  .object({
+const TraceQuery = paging(100, 30)
+  .extend({
     /** an enterprise's credit code or a record id (AP-12-0, PL-3-1, …) */
     subject: z.string().trim().regex(/^[0-9A-Za-z][0-9A-Za-z.:-]{1,63}$/, 'a credit code or a record id like AP-12-0').optional(),
     /** a state key prefix, e.g. pay/policy/ or gov/proposal/ */
     prefix: z.string().trim().regex(/^[a-z][a-z0-9]*\/[0-9A-Za-z/._:-]{0,120}$/, 'a state key prefix like pay/policy/').optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(30),
-    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   })
   .refine((q) => !!q.subject !== !!q.prefix, 'give either subject (a credit code or record id) or prefix (a state key prefix)');
 const TxIdParam = z.string().regex(/^[0-9a-f]{64}$/, 'an operation is named by its 64-character transaction id');

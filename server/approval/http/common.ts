@@ -1,10 +1,9 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { csvFile, csvLine } from '../../../shared/csv.ts';
+import { paging } from '../../http/routeKit.ts';
 
-export const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+export const PageQuery = paging(200, 50).extend({
   status: z.string().max(16).optional(),
   code: z.string().max(18).optional(),
   q: z.string().trim().max(50).optional(),

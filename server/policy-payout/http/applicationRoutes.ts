@@ -20,15 +20,13 @@ import { recordsOf, sealedToOwnDept } from './common.ts';
 import { staffAction } from '../../http/staffAction.ts';
 import { payoutAdvance } from '../contracts/advance.ts';
 import { payoutDecide } from '../contracts/decide.ts';
-import { notFound, parseWith, RouteKit } from '../../http/routeKit.ts';
+import { notFound, paging, parseWith, RouteKit } from '../../http/routeKit.ts';
 import { moduleTxPath } from '../../chain/http/enterpriseTx.ts';
 import { payoutAdmission } from './admission.ts';
 import { PayoutApplicationList } from '../../../shared/wire/responses.ts';
 
 const DecisionBody = DecisionDraft;
-const ListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+const ListQuery = paging(200, 50).extend({
   policy: z.string().max(24).optional(),
   status: z.string().max(16).optional(),
   q: z.string().trim().max(50).optional(),

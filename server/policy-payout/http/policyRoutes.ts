@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import { z } from 'zod';
 import type { ModulePort } from '../../chain/modulePort.ts';
 import { currentUser } from '../../http/auth.ts';
-import { notFound, RouteKit } from '../../http/routeKit.ts';
+import { notFound, paging, RouteKit } from '../../http/routeKit.ts';
 import { staffAction } from '../../http/staffAction.ts';
 import { payoutPublicise } from '../contracts/publicise.ts';
 import { payoutPublish } from '../contracts/publish.ts';
@@ -13,9 +13,7 @@ import { PolicyId } from '../schema.ts';
 import { eventOf } from './common.ts';
 import { PolicyList } from '../../../shared/wire/responses.ts';
 
-const Page = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+const Page = paging(200, 50).extend({
   open: z.enum(['true', 'false']).optional(),
   dept: z.string().max(32).optional(),
 });

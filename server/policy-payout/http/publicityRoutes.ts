@@ -14,15 +14,13 @@ import { AwardId, ObjectDraft, ObjectionId, ResolveDraft } from '../schema.ts';
 import { pk } from '../stateKeys.ts';
 import { eventOf, sealedToOwnDept, sealFor } from './common.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
-import { found, notFound, RouteKit } from '../../http/routeKit.ts';
+import { found, notFound, paging, RouteKit } from '../../http/routeKit.ts';
 import { staffAction } from '../../http/staffAction.ts';
 import { AwardList } from '../../../shared/wire/responses.ts';
 
 const ObjectBody = ObjectDraft;
 const ResolveBody = ResolveDraft;
-const ListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
+const ListQuery = paging(1000, 100).extend({
   policy: z.string().max(24).optional(),
   status: z.string().max(16).optional(),
   code: z.string().max(18).optional(),

@@ -24,19 +24,17 @@ import { verifyQueryAnswer } from '../zk/verifier.ts';
 import { ceremonyRoutes } from './ceremonyRoutes.ts';
 import { queryView, rowView } from './views.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
-import { RouteKit } from '../../http/routeKit.ts';
+import { paging, RouteKit } from '../../http/routeKit.ts';
 import { staffAction } from '../../http/staffAction.ts';
 import { PrivacyQueryPage } from '../../../shared/wire/responses.ts';
 
 const ASKERS = ['approver', 'inspector', 'enforcer', 'policy', 'finance', 'auditor', 'clerk', 'holder'] as const;
 const VIEWERS = [...ASKERS, 'admin'] as const;
 
-const ListQuery = z.object({
+const ListQuery = paging(200, 50).extend({
   scope: z.enum(['asked', 'addressed', 'all']).default('asked'),
   status: z.enum(['open', 'answered', 'declined', 'expired']).optional(),
   enterprise: z.string().length(18).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
 const AllowedQuery = z.object({
