@@ -10,7 +10,9 @@ import { sealStaffPayload } from '../staffSeal.ts';
 
 import { EXPORT_LIMIT, PageQuery, sendCsv } from './common.ts';
 import { recordsOf } from '../../chain/modulePort.ts';
-import { staffAction } from '../../http/staffAction.ts';
+import { staffAction, type ActionSpec } from '../../http/staffAction.ts';
+import type { TxRow } from '../../chain/store/chainStore.ts';
+import type { z } from 'zod';
 import { caseClose } from '../contracts/caseClose.ts';
 import { caseDecide } from '../contracts/caseDecide.ts';
 import { caseOpen } from '../contracts/caseOpen.ts';
@@ -29,33 +31,33 @@ const READERS = ['enterprise', 'approver', 'inspector', 'enforcer', 'auditor'] a
 export function supervisionRoutes(node: ModulePort): Router {
   const r = new RouteKit('/approval');
   // Staff write plaintext; this node seals it to the departments with a basis before it signs.
-  const sealed = (def: ContractDef) => (body: Record<string, unknown>) => sealStaffPayload(node, def.kind, body);
+  const act = <P,>(def: ContractDef<P>, spec: ActionSpec<z.ZodType, unknown>) =>
+    staffAction(r, node, def, { ...spec, payload: (body: Record<string, unknown>) => sealStaffPayload(node, def.kind, body) });
+  const made = (row: TxRow) => ({ tx: row.id, records: recordsOf(row) });
+  const recorded = (row: TxRow) => ({ ...made(row), events: row.events });
 
-  staffAction(r, node, inspectionPlan, {
+  act(inspectionPlan, {
     path: '/inspections',
     summary: 'Plan an inspection, optionally linked to an approval or licence the department is responsible for.',
     body: InspectionPlanDraft,
-    payload: sealed(inspectionPlan),
     status: 201,
-    respond: (row) => ({ tx: row.id, records: recordsOf(row) }),
+    respond: made,
   });
 
-  staffAction(r, node, inspectionRecord, {
+  act(inspectionRecord, {
     path: '/inspections/adhoc',
     summary: 'Record an ad hoc inspection with its findings; findings meeting the consortium rule open enforcement cases.',
     body: AdHocBody,
-    payload: sealed(inspectionRecord),
     status: 201,
-    respond: (row) => ({ tx: row.id, records: recordsOf(row), events: row.events }),
+    respond: recorded,
   });
 
-  staffAction(r, node, inspectionRecord, {
+  act(inspectionRecord, {
     path: '/inspections/:id/result',
     summary: 'Record the result of a planned inspection of the inspector\'s department.',
     body: ResultBody,
     from: { id: 'inspection' },
-    payload: sealed(inspectionRecord),
-    respond: (row) => ({ tx: row.id, records: recordsOf(row), events: row.events }),
+    respond: recorded,
   });
 
   r.get('/inspections', { summary: 'Inspections of the caller\'s department (all for audit, with ?purpose=, recorded; its own for an enterprise).', roles: READERS, query: PageQuery, response: InspectionPage }, async (ctx, { query: p }) => {
@@ -85,29 +87,26 @@ export function supervisionRoutes(node: ModulePort): Router {
     ctx.body = { ...(await withAuditShares(node, i.id, i)), auditViewTx };
   });
 
-  staffAction(r, node, caseOpen, {
+  act(caseOpen, {
     path: '/cases',
     summary: 'Open an enforcement case directly (complaint, patrol).',
     body: CaseOpenDraft,
-    payload: sealed(caseOpen),
     status: 201,
-    respond: (row) => ({ tx: row.id, records: recordsOf(row) }),
+    respond: made,
   });
 
-  staffAction(r, node, caseDecide, {
+  act(caseDecide, {
     path: '/cases/:id/decision',
     summary: 'Decide an open case of the department: penalty in fen with legal basis, warning, or no violation.',
     body: DecideBody,
     from: { id: 'case' },
-    payload: sealed(caseDecide),
   });
 
-  staffAction(r, node, caseClose, {
+  act(caseClose, {
     path: '/cases/:id/close',
     summary: 'Close a decided case of the department.',
     body: CloseBody,
     from: { id: 'case' },
-    payload: sealed(caseClose),
   });
 
   r.get('/cases', { summary: 'Cases of the caller\'s department or opened from its inspections (all for audit, with ?purpose=, recorded; its own for an enterprise).', roles: READERS, query: PageQuery, response: CasePage }, async (ctx, { query: p }) => {
