@@ -1,3 +1,4 @@
+import { approvalAdmission } from './http/admission.ts';
 import type { CommittedBlock, Module } from '../chain/module.ts';
 import type { ModulePort } from '../chain/modulePort.ts';
 import { approvalContracts } from './contracts/index.ts';
@@ -30,6 +31,7 @@ export function approvalModule(opts: ApprovalModuleOptions = {}): Module {
     project: (trx, block, node) => projectApproval(trx, block, node.keyring, node.dept),
     projectState: (trx, keys, node) => writeRecords(trx, keys, node.keyring, node.dept),
     routes: (node) => approvalRoutes(node, privacy),
+    admission: approvalAdmission,
     afterBlock: async (block, node) => {
       await rescoreAfterWeightChange(block, node);
       await shareAfterBlock(block, node);

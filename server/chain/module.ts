@@ -4,12 +4,26 @@ import type { GovAction } from './contracts/governance.ts';
 import type { BlockTx } from './execute.ts';
 import type { Header, Receipt } from './schema.ts';
 import type { ModuleDb, ModulePort, ProjectionTx } from './modulePort.ts';
+import type { TxRow } from './store/chainStore.ts';
 
 export interface CommittedBlock {
   header: Header;
   hash: string;
   txs: BlockTx[];
   receipts: Receipt[];
+}
+
+/**
+ * Enterprise-signed kinds a module takes at `POST /<dept>/api/tx`. These are checked against
+ * state before they are ordered (the contract's own check on a throw-away view) and answered with
+ * their receipt, as a portal needs; a module may check more first and add ids to the answer.
+ */
+export interface Admission {
+  kinds: readonly string[];
+  /** runs before admission (the right node, attachments stored here); throws a ChainError to refuse */
+  before?(raw: { kind: string; payload?: unknown; signer?: unknown }, node: ModulePort): Promise<void>;
+  /** what to add to the answer from the receipt (ids of what it created) */
+  answer?(row: TxRow): Record<string, unknown>;
 }
 
 /**
@@ -36,4 +50,6 @@ export interface Module {
   afterBlock?(block: CommittedBlock, node: ModulePort): Promise<void>;
   /** routes mounted under /<dept>/api */
   routes?(node: ModulePort): Router;
+  /** enterprise-signed kinds it takes at the one transaction door, POST /<dept>/api/tx */
+  admission?: Admission;
 }

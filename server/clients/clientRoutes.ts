@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { publicTx } from '../chain/http/chainRoutes.ts';
@@ -11,7 +11,7 @@ import { checkTxStateless } from '../chain/tx.ts';
 import { covers } from '../events/feedAccess.ts';
 import { eventsOfTx } from '../events/feedQueries.ts';
 import { FEED_ROLES } from '../events/roles.ts';
-import { apiDocs } from '../http/openapi.ts';
+import { RouteKit } from '../http/routeKit.ts';
 import { clientOr } from './clientAuth.ts';
 import { inclusionProofOf } from './inclusionProof.ts';
 import type { RateLimiter } from './rateLimiter.ts';
@@ -40,17 +40,11 @@ async function signingClient(node: ModulePort, signer: string): Promise<ClientRe
 
 /** What a department's integration clients call: submit once per reference, and prove a transaction's inclusion. */
 export function clientRoutes(node: ModulePort, limiter: RateLimiter): Router {
-  const r = new Router();
+  const r = new RouteKit();
   const suite = suiteByName(node.genesis.suite);
 
-  apiDocs.add({
-    method: 'post',
-    path: '/{dept}/api/clients/tx',
-    summary:
-      "An integration client's signed transaction with its own reference id, {ref, tx}: the same ref never makes two transactions (the same body again answers the first one's receipt; a different body is 409 IDEMPOTENCY_CONFLICT). Waits for the receipt; 429 RATE_LIMITED with Retry-After past the client's rate.",
-    body: ClientSubmission,
-  });
-  r.post('/clients/tx', async (ctx: Context) => {
+  // parsed here, not by the kit: a refusal says what the body should be
+  r.post('/clients/tx', { summary: "An integration client's signed transaction with its own reference id, {ref, tx}: the same ref never makes two transactions (the same body again answers the first one's receipt; a different body is 409 IDEMPOTENCY_CONFLICT). Waits for the receipt; 429 RATE_LIMITED with Retry-After past the client's rate.", roles: 'public' }, async (ctx: Context) => {
     const body = ClientSubmission.safeParse(ctx.request.body);
     if (!body.success) {
       const i = body.error.issues[0];
@@ -68,15 +62,16 @@ export function clientRoutes(node: ModulePort, limiter: RateLimiter): Router {
     ctx.body = answer(node, ref, await submitOnce(node, c, ref, tx, id));
   });
 
-  apiDocs.add({
-    method: 'get',
-    path: '/{dept}/api/clients/proof/{txId}',
-    summary:
-      "A final transaction's inclusion proof (the receipt's RFC 6962 audit path, the headers up to the certified block, the finality certificate), checked offline by sdk/ against the members' keys. For the department's clients (a transaction it signed, or one with an event of the types it reads in the department's feed) and its administrator.",
-    roles: [...FEED_ROLES],
-  });
-  r.get('/clients/proof/:txId', clientOr(node, ...FEED_ROLES), async (ctx) => {
-    const id = String(ctx.params.txId);
+  r.get(
+    '/clients/proof/:txId',
+    {
+      summary:
+        "A final transaction's inclusion proof (the receipt's RFC 6962 audit path, the headers up to the certified block, the finality certificate), checked offline by sdk/ against the members' keys. For the department's clients (a transaction it signed, or one with an event of the types it reads in the department's feed) and its administrator.",
+      roles: FEED_ROLES,
+      guard: clientOr(node, ...FEED_ROLES),
+    },
+    async (ctx, { params }) => {
+    const id = params.txId;
     if (!/^[0-9a-f]{64}$/.test(id)) reject('BAD_TX_ID', 'a transaction id is 64 lowercase hex characters');
     const row = await node.tx(id);
     const c = ctx.state.client as ClientRecord | undefined;
@@ -86,12 +81,12 @@ export function clientRoutes(node: ModulePort, limiter: RateLimiter): Router {
     // one answer for "no such transaction" and "not yours": a client learns nothing of others' transactions
     if (!row || !visible) reject('NOT_FOUND', `no transaction ${id} in ${node.dept}'s feed for this reader`, 404);
     ctx.body = await inclusionProofOf(node, row!);
-  });
+    },
+  );
 
-  apiDocs.add({ method: 'get', path: '/{dept}/api/clients/genesis', summary: "The chain's genesis (public: its members' node keys are the trust root an inclusion proof is checked against). Prefer the file the consortium handed out." });
-  r.get('/clients/genesis', (ctx) => {
+  r.get('/clients/genesis', { summary: "The chain's genesis (public: its members' node keys are the trust root an inclusion proof is checked against). Prefer the file the consortium handed out.", roles: 'public' }, (ctx) => {
     ctx.body = node.genesis;
   });
 
-  return r;
+  return r.router;
 }

@@ -1,5 +1,5 @@
-import Router from '@koa/router';
 import type { Module } from '../chain/module.ts';
+import { RouteKit } from '../http/routeKit.ts';
 import { adminClientRoutes } from './adminClientRoutes.ts';
 import { clientRoutes } from './clientRoutes.ts';
 import { DEFAULT_RATE, RateLimiter, type RateRule } from './rateLimiter.ts';
@@ -17,9 +17,7 @@ export function clientsModule(o: { rate?: RateRule } = {}): Module {
     name: 'clients',
     migrate: (db) => migrateRefs(db),
     routes(node) {
-      const r = new Router();
-      for (const p of [clientRoutes(node, limiter), adminClientRoutes(node)]) r.use(p.routes(), p.allowedMethods());
-      return r;
+      return new RouteKit().mount(clientRoutes(node, limiter), adminClientRoutes(node)).router;
     },
   };
 }

@@ -1,15 +1,15 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { ChainError } from '../chain/errors.ts';
 import type { ModulePort } from '../chain/modulePort.ts';
 import { clientOr } from '../clients/clientAuth.ts';
-import { apiDocs } from '../http/openapi.ts';
 import { openEventStream } from '../http/sse.ts';
 import { parseCursor, type Position } from './cursor.ts';
 import { nextCursor, readFeed, type FeedFilter } from './feedQueries.ts';
 import { checkCursor, grantedFilter } from './feedAccess.ts';
 import { FEED_ROLES } from './roles.ts';
+import { RouteKit } from '../http/routeKit.ts';
 
 export const MAX_WAIT_S = 30;
 const EVENT_TYPE = /^[a-z][a-zA-Z0-9]*(\.[a-zA-Z0-9]+)*(\.\*)?$/;
@@ -59,18 +59,11 @@ function nextChange(node: ModulePort, ms: number, closed?: Promise<unknown>): Pr
 }
 
 export function feedRoutes(node: ModulePort): Router {
-  const r = new Router();
+  const r = new RouteKit();
   // the administrator by session, or a client by a signed request within the event types it was granted
   const reader = clientOr(node, ...FEED_ROLES);
 
-  apiDocs.add({
-    method: 'get',
-    path: '/{dept}/api/events',
-    summary:
-      "The department's event feed in commit order (server/events/README.md): ?after=<cursor>&kinds=<type,type.*>&subject=<credit code or record id>&limit=<1-1000>&wait=<0-30 s> (long poll: answers as soon as an event commits). Returns {events, cursor, height, finalHeight}",
-    roles: [...FEED_ROLES],
-  });
-  r.get('/events', reader, async (ctx) => {
+  r.get('/events', { summary: "The department's event feed in commit order (server/events/README.md): ?after=<cursor>&kinds=<type,type.*>&subject=<credit code or record id>&limit=<1-1000>&wait=<0-30 s> (long poll: answers as soon as an event commits). Returns {events, cursor, height, finalHeight}", roles: FEED_ROLES, guard: reader }, async (ctx) => {
     const q = parseQuery(ctx);
     const after = parseCursor(q.after);
     await checkCursor(node, after);
@@ -91,14 +84,7 @@ export function feedRoutes(node: ModulePort): Router {
     ctx.body = { events, cursor: nextCursor(events, after), height: node.height, finalHeight: node.finalHeight };
   });
 
-  apiDocs.add({
-    method: 'get',
-    path: '/{dept}/api/events/stream',
-    summary:
-      'Server-sent events of the feed: `event` (id: the event id, data: the event), `final` ({finalHeight}) when finality moves; resumes after Last-Event-ID (or ?after=); ?kinds=&subject= as on /events; a comment line every 15 s keeps it open',
-    roles: [...FEED_ROLES],
-  });
-  r.get('/events/stream', reader, async (ctx) => {
+  r.get('/events/stream', { summary: 'Server-sent events of the feed: `event` (id: the event id, data: the event), `final` ({finalHeight}) when finality moves; resumes after Last-Event-ID (or ?after=); ?kinds=&subject= as on /events; a comment line every 15 s keeps it open', roles: FEED_ROLES, guard: reader }, async (ctx) => {
     const q = parseQuery(ctx);
     const lastId = ctx.get('last-event-id') || undefined;
     let after: Position = parseCursor(lastId ?? q.after);
@@ -123,5 +109,5 @@ export function feedRoutes(node: ModulePort): Router {
     })().catch((err) => node.log.warn({ err }, 'event stream ended'));
   });
 
-  return r;
+  return r.router;
 }

@@ -1,10 +1,8 @@
-import Router from '@koa/router';
 import type { Module } from '../chain/module.ts';
 import type { ModulePort } from '../chain/modulePort.ts';
-import { feedRoutes } from './feedRoutes.ts';
+import { eventRoutes } from './routes.ts';
 import { migrateFeed, projectFeed } from './feedTable.ts';
 import { DEFAULT_POLICY, WebhookDispatcher, type DeliveryPolicy } from './webhookDispatcher.ts';
-import { webhookRoutes } from './webhookRoutes.ts';
 import { migrateWebhooks } from './webhookStore.ts';
 
 /**
@@ -38,9 +36,7 @@ export function eventFeedModule(o: { policy?: Partial<DeliveryPolicy>; now?: () 
     project: (trx, block, node) => projectFeed(trx, block, node),
     routes(node) {
       ensure(node);
-      const r = new Router();
-      for (const p of [feedRoutes(node), webhookRoutes(node, () => ensure(node))]) r.use(p.routes(), p.allowedMethods());
-      return r;
+      return eventRoutes(node, () => ensure(node));
     },
   };
 }

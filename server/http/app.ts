@@ -1,4 +1,3 @@
-import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
 import compress from 'koa-compress';
@@ -12,7 +11,8 @@ import { auditRoutes } from './auditRoutes.ts';
 import { authRoutes } from './authRoutes.ts';
 import { bodyGuard, refuseBody } from './bodyGuard.ts';
 import { errorMiddleware } from './errorMiddleware.ts';
-import { apiDocs } from './openapi.ts';
+import { openApiDocument, type RouteDoc } from './openapi.ts';
+import { docsOf, RouteKit } from './routeKit.ts';
 
 export interface AppOptions {
   nodes: ChainNode[];
@@ -43,31 +43,34 @@ export function createApp(o: AppOptions): Koa {
   app.use(bodyParser({ jsonLimit: '8mb', enableTypes: ['json'], encoding: 'utf-8', onError: refuseBody }));
   app.use(bodyGuard());
 
-  const root = new Router();
-  root.get('/health', async (ctx) => {
+  // The document is this app's: built from the routers it mounts, once for the department paths.
+  const docs: RouteDoc[] = [];
+  const root = new RouteKit();
+  root.get('/health', { summary: 'Whether every node of this process runs (503 when one has halted), with heights.', roles: 'public' }, async (ctx) => {
     const halted = o.nodes.filter((n) => n.isHalted).map((n) => n.dept);
     ctx.status = halted.length ? 503 : 200;
     ctx.body = { ok: halted.length === 0, halted, nodes: o.nodes.map((n) => ({ dept: n.dept, height: n.height, finalHeight: n.finalHeight })) };
   });
-  root.get('/metrics', async (ctx) => {
+  root.get('/metrics', { summary: 'Prometheus metrics of the process.', roles: 'public' }, async (ctx) => {
     ctx.type = o.metrics.registry.contentType;
     ctx.body = await o.metrics.registry.metrics();
   });
-  root.get('/openapi.json', (ctx) => {
-    ctx.body = apiDocs.document('Tongban 通办 node API');
+  root.get('/openapi.json', { summary: 'This document.', roles: 'public' }, (ctx) => {
+    ctx.body = openApiDocument('Tongban 通办 node API', docs);
   });
-  root.get('/api/departments', (ctx) => {
+  root.get('/api/departments', { summary: 'The departments this process serves, with their names.', roles: 'public' }, (ctx) => {
     ctx.body = o.nodes.map((n) => ({ dept: n.dept, name: n.genesis.members.find((m) => m.dept === n.dept)?.name, nameEn: n.genesis.members.find((m) => m.dept === n.dept)?.nameEn }));
   });
-  app.use(root.routes()).use(root.allowedMethods());
+  app.use(root.router.routes()).use(root.router.allowedMethods());
+  docs.push(...docsOf(root.router));
 
   for (const node of o.nodes) {
     const auth = o.auths.get(node.dept)!;
-    const r = new Router({ prefix: `/${node.dept}/api` });
-    r.use(sessionMiddleware(auth));
-    const parts = [authRoutes(auth), chainRoutes(node), adminRoutes(node, auth, o.metrics), auditRoutes(node), ...node.modules.flatMap((m) => (m.routes ? [m.routes(node.modulePort())] : []))];
-    for (const p of parts) r.use(p.routes(), p.allowedMethods());
-    app.use(r.routes()).use(r.allowedMethods());
+    const r = new RouteKit(`/${node.dept}/api`);
+    r.router.use(sessionMiddleware(auth));
+    r.mount(authRoutes(auth), chainRoutes(node), adminRoutes(node, auth, o.metrics), auditRoutes(node), ...node.modules.flatMap((m) => (m.routes ? [m.routes(node.modulePort())] : [])));
+    app.use(r.router.routes()).use(r.router.allowedMethods());
+    if (node === o.nodes[0]) docs.push(...docsOf(r.router).map((d) => ({ ...d, path: d.path.replace(`/${node.dept}/`, '/{dept}/') })));
   }
   for (const m of o.extra ?? []) app.use(m);
   return app;

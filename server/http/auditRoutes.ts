@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { z } from 'zod';
 import { buildRegistry } from '../chain/buildRegistry.ts';
 import { ChainError } from '../chain/errors.ts';
@@ -11,26 +11,22 @@ import { changesFor } from './stateClasses.ts';
 import { enterprisesOf, recordAuditView, requirePurpose, txFacts } from './txReads.ts';
 import type { ChainNode } from '../chain/node.ts';
 import { replayChain, type ReplayResult } from '../chain/replay.ts';
-import { requireRole } from './auth.ts';
+import { } from './auth.ts';
 import { agreement, blockTimes, keysOfSubject, keysOfTxs, keysUnderPrefix, timeline, whoDid } from './auditQueries.ts';
-import { apiDocs } from './openapi.ts';
 import { evidenceHandler } from '../evidence/evidenceRoute.ts';
 import { openEventStream } from './sse.ts';
+import { paging, RouteKit } from './routeKit.ts';
 
-const TraceQuery = z
-  .object({
+const TraceQuery = paging(100, 30)
+  .extend({
     /** an enterprise's credit code or a record id (AP-12-0, PL-3-1, …) */
     subject: z.string().trim().regex(/^[0-9A-Za-z][0-9A-Za-z.:-]{1,63}$/, 'a credit code or a record id like AP-12-0').optional(),
     /** a state key prefix, e.g. pay/policy/ or gov/proposal/ */
     prefix: z.string().trim().regex(/^[a-z][a-z0-9]*\/[0-9A-Za-z/._:-]{0,120}$/, 'a state key prefix like pay/policy/').optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(30),
-    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   })
   .refine((q) => !!q.subject !== !!q.prefix, 'give either subject (a credit code or record id) or prefix (a state key prefix)');
 const TxIdParam = z.string().regex(/^[0-9a-f]{64}$/, 'an operation is named by its 64-character transaction id');
 const AgreementQuery = z.object({ before: z.coerce.number().int().min(1).optional(), limit: z.coerce.number().int().min(1).max(100).default(20) });
-
-const doc = (method: 'get' | 'post', path: string, summary: string, roles: string[]) => apiDocs.add({ method, path: `/{dept}/api/audit${path}`, summary, roles });
 
 interface VerifyJob {
   id: string;
@@ -50,13 +46,11 @@ interface VerifyJob {
  * own ledger from genesis that names the first place anything was altered.
  */
 export function auditRoutes(node: ChainNode): Router {
-  const r = new Router({ prefix: '/audit' });
+  const r = new RouteKit('/audit');
   const jobs = new Map<string, VerifyJob>();
   let running: VerifyJob | undefined;
 
-  doc('get', '/trace', 'Every operation that touched an enterprise (credit code), a record (AP-…, PL-…) or a state key prefix, oldest first, with who, when and authority. Needs ?purpose= (or x-audit-purpose); the look is recorded on the chain (audit.view).', ['auditor']);
-  r.get('/trace', requireRole('auditor'), async (ctx) => {
-    const q = TraceQuery.parse(ctx.query);
+  r.get('/trace', { summary: 'Every operation that touched an enterprise (credit code), a record (AP-…, PL-…) or a state key prefix, oldest first, with who, when and authority. Needs ?purpose= (or x-audit-purpose); the look is recorded on the chain (audit.view).', roles: ['auditor'], query: TraceQuery }, async (ctx, { query: q }) => {
     const purpose = requirePurpose(ctx);
     const keys = q.subject ? await keysOfSubject(node.store, q.subject) : await keysUnderPrefix(node.store, q.prefix!);
     const { total, rows } = await timeline(node.store, keys, q.subject, q);
@@ -73,8 +67,7 @@ export function auditRoutes(node: ChainNode): Router {
     };
   });
 
-  doc('get', '/ops/{id}', 'One operation: who (actor and signing department), when (block time), authority (role, and the roles the contract accepts), the signed transaction and every state key before and after. Needs ?purpose= (or x-audit-purpose); the look is recorded on the chain (audit.view).', ['auditor']);
-  r.get('/ops/:id', requireRole('auditor'), async (ctx) => {
+  r.get('/ops/:id', { summary: 'One operation: who (actor and signing department), when (block time), authority (role, and the roles the contract accepts), the signed transaction and every state key before and after. Needs ?purpose= (or x-audit-purpose); the look is recorded on the chain (audit.view).', roles: ['auditor'] }, async (ctx) => {
     const row = await node.store.tx(TxIdParam.parse(ctx.params.id));
     const purpose = requirePurpose(ctx);
     if (!row) throw new ChainError('NOT_FOUND', 'no such operation on this node (it may not be committed yet)', { status: 404 });
@@ -85,12 +78,9 @@ export function auditRoutes(node: ChainNode): Router {
     ctx.body = { auditViewTx, ...publicTx(row), time: block?.header.time ?? null, blockHash: block?.hash ?? null, final: row.height <= node.finalHeight, who: who.get(row.id), changes: changesFor(currentUser(ctx), 'audit', changes) };
   });
 
-  doc('get', '/evidence', 'An evidence bundle (ZIP) of one subject (?subject= a credit code, AP-, CS-, PL-, PA- or PR- id): transactions, receipts, headers, inclusion proofs, certificates, governance, proofs, a report and an offline verifier (server/evidence/README.md). Needs ?purpose= (or x-audit-purpose); the look is recorded on the chain (audit.view).', ['auditor']);
-  r.get('/evidence', requireRole('auditor'), evidenceHandler(node));
+  r.get('/evidence', { summary: 'An evidence bundle (ZIP) of one subject (?subject= a credit code, AP-, CS-, PL-, PA- or PR- id): transactions, receipts, headers, inclusion proofs, certificates, governance, proofs, a report and an offline verifier (server/evidence/README.md). Needs ?purpose= (or x-audit-purpose); the look is recorded on the chain (audit.view).', roles: ['auditor'] }, evidenceHandler(node));
 
-  doc('get', '/attestations', 'For recent heights: this node\'s block hash and the hash each department signed (as seen in the log). ?before=height&limit=n', ['auditor', 'admin']);
-  r.get('/attestations', requireRole('auditor', 'admin'), async (ctx) => {
-    const q = AgreementQuery.parse(ctx.query);
+  r.get('/attestations', { summary: 'For recent heights: this node\'s block hash and the hash each department signed (as seen in the log). ?before=height&limit=n', roles: ['auditor', 'admin'], query: AgreementQuery }, async (ctx, { query: q }) => {
     const status = await node.status();
     const top = Math.min(node.height, (q.before ?? node.height + 1) - 1);
     const members = status.members.map((m) => m.dept);
@@ -106,8 +96,7 @@ export function auditRoutes(node: ChainNode): Router {
     };
   });
 
-  doc('post', '/verify', 'Start replaying this node\'s own ledger from genesis (a consistent copy of it); one run at a time. Answers the job id.', ['auditor']);
-  r.post('/verify', requireRole('auditor'), async (ctx) => {
+  r.post('/verify', { summary: 'Start replaying this node\'s own ledger from genesis (a consistent copy of it); one run at a time. Answers the job id.', roles: ['auditor'] }, async (ctx) => {
     if (running) {
       ctx.status = 202;
       ctx.body = { job: running.id, alreadyRunning: true };
@@ -130,13 +119,11 @@ export function auditRoutes(node: ChainNode): Router {
   };
   const view = (j: VerifyJob) => ({ job: j.id, state: j.state, startedAt: j.startedAt, finishedAt: j.finishedAt ?? null, progress: j.progress, result: j.result ?? null, error: j.error ?? null });
 
-  doc('get', '/verify/{job}', 'A verification run: progress, and when done the result (ok, or the first mismatch: height, field, expected, actual).', ['auditor']);
-  r.get('/verify/:job', requireRole('auditor'), async (ctx) => {
+  r.get('/verify/:job', { summary: 'A verification run: progress, and when done the result (ok, or the first mismatch: height, field, expected, actual).', roles: ['auditor'] }, async (ctx) => {
     ctx.body = view(findJob(String(ctx.params.job)));
   });
 
-  doc('get', '/verify/{job}/events', 'Server-sent events of a verification run: progress, then done.', ['auditor']);
-  r.get('/verify/:job/events', requireRole('auditor'), async (ctx) => {
+  r.get('/verify/:job/events', { summary: 'Server-sent events of a verification run: progress, then done.', roles: ['auditor'] }, async (ctx) => {
     const job = findJob(String(ctx.params.job));
     const { send, closed } = openEventStream(ctx);
     send('progress', job.progress);
@@ -154,7 +141,7 @@ export function auditRoutes(node: ChainNode): Router {
     });
   });
 
-  return r;
+  return r.router;
 }
 
 /**

@@ -1,19 +1,19 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { ChainError, isChainError } from '../chain/errors.ts';
-import { apiDocs } from './openapi.ts';
 import { currentUser, type AuthService } from './auth.ts';
 import { PASSWORD_POLICY } from '../../shared/passwordPolicy.ts';
+import { RouteKit } from './routeKit.ts';
 
 const Login = z.strictObject({ user: z.string().min(1).max(64), password: z.string().min(1).max(200) });
 const ChangePassword = z.strictObject({ current: z.string().min(1).max(200), next: z.string().min(1).max(200) });
 const EnterpriseLogin = z.strictObject({ publicKey: z.string().regex(/^[0-9a-f]{64,130}$/), challenge: z.string(), signature: z.string().regex(/^[0-9a-f]+$/) });
 
 export function authRoutes(auth: AuthService): Router {
-  const r = new Router();
+  const r = new RouteKit();
   // A refusal that names a wait (a locked sign-in, a full challenge store) says it in Retry-After too.
-  r.use(async (ctx, next) => {
+  r.router.use(async (ctx, next) => {
     try {
       await next();
     } catch (e) {
@@ -36,26 +36,20 @@ export function authRoutes(auth: AuthService): Router {
     ctx.body = { user: s.user, csrfToken: s.csrf };
   };
 
-  apiDocs.add({ method: 'post', path: '/{dept}/api/auth/login', summary: 'Staff sign-in; sets an HttpOnly session cookie and returns a CSRF token.', body: Login });
-  r.post('/auth/login', async (ctx) => {
-    const b = Login.parse(ctx.request.body);
-    await signedIn(ctx, await auth.login(b.user, b.password, ctx.ip));
+  r.post('/auth/login', { summary: 'Staff sign-in; sets an HttpOnly session cookie and returns a CSRF token.', roles: 'public', body: Login }, async (ctx, { body }) => {
+    await signedIn(ctx, await auth.login(body.user, body.password, ctx.ip));
   });
 
-  apiDocs.add({ method: 'get', path: '/{dept}/api/auth/challenge', summary: 'A one-time challenge for an enterprise to sign.' });
-  r.get('/auth/challenge', async (ctx) => {
+  r.get('/auth/challenge', { summary: 'A one-time challenge for an enterprise to sign.', roles: 'public' }, async (ctx) => {
     ctx.body = await auth.challenge(ctx.ip);
   });
 
-  apiDocs.add({ method: 'post', path: '/{dept}/api/auth/enterprise', summary: 'Enterprise sign-in with a signature over the challenge.', body: EnterpriseLogin });
-  r.post('/auth/enterprise', async (ctx) => {
-    const b = EnterpriseLogin.parse(ctx.request.body);
-    await signedIn(ctx, await auth.enterpriseLogin(b.publicKey, b.challenge, b.signature, ctx.ip));
+  r.post('/auth/enterprise', { summary: 'Enterprise sign-in with a signature over the challenge.', roles: 'public', body: EnterpriseLogin }, async (ctx, { body }) => {
+    await signedIn(ctx, await auth.enterpriseLogin(body.publicKey, body.challenge, body.signature, ctx.ip));
   });
 
   // With the CSRF token the session ends on the server too; without it only the cookie goes.
-  apiDocs.add({ method: 'post', path: '/{dept}/api/auth/logout', summary: 'Sign out: always clears the session cookie; ends the session on the server when the CSRF token is sent.' });
-  r.post('/auth/logout', async (ctx) => {
+  r.post('/auth/logout', { summary: 'Sign out: always clears the session cookie; ends the session on the server when the CSRF token is sent.', roles: 'public' }, async (ctx) => {
     const token = ctx.state.sessionToken as string | undefined;
     if (token) await auth.logout(token);
     (ctx.cookies as any).secure = true;
@@ -65,31 +59,25 @@ export function authRoutes(auth: AuthService): Router {
 
   // The CSRF token is bound to the HttpOnly cookie; handing it to a same-origin caller lets a
   // second tab (or a reload) act with the session (the double-submit pattern).
-  apiDocs.add({ method: 'get', path: '/{dept}/api/auth/me', summary: 'The signed-in user and the session\'s CSRF token.' });
-  r.get('/auth/me', (ctx) => {
+  r.get('/auth/me', { summary: 'The signed-in user and the session\'s CSRF token.', roles: 'public' }, (ctx) => {
     ctx.body = { user: currentUser(ctx), csrfToken: ctx.state.csrf as string };
   });
 
   // The portal asks this on every page load, signed in or not: "nobody" is an answer, not a 401.
-  apiDocs.add({ method: 'get', path: '/{dept}/api/auth/session', summary: 'Who is signed in (user null when nobody is) and the session\'s CSRF token; always 200.' });
-  r.get('/auth/session', (ctx) => {
+  r.get('/auth/session', { summary: 'Who is signed in (user null when nobody is) and the session\'s CSRF token; always 200.', roles: 'public' }, (ctx) => {
     const u = ctx.state.user as ReturnType<typeof currentUser> | undefined;
     ctx.body = u ? { user: u, csrfToken: ctx.state.csrf as string } : { user: null, csrfToken: null };
   });
 
   // Enterprises sign in with keys, not passwords: this is for staff.
-  apiDocs.add({ method: 'post', path: '/{dept}/api/auth/password', summary: 'Change one\'s own password (current and next, against the policy); every other session of the user on this node ends.', body: ChangePassword });
-  r.post('/auth/password', async (ctx) => {
-    const u = currentUser(ctx);
-    if (u.role === 'enterprise') throw new ChainError('NO_PASSWORD', '企业以密钥登录，没有口令 / an enterprise signs in with its key and has no password', { status: 400 });
-    const b = ChangePassword.parse(ctx.request.body);
-    ctx.body = await auth.changePassword(u.id, b.current, b.next, ctx.state.sessionToken as string, ctx.ip);
+  r.post('/auth/password', { summary: 'Change one\'s own password (current and next, against the policy); every other session of the user on this node ends.', roles: 'signedIn', body: ChangePassword }, async (ctx, { user, body }) => {
+    if (user.role === 'enterprise') throw new ChainError('NO_PASSWORD', '企业以密钥登录，没有口令 / an enterprise signs in with its key and has no password', { status: 400 });
+    ctx.body = await auth.changePassword(user.id, body.current, body.next, ctx.state.sessionToken as string, ctx.ip);
   });
 
-  apiDocs.add({ method: 'get', path: '/{dept}/api/auth/password-policy', summary: 'The password policy this node enforces (no session needed).' });
-  r.get('/auth/password-policy', (ctx) => {
+  r.get('/auth/password-policy', { summary: 'The password policy this node enforces (no session needed).', roles: 'public' }, (ctx) => {
     ctx.body = PASSWORD_POLICY;
   });
 
-  return r;
+  return r.router;
 }

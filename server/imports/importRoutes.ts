@@ -1,11 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { ChainError } from '../chain/errors.ts';
 import type { ModulePort } from '../chain/modulePort.ts';
-import { currentUser, requireRole } from '../http/auth.ts';
-import { apiDocs } from '../http/openapi.ts';
+import { RouteKit } from '../http/routeKit.ts';
 import { readLimited } from '../approval/http/materialsStore.ts';
 import { SourceSystem } from '../approval/schema.ts';
 import { csvFile, csvLine } from '../../shared/csv.ts';
@@ -20,7 +19,6 @@ const ERRORS_SHOWN = 500;
 
 const StartQuery = z.object({ source: z.string().optional(), name: z.string().trim().max(200).optional() });
 const Lang = z.object({ lang: z.enum(['zh-CN', 'en']).catch('zh-CN') });
-const doc = (method: 'get' | 'post', path: string, summary: string) => apiDocs.add({ method, path: `/{dept}/api/imports${path}`, summary, roles: [...IMPORT_ROLES] });
 
 function sendCsv(ctx: Context, name: string, lines: string[]) {
   ctx.type = 'text/csv; charset=utf-8';
@@ -33,13 +31,10 @@ function sendCsv(ctx: Context, name: string, lines: string[]) {
  * progress and per-row error report while it runs and after.
  */
 export function importRoutes(node: ModulePort, stopped: () => boolean): Router {
-  const r = new Router({ prefix: '/imports' });
+  const r = new RouteKit('/imports');
   const now = () => Date.now();
 
-  doc('post', '', `Start an import: the raw body is a CSV (UTF-8) or XLSX file of at most ${IMPORT_LIMITS.maxBytes / 1024 / 1024} MB with the template's columns; ?source= names the system it comes from, ?name= the file. Answers 202 with the job.`);
-  r.post('/', requireRole(...IMPORT_ROLES), async (ctx) => {
-    const u = currentUser(ctx);
-    const q = StartQuery.parse(ctx.query);
+  r.post('/', { summary: `Start an import: the raw body is a CSV (UTF-8) or XLSX file of at most ${IMPORT_LIMITS.maxBytes / 1024 / 1024} MB with the template's columns; ?source= names the system it comes from, ?name= the file. Answers 202 with the job.`, roles: IMPORT_ROLES, query: StartQuery }, async (ctx, { query: q, user: u }) => {
     const source = SourceSystem.safeParse(q.source ?? '');
     if (!source.success) {
       ctx.req.resume();
@@ -55,37 +50,31 @@ export function importRoutes(node: ModulePort, stopped: () => boolean): Router {
     ctx.body = await jobById(node.db, node.dept, id);
   });
 
-  doc('get', '', "The department's imports, newest first.");
-  r.get('/', requireRole(...IMPORT_ROLES), async (ctx) => {
+  r.get('/', { summary: "The department's imports, newest first.", roles: IMPORT_ROLES }, async (ctx) => {
     ctx.body = { items: await jobsOf(node.db, node.dept) };
   });
 
-  doc('get', '/template.csv', 'The template: the header row and one example row (?lang=zh-CN|en names the columns).');
-  r.get('/template.csv', requireRole(...IMPORT_ROLES), async (ctx) => {
-    const { lang } = Lang.parse(ctx.query);
+  r.get('/template.csv', { summary: 'The template: the header row and one example row (?lang=zh-CN|en names the columns).', roles: IMPORT_ROLES, query: Lang }, async (ctx, { query: { lang } }) => {
     sendCsv(ctx, 'licence-import-template', [csvLine(LICENCE_IMPORT_COLUMNS.map((c) => (lang === 'en' ? c.en : c.zh))), csvLine(LICENCE_IMPORT_COLUMNS.map((c) => c.example))]);
   });
 
-  doc('get', '/{id}', `One import: progress (rows done of total) and its first ${ERRORS_SHOWN} row errors.`);
-  r.get('/:id', requireRole(...IMPORT_ROLES), async (ctx) => {
-    const job = await jobOf(ctx);
+  r.get('/:id', { summary: `One import: progress (rows done of total) and its first ${ERRORS_SHOWN} row errors.`, roles: IMPORT_ROLES }, async (ctx, { params }) => {
+    const job = await jobOf(params.id);
     ctx.body = { job, errors: await rowErrors(node.db, job.id, ERRORS_SHOWN) };
   });
 
-  doc('get', '/{id}/errors.csv', "One import's row errors as CSV: row, column, code, message in ?lang=zh-CN|en.");
-  r.get('/:id/errors.csv', requireRole(...IMPORT_ROLES), async (ctx) => {
-    const job = await jobOf(ctx);
-    const { lang } = Lang.parse(ctx.query);
+  r.get('/:id/errors.csv', { summary: "One import's row errors as CSV: row, column, code, message in ?lang=zh-CN|en.", roles: IMPORT_ROLES, query: Lang }, async (ctx, { params, query: { lang } }) => {
+    const job = await jobOf(params.id);
     const errors = await rowErrors(node.db, job.id, IMPORT_LIMITS.maxRows);
     const head = lang === 'en' ? ['row', 'column', 'code', 'message'] : ['行号', '列', '代码', '说明'];
     const colName = (k: string) => LICENCE_IMPORT_COLUMNS.find((c) => c.key === k)?.[lang === 'en' ? 'en' : 'zh'] ?? '';
     sendCsv(ctx, `${job.id}-errors`, [csvLine(head), ...errors.map((e) => csvLine([e.row, colName(e.column), e.code, rowMessage(e, lang)]))]);
   });
 
-  async function jobOf(ctx: Context) {
-    const job = await jobById(node.db, node.dept, String((ctx.params as { id?: string }).id ?? ''));
+  async function jobOf(id: string) {
+    const job = await jobById(node.db, node.dept, id);
     if (!job) throw new ChainError('NOT_FOUND', '本部门没有这次导入 / no such import in this department', { status: 404 });
     return job;
   }
-  return r;
+  return r.router;
 }

@@ -1,3 +1,4 @@
+import { payoutAdmission } from './http/admission.ts';
 import type { Module } from '../chain/module.ts';
 import { payoutAutomation } from './automation.ts';
 import { payoutContracts } from './contracts/index.ts';
@@ -19,5 +20,6 @@ export function payoutModule(): Module {
     projectState: (trx, keys, node) => projectPayoutKeys(trx, keys.filter((k) => k.startsWith('pay/')), node.keyring),
     afterBlock: payoutAutomation(),
     routes: payoutRoutes,
+    admission: payoutAdmission,
   };
 }

@@ -1,4 +1,5 @@
 import { ChainError } from '../../chain/errors.ts';
+import { notFound } from '../../http/routeKit.ts';
 import type { Role } from '../../chain/schema.ts';
 import type { SessionUser } from '../../../shared/sessionUser.ts';
 import type { DossierSection } from '../schema.ts';
@@ -32,8 +33,6 @@ export function sectionsFor(u: SessionUser, code: string): DossierSection[] {
   if (!s) throw new ChainError('FORBIDDEN', `role ${u.role} has no access to enterprise dossiers`, { status: 403 });
   return s;
 }
-
-export const notFound = (what: string) => new ChainError('NOT_FOUND', `no such ${what}`, { status: 404 });
 
 export { isAuditor } from '../../chain/readAccess.ts';
 export const isSelf = (u: SessionUser, code: string) => u.role === 'enterprise' && u.id === code;

@@ -1,11 +1,9 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { csvFile, csvLine } from '../../../shared/csv.ts';
-import { apiDocs, type RouteDoc } from '../../http/openapi.ts';
+import { paging } from '../../http/routeKit.ts';
 
-export const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+export const PageQuery = paging(200, 50).extend({
   status: z.string().max(16).optional(),
   code: z.string().max(18).optional(),
   q: z.string().trim().max(50).optional(),
@@ -26,8 +24,4 @@ export function sendCsv(ctx: Context, name: string, header: string[], rows: unkn
 
 export const Purpose = z.object({ purpose: z.string().trim().min(4, '说明调取事由 / state the purpose (at least 4 characters)').max(200) });
 
-export const doc = (method: RouteDoc['method'], path: string, summary: string, roles?: string[], body?: z.ZodType) =>
-  apiDocs.add({ method, path: `/{dept}/api/approval${path}`, summary, roles, body });
-
-export const param = (ctx: Context, name: string): string => String((ctx.params as Record<string, string>)[name] ?? '');
 

@@ -1,14 +1,15 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { ModulePort } from '../../chain/modulePort.ts';
-import { currentUser, requireRole } from '../../http/auth.ts';
+import { currentUser } from '../../http/auth.ts';
 import { auditLook } from '../../http/txReads.ts';
 import { loadWeights } from '../credit/weights.ts';
 import type { PrivacyPort } from '../privacy.ts';
 import { buildDossier } from '../readModel/dossier.ts';
 import * as q from '../readModel/queries.ts';
-import { notFound, sectionsFor, STAFF_READERS } from './access.ts';
-import { doc, param, Purpose } from './common.ts';
+import { sectionsFor, STAFF_READERS } from './access.ts';
+import { Purpose } from './common.ts';
+import { notFound, pathParam, RouteKit } from '../../http/routeKit.ts';
 
 /**
  * The one-click dossier (一键调取) and the credit score. A staff member's dossier view is put on
@@ -18,12 +19,12 @@ import { doc, param, Purpose } from './common.ts';
  * not recorded.
  */
 export function dossierRoutes(node: ModulePort, privacy: PrivacyPort): Router {
-  const r = new Router({ prefix: '/approval' });
+  const r = new RouteKit('/approval');
   const now = () => node.headTime();
 
   async function dossier(ctx: Context) {
     const u = currentUser(ctx);
-    const code = param(ctx, 'code');
+    const code = pathParam(ctx, 'code');
     const sections = sectionsFor(u, code);
     const purpose = u.role === 'enterprise' ? undefined : Purpose.parse(ctx.query).purpose;
     if (!(await q.enterprise(node.db, code))) throw notFound('enterprise');
@@ -34,28 +35,24 @@ export function dossierRoutes(node: ModulePort, privacy: PrivacyPort): Router {
     return { ...body, viewTx: viewTx ?? null };
   }
 
-  doc('get', '/dossier/{code}', 'An enterprise\'s cross-department dossier, cut to what the caller may see. Staff must give ?purpose=; the view is recorded on the chain.', [...STAFF_READERS, 'enterprise']);
-  r.get('/dossier/:code', requireRole(...STAFF_READERS, 'enterprise'), async (ctx) => {
+  r.get('/dossier/:code', { summary: 'An enterprise\'s cross-department dossier, cut to what the caller may see. Staff must give ?purpose=; the view is recorded on the chain.', roles: [...STAFF_READERS, 'enterprise'] }, async (ctx) => {
     ctx.body = await dossier(ctx);
   });
 
-  doc('get', '/dossier/{code}/export', 'The same dossier as a JSON file to keep with a case file (recorded like a view).', [...STAFF_READERS, 'enterprise']);
-  r.get('/dossier/:code/export', requireRole(...STAFF_READERS, 'enterprise'), async (ctx) => {
+  r.get('/dossier/:code/export', { summary: 'The same dossier as a JSON file to keep with a case file (recorded like a view).', roles: [...STAFF_READERS, 'enterprise'] }, async (ctx, { params }) => {
     const body = await dossier(ctx);
-    ctx.set('content-disposition', `attachment; filename="dossier-${param(ctx, 'code')}.json"`);
+    ctx.set('content-disposition', `attachment; filename="dossier-${params.code}.json"`);
     ctx.type = 'application/json; charset=utf-8';
     ctx.body = JSON.stringify(body, null, 2);
   });
 
-  doc('get', '/credit/weights', 'Credit weights and grade bands in force (basis points) and their version.');
-  r.get('/credit/weights', requireRole(), async (ctx) => {
+  r.get('/credit/weights', { summary: 'Credit weights and grade bands in force (basis points) and their version.', roles: 'signedIn' }, async (ctx) => {
     ctx.body = await loadWeights(node.view(), node.genesis);
   });
 
-  doc('get', '/credit/{code}', 'An enterprise\'s score with its breakdown and history: the enterprise itself and audit (others: the dossier).', ['enterprise', 'auditor']);
-  r.get('/credit/:code', requireRole('enterprise', 'auditor'), async (ctx) => {
+  r.get('/credit/:code', { summary: 'An enterprise\'s score with its breakdown and history: the enterprise itself and audit (others: the dossier).', roles: ['enterprise', 'auditor'] }, async (ctx, { params }) => {
     const u = currentUser(ctx);
-    const code = param(ctx, 'code');
+    const code = params.code;
     if (u.role === 'enterprise' && u.id !== code) throw notFound('enterprise');
     const look = auditLook(node, ctx);
     const s = await q.credit(node.db, code);
@@ -65,5 +62,5 @@ export function dossierRoutes(node: ModulePort, privacy: PrivacyPort): Router {
     ctx.body = { ...s, ...(auditViewTx ? { auditViewTx } : {}), history };
   });
 
-  return r;
+  return r.router;
 }

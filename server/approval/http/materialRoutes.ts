@@ -1,14 +1,15 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { z } from 'zod';
 import { ChainError } from '../../chain/errors.ts';
 import type { ModulePort } from '../../chain/modulePort.ts';
-import { currentUser, requireRole } from '../../http/auth.ts';
+import { currentUser } from '../../http/auth.ts';
 import { assertCreditCode } from '../../../shared/creditCode.ts';
-import { DOSSIER_SECTIONS, notFound } from './access.ts';
-import { doc, param, Purpose } from './common.ts';
+import { DOSSIER_SECTIONS } from './access.ts';
+import { Purpose } from './common.ts';
 import { checkUpload, MIME, readLimited, storeBlob } from './materialsStore.ts';
 import * as q from '../readModel/queries.ts';
 import { fetchMaterial } from '../peers/fetchMaterial.ts';
+import { notFound, RouteKit } from '../../http/routeKit.ts';
 
 const HashParam = z.string().regex(/^[0-9a-f]{64}$/);
 
@@ -18,10 +19,9 @@ const HashParam = z.string().regex(/^[0-9a-f]{64}$/);
  * look at the enterprise like the dossier: staff give a purpose and the look is recorded.
  */
 export function materialRoutes(node: ModulePort): Router {
-  const r = new Router({ prefix: '/approval' });
+  const r = new RouteKit('/approval');
 
-  doc('post', '/materials', 'Upload one material (raw body, Content-Type application/pdf, image/png or image/jpeg, at most 5 MB); returns its SHA-256. Clerks add ?code=.', ['enterprise', 'clerk']);
-  r.post('/materials', requireRole('enterprise', 'clerk'), async (ctx) => {
+  r.post('/materials', { summary: 'Upload one material (raw body, Content-Type application/pdf, image/png or image/jpeg, at most 5 MB); returns its SHA-256. Clerks add ?code=.', roles: ['enterprise', 'clerk'] }, async (ctx) => {
     const u = currentUser(ctx);
     const owner = u.role === 'enterprise' ? u.id : String(ctx.query.code ?? '');
     assertCreditCode(owner);
@@ -32,10 +32,9 @@ export function materialRoutes(node: ModulePort): Router {
     ctx.body = await storeBlob(node.db, { body, type, owner, uploadedBy: u.role === 'enterprise' ? `ent:${u.id}` : `${u.dept}/${u.id}` });
   });
 
-  doc('get', '/materials/{hash}', 'Download a material. The enterprise: its own. Staff entitled to materials: with ?purpose=, recorded on the chain.', ['enterprise', 'approver', 'inspector', 'auditor', 'clerk']);
-  r.get('/materials/:hash', requireRole('enterprise', 'approver', 'inspector', 'auditor', 'clerk'), async (ctx) => {
+  r.get('/materials/:hash', { summary: 'Download a material. The enterprise: its own. Staff entitled to materials: with ?purpose=, recorded on the chain.', roles: ['enterprise', 'approver', 'inspector', 'auditor', 'clerk'] }, async (ctx, { params }) => {
     const u = currentUser(ctx);
-    const hash = HashParam.safeParse(param(ctx, 'hash'));
+    const hash = HashParam.safeParse(params.hash);
     if (!hash.success) throw notFound('material');
     let blob: { type: string; content: Buffer; owner_code?: string | null } | undefined = await q.blob(node.db, hash.data);
     if (u.role === 'enterprise') {
@@ -59,5 +58,5 @@ export function materialRoutes(node: ModulePort): Router {
     ctx.body = blob.content;
   });
 
-  return r;
+  return r.router;
 }

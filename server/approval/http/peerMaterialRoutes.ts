@@ -1,14 +1,15 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { ChainError } from '../../chain/errors.ts';
 import { keys, type MemberRecord, type UserRecord } from '../../chain/identity.ts';
 import type { ModulePort } from '../../chain/modulePort.ts';
 import { suiteByName } from '../../chain/suites/index.ts';
 import { PEER_HEADER, PEER_WINDOW_MS, readPeerHeader, SeenNonces, verifyPeerSignature } from '../peers/peerRequest.ts';
-import { DOSSIER_SECTIONS, notFound } from './access.ts';
-import { doc, param } from './common.ts';
+import { DOSSIER_SECTIONS } from './access.ts';
+
 import { MIME } from './materialsStore.ts';
 import * as q from '../readModel/queries.ts';
+import { notFound, RouteKit } from '../../http/routeKit.ts';
 
 const refuse = (code: string, message: string, status = 401) => new ChainError(code, message, { status });
 
@@ -21,7 +22,7 @@ const refuse = (code: string, message: string, status = 401) => new ChainError(c
  * committed, signed by that node for that person about this file, before it sends a byte.
  */
 export function peerMaterialRoutes(node: ModulePort, clock: () => number = Date.now): Router {
-  const r = new Router({ prefix: '/approval' });
+  const r = new RouteKit('/approval');
   const seen = new SeenNonces();
 
   async function authorise(ctx: Context, hash: string) {
@@ -46,9 +47,8 @@ export function peerMaterialRoutes(node: ModulePort, clock: () => number = Date.
     if (!ok) throw refuse('PEER_LOOK_NOT_RECORDED', 'the request does not name a committed dossier view of this file by this person', 403);
   }
 
-  doc('get', '/peer/materials/{hash}', `A material file for another member's node: signed with that node's key (${PEER_HEADER}), for a staff member allowed materials, after the look is on the chain.`, []);
-  r.get('/peer/materials/:hash', async (ctx) => {
-    const hash = param(ctx, 'hash');
+  r.get('/peer/materials/:hash', { summary: `A material file for another member's node: signed with that node's key (${PEER_HEADER}), for a staff member allowed materials, after the look is on the chain.`, roles: 'public' }, async (ctx, { params }) => {
+    const hash = params.hash;
     if (!/^[0-9a-f]{64}$/.test(hash)) throw notFound('material');
     const { req, member } = await authorise(ctx, hash);
     const filed = await q.materialFiler(node.db, hash);
@@ -62,5 +62,5 @@ export function peerMaterialRoutes(node: ModulePort, clock: () => number = Date.
     ctx.body = blob.content;
   });
 
-  return r;
+  return r.router;
 }

@@ -1,4 +1,5 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { RouteKit } from '../../http/routeKit.ts';
 import type { ModulePort } from '../../chain/modulePort.ts';
 import type { PrivacyPort } from '../privacy.ts';
 import { applicationRoutes } from './applicationRoutes.ts';
@@ -11,9 +12,5 @@ import { workRoutes } from './workRoutes.ts';
 
 /** Every route of the module, mounted under /<dept>/api/approval. Each guards itself by role and scope. */
 export function approvalRoutes(node: ModulePort, privacy: PrivacyPort): Router {
-  const r = new Router();
-  for (const part of [enterpriseRoutes(node), materialRoutes(node), peerMaterialRoutes(node), applicationRoutes(node), supervisionRoutes(node), dossierRoutes(node, privacy), workRoutes(node)]) {
-    r.use(part.routes(), part.allowedMethods());
-  }
-  return r;
+  return new RouteKit().mount(enterpriseRoutes(node), materialRoutes(node), peerMaterialRoutes(node), applicationRoutes(node, privacy), supervisionRoutes(node), dossierRoutes(node, privacy), workRoutes(node)).router;
 }

@@ -1,50 +1,30 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { z } from 'zod';
-import { withinLedgerDepth } from '../canonical.ts';
 import { ChainError } from '../errors.ts';
 import type { CommittedBlock } from '../module.ts';
 import type { ChainNode } from '../node.ts';
 import type { BlockRow, TxRow } from '../store/chainStore.ts';
-import { apiDocs } from '../../http/openapi.ts';
+import { admissionFor, admitEnterpriseTx } from './enterpriseTx.ts';
+import { publicTx } from './publicTx.ts';
 import { openEventStream } from '../../http/sse.ts';
-import { currentUser, requireRole } from '../../http/auth.ts';
+import { currentUser } from '../../http/auth.ts';
 import type { SessionUser } from '../../../shared/sessionUser.ts';
 import { changesFor } from '../../http/stateClasses.ts';
 import { auditPurposeOf, enterprisesOf, recordAuditView, txFacts } from '../../http/txReads.ts';
 import { purposeWouldHelp, redactTx, txReadBasis, type ReadBasis, type TxFacts } from '../readAccess.ts';
+import { RouteKit } from '../../http/routeKit.ts';
+import { BlockList } from '../../../shared/wire/responses.ts';
+
+export { publicTx };
 
 const STAFF = ['admin', 'approver', 'inspector', 'enforcer', 'policy', 'expert', 'finance', 'auditor', 'clerk', 'holder'] as const;
 
-const WaitQuery = z.enum(['none', 'receipt', 'final']).default('none');
+const BlocksQuery = z.object({ before: z.coerce.number().int().optional(), limit: z.coerce.number().int().min(1).max(100).default(20) });
+const WaitQuery = z.object({ wait: z.enum(['none', 'receipt', 'final']).default('none') });
 
 /** Transactions per batch submission; the body limit (8 MB) bounds their total size too. */
 export const MAX_BATCH = 1000;
 const TxBatch = z.object({ txs: z.array(z.unknown()).min(1).max(MAX_BATCH) });
-
-export const publicTx = (t: TxRow) => ({
-  id: t.id,
-  height: t.height,
-  index: t.index,
-  offset: t.offset,
-  kind: t.kind,
-  signer: t.signer,
-  actor: t.actor,
-  status: t.status,
-  code: t.code,
-  reason: t.reason,
-  events: t.events,
-  tx: safeParse(t.raw),
-});
-
-/** The record as JSON, or its text when it is not JSON or nests too deep to serialise again (a forged record in the log). */
-const safeParse = (raw: string) => {
-  try {
-    const v = JSON.parse(raw);
-    return withinLedgerDepth(v) ? v : raw;
-  } catch {
-    return raw;
-  }
-};
 
 const publicBlock = (b: BlockRow) => ({ height: b.height, hash: b.hash, header: b.header });
 
@@ -71,29 +51,32 @@ async function committedWithin(node: ChainNode, id: string, ms: number): Promise
 
 /** The ledger's own API: submit, read transactions and blocks, status, and a live block stream. */
 export function chainRoutes(node: ChainNode): Router {
-  const r = new Router();
+  const r = new RouteKit();
 
-  apiDocs.add({ method: 'post', path: '/{dept}/api/tx', summary: 'Submit a signed transaction. ?wait=receipt|final waits for it.' });
-  r.post('/tx', async (ctx) => {
-    const wait = WaitQuery.parse(ctx.query.wait ?? 'none');
-    const bytes = Buffer.byteLength((ctx.request as any).rawBody ?? JSON.stringify(ctx.request.body ?? ''));
-    const { id } = await node.submit(ctx.request.body, bytes);
-    if (wait === 'none') {
-      ctx.status = 202;
-      ctx.body = { id };
-      return;
-    }
-    const row = await node.waitFor(id, wait);
-    ctx.body = { id, receipt: publicTx(row), final: row.height <= node.finalHeight };
-  });
+  const admissions = node.modules.flatMap((m) => (m.admission ? [m.admission] : []));
+  const claimed = admissions.flatMap((a) => a.kinds);
+  r.post(
+    '/tx',
+    {
+      summary: `Submit a signed transaction. ?wait=receipt|final waits for it. The kinds enterprises sign in their browser (${claimed.join(', ')}) are checked against state before they are ordered and answered with their receipt (a rejection in the block is a 409), with the ids of what they created.`,
+      roles: 'public',
+      query: WaitQuery,
+    },
+    async (ctx, { query: { wait } }) => {
+      const a = admissionFor(admissions, ctx.request.body);
+      if (a) return admitEnterpriseTx(node.modulePort(), a, ctx.request.body, wait === 'final' ? 'final' : 'receipt');
+      const bytes = Buffer.byteLength((ctx.request as any).rawBody ?? JSON.stringify(ctx.request.body ?? ''));
+      const { id } = await node.submit(ctx.request.body, bytes);
+      if (wait === 'none') {
+        ctx.status = 202;
+        return { id };
+      }
+      const row = await node.waitFor(id, wait);
+      return { id, receipt: publicTx(row), final: row.height <= node.finalHeight };
+    },
+  );
 
-  apiDocs.add({
-    method: 'post',
-    path: '/{dept}/api/txs',
-    summary: `Submit up to ${MAX_BATCH} signed transactions as {txs: [...]}: all are ordered, in the order given, or none (the error names the first bad one by index). ?wait=receipt|final waits for all.`,
-  });
-  r.post('/txs', async (ctx) => {
-    const wait = WaitQuery.parse(ctx.query.wait ?? 'none');
+  r.post('/txs', { summary: `Submit up to ${MAX_BATCH} signed transactions as {txs: [...]}: all are ordered, in the order given, or none (the error names the first bad one by index). ?wait=receipt|final waits for all.`, roles: 'public', query: WaitQuery }, async (ctx, { query: { wait } }) => {
     const body = TxBatch.safeParse(ctx.request.body);
     if (!body.success) {
       throw new ChainError('BAD_BATCH', `the body must be {"txs": [...]} with 1 to ${MAX_BATCH} signed transactions`);
@@ -109,14 +92,7 @@ export function chainRoutes(node: ChainNode): Router {
     ctx.body = { ids, receipts: rows.map(publicTx), final: rows.every((row) => row.height <= node.finalHeight) };
   });
 
-  apiDocs.add({
-    method: 'get',
-    path: '/{dept}/api/tx/{id}',
-    summary:
-      'A transaction with its receipt and the state it changed (?wait=receipt holds the request up to 10 s for one not yet committed, then answers {id, pending: true}), for the signing department (its administrator and the person who acted), the parties (the enterprise itself) and auditors who give ?purpose= (recorded on the chain as audit.view); everyone else gets the envelope only.',
-    roles: [...STAFF, 'enterprise'],
-  });
-  r.get('/tx/:id', requireRole(...STAFF, 'enterprise'), async (ctx) => {
+  r.get('/tx/:id', { summary: 'A transaction with its receipt and the state it changed (?wait=receipt holds the request up to 10 s for one not yet committed, then answers {id, pending: true}), for the signing department (its administrator and the person who acted), the parties (the enterprise itself) and auditors who give ?purpose= (recorded on the chain as audit.view); everyone else gets the envelope only.', roles: [...STAFF, 'enterprise'] }, async (ctx) => {
     const u = currentUser(ctx);
     const id = String(ctx.params.id);
     const wait = ctx.query.wait === 'receipt' && /^[0-9a-f]{64}$/.test(id);
@@ -142,20 +118,12 @@ export function chainRoutes(node: ChainNode): Router {
     };
   });
 
-  apiDocs.add({ method: 'get', path: '/{dept}/api/blocks', summary: 'Latest blocks, newest first; ?before=height&limit=n', roles: [...STAFF] });
-  r.get('/blocks', requireRole(...STAFF), async (ctx) => {
-    const q = z.object({ before: z.coerce.number().int().optional(), limit: z.coerce.number().int().min(1).max(100).default(20) }).parse(ctx.query);
+  r.get('/blocks', { summary: 'Latest blocks, newest first; ?before=height&limit=n', roles: STAFF, response: BlockList, query: BlocksQuery }, async (ctx, { query: q }) => {
     const rows = await node.store.latestBlocks(q.limit, q.before);
     ctx.body = { items: rows.map(publicBlock), finalHeight: node.finalHeight, height: node.height };
   });
 
-  apiDocs.add({
-    method: 'get',
-    path: '/{dept}/api/blocks/{ref}',
-    summary: 'A block by height or hash, with its transactions, each whole or as its envelope by the same rule as /tx/{id} (an auditor\'s ?purpose= is recorded once for the block).',
-    roles: [...STAFF],
-  });
-  r.get('/blocks/:ref', requireRole(...STAFF), async (ctx) => {
+  r.get('/blocks/:ref', { summary: 'A block by height or hash, with its transactions, each whole or as its envelope by the same rule as /tx/{id} (an auditor\'s ?purpose= is recorded once for the block).', roles: STAFF }, async (ctx) => {
     const u = currentUser(ctx);
     const ref = String(ctx.params.ref);
     const block = /^\d+$/.test(ref) ? await node.store.blockByHeight(Number(ref)) : await node.store.blockByHash(ref);
@@ -176,18 +144,15 @@ export function chainRoutes(node: ChainNode): Router {
     };
   });
 
-  apiDocs.add({ method: 'get', path: '/{dept}/api/chain/status', summary: 'Height, finalized height, and every member\'s last attested height.' });
-  r.get('/chain/status', async (ctx) => {
+  r.get('/chain/status', { summary: 'Height, finalized height, and every member\'s last attested height.', roles: 'public' }, async (ctx) => {
     ctx.body = await node.status();
   });
 
-  apiDocs.add({ method: 'get', path: '/{dept}/api/chain/encKeys', summary: 'Every member department\'s current X25519 encryption key (public), to seal fields to.' });
-  r.get('/chain/encKeys', async (ctx) => {
+  r.get('/chain/encKeys', { summary: 'Every member department\'s current X25519 encryption key (public), to seal fields to.', roles: 'public' }, async (ctx) => {
     ctx.body = { keys: node.encKeys() };
   });
 
-  apiDocs.add({ method: 'get', path: '/{dept}/api/chain/stream', summary: 'Server-sent events: block, final, alarm.', roles: [...STAFF, 'enterprise'] });
-  r.get('/chain/stream', requireRole(), async (ctx) => {
+  r.get('/chain/stream', { summary: 'Server-sent events: block, final, alarm.', roles: 'signedIn' }, async (ctx) => {
     const { send, closed } = openEventStream(ctx);
     const onBlock = (b: CommittedBlock) =>
       send('block', { height: b.header.height, hash: b.hash, time: b.header.time, txCount: b.header.txCount, kinds: b.txs.map((t) => t.tx?.kind) });
@@ -203,5 +168,5 @@ export function chainRoutes(node: ChainNode): Router {
     });
   });
 
-  return r;
+  return r.router;
 }

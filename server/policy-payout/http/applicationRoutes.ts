@@ -1,30 +1,32 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { z } from 'zod';
 import { checkUpload, readLimited } from '../../approval/http/materialsStore.ts';
-import { publicTx } from '../../chain/http/chainRoutes.ts';
 import { ChainError } from '../../chain/errors.ts';
-import { keys, type SignerRecord } from '../../chain/identity.ts';
 import type { ModulePort } from '../../chain/modulePort.ts';
-import { currentUser, requireRole } from '../../http/auth.ts';
+import { currentUser } from '../../http/auth.ts';
 import type { SessionUser } from '../../../shared/sessionUser.ts';
 import { csvFile, csvLine } from '../../../shared/csv.ts';
 import { auditLook, listSubject } from '../../http/txReads.ts';
 import { withAuditShares } from '../../approval/auditShares.ts';
 import type { ApplicationView } from '../records.ts';
-import { ENTERPRISE_KINDS } from '../contracts/index.ts';
 import type { PolicyRecord } from '../records.ts';
 import * as q from '../readModel/queries.ts';
-import { ApplicationId, DecisionDraft, PayoutApply, PolicyId } from '../schema.ts';
+import { ApplicationId, DecisionDraft, PolicyId } from '../schema.ts';
 import { deptSealRecipients } from '../deptSeal.ts';
 import { payeeSealRecipients } from '../payeeSeal.ts';
 import { pk } from '../stateKeys.ts';
-import { requireAttachments, storeAttachment } from './attachments.ts';
-import { actAs, doc, eventOf, EXPORT_LIMIT, notFound, param, parseWith, recordsOf, sealFor, submitSigned } from './common.ts';
+import { storeAttachment } from './attachments.ts';
+import { EXPORT_LIMIT, recordsOf, sealedToOwnDept } from './common.ts';
+import { staffAction } from '../../http/staffAction.ts';
+import { payoutAdvance } from '../contracts/advance.ts';
+import { payoutDecide } from '../contracts/decide.ts';
+import { notFound, paging, parseWith, RouteKit } from '../../http/routeKit.ts';
+import { moduleTxPath } from '../../chain/http/enterpriseTx.ts';
+import { payoutAdmission } from './admission.ts';
+import { PayoutApplicationList } from '../../../shared/wire/responses.ts';
 
 const DecisionBody = DecisionDraft;
-const ListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+const ListQuery = paging(200, 50).extend({
   policy: z.string().max(24).optional(),
   status: z.string().max(16).optional(),
   q: z.string().trim().max(50).optional(),
@@ -38,35 +40,17 @@ const ListQuery = z.object({
 const applicationFor = (u: SessionUser, a: ApplicationView) => (u.role === 'enterprise' ? a : { ...a, payee: undefined });
 
 export function applicationRoutes(node: ModulePort): Router {
-  const r = new Router({ prefix: '/payout' });
+  const r = new RouteKit('/payout');
 
-  doc('post', '/tx', `Submit a transaction the enterprise signed in its browser (${ENTERPRISE_KINDS.join(', ')}). Applications go to the policy department's node. Waits for the receipt.`);
-  r.post('/tx', async (ctx) => {
-    const raw = ctx.request.body as { kind?: unknown; payload?: Record<string, unknown> } | undefined;
-    if (!raw || !ENTERPRISE_KINDS.includes(raw.kind as (typeof ENTERPRISE_KINDS)[number])) {
-      throw new ChainError('WRONG_KIND', `this endpoint takes only ${ENTERPRISE_KINDS.join(', ')}; staff actions have their own routes`);
-    }
-    if (raw.kind === 'payout.apply') {
-      const p = parseWith(PayoutApply, raw.payload, 'payload');
-      const policy = await node.view().get<PolicyRecord>(pk.policy(p.policy));
-      if (policy && policy.dept !== node.dept) throw new ChainError('WRONG_NODE', `apply at the node of ${policy.dept}, which keeps the attachments: /${policy.dept}/api/payout/tx`, { status: 421 });
-      // Attachments must be this enterprise's own uploads on this node.
-      const signer = await node.view().get<SignerRecord>(keys.signer(String((raw as { signer?: unknown }).signer ?? '')));
-      await requireAttachments(node.db, signer?.type === 'enterprise' ? signer.code : '', p.attachments);
-    }
-    const row = await submitSigned(node, raw);
-    ctx.body = { id: row.id, application: eventOf(row, 'payout.applied')?.application, objection: eventOf(row, 'payout.objected')?.objection, records: recordsOf(row), receipt: publicTx(row) };
-  });
+  moduleTxPath(r, node, payoutAdmission);
 
-  doc('get', '/policies/{id}/sealing', 'The departments (and their current X25519 keys) the enterprise seals to before it signs: `recipients` for the payee account (the policy\'s department and the finance office), `department` for the statement, the attachments\' names and an objection\'s reasons (the policy\'s department alone).', []);
-  r.get('/policies/:id/sealing', async (ctx) => {
-    const policy = await node.view().get<PolicyRecord>(pk.policy(parseWith(PolicyId, param(ctx, 'id'), 'policy')));
+  r.get('/policies/:id/sealing', { summary: 'The departments (and their current X25519 keys) the enterprise seals to before it signs: `recipients` for the payee account (the policy\'s department and the finance office), `department` for the statement, the attachments\' names and an objection\'s reasons (the policy\'s department alone).', roles: 'public' }, async (ctx, { params }) => {
+    const policy = await node.view().get<PolicyRecord>(pk.policy(parseWith(PolicyId, params.id, 'policy')));
     if (!policy) throw notFound('policy');
     ctx.body = { recipients: await payeeSealRecipients(node.view(), node.genesis, policy.dept), department: await deptSealRecipients(node.view(), [policy.dept]) };
   });
 
-  doc('post', '/attachments', 'Upload one application attachment to the policy department\'s node (raw body: application/pdf, image/png or image/jpeg, at most 5 MB); ?policy= names the policy.', ['enterprise']);
-  r.post('/attachments', requireRole('enterprise'), async (ctx) => {
+  r.post('/attachments', { summary: 'Upload one application attachment to the policy department\'s node (raw body: application/pdf, image/png or image/jpeg, at most 5 MB); ?policy= names the policy.', roles: ['enterprise'] }, async (ctx) => {
     const policyId = parseWith(PolicyId, ctx.query.policy, 'query.policy');
     const policy = await node.view().get<PolicyRecord>(pk.policy(policyId));
     if (!policy) throw notFound('policy');
@@ -77,9 +61,7 @@ export function applicationRoutes(node: ModulePort): Router {
     ctx.body = await storeAttachment(node.db, { body, type, owner: currentUser(ctx).id });
   });
 
-  doc('get', '/applications', 'Applications the caller may see: its own (enterprise), its department\'s (policy), those it reviews (expert), all (audit, with ?purpose=, recorded).', ['enterprise', 'policy', 'expert', 'auditor']);
-  r.get('/applications', requireRole('enterprise', 'policy', 'expert', 'auditor'), async (ctx) => {
-    const p = parseWith(ListQuery, ctx.query, 'query');
+  r.get('/applications', { summary: 'Applications the caller may see: its own (enterprise), its department\'s (policy), those it reviews (expert), all (audit, with ?purpose=, recorded).', roles: ['enterprise', 'policy', 'expert', 'auditor'], query: ListQuery, response: PayoutApplicationList }, async (ctx, { query: p }) => {
     const u = currentUser(ctx);
     const look = auditLook(node, ctx);
     const items = (await q.listApplications(node.db, u, p, p)).map((a) => applicationFor(u, a));
@@ -87,9 +69,7 @@ export function applicationRoutes(node: ModulePort): Router {
     ctx.body = { items, total: await q.countApplications(node.db, u, p), ...(auditViewTx ? { auditViewTx } : {}) };
   });
 
-  doc('get', '/applications/export', 'CSV of the applications the caller may see, under the same filters (?status=, ?policy=, ?q=); an auditor\'s export is a recorded look like the list.', ['policy', 'auditor']);
-  r.get('/applications/export', requireRole('policy', 'auditor'), async (ctx) => {
-    const p = parseWith(ListQuery, ctx.query, 'query');
+  r.get('/applications/export', { summary: 'CSV of the applications the caller may see, under the same filters (?status=, ?policy=, ?q=); an auditor\'s export is a recorded look like the list.', roles: ['policy', 'auditor'], query: ListQuery }, async (ctx, { query: p }) => {
     const look = auditLook(node, ctx);
     const apps = await q.listApplications(node.db, currentUser(ctx), p, { limit: EXPORT_LIMIT, offset: 0 });
     await look?.record(listSubject('payout/applications/export', ctx.query), apps.map((a) => a.code));
@@ -101,11 +81,10 @@ export function applicationRoutes(node: ModulePort): Router {
     ]);
   });
 
-  doc('get', '/applications/{id}', 'One application with its checks, review and decision (same scope as the list).', ['enterprise', 'policy', 'expert', 'auditor']);
-  r.get('/applications/:id', requireRole('enterprise', 'policy', 'expert', 'auditor'), async (ctx) => {
+  r.get('/applications/:id', { summary: 'One application with its checks, review and decision (same scope as the list).', roles: ['enterprise', 'policy', 'expert', 'auditor'] }, async (ctx, { params }) => {
     const u = currentUser(ctx);
     const look = auditLook(node, ctx);
-    const a = await q.application(node.db, u, param(ctx, 'id'));
+    const a = await q.application(node.db, u, params.id);
     if (!a) throw notFound('application');
     if (!look) {
       ctx.body = applicationFor(u, a);
@@ -115,22 +94,24 @@ export function applicationRoutes(node: ModulePort): Router {
     ctx.body = { ...applicationFor(u, await withAuditShares(node, a.id, a)), auditViewTx };
   });
 
-  doc('post', '/applications/{id}/advance', 'Re-read the privacy answers and move the application on (the node does this by itself when an answer lands).', ['policy']);
-  r.post('/applications/:id/advance', requireRole('policy'), async (ctx) => {
-    const application = parseWith(ApplicationId, param(ctx, 'id'), 'application');
-    const row = await actAs(node, currentUser(ctx).id, 'payout.advance', { application });
-    ctx.body = { tx: row.id, events: row.events.map((e) => e.type) };
+  staffAction(r, node, payoutAdvance, {
+    path: '/applications/:id/advance',
+    summary: 'Re-read the privacy answers and move the application on (the node does this by itself when an answer lands).',
+    from: { id: 'application' },
+    params: { id: ApplicationId },
+    respond: (row) => ({ tx: row.id, events: row.events.map((e) => e.type) }),
   });
 
-  doc('post', '/applications/{id}/decision', 'Approve an amount in fen (never above the cap) or reject with reasons.', ['policy'], DecisionBody);
-  r.post('/applications/:id/decision', requireRole('policy'), async (ctx) => {
-    const application = parseWith(ApplicationId, param(ctx, 'id'), 'application');
-    const body = parseWith(DecisionBody, ctx.request.body);
+  staffAction(r, node, payoutDecide, {
+    path: '/applications/:id/decision',
+    summary: 'Approve an amount in fen (never above the cap) or reject with reasons.',
+    body: DecisionBody,
+    from: { id: 'application' },
+    params: { id: ApplicationId },
     // the reasons are sealed here, before signing, to the officer's department (the contract holds it to the policy's)
-    const reasons = await sealFor(node, [currentUser(ctx).dept], body.reasons, 'the reasons');
-    const row = await actAs(node, currentUser(ctx).id, 'payout.decide', { ...body, reasons, application });
-    ctx.body = { tx: row.id, award: recordsOf(row).find((k) => k.startsWith('pay/award/'))?.slice('pay/award/'.length) ?? null };
+    payload: sealedToOwnDept(node, 'reasons', 'the reasons'),
+    respond: (row) => ({ tx: row.id, award: recordsOf(row).find((k) => k.startsWith('pay/award/'))?.slice('pay/award/'.length) ?? null }),
   });
 
-  return r;
+  return r.router;
 }

@@ -1,11 +1,11 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { z } from 'zod';
 import { readLimited } from '../../approval/http/materialsStore.ts';
 import { ChainError } from '../../chain/errors.ts';
 import type { ModulePort } from '../../chain/modulePort.ts';
 import type { Context, Next } from 'koa';
 import { isAuditor } from '../../chain/readAccess.ts';
-import { currentUser, requireRole } from '../../http/auth.ts';
+import { currentUser } from '../../http/auth.ts';
 import { auditLook, listSubject, recordAuditView, requirePurpose } from '../../http/txReads.ts';
 import { payoutConfig } from '../config.ts';
 import { pain001 } from '../payments/bank/pain001.ts';
@@ -17,10 +17,12 @@ import { PayoutRun, PayoutRunReject, PolicyId, RunId } from '../schema.ts';
 import { recordStatement } from '../payments/settlement.ts';
 import { runParties } from '../payments/runParties.ts';
 import { pk } from '../stateKeys.ts';
-import { actAs, doc, eventOf, notFound, param, parseWith } from './common.ts';
+import { actAs, eventOf } from './common.ts';
+import { notFound, parseWith, pathParam, RouteKit } from '../../http/routeKit.ts';
+import { PaymentRunList } from '../../../shared/wire/responses.ts';
 
 const RunRejectBody = PayoutRunReject.omit({ run: true });
-const RunStatusQuery = z.enum(['prepared', 'approved', 'rejected']);
+const RunsQuery = z.object({ policy: PolicyId.optional(), status: z.enum(['prepared', 'approved', 'rejected']).optional() });
 
 /**
  * The finance office: payment runs (one officer prepares, another approves or rejects), the pain.001 file, the bank's answers, reconciliation.
@@ -29,7 +31,7 @@ const RunStatusQuery = z.enum(['prepared', 'approved', 'rejected']);
  * awards anyway (they are no longer payable), which the tests also check without this queue.
  */
 export function financeRoutes(node: ModulePort): Router {
-  const r = new Router({ prefix: '/payout' });
+  const r = new RouteKit('/payout');
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(f: () => Promise<T>): Promise<T> => {
     const next = queue.then(f, f);
@@ -45,7 +47,7 @@ export function financeRoutes(node: ModulePort): Router {
   const payeeReader = async (ctx: Context, next: Next) => {
     const u = currentUser(ctx);
     if (isAuditor(u)) {
-      const run = await loadRun(param(ctx, 'id'));
+      const run = await loadRun(pathParam(ctx, 'id'));
       const purpose = requirePurpose(ctx);
       const codes = await q.awardCodes(node.db, run.items.map((i) => i.award));
       await recordAuditView(node, u, `run:${run.id}`, purpose, codes);
@@ -67,9 +69,7 @@ export function financeRoutes(node: ModulePort): Router {
     return run;
   };
 
-  doc('post', '/runs', 'Prepare a payment run of a policy\'s payable awards (retryFailed: also those whose payment failed). It pays nothing until another finance officer approves it. Finance office only.', ['finance'], PayoutRun);
-  r.post('/runs', requireRole('finance'), async (ctx) => {
-    const body = parseWith(PayoutRun, ctx.request.body);
+  r.post('/runs', { summary: 'Prepare a payment run of a policy\'s payable awards (retryFailed: also those whose payment failed). It pays nothing until another finance officer approves it. Finance office only.', roles: ['finance'], body: PayoutRun }, async (ctx, { body }) => {
     const user = currentUser(ctx).id;
     const row = await serial(() => actAs(node, user, 'payout.run', body));
     const ev = eventOf(row, 'payout.runPrepared')!;
@@ -77,50 +77,42 @@ export function financeRoutes(node: ModulePort): Router {
     ctx.body = { run: ev.run, status: 'prepared', count: ev.count, totalFen: ev.totalFen, tx: row.id };
   });
 
-  doc('post', '/runs/{id}/approve', 'Approve a prepared run (a finance officer other than the one who prepared it): its payments start and the pain.001 file exists from now on.', ['finance']);
-  r.post('/runs/:id/approve', requireRole('finance'), async (ctx) => {
-    const run = parseWith(RunId, param(ctx, 'id'), 'run');
-    const row = await serial(() => actAs(node, currentUser(ctx).id, 'payout.runApprove', { run }));
+  // Not plain staff actions: they wait their turn in the node's queue of runs, like preparing one.
+  r.post('/runs/:id/approve', { summary: 'Approve a prepared run (a finance officer other than the one who prepared it): its payments start and the pain.001 file exists from now on.', roles: ['finance'], params: { id: RunId } }, async (ctx, { params, user }) => {
+    const run = parseWith(RunId, params.id, 'run');
+    const row = await serial(() => actAs(node, user.id, 'payout.runApprove', { run }));
     const ev = eventOf(row, 'payout.runApproved')!;
     ctx.body = { run, status: 'approved', count: ev.count, totalFen: ev.totalFen, file: `/${node.dept}/api/payout/runs/${run}/pain001.xml`, tx: row.id };
   });
 
-  doc('post', '/runs/{id}/reject', 'Send a prepared run back with a reason (a finance officer other than the one who prepared it): its awards are payable again.', ['finance'], RunRejectBody);
-  r.post('/runs/:id/reject', requireRole('finance'), async (ctx) => {
-    const run = parseWith(RunId, param(ctx, 'id'), 'run');
-    const { reason } = parseWith(RunRejectBody, ctx.request.body);
-    const row = await serial(() => actAs(node, currentUser(ctx).id, 'payout.runReject', { run, reason }));
+  r.post('/runs/:id/reject', { summary: 'Send a prepared run back with a reason (a finance officer other than the one who prepared it): its awards are payable again.', roles: ['finance'], params: { id: RunId }, body: RunRejectBody }, async (ctx, { params, user, body }) => {
+    const run = parseWith(RunId, params.id, 'run');
+    const row = await serial(() => actAs(node, user.id, 'payout.runReject', { run, reason: body.reason }));
     ctx.body = { run, status: 'rejected', tx: row.id };
   });
 
-  doc('get', '/runs', 'Payment runs, newest first; ?policy=, ?status=prepared|approved|rejected.', ['finance', 'auditor']);
-  r.get('/runs', requireRole('finance', 'auditor'), async (ctx) => {
-    const policy = ctx.query.policy ? parseWith(PolicyId, ctx.query.policy, 'query.policy') : undefined;
-    const status = ctx.query.status ? parseWith(RunStatusQuery, ctx.query.status, 'query.status') : undefined;
+  r.get('/runs', { summary: 'Payment runs, newest first; ?policy=, ?status=prepared|approved|rejected.', roles: ['finance', 'auditor'], query: RunsQuery, response: PaymentRunList }, async (ctx, { query: { policy, status } }) => {
     const look = auditLook(node, ctx);
     const items = await q.runs(node.db, { policy, status });
     const auditViewTx = await look?.record(listSubject('payout/runs', ctx.query), []);
     ctx.body = { items, ...(auditViewTx ? { auditViewTx } : {}) };
   });
 
-  doc('get', '/runs/{id}', 'One payment run with the status of each of its payments (the finance office; an auditor gives ?purpose=, recorded).', ['finance', 'auditor']);
-  r.get('/runs/:id', requireRole('finance', 'auditor'), payeeReader, async (ctx) => {
-    const run = await loadRun(param(ctx, 'id'));
+  r.get('/runs/:id', { summary: 'One payment run with the status of each of its payments (the finance office; an auditor gives ?purpose=, recorded).', roles: ['finance', 'auditor'], before: [payeeReader] }, async (ctx, { params }) => {
+    const run = await loadRun(params.id);
     const status = await q.paymentStatusOfRun(node.db, run.id);
     ctx.body = { ...run, items: run.items.map((i) => ({ ...i, status: status.get(i.endToEndId) ?? 'sent' })) };
   });
 
-  doc('get', '/runs/{id}/pain001.xml', 'The ISO 20022 pain.001.001.09 credit transfer file of a run (the same bytes every time), made where the payee accounts open: the finance office\'s node (elsewhere SEALED_PAYEE, 409).', ['finance', 'auditor']);
-  r.get('/runs/:id/pain001.xml', requireRole('finance', 'auditor'), payeeReader, async (ctx) => {
-    const run = approved(await loadRun(param(ctx, 'id')));
+  r.get('/runs/:id/pain001.xml', { summary: 'The ISO 20022 pain.001.001.09 credit transfer file of a run (the same bytes every time), made where the payee accounts open: the finance office\'s node (elsewhere SEALED_PAYEE, 409).', roles: ['finance', 'auditor'], before: [payeeReader] }, async (ctx, { params }) => {
+    const run = approved(await loadRun(params.id));
     ctx.type = 'application/xml; charset=utf-8';
     ctx.set('content-disposition', `attachment; filename="${run.id}.pain001.xml"`);
     ctx.body = pain001(run, await runParties(node, run));
   });
 
-  doc('post', '/runs/{id}/statement', 'Record the bank\'s answer: a pain.002 status report (application/xml) or a CSV statement (text/csv: endToEndId,status,bankRef,reason). Lines already recorded the same way are skipped, so a statement can be read again.', ['finance']);
-  r.post('/runs/:id/statement', requireRole('finance'), async (ctx) => {
-    const run = approved(await loadRun(param(ctx, 'id')));
+  r.post('/runs/:id/statement', { summary: 'Record the bank\'s answer: a pain.002 status report (application/xml) or a CSV statement (text/csv: endToEndId,status,bankRef,reason). Lines already recorded the same way are skipped, so a statement can be read again.', roles: ['finance'] }, async (ctx, { params }) => {
+    const run = approved(await loadRun(params.id));
     const type = (ctx.get('content-type') || '').split(';')[0].trim().toLowerCase();
     const text = (await readLimited(ctx.req, 20 * 1024 * 1024)).toString('utf8');
     const report = type === 'text/csv' ? parseStatementCsv(text) : type === 'application/xml' || type === 'text/xml' ? parsePain002(text) : undefined;
@@ -129,10 +121,9 @@ export function financeRoutes(node: ModulePort): Router {
     ctx.body = await recordStatement(node, run, report, (kind, payload) => actAs(node, user, kind, payload));
   });
 
-  doc('get', '/policies/{id}/reconciliation', 'Budget, awarded, reserved, failed, paid, remaining of a policy line (all its versions share one budget), checked against every award; ?format=csv for a spreadsheet. Bank references and failure reasons for the finance office, and an auditor who gives ?purpose= (recorded).', ['finance', 'auditor', 'policy']);
-  r.get('/policies/:id/reconciliation', requireRole('finance', 'auditor', 'policy'), async (ctx) => {
+  r.get('/policies/:id/reconciliation', { summary: 'Budget, awarded, reserved, failed, paid, remaining of a policy line (all its versions share one budget), checked against every award; ?format=csv for a spreadsheet. Bank references and failure reasons for the finance office, and an auditor who gives ?purpose= (recorded).', roles: ['finance', 'auditor', 'policy'] }, async (ctx, { params }) => {
     const u = currentUser(ctx);
-    const id = parseWith(PolicyId, param(ctx, 'id'), 'policy');
+    const id = parseWith(PolicyId, params.id, 'policy');
     const look = auditLook(node, ctx);
     const p = await node.view().get<PolicyRecord>(pk.policy(id));
     if (!p || (u.role === 'policy' && u.dept !== p.dept)) throw notFound('policy');
@@ -153,5 +144,5 @@ export function financeRoutes(node: ModulePort): Router {
     }
   });
 
-  return r;
+  return r.router;
 }

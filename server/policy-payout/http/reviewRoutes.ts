@@ -1,22 +1,26 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { ChainError } from '../../chain/errors.ts';
 import { seal } from '../../chain/sealing/envelope.ts';
 import { deptSealRecipients } from '../deptSeal.ts';
 import type { ModulePort } from '../../chain/modulePort.ts';
-import { currentUser, requireRole } from '../../http/auth.ts';
+import { currentUser } from '../../http/auth.ts';
 import { auditLook, listSubject } from '../../http/txReads.ts';
 import type { ApplicationRecord, ExpertRecord } from '../records.ts';
 import { applicationTextView } from '../applicationSeal.ts';
 import { SEAL_ALG, SEAL_ENC, sealedFor } from '../review/sealing.ts';
-import { ApplicationId, ExpertConflicts, ExpertRegister, RecuseDraft, ReviewDraft } from '../schema.ts';
+import { ApplicationId, RecuseDraft, ReviewDraft } from '../schema.ts';
 import * as q from '../readModel/queries.ts';
 import { pk } from '../stateKeys.ts';
-import { actAs, doc, param, parseWith, sealFor } from './common.ts';
+import { sealedToOwnDept } from './common.ts';
+import { staffAction } from '../../http/staffAction.ts';
+import { payoutExpertConflicts, payoutExpertRegister } from '../contracts/experts.ts';
+import { payoutRecuse } from '../contracts/recuse.ts';
+import { payoutReview } from '../contracts/review.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
+import { parseWith, RouteKit } from '../../http/routeKit.ts';
 
 const ReviewBody = ReviewDraft;
 const RecuseBody = RecuseDraft;
-const ConflictsBody = ExpertConflicts.omit({ expert: true });
 
 /**
  * Expert review: experts register their encryption key and conflicts, read the materials of the
@@ -24,24 +28,20 @@ const ConflictsBody = ExpertConflicts.omit({ expert: true });
  * assignment is read from the chain on every request: no one else gets the materials.
  */
 export function reviewRoutes(node: ModulePort): Router {
-  const r = new Router({ prefix: '/payout' });
+  const r = new RouteKit('/payout');
 
-  doc('post', '/experts/key', 'Register (or replace) the expert\'s X25519 public key and declare conflicts of interest (回避).', ['expert'], ExpertRegister);
-  r.post('/experts/key', requireRole('expert'), async (ctx) => {
-    const body = parseWith(ExpertRegister, ctx.request.body);
-    const row = await actAs(node, currentUser(ctx).id, 'payout.expertRegister', body);
-    ctx.body = { tx: row.id };
+  staffAction(r, node, payoutExpertRegister, {
+    path: '/experts/key',
+    summary: 'Register (or replace) the expert\'s X25519 public key and declare conflicts of interest (回避).',
   });
 
-  doc('post', '/experts/{id}/conflicts', 'Add conflicts of interest the department knows of to one of its experts.', ['policy'], ConflictsBody);
-  r.post('/experts/:id/conflicts', requireRole('policy'), async (ctx) => {
-    const body = parseWith(ConflictsBody, ctx.request.body);
-    const row = await actAs(node, currentUser(ctx).id, 'payout.expertConflicts', { ...body, expert: param(ctx, 'id') });
-    ctx.body = { tx: row.id };
+  staffAction(r, node, payoutExpertConflicts, {
+    path: '/experts/:id/conflicts',
+    summary: 'Add conflicts of interest the department knows of to one of its experts.',
+    from: { id: 'expert' },
   });
 
-  doc('get', '/experts', 'The department\'s registered experts with their declared and configured conflicts.', ['policy', 'auditor', 'expert']);
-  r.get('/experts', requireRole('policy', 'auditor', 'expert'), async (ctx) => {
+  r.get('/experts', { summary: 'The department\'s registered experts with their declared and configured conflicts.', roles: ['policy', 'auditor', 'expert'] }, async (ctx) => {
     const u = currentUser(ctx);
     const look = auditLook(node, ctx);
     const all = await q.experts(node.db, isAuditor(u) ? undefined : u.dept);
@@ -49,10 +49,9 @@ export function reviewRoutes(node: ModulePort): Router {
     ctx.body = { items: u.role === 'expert' ? all.filter((e) => e.id === u.id) : all, ...(auditViewTx ? { auditViewTx } : {}) };
   });
 
-  doc('get', '/applications/{id}/materials', 'The application\'s attachments as compact JWEs (ECDH-ES+A256KW, A256GCM) to the caller\'s key: assigned experts only.', ['expert']);
-  r.get('/applications/:id/materials', requireRole('expert'), async (ctx) => {
+  r.get('/applications/:id/materials', { summary: 'The application\'s attachments as compact JWEs (ECDH-ES+A256KW, A256GCM) to the caller\'s key: assigned experts only.', roles: ['expert'] }, async (ctx, { params }) => {
     const u = currentUser(ctx);
-    const id = parseWith(ApplicationId, param(ctx, 'id'), 'application');
+    const id = parseWith(ApplicationId, params.id, 'application');
     const view = node.view();
     const app = await view.get<ApplicationRecord>(pk.app(id));
     // Not assigned and not existing look the same: the caller learns nothing about other applications.
@@ -68,30 +67,37 @@ export function reviewRoutes(node: ModulePort): Router {
     ctx.body = { application: id, alg: SEAL_ALG, enc: SEAL_ENC, encKey: expert.encKey, statement: text.statement, filingVersion: app.filingVersion, items, missing };
   });
 
-  doc('post', '/applications/{id}/review', 'An assigned expert signs a score (0-100) and opinion, once.', ['expert'], ReviewBody);
-  r.post('/applications/:id/review', requireRole('expert'), async (ctx) => {
-    const application = parseWith(ApplicationId, param(ctx, 'id'), 'application');
-    const body = parseWith(ReviewBody, ctx.request.body);
+  staffAction(r, node, payoutReview, {
+    path: '/applications/:id/review',
+    summary: 'An assigned expert signs a score (0-100) and opinion, once.',
+    body: ReviewBody,
+    from: { id: 'application' },
+    params: { id: ApplicationId },
     // sealed here, before signing, to the current key of the department that decides
-    const app = await node.view().get<ApplicationRecord>(pk.app(application));
-    const to = await deptSealRecipients(node.view(), [app?.dept ?? currentUser(ctx).dept]);
-    if (!to.length) throw new ChainError('SEAL_RECIPIENTS', 'the deciding department has no encryption key to seal the opinion to', { status: 409 });
-    const opinion = await seal(body.opinion, to);
-    const recommendFen = body.recommendFen ? await seal(body.recommendFen, to) : undefined;
-    const row = await actAs(node, currentUser(ctx).id, 'payout.review', { ...body, opinion, ...(recommendFen ? { recommendFen } : {}), application });
-    ctx.body = { tx: row.id, done: row.events.some((e) => e.type === 'payout.reviewed') };
+    payload: async (body, _ctx, user) => {
+      const app = await node.view().get<ApplicationRecord>(pk.app(body.application as string));
+      const to = await deptSealRecipients(node.view(), [app?.dept ?? user.dept]);
+      if (!to.length) throw new ChainError('SEAL_RECIPIENTS', 'the deciding department has no encryption key to seal the opinion to', { status: 409 });
+      const opinion = await seal(body.opinion, to);
+      const recommendFen = body.recommendFen ? await seal(body.recommendFen, to) : undefined;
+      return { ...body, opinion, ...(recommendFen ? { recommendFen } : {}) };
+    },
+    respond: (row) => ({ tx: row.id, done: row.events.some((e) => e.type === 'payout.reviewed') }),
   });
 
-  doc('post', '/applications/{id}/recuse', 'An assigned expert steps back (回避) before scoring; the next expert in the draw takes the place.', ['expert'], RecuseBody);
-  r.post('/applications/:id/recuse', requireRole('expert'), async (ctx) => {
-    const application = parseWith(ApplicationId, param(ctx, 'id'), 'application');
-    const body = parseWith(RecuseBody, ctx.request.body);
+  staffAction(r, node, payoutRecuse, {
+    path: '/applications/:id/recuse',
+    summary: 'An assigned expert steps back (回避) before scoring; the next expert in the draw takes the place.',
+    body: RecuseBody,
+    from: { id: 'application' },
+    params: { id: ApplicationId },
     // sealed to the expert's department, the application's (the contract holds the two equal)
-    const reason = await sealFor(node, [currentUser(ctx).dept], body.reason, 'the reason');
-    const row = await actAs(node, currentUser(ctx).id, 'payout.recuse', { ...body, reason, application });
-    const ev = row.events.find((e) => e.type === 'payout.expertRecused')?.data as { replacedBy?: string[] } | undefined;
-    ctx.body = { tx: row.id, replacedBy: ev?.replacedBy ?? [] };
+    payload: sealedToOwnDept(node, 'reason', 'the reason'),
+    respond: (row) => {
+      const ev = row.events.find((e) => e.type === 'payout.expertRecused')?.data as { replacedBy?: string[] } | undefined;
+      return { tx: row.id, replacedBy: ev?.replacedBy ?? [] };
+    },
   });
 
-  return r;
+  return r.router;
 }

@@ -31,7 +31,7 @@ export const FigureUpload = z.strictObject({
 });
 export type FigureUpload = z.input<typeof FigureUpload>;
 /** The envelope checked first; each row is then checked on its own, so every bad row is named at once. */
-const Envelope = FigureUpload.extend({ rows: z.array(z.unknown()).min(1).max(200_000) });
+export const FigureEnvelope = FigureUpload.extend({ rows: z.array(z.unknown()).min(1).max(200_000) });
 
 /** At most this many bad rows are listed; the count says how many there were. */
 const MAX_ROW_ERRORS = 100;
@@ -101,7 +101,7 @@ export function figureValue(f: FieldDef, period: string, v: z.output<typeof Figu
  * size limit. An unchanged figure keeps its salt, so re-loading a file sends only what changed.
  */
 export async function commitFigures(node: ModulePort, user: string | undefined, input: FigureUpload, wait: 'receipt' | 'none' = 'receipt'): Promise<CommitResult> {
-  const env = Envelope.parse(input);
+  const env = FigureEnvelope.parse(input);
   const cfg = await loadPrivacyConfig(node.view(), node.genesis);
   const f = requireField(cfg, env.field);
   if (f.holder !== node.dept) reject('PQ_NOT_HOLDER', `${f.name} is held by ${f.holder}, not ${node.dept}`, 403);

@@ -1,11 +1,10 @@
-import type Router from '@koa/router';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ChainError } from '../../chain/errors.ts';
 import type { ModulePort } from '../../chain/modulePort.ts';
-import { apiDocs } from '../../http/openapi.ts';
-import { currentUser, requireRole } from '../../http/auth.ts';
+import { currentUser } from '../../http/auth.ts';
+import type { RouteKit } from '../../http/routeKit.ts';
 import { approveAdoption, proposeAdoption, type CeremonyFiles } from '../ceremony/adopt.ts';
 import { CIRCUITS, type CircuitName } from '../zk/publicSignals.ts';
 
@@ -28,18 +27,14 @@ function localFiles(circuits: readonly CircuitName[] | undefined): CeremonyFiles
 const Propose = z.strictObject({ circuits: z.array(z.enum(CIRCUITS)).min(1).optional() });
 const Approve = z.strictObject({ proposal: z.string().regex(/^[0-9a-f]{64}$/), circuits: z.array(z.enum(CIRCUITS)).min(1).optional() });
 
-export function ceremonyRoutes(r: Router, node: ModulePort): void {
-  apiDocs.add({ method: 'post', path: '/{dept}/api/privacy/keys/propose', summary: 'Propose the keys of the multi-party ceremonies in this node\'s folders, after verifying them here (409 CEREMONY_VERIFY_FAILED otherwise).', roles: ['admin'], body: Propose });
-  r.post('/keys/propose', requireRole('admin'), async (ctx) => {
-    const body = Propose.parse(ctx.request.body ?? {});
+export function ceremonyRoutes(r: RouteKit, node: ModulePort): void {
+  r.post('/keys/propose', { summary: 'Propose the keys of the multi-party ceremonies in this node\'s folders, after verifying them here (409 CEREMONY_VERIFY_FAILED otherwise).', roles: ['admin'], body: Propose }, async (ctx, { body }) => {
     const proposal = await proposeAdoption(node, localFiles(body.circuits), currentUser(ctx).id);
     ctx.status = 201;
     ctx.body = { proposal };
   });
 
-  apiDocs.add({ method: 'post', path: '/{dept}/api/privacy/keys/approve', summary: 'Approve a key adoption proposal after verifying, on this node, the ceremony it names (409 CEREMONY_VERIFY_FAILED otherwise).', roles: ['admin'], body: Approve });
-  r.post('/keys/approve', requireRole('admin'), async (ctx) => {
-    const body = Approve.parse(ctx.request.body);
+  r.post('/keys/approve', { summary: 'Approve a key adoption proposal after verifying, on this node, the ceremony it names (409 CEREMONY_VERIFY_FAILED otherwise).', roles: ['admin'], body: Approve }, async (ctx, { body }) => {
     await approveAdoption(node, body.proposal, localFiles(body.circuits), currentUser(ctx).id);
     ctx.body = { proposal: body.proposal, approved: node.dept };
   });

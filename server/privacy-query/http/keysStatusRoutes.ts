@@ -1,9 +1,7 @@
-import type Router from '@koa/router';
 import { ChainError, isChainError } from '../../chain/errors.ts';
 import type { ModulePort } from '../../chain/modulePort.ts';
-import { requireRole } from '../../http/auth.ts';
 import type { Role } from '../../chain/schema.ts';
-import { apiDocs } from '../../http/openapi.ts';
+import type { RouteKit } from '../../http/routeKit.ts';
 import type { KeysProgress, KeysStatus } from '../../../shared/keysProgress.ts';
 import { consortiumKeys } from '../verificationKeys.ts';
 
@@ -23,9 +21,8 @@ export const withKeysProgress = (source?: KeysProgressSource) => (err: unknown):
  * GET /privacy/keys/status: whether questions can be answered yet, and while this process makes
  * the keys, how far it is. Always 200, so a page can show a banner without a failed request.
  */
-export function keysStatusRoutes(r: Router, node: ModulePort, roles: readonly Role[], source?: KeysProgressSource): void {
-  apiDocs.add({ method: 'get', path: '/{dept}/api/privacy/keys/status', summary: 'Whether the consortium has verification keys in force, and while this machine makes them, how far it is ({done, total, current}).', roles: [...roles] });
-  r.get('/keys/status', requireRole(...roles), async (ctx) => {
+export function keysStatusRoutes(r: RouteKit, node: ModulePort, roles: readonly Role[], source?: KeysProgressSource): void {
+  r.get('/keys/status', { summary: 'Whether the consortium has verification keys in force, and while this machine makes them, how far it is ({done, total, current}).', roles }, async (ctx) => {
     const adopted = await consortiumKeys(node.view(), node.genesis).then(
       () => true,
       (err: unknown) => (isChainError(err) && err.code === 'PQ_NO_KEYS' ? false : Promise.reject(err)),

@@ -11,7 +11,7 @@ import { useStoredKey } from './useStoredKey.ts';
  * Signs a transaction with the enterprise key this browser holds (opened with the passphrase
  * for this one signature; the secret is not kept) and submits it. The server checks it against
  * state before ordering and answers once it is in a block. `sign` alone is for a transaction
- * that goes elsewhere than `POST /approval/tx` (the payout pages send theirs to `/payout/tx`).
+ * that goes to another department's `POST /tx` (the payout pages send an application to the policy's department).
  */
 export function useEnterpriseSigner() {
   const { key } = useStoredKey();

@@ -26,7 +26,7 @@ export const filing = (code: string) => client.get<FilingWithHistory>(A(`/filing
 export const filingSealing = () => client.get<{ recipients: { kid: string; encKey: string }[] }>(A('/filing/sealing'));
 export const processSealing = (id: string) => client.get<{ recipients: { kid: string; encKey: string }[] }>(A(`/processes/${enc(id)}/sealing`));
 export const applicationSealing = (id: string) => client.get<{ recipients: { kid: string; encKey: string }[] }>(A(`/applications/${enc(id)}/sealing`));
-export const submitSigned = (tx: Tx) => client.post<SignedResult>(A('/tx'), tx);
+export const submitSigned = (tx: Tx) => client.post<SignedResult>(deptApi('/tx'), tx);
 export const uploadMaterial = (file: Blob, type: string, onProgress?: (f: number) => void) =>
   uploadFile<{ hash: string; size: number; type: string }>(A('/materials'), file, type, onProgress);
 

@@ -81,7 +81,7 @@ export interface FilingWithHistory extends FilingView {
   history: { height: number; txId: string; version: number | null }[];
 }
 
-/** What POST /approval/tx answers for a transaction the enterprise signed. */
+/** What POST /tx answers for a transaction the enterprise signed. */
 export interface SignedResult {
   id: string;
   records: string[];

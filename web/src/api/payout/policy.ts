@@ -50,4 +50,4 @@ export const resolve = (id: string, b: ResolveBody) => client.post<{ tx: string 
 export const eligible = () => client.get<{ items: EligibleItem[] }>(P('/eligible'));
 export const uploadAttachment = (policyId: string, dept: string, file: Blob, type: string, onProgress?: (f: number) => void) =>
   uploadFile<AttachmentUpload>(P(`/attachments${qs({ policy: policyId })}`, dept), file, type, onProgress);
-export const submitSigned = (tx: Tx, dept?: string) => client.post<SignedPayoutResult>(P('/tx', dept), tx);
+export const submitSigned = (tx: Tx, dept?: string) => client.post<SignedPayoutResult>(deptApi('/tx', dept), tx);

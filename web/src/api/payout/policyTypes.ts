@@ -77,7 +77,7 @@ export interface AdvanceResult {
   events: string[];
 }
 
-/** POST /payout/tx: a transaction the enterprise signed, once it is in a block. */
+/** POST /tx: a transaction the enterprise signed, once it is in a block. */
 export interface SignedPayoutResult {
   id: string;
   application?: string;

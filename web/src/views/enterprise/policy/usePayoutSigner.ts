@@ -4,7 +4,7 @@ import { useEnterpriseSigner } from '../../../composables/useEnterpriseSigner.ts
 
 /**
  * Signs a payout transaction (apply, object) with the enterprise key this browser holds and sends
- * it to `POST /payout/tx` of the department that must receive it: an application goes to the
+ * it to `POST /tx` of the department that must receive it: an application goes to the
  * node of the policy's department, which keeps its attachments. The passphrase opens the key for
  * this one signature only, as for every other enterprise submission.
  */
