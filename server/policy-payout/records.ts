@@ -305,12 +305,13 @@ export const PAYOUT_STATE_CLASSES: readonly StateRecordClasses[] = [
   { prefix: 'pay/group/', fields: publicFields('application', 'policy') },
   {
     prefix: 'pay/award/',
-    fields: publicFields('id', 'policy', 'dept', 'application', 'code', 'enterpriseName', 'payee', 'amountFen', 'status', 'publication', 'publicity', 'openObjections', 'attempts', 'current', 'run', 'payments', 'paid', 'history'),
+    fields: publicFields('id', 'policy', 'dept', 'application', 'code', 'enterpriseName', 'payee', 'amountFen', 'status', 'publication', 'publicity', 'openObjections', 'attempts', 'current', 'run', 'preparedIn', 'payments', 'paid', 'history'),
   },
   { prefix: 'pay/pub/', fields: publicFields('id', 'policy', 'dept', 'startsAt', 'endsAt', 'awards', 'totalFen', 'republishes', 'by', 'txId') },
   { prefix: 'pay/objection/', fields: { ...publicFields('id', 'award', 'policy', 'by', 'status', 'filedAt', 'txId', 'resolution'), reasons: 'party' } },
-  // the debtor is the paying department's own account, not a party's
-  { prefix: 'pay/run/', fields: publicFields('id', 'policy', 'policyTitle', 'debtor', 'items', 'count', 'totalFen', 'createdAt', 'by', 'txId') },
+  // the debtor is the paying department's own account, not a party's; the second officer's review
+  // (who, when, approve or reject and why) is about the run, not about an enterprise
+  { prefix: 'pay/run/', fields: publicFields('id', 'policy', 'policyTitle', 'debtor', 'items', 'count', 'totalFen', 'createdAt', 'by', 'txId', 'status', 'review') },
   { prefix: 'pay/expert/', fields: publicFields('dept', 'id', 'encKey', 'declared', 'configured', 'updatedAt') },
   { prefix: 'pay/experts/', fields: publicFields('.') },
   { prefix: 'pay/panel/', fields: publicFields('.') },
