@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
 import { ChainError } from '../errors.ts';
+import { keys, type SignerRecord } from '../identity.ts';
 import type { CommittedBlock } from '../module.ts';
 import type { ChainNode } from '../node.ts';
 import type { BlockRow, TxRow } from '../store/chainStore.ts';
@@ -36,6 +37,19 @@ export function txForReader(t: TxRow, f: TxFacts, basis: ReadBasis, u: SessionUs
   return { ...publicTx(t), signerDept: f.signerDept, actorDept: f.signerEnterprise ? null : f.signerDept, redacted: false as const, basis };
 }
 
+/**
+ * A system client's transactions go through its own door (POST /{dept}/api/clients/tx), which holds
+ * its reference and its rate limit; the general doors would let it slip both.
+ */
+async function refuseClientSigned(node: ChainNode, bodies: unknown[]): Promise<void> {
+  for (const b of bodies) {
+    const signer = (b as { signer?: unknown } | null)?.signer;
+    if (typeof signer !== 'string') continue;
+    const rec = await node.view().get<SignerRecord>(keys.signer(signer));
+    if (rec?.type === 'client') throw new ChainError('CLIENT_DOOR', `a system client submits at POST /${rec.dept}/api/clients/tx, with its own reference and within its rate limit`, { status: 403 });
+  }
+}
+
 /** How long `GET /tx/:id?wait=receipt` holds the request open for a transaction not yet in a block. */
 const TX_WAIT_MS = 10_000;
 
@@ -63,6 +77,7 @@ export function chainRoutes(node: ChainNode): Router {
       query: WaitQuery,
     },
     async (ctx, { query: { wait } }) => {
+      await refuseClientSigned(node, [ctx.request.body]);
       const a = admissionFor(admissions, ctx.request.body);
       if (a) return admitEnterpriseTx(node.modulePort(), a, ctx.request.body, wait === 'final' ? 'final' : 'receipt');
       const bytes = Buffer.byteLength((ctx.request as any).rawBody ?? JSON.stringify(ctx.request.body ?? ''));
@@ -81,6 +96,7 @@ export function chainRoutes(node: ChainNode): Router {
     if (!body.success) {
       throw new ChainError('BAD_BATCH', `the body must be {"txs": [...]} with 1 to ${MAX_BATCH} signed transactions`);
     }
+    await refuseClientSigned(node, body.data.txs);
     const items = await node.submitMany(body.data.txs);
     const ids = items.map((t) => t.id);
     if (wait === 'none') {
