@@ -292,17 +292,9 @@ export class ChainNode extends EventEmitter {
     return this.voter.pendingCerts;
   }
 
-  get height(): number {
-    return this.head.height;
-  }
-
-  get finalHeight(): number {
-    return this.head.finalHeight;
-  }
-
-  get isHalted(): boolean {
-    return this.halted !== null;
-  }
+  get height(): number { return this.head.height; } // prettier-ignore
+  get finalHeight(): number { return this.head.finalHeight; } // prettier-ignore
+  get isHalted(): boolean { return this.halted !== null; } // prettier-ignore
 
   // ---------------------------------------------------------------- following the log
 

@@ -1,28 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
-import type { Knex } from 'knex';
-import { openDb } from '../../server/chain/store/openDb.ts';
-import { startMariaDb, type MariaDb } from '../support/mariadb.ts';
+import { test } from 'node:test';
+import { mariaDbFresh } from '../support/mariaDbFresh.ts';
 import { backupRestoreRebuild } from './backupSuite.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'tb-backup-maria-'));
-const dbs: Knex[] = [];
-let server: MariaDb | undefined;
-after(async () => {
-  for (const db of dbs) await db.destroy().catch(() => undefined);
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const maria = mariaDbFresh('tb-backup-maria-');
 
 test('MariaDB: backup in one consistent snapshot while running, restore, rebuild with and without private tables', { timeout: 300_000 }, async () => {
-  server = await startMariaDb();
-  await backupRestoreRebuild({
-    async fresh(name) {
-      const db = openDb({ client: 'mysql', connection: await server!.createDatabase(name) });
-      dbs.push(db);
-      return db;
-    },
-  }, dir);
+  await backupRestoreRebuild({ fresh: maria.fresh }, maria.dir);
 });
