@@ -87,6 +87,8 @@ async function main() {
     facts = { ...facts, password, keyFiles: await demoKeyFiles(platform, password.value) };
   }
   logger.info(`Tongban 通办 embedded platform on ${url} (departments: ${specs.map((s) => s.dept).join(', ')})`);
+  // The logger writes asynchronously: let its lines out first, so the banner is the last thing on the terminal.
+  await new Promise<void>((done) => logger.flush(() => done()));
   for (const line of startBanner({ ...facts, keys: keysProgress() })) say(line);
   await (keysBuild?.done ?? Promise.resolve()).then(
     async () => {
