@@ -71,8 +71,10 @@ export async function seedApprovalDemo(p: Platform, o: ApprovalDemoOptions): Pro
   await s.round(ents.map((e) => s.ent(e, 'filing.submit', filed.get(e.code)!)));
 
   // Applications: builders take construction projects, food businesses ask for food licences.
-  const builders = ents.filter((e) => e.industry.kind === 'construction').slice(0, 60);
-  const food = ents.filter((e) => e.industry.kind === 'food').slice(0, 80);
+  // In proportion to the enterprises seeded (60 and 80 of the demo's 300), so a city seeded in
+  // batches has the same mix whatever the batch size.
+  const builders = ents.filter((e) => e.industry.kind === 'construction').slice(0, Math.ceil(n / 5));
+  const food = ents.filter((e) => e.industry.kind === 'food').slice(0, Math.ceil((n * 4) / 15));
   const amend = ents.filter((e) => e.index % 10 === 7);
   const amended = await filingsOf(amend, (e) => ({ employees: e.profile.employees + 12 }));
   s.nextDay();

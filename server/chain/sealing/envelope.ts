@@ -73,6 +73,24 @@ const b64u = (bytes: Uint8Array): string => {
 /** The bytes sealed and committed to: the value with its salt, canonical JSON. */
 const plaintextOf = (value: unknown, saltHex: string): Uint8Array => utf8ToBytes(canonicalize({ s: saltHex, v: value })!);
 
+// Importing a key costs more than the encryption it serves (the private side also derives its
+// public half on the curve), and the same few department keys seal and open every record: keep them.
+const MAX_CACHED_KEYS = 1000;
+const recipientKeys = new Map<string, ReturnType<typeof importJWK>>();
+const holderKeys = new Map<string, ReturnType<typeof importJWK>>();
+
+function cachedKey(cache: Map<string, ReturnType<typeof importJWK>>, hex: string, jwk: () => Parameters<typeof importJWK>[0]): ReturnType<typeof importJWK> {
+  let key = cache.get(hex);
+  if (!key) {
+    if (cache.size >= MAX_CACHED_KEYS) cache.clear();
+    key = importJWK(jwk(), SEAL_ALG);
+    cache.set(hex, key);
+    // a key that failed to import is not kept: the next call says why again
+    key.catch(() => cache.delete(hex));
+  }
+  return key;
+}
+
 export interface SealRecipient {
   kid: string;
   /** X25519 public key, hex */
@@ -90,7 +108,7 @@ export async function seal(value: unknown, to: SealRecipient[], o: SealOptions =
   const plaintext = plaintextOf(value, salt);
   const enc = new GeneralEncrypt(plaintext).setProtectedHeader({ enc: SEAL_ENC, cty: 'application/json' });
   for (const r of [...to].sort((a, b) => (a.kid < b.kid ? -1 : 1))) {
-    const key = await importJWK({ kty: 'OKP', crv: 'X25519', x: b64u(hexToBytes(r.encKey)) }, SEAL_ALG);
+    const key = await cachedKey(recipientKeys, r.encKey, () => ({ kty: 'OKP', crv: 'X25519', x: b64u(hexToBytes(r.encKey)) }));
     enc.addRecipient(key).setUnprotectedHeader({ alg: SEAL_ALG, kid: r.kid });
   }
   const jwe = (await enc.encrypt()) as unknown as SealedJwe;
@@ -112,7 +130,7 @@ export async function openSealed<T = unknown>(s: Sealed, keyring: ReadonlyMap<st
   const r = s.jwe.recipients.find((x) => keyring.has(x.header.kid));
   if (!r) return undefined;
   const priv = keyring.get(r.header.kid)!;
-  const key = await importJWK({ kty: 'OKP', crv: 'X25519', x: b64u(hexToBytes(encPublicOf(priv))), d: b64u(hexToBytes(priv)) }, SEAL_ALG);
+  const key = await cachedKey(holderKeys, priv, () => ({ kty: 'OKP', crv: 'X25519', x: b64u(hexToBytes(encPublicOf(priv))), d: b64u(hexToBytes(priv)) }));
   let plaintext: Uint8Array;
   try {
     // generalDecrypt tries every recipient; hand it only ours so the error, if any, is ours

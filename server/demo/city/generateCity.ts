@@ -7,7 +7,7 @@ import { seedDemo } from '../seed.ts';
 
 export interface CityOptions {
   enterprises: number;
-  /** enterprises per batch: each batch is a few rounds of signed transactions; default 500 */
+  /** enterprises per batch: each batch is a few rounds of signed transactions; default 2,000 (larger blocks, fewer rounds) */
   batch?: number;
   password?: string;
   /** called after each batch with the enterprises done so far */
@@ -34,7 +34,7 @@ export async function generateCity(p: Platform, o: CityOptions): Promise<CityRes
   const t0 = performance.now();
   const before = await txCount(p);
   const password = o.password ?? 'city-password-1';
-  const batch = o.batch ?? 500;
+  const batch = o.batch ?? 2000;
   await seedDemo(p, { password, enterprises: 0 });
   const tax = p.nodes.find((n) => n.dept === 'tax');
   const hrss = p.nodes.find((n) => n.dept === 'hrss');
