@@ -157,6 +157,11 @@ describe('policy payout pages in a browser', { skip: noChromium }, () => {
     await committed(ent);
     appId = (await ent.getByTestId('applied-id').innerText()).match(/PA-\d+-\d+/)![0];
     await shot(ent, 'policy-05-apply');
+    // the next application starts with the account of this one, kept in this browser only
+    await ent.goto(`${base}/econ/policy-apply/${pol}`);
+    await ent.getByTestId('a-payee-remembered').waitFor();
+    assert.equal(await ent.getByTestId('a-account').inputValue(), '6222021001000073010');
+    assert.equal(await ent.getByTestId('a-bank-code').inputValue(), '102331000013');
 
     const rec = await app();
     assert.equal(rec?.code, A.code);

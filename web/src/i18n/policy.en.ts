@@ -266,6 +266,8 @@ export default {
       size: 'Size',
       needStatement: 'Enter a statement',
       needPayee: 'Enter the whole payee account',
+      payeeRemembered: 'Filled in with the account of your last application (kept in this browser only).',
+      payeeForget: 'Clear',
       sign: 'Sign and apply',
       applied: 'Application {id}',
     },

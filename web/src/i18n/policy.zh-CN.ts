@@ -265,6 +265,8 @@ export default {
       size: '大小',
       needStatement: '请填写申报说明',
       needPayee: '请填写完整的收款账户',
+      payeeRemembered: '已填入本企业上次申报使用的收款账户（仅保存在本浏览器）。',
+      payeeForget: '清除',
       sign: '签名并提交申报',
       applied: '申报编号 {id}',
     },
