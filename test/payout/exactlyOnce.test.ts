@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import request from 'supertest';
 import type { Platform } from '../../server/platform.ts';
 import type { AwardRecord, LedgerRecord } from '../../server/policy-payout/records.ts';
 import { waitForHeight } from '../support/fixtures.ts';
@@ -24,7 +25,12 @@ describe('at most one payout per award: concurrent triggers and statements', () 
   after(() => p.stop());
 
   test('1,000 concurrent trigger requests prepare one run; 20 approvals at once start it once; every award is in it once', async () => {
-    const results = await Promise.all(Array.from({ length: 1000 }, () => finance.post('/finance/api/payout/runs', { policy: setup.policy })));
+    // One listening server for the thousand: supertest would open a server per request, and on a
+    // loaded machine some of a thousand fresh listeners' connections are reset before they answer.
+    const server = request(await p.listen(0));
+    const results = await Promise.all(
+      Array.from({ length: 1000 }, () => server.post('/finance/api/payout/runs').set('Cookie', finance.cookie).set('x-csrf-token', finance.csrf).send({ policy: setup.policy })),
+    );
     const created = results.filter((r) => r.status === 201);
     assert.equal(created.length, 1);
     assert.ok(results.every((r) => r.status === 201 || (r.status === 409 && r.body.code === 'NOTHING_TO_PAY')), JSON.stringify(results.find((r) => r.status !== 201 && r.status !== 409)?.body));
