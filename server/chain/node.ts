@@ -172,6 +172,7 @@ export class ChainNode extends EventEmitter {
 
   async stop(): Promise<void> {
     await this.follower.stop();
+    await this.checkpoints.stop();
     this.emit('stopped');
     this.waiters.cancelAll(new ChainError('NODE_STOPPED', 'the node stopped before the transaction was committed', { status: 503 }));
   }
@@ -295,6 +296,8 @@ export class ChainNode extends EventEmitter {
   get height(): number { return this.head.height; } // prettier-ignore
   get finalHeight(): number { return this.head.finalHeight; } // prettier-ignore
   get isHalted(): boolean { return this.halted !== null; } // prettier-ignore
+  /** Resolves once the checkpoint roots under way are signed and logged. */
+  checkpointsIdle(): Promise<void> { return this.checkpoints.idle(); } // prettier-ignore
 
   // ---------------------------------------------------------------- following the log
 
@@ -319,7 +322,7 @@ export class ChainNode extends EventEmitter {
     this.waiters.onBlock(committed, (i) => txRowOf(committed, i));
     this.emit('block', committed);
     await this.voter.attest(header.height, hash);
-    // Before the next block: the root is of the state exactly at this height.
+    // Before the next block: the copy the root is worked out from is of the state exactly at this height.
     await this.checkpoints.committed(header.height);
     for (const m of this.modules) {
       try {

@@ -2,9 +2,8 @@ import { isValidBlockTime } from './blockTime.ts';
 import { canonicalJson } from './canonical.ts';
 import type { BlockTx } from './execute.ts';
 import { verifyCert } from './finality.ts';
-import { quorumOf } from './genesis.ts';
 import { blockHash, genesisBlock } from './header.ts';
-import { keys, type MemberRecord } from './identity.ts';
+import { memberKeysOf, type MemberKeys } from './memberKeys.ts';
 import type { ContractRegistry } from './registry.ts';
 import { Cert, type Genesis, type Header, type Tx } from './schema.ts';
 import type { StateWrite } from './state.ts';
@@ -15,9 +14,12 @@ import { blockTxFromRecord, checkRecord, NOT_JSON, parseJson, settleSignature, s
 import { isPlainTx } from './plainTx.ts';
 import { verdictsAt, type PendingVerdict, type VerifyPool } from './verifyPool.ts';
 import { txId } from './tx.ts';
+import { loadSnapshotOrigin, type SnapshotOrigin } from './snapshot/snapshotOrigin.ts';
+import { snapshotReplayStart, StartProblem } from './snapshot/snapshotReplayStart.ts';
 
 export type ReplayResult =
-  | { ok: true; height: number; txs: number }
+  /** from: 0, or the height of the snapshot the node started from */
+  | { ok: true; height: number; txs: number; from: number }
   | { ok: false; height: number; field: string; expected: string; actual: string };
 
 export interface ReplayProgress {
@@ -72,7 +74,9 @@ interface Prepared {
 type Opts = { chain: string; suite: CryptoSuite; maxTxBytes: number };
 
 /**
- * Recomputes a stored chain from genesis: every transaction id and signature, every receipt
+ * Recomputes a stored chain from genesis (or, on a node started from a snapshot, from the
+ * snapshot's height: snapshotReplayStart.ts checks the state there against the root a quorum
+ * signed, then the blocks above replay the same way): every transaction id and signature, every receipt
  * (by executing each block again on a fresh in-memory state), Merkle roots, state hashes,
  * block hashes and links, finality certificates (against the membership before the block
  * that carries them), the state history and finally the state table. Names the first
@@ -91,10 +95,22 @@ export async function replayChain(
     const suite = suiteByName(genesis.suite);
     const replay = new Replay(genesis, registry, historyCursor(store), suite);
     const pool = suite.name === 'ed25519' ? options.pool : undefined;
-    const stored0 = await store.blockByHeight(0);
-    if (!stored0) throw new Mismatch(0, 'block', 'block 0', '(absent)');
-    await replay.genesisBlock(stored0);
-    for (let from = 1; from <= head.height; from += PAGE) {
+    const origin = await loadSnapshotOrigin(store.db);
+    let start: number;
+    if (origin === undefined) {
+      const stored0 = await store.blockByHeight(0);
+      if (!stored0) throw new Mismatch(0, 'block', 'block 0', '(absent)');
+      await replay.genesisBlock(stored0);
+      start = 1;
+    } else {
+      if ('broken' in origin) throw new Mismatch(origin.height, `snapshot.${origin.broken}`, 'the description and votes the snapshot was imported with', 'unreadable');
+      if ((await store.blockByHeight(0)) || (await store.blocks(0, 1))[0]?.height !== origin.meta.headers[0].height) {
+        throw new Mismatch(origin.height, 'block', `blocks from ${origin.meta.headers[0].height}, where the snapshot's headers begin`, 'other blocks');
+      }
+      await replay.snapshotStart(store, origin);
+      start = origin.height + 1;
+    }
+    for (let from = start; from <= head.height; from += PAGE) {
       const to = Math.min(head.height, from + PAGE - 1);
       const blocks = await store.blocks(from, to - from + 1);
       // Transactions by ranges of blocks; the next range is read and checked (its signatures
@@ -125,7 +141,7 @@ export async function replayChain(
       }
     }
     await replay.finish(store, head);
-    return { ok: true, height: head.height, txs: replay.txs };
+    return { ok: true, height: head.height, txs: replay.txs, from: start - 1 };
   } catch (e) {
     if (!(e instanceof Mismatch)) throw e;
     return { ok: false, height: e.height, field: e.field, expected: show(e.expected), actual: show(e.actual) };
@@ -197,12 +213,34 @@ class Replay {
     this.hashes.set(0, stored.hash);
   }
 
+  /** A node started from a snapshot: the blocks above its height replay from the state it was checked to hold. */
+  async snapshotStart(store: LedgerStore, origin: SnapshotOrigin): Promise<void> {
+    const h = origin.height;
+    const start = await snapshotReplayStart(store, this.genesis, origin, await this.history.take(h)).catch((e) => {
+      throw e instanceof StartProblem ? new Mismatch(e.height, e.field, e.expected, e.actual) : e;
+    });
+    for (const header of start.headers) {
+      const row = await store.blockByHeight(header.height);
+      if (!row) throw new Mismatch(header.height, 'block', `block ${header.height}`, '(absent)');
+      compareHeader(header.height, header, row.header);
+      expectEq(header.height, 'hash', blockHash(header), row.hash);
+      this.hashes.set(header.height, row.hash);
+      this.prev = row;
+    }
+    for (const [k, v] of start.state) {
+      this.state.set(k, v);
+      this.lastWrite.set(k, h);
+    }
+    for (const n of start.nonces) this.nonces.add(n);
+    this.lastCert = start.finalHeight;
+  }
+
   async block({ height: h, header: stored, hash: storedHash }: BlockRow, checked: Prepared[]): Promise<void> {
     const rows = checked.map((c) => c.row);
     const verdicts = await verdictsAt(checked.map((c) => c.verdict));
     const items = checked.map((c, i) => rebuildTx(h, i, c, this.opts, verdicts[i]));
     // Certificates count the membership in force before this block's transactions.
-    this.lastCert = checkCerts(h, stored, this.opts, membersOf(this.state), this.hashes, this.lastCert);
+    this.lastCert = checkCerts(h, stored, this.opts, memberKeysOf((k) => this.state.get(k)), this.hashes, this.lastCert);
     for (const k of this.hashes.keys()) if (k < this.lastCert) this.hashes.delete(k);
     checkOffsets(h, stored, this.prev.header, items);
     if (!isValidBlockTime(stored.time, this.prev.header.time, this.genesis.limits)) {
@@ -322,19 +360,8 @@ function compareHeader(height: number, expected: Header, actual: Header): void {
   if (extra) throw new Mismatch(height, `header.${extra}`, '(absent)', (actual as Record<string, unknown>)[extra]);
 }
 
-interface Members {
-  quorum: number;
-  nodeKey(dept: string): string | undefined;
-}
-
-function membersOf(state: Map<string, string>): Members {
-  const depts: string[] = JSON.parse(state.get(keys.members()) ?? '[]');
-  const active = depts.map((d) => state.get(keys.member(d))).flatMap((v) => (v ? [JSON.parse(v) as MemberRecord] : [])).filter((m) => m.active);
-  return { quorum: quorumOf(active.length), nodeKey: (d) => active.find((m) => m.dept === d)?.nodeKey };
-}
-
 /** Returns the highest certified height so far. */
-function checkCerts(height: number, header: Header, opts: Opts, members: Members, hashes: Map<number, string>, lastCert: number): number {
+function checkCerts(height: number, header: Header, opts: Opts, members: MemberKeys, hashes: Map<number, string>, lastCert: number): number {
   header.certs.forEach((raw, j) => {
     const field = `header.certs[${j}]`;
     const parsed = Cert.safeParse(raw);

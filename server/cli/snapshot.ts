@@ -12,8 +12,9 @@ import { openLedgerStore } from '../chain/store/chainStore.ts';
  * (both take [--db <file.sqlite | mysql://...>] [--data <dir>] [--genesis <path>])
  *
  * A snapshot is a node's state, spent transaction ids and nonces, and pending votes at a final
- * checkpoint height, with the members' signatures over its root. Importing checks all of it
- * against the genesis member keys before writing anything; the node then starts at that height
+ * checkpoint height, with the members' signatures over its root and the membership changes up to
+ * it. Importing checks all of it against the members at that height (reached from genesis through
+ * those changes) before writing anything; the node then starts at that height
  * and follows the log from there. Exit 0 on success, 1 when the file is refused, 2 on usage.
  */
 const { values: a } = parseArgs({ options: { ...NODE_DB_OPTIONS, height: { type: 'string' }, out: { type: 'string' }, import: { type: 'string' } } });

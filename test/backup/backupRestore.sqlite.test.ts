@@ -1,24 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
-import type { Knex } from 'knex';
-import { openDb } from '../../server/chain/store/openDb.ts';
+import { test } from 'node:test';
+import { sqliteFresh } from '../support/sqliteFresh.ts';
 import { backupRestoreRebuild } from './backupSuite.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'tb-backup-'));
-const dbs: Knex[] = [];
-after(async () => {
-  for (const db of dbs) await db.destroy().catch(() => undefined);
-  rmSync(dir, { recursive: true, force: true });
-});
+const sqlite = sqliteFresh('tb-backup-');
 
 test('SQLite: backup while running, restore, rebuild with and without private tables', { timeout: 240_000 }, async () => {
-  await backupRestoreRebuild({
-    async fresh(name) {
-      const db = openDb({ client: 'sqlite', filename: join(dir, `${name}.sqlite`) });
-      dbs.push(db);
-      return db;
-    },
-  }, dir);
+  await backupRestoreRebuild({ fresh: sqlite.fresh }, sqlite.dir);
 });

@@ -3,9 +3,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Knex } from 'knex';
+import { buildRegistry } from '../../server/chain/buildRegistry.ts';
 import { canonicalJson } from '../../server/chain/canonical.ts';
 import type { ChainNode } from '../../server/chain/node.ts';
 import { LocalLog } from '../../server/chain/orderer/localLog.ts';
+import { replayChain } from '../../server/chain/replay.ts';
 import { importSnapshot } from '../../server/chain/snapshot/importSnapshot.ts';
 import { makeSnapshot } from '../../server/chain/snapshot/makeSnapshot.ts';
 import { snapshotSigsAt } from '../../server/chain/snapshot/snapshotSigs.ts';
@@ -75,6 +77,7 @@ async function assertEmpty(db: Knex): Promise<void> {
  * market starts a fresh tax node, which then follows the log to the same head and state as the
  * nodes that replayed from genesis, including a re-logged old transaction and an old nonce
  * reused after the snapshot. Tampered files are refused with their code and write nothing.
+ * Verify replays the new node from the snapshot's height and names a row changed on it.
  */
 export async function snapshotSync(kit: DbKit, dir: string): Promise<void> {
   const keys = makeConsortium(DEPTS, { snapshotEvery: EVERY });
@@ -85,8 +88,13 @@ export async function snapshotSync(kit: DbKit, dir: string): Promise<void> {
   try {
     await seedDemo(p, { password: 'test-password-1', enterprises: 20 });
     const market = p.node('market');
-    // the demo's automation (answers, payments) settles first: later blocks touch only users
-    await quiet(market);
+    // the demo's automation (answers, payments) settles first: later blocks touch only users.
+    // A holder's answer waits for its proof, which on a loaded machine outlasts a quiet spell.
+    for (const deadline = Date.now() + 90_000; Date.now() < deadline; ) {
+      await quiet(market);
+      const [{ n }] = await p.node('tax').db('pq_queries').where({ status: 'open' }).count({ n: '*' });
+      if (Number(n) === 0) break;
+    }
     const old = await register(p, 6, 'a');
     const h = await signedCheckpoint(p, market, QUORUM);
 
@@ -176,6 +184,35 @@ export async function snapshotSync(kit: DbKit, dir: string): Promise<void> {
     }
     assert.ok(both.length > 0, 'tax signed a checkpoint after the snapshot');
     for (const [a, b] of both) assert.equal(a.root, b.root, `checkpoint root at ${a.height}`);
+
+    // Verify replays the node from the snapshot's height. A state row changed (one the snapshot
+    // gave and nothing wrote since, one written after it), the imported state's history row, or
+    // a kept root signature, is named.
+    await tax.stop();
+    const registry = buildRegistry(createModules());
+    const verified = await replayChain(tax.store, keys.genesis, registry);
+    assert.ok(verified.ok && verified.from === h && verified.height === tax.height, JSON.stringify(verified));
+    const refused = async (field: string, table: string, where: Record<string, unknown>, column: string, edit: (v: string) => string) => {
+      const row = await taxDb(table).where(where).first();
+      assert.ok(row, `${table} ${JSON.stringify(where)}`);
+      await taxDb(table).where(where).update({ [column]: edit(row[column]) });
+      const r = await replayChain(tax.store, keys.genesis, registry);
+      await taxDb(table).where(where).update({ [column]: row[column] });
+      assert.equal(r.ok, false, field);
+      if (!r.ok) assert.equal(r.field, field, JSON.stringify(r));
+      return r;
+    };
+    const below = await refused('state[user/market/a2]', 'state', { k: 'user/market/a2' }, 'v', (v) => v.replace('approver', 'admin'));
+    assert.equal(below.height, h);
+    const above = await refused('state[user/market/a1]', 'state', { k: 'user/market/a1' }, 'v', (v) => v.replace('false', 'true'));
+    assert.ok(above.height > h);
+    await refused('snapshot.root', 'state_history', { k: 'user/market/a2', height: h }, 'new_v', (v) => v.replace('approver', 'admin'));
+    await refused('snapshot.sigs', 'snapshot_origin', { height: h }, 'meta', (v) => {
+      const m = JSON.parse(v);
+      m.sigs[1].sig = m.sigs[0].sig;
+      return JSON.stringify(m);
+    });
+    assert.equal((await replayChain(tax.store, keys.genesis, registry)).ok, true, 'the rows put back verify again');
   } finally {
     for (const n of extra) await n.stop().catch(() => undefined);
     await p.stop();

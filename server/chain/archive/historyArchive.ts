@@ -127,6 +127,8 @@ export function withArchive(store: LedgerStore, paths: string[], chain: string):
   return new Proxy(store, {
     get(target, p) {
       if (p === 'historyPage') return historyPage;
+      // knex is a function with properties (schema, raw, ...): bound, it would lose them
+      if (p === 'db') return target.db;
       const v = Reflect.get(target, p, target);
       return typeof v === 'function' ? v.bind(target) : v;
     },

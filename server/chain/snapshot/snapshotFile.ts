@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ChainError } from '../errors.ts';
 import { Cert, CertSig, DeptId, Hash, Header } from '../schema.ts';
 import type { CheckpointEntry } from './checkpointView.ts';
+import { MemberChange } from './memberEvidence.ts';
 
 export const SNAPSHOT_FORMAT = 'tongban-snapshot/1';
 
@@ -23,6 +24,8 @@ export const SnapshotMeta = z.strictObject({
   cert: Cert,
   /** members' signatures over snapshotMessage(chain, height, hash, root) */
   sigs: z.array(CertSig),
+  /** the blocks up to `height` that changed the membership, oldest first (memberEvidence.ts); absent when none did */
+  members: z.array(MemberChange).max(10_000).optional(),
 });
 export type SnapshotMeta = z.infer<typeof SnapshotMeta>;
 

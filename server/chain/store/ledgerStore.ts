@@ -141,8 +141,8 @@ export interface LedgerStore extends StateReader {
   votesUpTo(finalHeight: number, maxOffset: number): Promise<{ height: number; dept: string; hash: string; sig: string; offset: number }[]>;
 
   /**
-   * A read-only, consistent copy of the ledger while the node keeps committing; `release` must
-   * always be called.
+   * A read-only, consistent copy of the ledger as of the call, while the node keeps committing;
+   * `release` must always be called.
    */
   snapshot(): Promise<{ store: LedgerStore; release(): Promise<void> }>;
 }

@@ -112,6 +112,16 @@ export async function migrateChain(db: Knex): Promise<void> {
       t.primary(['height', 'dept']);
     });
   }
+  // A node started from a snapshot keeps the snapshot's description and pending votes
+  // (snapshot/snapshotOrigin.ts), so that verify can check it again from its height.
+  if (!(await db.schema.hasTable('snapshot_origin'))) {
+    await db.schema.createTable('snapshot_origin', (t) => {
+      binary(t);
+      t.integer('height').primary();
+      t.text('meta', 'longtext').notNullable();
+      t.text('votes', 'longtext').notNullable();
+    });
+  }
 }
 
 export const isMysql = (db: Knex): boolean => /mysql/.test(String(db.client.config.client));

@@ -64,6 +64,9 @@ export class MysqlLedgerStore extends SqlLedgerStore {
    */
   async snapshot(): Promise<{ store: LedgerStore; release(): Promise<void> }> {
     const trx = await this.db.transaction({ isolationLevel: 'repeatable read' });
+    // InnoDB fixes a transaction's read view at its first read, not at BEGIN: read now, so the
+    // copy is of this instant however late the caller first uses it.
+    await trx.raw('SELECT count(*) FROM chain_meta');
     return { store: new MysqlLedgerStore(trx as unknown as Knex), release: async () => void (await trx.rollback().catch(() => undefined)) };
   }
 }

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import type { Knex } from 'knex';
+import knex, { type Knex } from 'knex';
 import { metaOf, txRowOf } from './ledgerCommon.ts';
 import type { CommitInput, LedgerStore } from './ledgerStore.ts';
 import { openDb } from './openDb.ts';
@@ -53,8 +53,31 @@ export class SqliteLedgerStore extends SqlLedgerStore {
     await withConnection(trx, (c) => writeBlock(c, input));
   }
 
-  /** VACUUM INTO copies the database in one statement, so at one instant. */
+  /**
+   * A file database: a read transaction on a connection of its own. In WAL mode it reads the
+   * database as of its first read, made here, while the node's connection goes on committing
+   * blocks, so a checkpoint's root is worked out beside the block loop rather than in it. An
+   * in-memory database has no second connection: VACUUM INTO copies it in one statement, so at
+   * one instant (a pause of one copy, far shorter than reading and hashing every entry).
+   */
   async snapshot(): Promise<{ store: LedgerStore; release(): Promise<void> }> {
+    const filename = (this.db.client.config.connection as { filename?: string } | undefined)?.filename;
+    if (filename && filename !== ':memory:') {
+      const afterCreate = (c: Database.Database, done: (e: Error | null, c: Database.Database) => void) => {
+        c.pragma('busy_timeout = 5000');
+        done(null, c);
+      };
+      const reader = knex({ client: 'better-sqlite3', connection: { filename }, useNullAsDefault: true, pool: { min: 1, max: 1, afterCreate } });
+      const trx = await reader.transaction();
+      await trx.raw('SELECT count(*) FROM chain_meta');
+      return {
+        store: new SqliteLedgerStore(trx as unknown as Knex),
+        async release() {
+          await trx.rollback().catch(() => undefined);
+          await reader.destroy();
+        },
+      };
+    }
     const file = join(tmpdir(), `tongban-snapshot-${process.pid}-${randomBytes(6).toString('hex')}.sqlite`);
     await this.db.raw('VACUUM INTO ?', [file]);
     const copy = openDb({ client: 'sqlite', filename: file });
