@@ -10,10 +10,10 @@ import { LocalLog } from '../server/chain/orderer/localLog.ts';
 import { openDb } from '../server/chain/store/openDb.ts';
 import { seedDemo } from '../server/demo/seed.ts';
 import { createPlatform } from '../server/platform.ts';
+import { pct } from './percentile.ts';
 import type { Figure } from './run.ts';
 
 const DEPTS = ['service', 'market', 'housing', 'enforcement', 'audit'];
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /**

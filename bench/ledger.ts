@@ -11,6 +11,7 @@ import { LocalLog } from '../server/chain/orderer/localLog.ts';
 import { openDb } from '../server/chain/store/openDb.ts';
 import { ed25519Suite } from '../server/chain/suites/ed25519.ts';
 import { signTx, txId } from '../server/chain/tx.ts';
+import { pct } from './percentile.ts';
 import type { Figure } from './run.ts';
 import { VerifiedCache } from '../server/chain/verifiedCache.ts';
 import { VerifyPool } from '../server/chain/verifyPool.ts';
@@ -27,7 +28,6 @@ export const method =
 
 const logger = pino({ level: 'silent' });
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 
 async function verifyCeiling(quick: boolean): Promise<number> {
   const kp = ed25519Suite.generateKeyPair();

@@ -11,6 +11,7 @@ import { snapshotSigsAt } from '../server/chain/snapshot/snapshotSigs.ts';
 import { openDb } from '../server/chain/store/openDb.ts';
 import { createModules } from '../server/modules.ts';
 import { generateWithProgress, openCity } from './city/generate.ts';
+import { pct } from './percentile.ts';
 import type { Figure } from './run.ts';
 
 export const method =
@@ -19,7 +20,6 @@ export const method =
   'bytes on disk of the market node per transaction; RSS of the process (all nine nodes); replay of the market node; a snapshot made by market and imported into an empty database. ' +
   'N: TONGBAN_SCALE_N, else 100,000 with --quick and 2,000,000 without';
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const EVERY = 200;
 

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ModulePort } from '../chain/modulePort.ts';
 import { comparePositions, parseCursor } from './cursor.ts';
+import { DeliveryClient } from './deliveryClient.ts';
 import { eventsByIds, lastEventId, readFeed, type FeedEvent } from './feedQueries.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signatureHeader } from './signature.ts';
 import { WebhookStore, type Delivery, type Webhook } from './webhookStore.ts';
@@ -40,6 +41,7 @@ const LANES = 8;
  */
 export class WebhookDispatcher {
   readonly store: WebhookStore;
+  private readonly client = new DeliveryClient(PARALLEL * LANES);
   private timer?: NodeJS.Timeout;
   private running = false;
   private again = false;
@@ -62,6 +64,7 @@ export class WebhookDispatcher {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.client.close();
   }
 
   /** Look for work now (a block or a finality certificate arrived, a redelivery was asked for). */
@@ -118,27 +121,14 @@ export class WebhookDispatcher {
     const hooks = new Map((await this.store.list()).map((w) => [w.id, w]));
     const events = await eventsByIds(this.node.db, [...new Set(due.map((d) => d.eventId))], this.node.finalHeight);
     const outcomes: Outcome[] = [];
-    // One lane per webhook: up to PARALLEL of its deliveries in flight at once, in event order; a
-    // failing receiver stops its lane for this pass.
+    // One lane per webhook, up to LANES webhooks served at once.
     const lanes = new Map<string, Delivery[]>();
     for (const d of due) lanes.set(d.webhookId, [...(lanes.get(d.webhookId) ?? []), d]);
     const queue = [...lanes.values()];
     const worker = async () => {
       for (let lane = queue.shift(); lane; lane = queue.shift()) {
         const w = hooks.get(lane[0].webhookId);
-        if (!w) continue;
-        for (let i = 0; i < lane.length; i += PARALLEL) {
-          if (this.stopped) return;
-          const chunk = lane.slice(i, i + PARALLEL);
-          const got = await Promise.all(chunk.map((d) => this.attempt(w, d, events.get(d.eventId))));
-          outcomes.push(...got);
-          const failed = got.find((o) => o.update.status !== 'delivered');
-          if (!failed) continue;
-          // The receiver is failing: its other due deliveries wait with this one, their attempts uncounted.
-          const until = failed.update.status === 'dead' ? this.now() + this.policy.baseDelayMs : failed.update.nextAt;
-          for (const rest of lane.slice(i + PARALLEL)) outcomes.push({ d: rest, update: { status: 'pending', attempts: rest.attempts, nextAt: until, lastStatus: rest.lastStatus, lastError: rest.lastError } });
-          break;
-        }
+        if (w) await this.deliverLane(w, lane, events, outcomes);
       }
     };
     await Promise.all(Array.from({ length: Math.min(LANES, queue.length) }, worker));
@@ -150,6 +140,29 @@ export class WebhookDispatcher {
     return due.length === BATCH;
   }
 
+  /**
+   * One webhook's due deliveries in event order, PARALLEL in flight at once: each one that
+   * finishes lets the next go, so one slow answer holds up a single slot, not a whole group. A
+   * failure stops the lane for this pass: its deliveries not yet sent wait with the failing one,
+   * their attempts uncounted.
+   */
+  private async deliverLane(w: Webhook, lane: Delivery[], events: Map<string, FeedEvent>, outcomes: Outcome[]): Promise<void> {
+    let next = 0;
+    let failed: Outcome | undefined;
+    const slot = async () => {
+      while (!failed && !this.stopped && next < lane.length) {
+        const d = lane[next++];
+        const o = await this.attempt(w, d, events.get(d.eventId));
+        outcomes.push(o);
+        if (o.update.status !== 'delivered') failed ??= o;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL, lane.length) }, slot));
+    if (!failed) return;
+    const until = failed.update.status === 'dead' ? this.now() + this.policy.baseDelayMs : failed.update.nextAt;
+    for (const rest of lane.slice(next)) outcomes.push({ d: rest, update: { status: 'pending', attempts: rest.attempts, nextAt: until, lastStatus: rest.lastStatus, lastError: rest.lastError } });
+  }
+
   private async attempt(w: Webhook, d: Delivery, event: FeedEvent | undefined): Promise<Outcome> {
     const attempts = d.attempts + 1;
     let status: number | null = null;
@@ -158,18 +171,12 @@ export class WebhookDispatcher {
       error = 'the event is no longer in the feed';
     } else {
       const body = JSON.stringify({ webhook: w.id, event });
+      const headers = { 'content-type': 'application/json', [SIGNATURE_HEADER]: signatureHeader(w.secret, body, Math.floor(this.now() / 1000)), [EVENT_ID_HEADER]: event.id, 'user-agent': 'tongban-webhooks/1' };
       try {
-        const res = await fetch(w.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signatureHeader(w.secret, body, Math.floor(this.now() / 1000)), [EVENT_ID_HEADER]: event.id, 'user-agent': 'tongban-webhooks/1' },
-          body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(this.policy.timeoutMs),
-        });
-        status = res.status;
-        await res.arrayBuffer().catch(() => undefined);
-        if (res.status >= 200 && res.status < 300) return { d, update: { status: 'delivered', attempts, nextAt: this.now(), lastStatus: status, lastError: null } };
-        error = `HTTP ${res.status}`;
+        status = await this.client.post(w.url, headers, body, this.policy.timeoutMs);
+        // A delivered row keeps the time it fell due, so a pass's outcomes settle in one statement.
+        if (status >= 200 && status < 300) return { d, update: { status: 'delivered', attempts, nextAt: d.nextAt, lastStatus: status, lastError: null } };
+        error = `HTTP ${status}`;
       } catch (err) {
         error = (err as Error).message || String(err);
       }
