@@ -13,7 +13,7 @@ import { VerifyPool } from '../server/chain/verifyPool.ts';
 import type { Tx } from '../server/chain/schema.ts';
 import { ed25519Suite } from '../server/chain/suites/ed25519.ts';
 import { signTx, txId } from '../server/chain/tx.ts';
-import { startMariaDb } from '../test/support/mariadb.ts';
+import { startMariaDb } from '../deploy/mariadb.ts';
 import { startMockKafka } from '../test/support/mockKafka.ts';
 import { processCpuSeconds } from './processCpu.ts';
 import type { Figure } from './run.ts';

@@ -3,9 +3,10 @@ import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 
 /**
- * npm run bench -- [suite ...] [--quick]
+ * npm run bench -- [suite ...] [--quick] [--mysql]
  * Runs benchmark suites, prints one JSON line per figure, and appends the run to
- * bench/RESULTS.md with the machine, the date and each suite's method.
+ * bench/RESULTS.md with the machine, the date and each suite's method. --mysql runs the suites
+ * that have a MariaDB variant on it, each in its own section (`scale (mysql)`).
  */
 export interface Figure {
   metric: string;
@@ -14,7 +15,9 @@ export interface Figure {
 }
 interface Suite {
   method: string;
-  run(opts: { quick: boolean }): Promise<Figure[]>;
+  run(opts: { quick: boolean; mysql?: boolean }): Promise<Figure[]>;
+  /** the suite can put its nodes on MariaDB (--mysql) */
+  mysql?: boolean;
 }
 
 /** Suites load lazily by URL, so one missing or broken suite doesn't stop the others. */
@@ -54,7 +57,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   },
   scale: async () => {
     const m = await import(here('./scale.ts'));
-    return { method: m.method, run: m.runScaleBench };
+    return { method: m.method, run: m.runScaleBench, mysql: true };
   },
   events: async () => {
     const m = await import(here('./events.ts'));
@@ -66,7 +69,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   },
 };
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { quick: { type: 'boolean', default: false } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { quick: { type: 'boolean', default: false }, mysql: { type: 'boolean', default: false } } });
 const chosen = positionals.length ? positionals : Object.keys(suites);
 const results = 'bench/RESULTS.md';
 if (!existsSync(results)) writeFileSync(results, '# Benchmark results\n\nAppended by `npm run bench`; newest last. Goals are in the issues and the README.\n');
@@ -85,13 +88,18 @@ for (const name of chosen) {
     console.error(`suite ${name} is not available: ${(err as Error).message}`);
     continue;
   }
-  const figures = await suite.run({ quick: values.quick! });
+  if (values.mysql && !suite.mysql) {
+    console.error(`suite ${name} has no MariaDB variant`);
+    process.exitCode = 2;
+    continue;
+  }
+  const figures = await suite.run({ quick: values.quick!, mysql: values.mysql });
   for (const f of figures) console.log(JSON.stringify(f));
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const rows = figures.map((f) => `| ${f.metric} | ${Number.isInteger(f.value) ? f.value : Math.round(f.value * 10) / 10} | ${f.unit} |`).join('\n');
   appendFileSync(
     results,
-    `\n## ${name}${values.quick ? ' (quick)' : ''}: ${new Date().toISOString()}\n\nMachine: ${machine}\n\nMethod: ${suite.method}\n\n| metric | median | unit |\n|---|---|---|\n${rows}\n`,
+    `\n## ${name}${values.mysql ? ' (mysql)' : ''}${values.quick ? ' (quick)' : ''}: ${new Date().toISOString()}\n\nMachine: ${machine}\n\nMethod: ${suite.method}\n\n| metric | median | unit |\n|---|---|---|\n${rows}\n`,
   );
 }
 process.exit(process.exitCode ?? 0);

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { createConsortium, type ConsortiumKeys } from '../server/chain/consortium.ts';
 import { writeConsortium } from '../server/consortiumFiles.ts';
 import { startMockKafka, type MockKafka } from '../test/support/mockKafka.ts';
-import { startMariaDb } from '../test/support/mariadb.ts';
+import { startMariaDb } from './mariadb.ts';
 
 export interface LocalCluster {
   keys: ConsortiumKeys;

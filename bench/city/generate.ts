@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import pino from 'pino';
 import { createConsortium } from '../../server/chain/consortium.ts';
-import { LocalLog } from '../../server/chain/orderer/localLog.ts';
+import { LocalLog, type Clock } from '../../server/chain/orderer/localLog.ts';
 import { openDb } from '../../server/chain/store/openDb.ts';
 import { generateCity } from '../../server/demo/city/generateCity.ts';
 import { createPlatform, type Platform } from '../../server/platform.ts';
@@ -14,12 +14,13 @@ export const CITY_DEPTS = ['market', 'tax', 'hrss', 'housing', 'enforcement', 'e
 /**
  * An embedded city of nine department nodes on SQLite files under `dir` (or on MariaDB, one
  * database per department, when `mysql` is a server URL without a database and `createDb`
- * makes them), sharing a local log, with checkpoints every `snapshotEvery` blocks.
+ * makes them), sharing a local log, with checkpoints every `snapshotEvery` blocks. A `clock`
+ * drives the log and the nodes alike, so a bench can let a publicity period pass.
  */
-export async function openCity(dir: string, o: { snapshotEvery?: number; mysql?: (dept: string) => Promise<string> } = {}): Promise<Platform> {
+export async function openCity(dir: string, o: { snapshotEvery?: number; mysql?: (dept: string) => Promise<string>; clock?: Clock } = {}): Promise<Platform> {
   mkdirSync(dir, { recursive: true });
   const keys = createConsortium({ chain: 'city', depts: CITY_DEPTS, time: Date.UTC(2026, 0, 1), limits: { snapshotEvery: o.snapshotEvery ?? 1000 } });
-  const log = new LocalLog(join(dir, 'log.sqlite'));
+  const log = new LocalLog(join(dir, 'log.sqlite'), o.clock);
   const specs = await Promise.all(
     CITY_DEPTS.map(async (dept) => ({
       dept,
@@ -27,7 +28,7 @@ export async function openCity(dir: string, o: { snapshotEvery?: number; mysql?:
       orderer: log,
     })),
   );
-  return createPlatform({ keys, specs, logger: pino({ level: 'silent' }) });
+  return createPlatform({ keys, specs, logger: pino({ level: 'silent' }), clock: o.clock });
 }
 
 /** Seeds `n` enterprises with a progress bar and an estimate of the time left. */

@@ -1,5 +1,5 @@
 import { openDb } from '../../server/chain/store/openDb.ts';
-import { startMariaDb } from '../support/mariadb.ts';
+import { startMariaDb } from '../../deploy/mariadb.ts';
 import { ledgerSuite } from './contractSuite.ts';
 
 ledgerSuite('MariaDB', async () => {

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Knex } from 'knex';
 import { openDb } from '../../server/chain/store/openDb.ts';
 import { insertRows } from '../../server/chain/store/mysqlRows.ts';
-import { startMariaDb, type MariaDb } from '../support/mariadb.ts';
+import { startMariaDb, type MariaDb } from '../../deploy/mariadb.ts';
 
 /** The block writer's prepared multi-row INSERTs belong to the block's database transaction. */
 describe('prepared multi-row inserts on MariaDB', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { openDb } from '../../server/chain/store/openDb.ts';
 import { makeConsortium, waitForHeight } from '../support/fixtures.ts';
-import { startMariaDb, type MariaDb } from '../support/mariadb.ts';
+import { startMariaDb, type MariaDb } from '../../deploy/mariadb.ts';
 import { createNetwork, type Network } from '../support/network.ts';
 
 /**

@@ -11,7 +11,7 @@ import { openDb } from '../../server/chain/store/openDb.ts';
 import { migrateConnector, mirrorNew, writeBack, type ConnectorMapping } from '../../sdk/examples/legacyConnector.ts';
 import { TongbanClient, verifyWebhook } from '../../sdk/index.ts';
 import { makeConsortium } from '../support/fixtures.ts';
-import { startMariaDb, type MariaDb } from '../support/mariadb.ts';
+import { startMariaDb, type MariaDb } from '../../deploy/mariadb.ts';
 import { DEPTS, startClientWorld, type ClientWorld } from './support.ts';
 
 /**

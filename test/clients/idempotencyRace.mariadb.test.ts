@@ -1,5 +1,5 @@
 import { openDb } from '../../server/chain/store/openDb.ts';
-import { startMariaDb } from '../support/mariadb.ts';
+import { startMariaDb } from '../../deploy/mariadb.ts';
 import { raceSuite } from './raceSuite.ts';
 
 raceSuite('MariaDB', async () => {

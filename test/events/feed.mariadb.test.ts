@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDb } from '../../server/chain/store/openDb.ts';
-import { startMariaDb } from '../support/mariadb.ts';
+import { startMariaDb } from '../../deploy/mariadb.ts';
 import { feedSuite } from './feedSuite.ts';
 
 feedSuite('MariaDB', async () => {

@@ -6,7 +6,7 @@ import { seedDemo } from '../../server/demo/seed.ts';
 import { checkPassword } from '../../server/http/password.ts';
 import { createPlatform, type Platform } from '../../server/platform.ts';
 import { makeConsortium, silentLogger } from '../support/fixtures.ts';
-import { startMariaDb, type MariaDb } from '../support/mariadb.ts';
+import { startMariaDb, type MariaDb } from '../../deploy/mariadb.ts';
 import { login, TEST_PASSWORD } from '../support/platform.ts';
 
 const NEW_PASSWORD = 'Harbour-lantern-blue-42';

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Knex } from 'knex';
 import { openDb } from '../../server/chain/store/openDb.ts';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter } from '../../server/http/loginLimiter.ts';
-import { startMariaDb, type MariaDb } from '../support/mariadb.ts';
+import { startMariaDb, type MariaDb } from '../../deploy/mariadb.ts';
 
 const MINUTE = 60_000;
 

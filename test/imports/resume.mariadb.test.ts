@@ -1,5 +1,5 @@
 import { after, before, test } from 'node:test';
-import { startMariaDb, type MariaDb } from '../support/mariadb.ts';
+import { startMariaDb, type MariaDb } from '../../deploy/mariadb.ts';
 import { killedImportResumes } from './resumeRun.ts';
 
 let server: MariaDb;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import type { Knex } from 'knex';
 import { openDb } from '../../server/chain/store/openDb.ts';
-import { startMariaDb, type MariaDb } from './mariadb.ts';
+import { startMariaDb, type MariaDb } from '../../deploy/mariadb.ts';
 
 /**
  * For a test file that runs a suite against fresh MariaDB databases: a temporary folder, and

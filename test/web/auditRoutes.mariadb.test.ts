@@ -7,7 +7,7 @@ import { seedDemo } from '../../server/demo/seed.ts';
 import { createPlatform, type Platform } from '../../server/platform.ts';
 import { fileOnce, login, registerEnterprise, type Session, type TestEnterprise } from '../approval/support.ts';
 import { makeConsortium, silentLogger } from '../support/fixtures.ts';
-import { startMariaDb, type MariaDb } from '../support/mariadb.ts';
+import { startMariaDb, type MariaDb } from '../../deploy/mariadb.ts';
 import { TEST_PASSWORD } from '../support/platform.ts';
 
 /** The trace answers an auditor who says why; the look itself goes on the chain. */

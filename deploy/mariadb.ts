@@ -8,7 +8,7 @@ import mysql from 'mysql2/promise';
 
 /**
  * A throwaway MariaDB server: its own data directory, port and socket, gone after stop().
- * Used by tests and by the local cluster script, so it imports nothing from node:test.
+ * Used by tests, the local cluster script and the benchmarks, so it imports nothing from node:test.
  */
 export interface MariaDb {
   /** root URL without a database, e.g. mysql://root@127.0.0.1:41234 */
