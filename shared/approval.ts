@@ -8,5 +8,4 @@ export type {
   ApplicationRecord, AppStatus, CaseRecord, CheckResult, DecisionRecord, EnterpriseRecord, FilingRecord, FindingRecord, InspectionRecord, LicenceRecord, StageRecord,
 } from '../server/approval/records.ts';
 export type { Consent, Finding, Grade, Material, MaterialType, Profile, Severity } from '../server/approval/schema.ts';
-export type { Opened, SealedMarker } from '../server/approval/readModel/openSealedFields.ts';
-export type { FilingView } from '../server/approval/readModel/filingView.ts';
+export type { FilingView, Opened, SealedMarker } from '../server/approval/readModel/openedTypes.ts';

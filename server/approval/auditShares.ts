@@ -3,7 +3,8 @@ import { auditViewKey } from '../chain/contracts/auditView.ts';
 import type { CommittedBlock } from '../chain/module.ts';
 import type { ModulePort } from '../chain/modulePort.ts';
 import { AUDIT_DEPT } from '../chain/readAccess.ts';
-import { isSealed, openSealed, recipientDepts, reseal } from '../chain/sealing/envelope.ts';
+import { isSealed, recipientDepts, reseal } from '../chain/sealing/envelope.ts';
+import { openSealed } from '../chain/sealing/openSealed.ts';
 import { fieldAt, recordKeyOf, recordShareKey, sealedPaths, type RecordShare, type RecordShareRecord } from './contracts/sealShare.ts';
 
 /**

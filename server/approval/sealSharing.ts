@@ -1,7 +1,8 @@
 import { ChainError } from '../chain/errors.ts';
 import type { CommittedBlock } from '../chain/module.ts';
 import type { ModulePort } from '../chain/modulePort.ts';
-import { openSealed, recipientDepts, reseal } from '../chain/sealing/envelope.ts';
+import { recipientDepts, reseal } from '../chain/sealing/envelope.ts';
+import { openSealed } from '../chain/sealing/openSealed.ts';
 import { sealShareKey, sealSharesKey, type FilingShare as SealShare, type SealShareRecord } from './contracts/sealShare.ts';
 import type { ApplicationRecord, FilingRecord } from './records.ts';
 import { ak } from './stateKeys.ts';

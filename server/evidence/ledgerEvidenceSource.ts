@@ -1,7 +1,8 @@
 import type { ContractRegistry } from '../chain/registry.ts';
 import type { Genesis, Header, Tx } from '../chain/schema.ts';
 import type { LedgerStore, TxRow } from '../chain/store/ledgerStore.ts';
-import { openSealed, type Sealed } from '../chain/sealing/envelope.ts';
+import { type Sealed } from '../chain/sealing/envelope.ts';
+import { openSealed } from '../chain/sealing/openSealed.ts';
 import { keysOfSubject, timeline, whoDid } from '../http/auditQueries.ts';
 import type { EvidenceSource, LedgerTx } from './evidenceSource.ts';
 

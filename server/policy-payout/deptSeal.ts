@@ -1,6 +1,7 @@
 import { reject } from '../chain/errors.ts';
 import { keys, type MemberRecord } from '../chain/identity.ts';
-import { deptOfKid, encKid, isSealed, openSealed, recipientDepts, type Sealed, type SealRecipient } from '../chain/sealing/envelope.ts';
+import { deptOfKid, encKid, isSealed, recipientDepts, type Sealed, type SealRecipient } from '../chain/sealing/envelope.ts';
+import { openSealed } from '../chain/sealing/openSealed.ts';
 import type { StateView } from '../chain/state.ts';
 import type { SealedMark } from './records.ts';
 

@@ -342,7 +342,8 @@ describe('access matrix: no personal or party-only value reaches a caller withou
   test('a share to audit needs a recorded audit look at that record', async () => {
     const market = p.node('market');
     const insp = await market.view().get<{ findings: { description: { commit: string } }[] }>(`insp/${ids.inspection}`);
-    const { openSealed, reseal } = await import('../../server/chain/sealing/envelope.ts');
+    const { reseal } = await import('../../server/chain/sealing/envelope.ts');
+    const { openSealed } = await import('../../server/chain/sealing/openSealed.ts');
     const opened = (await openSealed(insp!.findings[0].description as never, market.keyring))!;
     const fields = [{ path: 'findings.0.description', sealed: await reseal(opened.value, opened.salt, market.sealRecipients(['audit'])) }];
     const bogus = await market.submitAs(undefined, 'seal.share', { record: ids.inspection, to: 'audit', basis: { purpose: '无依据', auditView: '0'.repeat(64) }, fields });

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { sha256Hex } from '../../server/chain/hash.ts';
-import { encKid, encPublicOf, generateEncKey, openSealed, recipientDepts, reseal, seal, Sealed } from '../../server/chain/sealing/envelope.ts';
+import { encKid, encPublicOf, generateEncKey, recipientDepts, reseal, seal, Sealed } from '../../server/chain/sealing/envelope.ts';
+import { openSealed } from '../../server/chain/sealing/openSealed.ts';
 
 const market = generateEncKey();
 const service = generateEncKey();
@@ -50,4 +51,16 @@ test('the golden vectors’ sealed filing opens with the vector market key and h
     materialNames: { '24f8b0135eb70ea18e82851d29de5e48ac893458c925fee0244c20dc0d22416a': '营业执照.pdf' },
   });
   assert.equal(opened?.salt, sha256Hex('tongban-vectors/salt/filing'));
+});
+
+test('the synchronous opener refuses what jose would: a changed wrapped key, protected header or tag, or the wrong key under the right id', async () => {
+  const s = await seal({ phone: '13911112222' }, [to('service', service), to('market', market)]);
+  const flip = (b64: string) => (b64.startsWith('A') ? 'B' : 'A') + b64.slice(1);
+  const mine = s.jwe.recipients.findIndex((r) => r.header.kid.startsWith('market/'));
+  const recipients = s.jwe.recipients.map((r, i) => (i === mine ? { ...r, encrypted_key: flip(r.encrypted_key) } : r));
+  for (const jwe of [{ ...s.jwe, recipients }, { ...s.jwe, protected: flip(s.jwe.protected) }, { ...s.jwe, tag: flip(s.jwe.tag) }]) {
+    await assert.rejects(openSealed({ ...s, jwe }, ring('market', market)), (e: any) => e.code === 'SEAL_UNREADABLE');
+  }
+  const impostor = new Map([[encKid('market', market.publicKey), tax.privateKey]]);
+  await assert.rejects(openSealed(s, impostor), (e: any) => e.code === 'SEAL_UNREADABLE');
 });

@@ -1,18 +1,10 @@
-import { isSealed, openSealed, recipientDepts, type Sealed } from '../../chain/sealing/envelope.ts';
+import { isSealed, recipientDepts, type Sealed } from '../../chain/sealing/envelope.ts';
+import { openSealed } from '../../chain/sealing/openSealed.ts';
 import type { FilingRecord } from '../records.ts';
 import type { FilingPersonal, Material, MaterialNames, Profile } from '../schema.ts';
+import type { FilingView } from './openedTypes.ts';
 
-/**
- * A filing as this node's read model keeps it. State and the ledger hold the sealed part only
- * sealed; a node whose department is a recipient stores it opened here, any other node stores
- * no trace of it beyond who it is sealed to. `readable` tells the portal which it is.
- */
-export type FilingView = Omit<FilingRecord, 'profile' | 'materials'> & {
-  profile: Omit<Profile, 'personal'> & { legalRepresentative?: string; contacts: FilingPersonal['contacts']; employees?: number };
-  /** each with its file name where this node reads the sealed part */
-  materials: (Material & { name?: string })[];
-  sealed?: { to: string[]; readable: boolean; problem?: string };
-};
+export type { FilingView } from './openedTypes.ts';
 
 /**
  * Opens the filing's personal part with this node's keys. Never throws: it runs inside the

@@ -1,16 +1,9 @@
-import { isSealed, openSealed, recipientDepts, type Sealed } from '../../chain/sealing/envelope.ts';
+import { isSealed, recipientDepts, type Sealed } from '../../chain/sealing/envelope.ts';
+import { openSealed } from '../../chain/sealing/openSealed.ts';
+import type { SealedMarker } from './openedTypes.ts';
 
-/** What a read model keeps in place of a sealed value this node cannot open: who it is sealed to. */
-export interface SealedMarker {
-  sealed: true;
-  to: string[];
-  problem?: string;
-}
+export { isSealedMarker, type Opened, type SealedMarker } from './openedTypes.ts';
 
-/** A record type as the read model serves it: each envelope opened to its value `V`, or a marker. */
-export type Opened<T, V = string> = T extends Sealed ? V | SealedMarker : T extends (infer U)[] ? Opened<U, V>[] : T extends object ? { [K in keyof T]: Opened<T[K], V> } : T;
-
-export const isSealedMarker = (v: unknown): v is SealedMarker => typeof v === 'object' && v !== null && (v as { sealed?: unknown }).sealed === true;
 
 /**
  * A state record as this node's read model keeps it: every envelope inside opened with the

@@ -2,7 +2,7 @@ import { x25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import canonicalize from 'canonicalize';
-import { GeneralEncrypt, generalDecrypt, importJWK } from 'jose';
+import { GeneralEncrypt, importJWK } from 'jose';
 import { z } from 'zod';
 import { classifications, cls, sealedContents } from '../classification.ts';
 
@@ -73,12 +73,10 @@ const b64u = (bytes: Uint8Array): string => {
 /** The bytes sealed and committed to: the value with its salt, canonical JSON. */
 const plaintextOf = (value: unknown, saltHex: string): Uint8Array => utf8ToBytes(canonicalize({ s: saltHex, v: value })!);
 
-// Importing a key costs more than the encryption it serves (the private side also derives its
-// public half on the curve), and the same few department keys seal and open every record: keep them.
+// Importing a key costs more than the encryption it serves, and the same few department keys
+// seal every record: keep them.
 const MAX_CACHED_KEYS = 1000;
 const recipientKeys = new Map<string, ReturnType<typeof importJWK>>();
-const holderKeys = new Map<string, ReturnType<typeof importJWK>>();
-
 function cachedKey(cache: Map<string, ReturnType<typeof importJWK>>, hex: string, jwk: () => Parameters<typeof importJWK>[0]): ReturnType<typeof importJWK> {
   let key = cache.get(hex);
   if (!key) {
@@ -113,34 +111,6 @@ export async function seal(value: unknown, to: SealRecipient[], o: SealOptions =
   }
   const jwe = (await enc.encrypt()) as unknown as SealedJwe;
   return { sealed: 1, commit: bytesToHex(sha256(plaintext)), jwe: SealedJwe.parse(jwe) };
-}
-
-export class SealError extends Error {
-  constructor(readonly code: 'SEAL_COMMIT_MISMATCH' | 'SEAL_UNREADABLE', message: string) {
-    super(message);
-  }
-}
-
-/**
- * Opens an envelope with the first of the holder's keys it is addressed to. Undefined when none
- * is: the holder is not a recipient. A plaintext whose hash is not the commitment is refused, so
- * a sealer cannot show recipients one thing and commit the ledger to another.
- */
-export async function openSealed<T = unknown>(s: Sealed, keyring: ReadonlyMap<string, string>): Promise<{ value: T; salt: string; kid: string } | undefined> {
-  const r = s.jwe.recipients.find((x) => keyring.has(x.header.kid));
-  if (!r) return undefined;
-  const priv = keyring.get(r.header.kid)!;
-  const key = await cachedKey(holderKeys, priv, () => ({ kty: 'OKP', crv: 'X25519', x: b64u(hexToBytes(encPublicOf(priv))), d: b64u(hexToBytes(priv)) }));
-  let plaintext: Uint8Array;
-  try {
-    // generalDecrypt tries every recipient; hand it only ours so the error, if any, is ours
-    ({ plaintext } = await generalDecrypt({ ...s.jwe, recipients: [r] }, key));
-  } catch (e) {
-    throw new SealError('SEAL_UNREADABLE', `sealed value addressed to ${r.header.kid} does not open with its key: ${(e as Error).message}`);
-  }
-  if (bytesToHex(sha256(plaintext)) !== s.commit) throw new SealError('SEAL_COMMIT_MISMATCH', 'the sealed value does not match its commitment');
-  const { s: salt, v } = JSON.parse(new TextDecoder().decode(plaintext)) as { s: string; v: T };
-  return { value: v, salt, kid: r.header.kid };
 }
 
 /** Re-seals an opened value to more departments with the same salt: the same commitment proves it is the same value. */
