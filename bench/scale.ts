@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import { demoEnterprise, prng } from '../server/approval/demo/generator.ts';
 import { buildRegistry } from '../server/chain/buildRegistry.ts';
 import { replayChain } from '../server/chain/replay.ts';
+import { VerifyPool } from '../server/chain/verifyPool.ts';
 import { importSnapshot } from '../server/chain/snapshot/importSnapshot.ts';
 import { makeSnapshot } from '../server/chain/snapshot/makeSnapshot.ts';
 import { snapshotSigsAt } from '../server/chain/snapshot/snapshotSigs.ts';
@@ -30,7 +31,7 @@ export const method =
   'bytes of the market node per transaction (its SQLite files, or its database\'s data_length + index_length after ANALYZE); RSS of the process (all nine nodes; mariadbd apart); ' +
   'replay of the market node; a snapshot made by market and imported into an empty database; ' +
   'last, awards made by the real contracts (bench/payoutAwards.ts, batches of TONGBAN_SCALE_AWARD_BATCH, default 2,000) and one payment run from the finance officer\'s trigger to the pain.001 file, ' +
-  'scaled linearly to 100,000 when fewer are made (10,000 with --quick; TONGBAN_SCALE_AWARDS sets the number). N: TONGBAN_SCALE_N, else 100,000 with --quick and 2,000,000 without';
+  'scaled linearly to 100,000 when fewer are made (10,000 with --quick; TONGBAN_SCALE_AWARDS sets the number). N: TONGBAN_SCALE_N, else 10,000 with --quick and 2,000,000 without';
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const EVERY = 200;
@@ -47,7 +48,9 @@ async function mysqlBytes(db: Knex, schema: string): Promise<number> {
 const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
 
 export async function runScaleBench(opts: { quick: boolean; mysql?: boolean }): Promise<Figure[]> {
-  const n = Number(process.env.TONGBAN_SCALE_N ?? (opts.quick ? 100_000 : 2_000_000));
+  // --quick is 10,000: on two cores the nine nodes of one process seed a city at about 15
+  // enterprises a second (bench/RESULTS.md), so 100,000 would take about two hours, not 30 minutes.
+  const n = Number(process.env.TONGBAN_SCALE_N ?? (opts.quick ? 10_000 : 2_000_000));
   // Making awards costs about 0.1 s each on the nine-node city (four signed transactions), so --quick makes a tenth.
   const awards = Number(process.env.TONGBAN_SCALE_AWARDS ?? (opts.quick ? 10_000 : 100_000));
   const awardBatch = Number(process.env.TONGBAN_SCALE_AWARD_BATCH ?? 2000);
@@ -101,7 +104,9 @@ export async function runScaleBench(opts: { quick: boolean; mysql?: boolean }): 
     if (server) figures.push({ metric: 'scale.mariadb_rss_mb', value: rssMb(server.pid), unit: 'MB (mariadbd, nine databases)' });
 
     const t0 = performance.now();
-    const replayed = await replayChain(market.store, market.genesis, buildRegistry(createModules()));
+    // with the signature pool, as `npm run verify` replays
+    const pool = new VerifyPool();
+    const replayed = await replayChain(market.store, market.genesis, buildRegistry(createModules()), undefined, { pool }).finally(() => pool.close());
     const replaySeconds = (performance.now() - t0) / 1000;
     if (!replayed.ok) throw new Error(`replay failed at ${replayed.height}: ${replayed.field}`);
     const rate = txs / replaySeconds;
