@@ -5,6 +5,7 @@ import type { SessionUser } from '../../../shared/sessionUser.ts';
 import type { CreditScoreRecord } from '../credit/facts.ts';
 import type { ApplicationRecord, CaseRecord, EnterpriseRecord, FilingRecord, InspectionRecord, LicenceRecord } from '../records.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
+import { afterKey } from '../../chain/store/keyset.ts';
 import { countOf, EXPIRING_MS, SOON_MS, type WorkItem } from '../../../shared/wire/work.ts';
 
 /** Read-model queries. Every list takes the viewer's scope, so no route can forget it. */
@@ -17,20 +18,29 @@ export interface Page {
   offset: number;
 }
 
+/** A page from the start, from an offset, or (`after`) right after the row whose sort key is given. */
+export interface KeyPage<K extends readonly (string | number)[]> extends Page {
+  after?: K;
+}
+
+/** The page's rows: from `after` by an index range when given (the offset is then not used), else from the offset. */
+function paged<K extends readonly (string | number)[]>(q: Knex.QueryBuilder, cols: string[], dir: 'asc' | 'desc', page: KeyPage<K>): Knex.QueryBuilder {
+  q.orderBy(cols.map((column) => ({ column, order: dir }))).limit(page.limit);
+  return page.after ? afterKey(q, cols, page.after, dir) : q.offset(page.offset);
+}
+
 export async function enterprise(db: Knex, code: string): Promise<EnterpriseRecord | undefined> {
   return one(await db('ap_enterprises').where({ code }).first('json'));
 }
 
-export async function searchEnterprises(db: Knex, q: string | undefined, page: Page) {
+/** Enterprises by name (anywhere in it) or credit code (from its start), in code order. */
+export async function searchEnterprises(db: Knex, q: string | undefined, page: KeyPage<[string]>): Promise<{ code: string; name: string; industry: string | null; filingVersion: number | null; score: number | null; grade: string | null }[]> {
   const query = db('ap_enterprises as e')
     .leftJoin('ap_credit as c', 'c.code', 'e.code')
     .leftJoin('ap_filings as f', 'f.code', 'e.code')
-    .select('e.code', 'e.name', 'f.industry', 'f.version as filingVersion', 'c.total as score', 'c.grade')
-    .orderBy('e.code')
-    .limit(page.limit)
-    .offset(page.offset);
-  if (q) query.where((w) => w.where('e.name', 'like', `%${q}%`).orWhere('e.code', 'like', `${q}%`));
-  return query;
+    .select('e.code', 'e.name', 'f.industry', 'f.version as filingVersion', 'c.total as score', 'c.grade');
+  search(query, q, { name: 'e.name', code: 'e.code', id: 'e.code' });
+  return paged(query, ['e.code'], 'asc', page);
 }
 
 export async function filing(db: Knex, code: string): Promise<FilingView | undefined> {
@@ -67,15 +77,21 @@ export async function viewsOf(db: Knex, code: string, limit = 50) {
 
 // ------------------------------------------------------------------ scoped lists
 
-/** Applications the viewer may list: its own (enterprise), those with a stage of its department, or all (auditor, the one window). */
-export async function listApplications(db: Knex, u: SessionUser, f: { status?: string; code?: string }, page: Page): Promise<ApplicationRecord[]> {
-  const q = db('ap_applications as a').select('a.json').orderBy('a.submitted_at', 'desc').limit(page.limit).offset(page.offset);
+/**
+ * Applications the viewer may list: its own (enterprise), those with a stage of its department, or
+ * all (auditor, the one window); newest first, by (submitted_at, id).
+ */
+export async function listApplications(db: Knex, u: SessionUser, f: { status?: string; code?: string }, page: KeyPage<[number, string]>): Promise<ApplicationRecord[]> {
+  const q = db('ap_applications as a').select('a.json');
   if (u.role === 'enterprise') q.where('a.code', u.id);
   else if (!isAuditor(u) && u.role !== 'clerk') q.whereExists(db('ap_stages as s').whereRaw('s.app_id = a.id').where('s.dept', u.dept));
   if (f.status) q.where('a.status', f.status);
   if (f.code) q.where('a.code', f.code);
-  return parse(await q);
+  return parse(await paged(q, ['a.submitted_at', 'a.id'], 'desc', page));
 }
+
+/** An application's place in its list (listApplications): the `after` of the page that follows it. */
+export const applicationKey = (a: ApplicationRecord): [number, string] => [a.submittedAt, a.id];
 
 export async function application(db: Knex, id: string): Promise<ApplicationRecord | undefined> {
   return one(await db('ap_applications').where({ id }).first('json'));
@@ -91,9 +107,23 @@ export const canSeeApplication = (u: SessionUser, a: ApplicationRecord): boolean
 /** `text` anywhere in a column, with the pattern's own `%` and `_` taken literally (the same on SQLite and MySQL). */
 export const contains = (col: string, text: string) => (w: Knex.QueryBuilder) => w.whereRaw("?? like ? escape '!'", [col, `%${text.replace(/[!%_]/g, '!$&')}%`]);
 
-/** A list's search box: the enterprise's name (anywhere), its credit code (from the start), or the record's own id. */
+/** Six or more credit-code characters and nothing else: a code being typed, not part of a name. */
+const CODE_TYPED = /^[0-9A-Z]{6,18}$/i;
+
+/**
+ * A list's search box: the enterprise's name (anywhere), its credit code (from the start), or the
+ * record's own id. A code being typed is looked up by its prefix alone, an index range; a name
+ * part is matched anywhere in the name, which no index serves: a page stops at its limit of
+ * matches, but a search that matches few rows, and its total, read every row in scope.
+ */
 function search(q: Knex.QueryBuilder, text: string | undefined, cols: { name: string; code: string; id: string }) {
   if (!text) return;
+  if (CODE_TYPED.test(text)) {
+    // credit codes are [0-9A-Z] only, and '~' sorts after all of them in SQLite's and MySQL's collations
+    const code = text.toUpperCase();
+    q.where((w) => w.where((p) => p.where(cols.code, '>=', code).where(cols.code, '<', `${code}~`)).orWhere(cols.id, text));
+    return;
+  }
   const code = text.toUpperCase().replace(/[!%_]/g, '!$&');
   q.where((w) => w.where(contains(cols.name, text)).orWhereRaw("?? like ? escape '!'", [cols.code, `${code}%`]).orWhere(cols.id, text));
 }
@@ -107,28 +137,38 @@ export interface StageFilter {
   now: number;
 }
 
-function openStagesOf(db: Knex, dept: string, f: StageFilter) {
+/** A department's open stages under the filters; joined to the enterprise and application only where the filters or the rows need them (a count needs neither). */
+function openStagesOf(db: Knex, dept: string, f: StageFilter, rows = true) {
   const q = db('ap_stages as s')
-    .join('ap_enterprises as e', 'e.code', 's.code')
-    .join('ap_applications as a', 'a.id', 's.app_id')
     .where({ 's.dept': dept, 's.status': 'open' })
     .whereIn('s.app_status', ['inProgress', 'returned']);
+  if (rows || f.q) q.join('ap_enterprises as e', 'e.code', 's.code');
+  if (rows || f.process) q.join('ap_applications as a', 'a.id', 's.app_id');
   search(q, f.q, { name: 'e.name', code: 's.code', id: 's.app_id' });
   if (f.overdue) q.where('s.due_at', '<', f.now);
   if (f.process) q.where('a.process', f.process);
   return q;
 }
 
-/** An approver's worklist: open stages of its department, oldest deadline first, and how many match. */
-export async function openStages(db: Knex, dept: string, page: Page, f: StageFilter = { now: 0 }) {
-  const rows = await openStagesOf(db, dept, f)
-    .orderBy('s.due_at')
-    .orderBy('s.app_id')
-    .limit(page.limit)
-    .offset(page.offset)
-    .select('s.app_id as app', 's.stage_id as stage', 's.name', 's.code', 'e.name as enterprise', 'a.process', 's.opened_at as openedAt', 's.due_at as dueAt', 's.app_status as appStatus');
-  return { rows, total: countOf(await openStagesOf(db, dept, f).count({ n: '*' }).first()) };
+export type StageKey = [dueAt: number, app: string, stage: string];
+
+/**
+ * An approver's worklist: open stages of its department, earliest deadline first (then by
+ * application and stage, so the order is total and a cursor is exact), and how many match. The
+ * total counts the department's open stages over the same index, not the whole table.
+ */
+export async function openStages(db: Knex, dept: string, page: KeyPage<StageKey>, f: StageFilter = { now: 0 }) {
+  const rows: { app: string; stage: string; name: string; code: string; enterprise: string; process: string; openedAt: number; dueAt: number; appStatus: string }[] = await paged(
+    openStagesOf(db, dept, f).select('s.app_id as app', 's.stage_id as stage', 's.name', 's.code', 'e.name as enterprise', 'a.process', 's.opened_at as openedAt', 's.due_at as dueAt', 's.app_status as appStatus'),
+    ['s.due_at', 's.app_id', 's.stage_id'],
+    'asc',
+    page,
+  );
+  return { rows, total: countOf(await openStagesOf(db, dept, f, false).count({ n: '*' }).first()) };
 }
+
+/** A worklist row's place in its list: the `after` of the page that follows it. */
+export const stageKey = (s: { dueAt: unknown; app: string; stage: string }): StageKey => [Number(s.dueAt), s.app, s.stage];
 
 export interface ListFilter {
   status?: string;
@@ -151,8 +191,8 @@ function scopedInspections(db: Knex, u: SessionUser, f: ListFilter) {
 }
 
 /** Inspections the viewer may list, newest first, each with the enterprise's name; and how many match. */
-export async function listInspections(db: Knex, u: SessionUser, f: ListFilter, page: Page): Promise<{ items: (InspectionRecord & { enterpriseName: string | null })[]; total: number }> {
-  const rows: { json: string; enterpriseName: string | null }[] = await scopedInspections(db, u, f).select('i.json', 'e.name as enterpriseName').orderBy('i.id', 'desc').limit(page.limit).offset(page.offset);
+export async function listInspections(db: Knex, u: SessionUser, f: ListFilter, page: KeyPage<[string]>): Promise<{ items: (InspectionRecord & { enterpriseName: string | null })[]; total: number }> {
+  const rows: { json: string; enterpriseName: string | null }[] = await paged(scopedInspections(db, u, f).select('i.json', 'e.name as enterpriseName'), ['i.id'], 'desc', page);
   return { items: rows.map((r) => ({ ...(JSON.parse(r.json) as InspectionRecord), enterpriseName: r.enterpriseName })), total: countOf(await scopedInspections(db, u, f).count({ n: '*' }).first()) };
 }
 
@@ -176,8 +216,8 @@ function scopedCases(db: Knex, u: SessionUser, f: ListFilter) {
 }
 
 /** Cases the viewer may list, newest first, each with the enterprise's name; and how many match. */
-export async function listCases(db: Knex, u: SessionUser, f: ListFilter, page: Page): Promise<{ items: (CaseRecord & { enterpriseName: string | null })[]; total: number }> {
-  const rows: { json: string; enterpriseName: string | null }[] = await scopedCases(db, u, f).select('c.json', 'e.name as enterpriseName').orderBy('c.id', 'desc').limit(page.limit).offset(page.offset);
+export async function listCases(db: Knex, u: SessionUser, f: ListFilter, page: KeyPage<[string]>): Promise<{ items: (CaseRecord & { enterpriseName: string | null })[]; total: number }> {
+  const rows: { json: string; enterpriseName: string | null }[] = await paged(scopedCases(db, u, f).select('c.json', 'e.name as enterpriseName'), ['c.id'], 'desc', page);
   return { items: rows.map((r) => ({ ...(JSON.parse(r.json) as CaseRecord), enterpriseName: r.enterpriseName })), total: countOf(await scopedCases(db, u, f).count({ n: '*' }).first()) };
 }
 
