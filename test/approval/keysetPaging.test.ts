@@ -118,10 +118,15 @@ describe('keyset paging over HTTP', () => {
   after(() => p.stop());
 
   test('each long list hands out `next`; following it lists every row once, as one long page does', async () => {
+    // cases of the enforcement department's own, so its list has pages to follow
+    const enforcer = await login(p, 'enforcement', 'enforcer1');
+    const codes = ((await (await login(p, 'service', 'clerk1')).get('/service/api/approval/enterprises?limit=3').expect(200)).body.items as { code: string }[]).map((e) => e.code);
+    for (const code of codes) await enforcer.post('/enforcement/api/approval/cases', { code, subject: '占道经营', severity: 'minor' }).expect(201);
     const lists: [dept: string, user: string, path: string, id: (x: Record<string, string>) => string][] = [
       ['service', 'clerk1', '/approval/applications', (a) => a.id],
       ['housing', 'approver1', '/approval/worklist', (s) => `${s.app}/${s.stage}`],
       ['market', 'inspector1', '/approval/inspections', (i) => i.id],
+      ['enforcement', 'enforcer1', '/approval/cases', (c) => c.id],
       ['service', 'clerk1', '/approval/enterprises', (e) => e.code],
       ['finance', 'finance1', '/payout/awards', (a) => a.id],
     ];

@@ -136,14 +136,15 @@ const INDEXES: [table: string, name: string, columns: string[]][] = [
   // an enterprise's own applications and the dossier's approvals
   ['ap_applications', 'ap_applications_code_submitted', ['code', 'submitted_at', 'id']],
   // the approver's worklist: a department's open stages, earliest deadline first
-  ['ap_stages', 'ap_stages_worklist', ['dept', 'status', 'due_at', 'app_id', 'stage_id']],
+  // (app_status last: it is filtered, not ordered by, and there it keeps the total's count in the index)
+  ['ap_stages', 'ap_stages_worklist', ['dept', 'status', 'due_at', 'app_id', 'stage_id', 'app_status']],
   // inspections and cases of a department (or origin department), newest first, and by status
   ['ap_inspections', 'ap_inspections_dept_id', ['dept', 'id']],
   ['ap_inspections', 'ap_inspections_dept_status_id', ['dept', 'status', 'id']],
   ['ap_inspections', 'ap_inspections_code_id', ['code', 'id']],
   ['ap_cases', 'ap_cases_dept_id', ['dept', 'id']],
   ['ap_cases', 'ap_cases_dept_status_id', ['dept', 'status', 'id']],
-  ['ap_cases', 'ap_cases_origin_id', ['origin_dept', 'id']],
+  ['ap_cases', 'ap_cases_origin_dept_id', ['origin_dept', 'dept', 'id']],
   ['ap_cases', 'ap_cases_code_id', ['code', 'id']],
   // the home page's licences about to expire
   ['ap_licences', 'ap_licences_dept_status_valid', ['dept', 'status', 'valid_to']],

@@ -121,7 +121,9 @@ function search(q: Knex.QueryBuilder, text: string | undefined, cols: { name: st
   if (CODE_TYPED.test(text)) {
     // credit codes are [0-9A-Z] only, and '~' sorts after all of them in SQLite's and MySQL's collations
     const code = text.toUpperCase();
-    q.where((w) => w.where((p) => p.where(cols.code, '>=', code).where(cols.code, '<', `${code}~`)).orWhere(cols.id, text));
+    const prefix = (p: Knex.QueryBuilder) => p.where(cols.code, '>=', code).where(cols.code, '<', `${code}~`);
+    // where the record's id is the code itself (enterprises), the range alone, read in code order
+    q.where((w) => (cols.id === cols.code ? prefix(w) : w.where(prefix).orWhere(cols.id, text)));
     return;
   }
   const code = text.toUpperCase().replace(/[!%_]/g, '!$&');
@@ -142,7 +144,7 @@ function openStagesOf(db: Knex, dept: string, f: StageFilter, rows = true) {
   const q = db('ap_stages as s')
     .where({ 's.dept': dept, 's.status': 'open' })
     .whereIn('s.app_status', ['inProgress', 'returned']);
-  if (rows || f.q) q.join('ap_enterprises as e', 'e.code', 's.code');
+  if (rows || (f.q && !CODE_TYPED.test(f.q))) q.join('ap_enterprises as e', 'e.code', 's.code');
   if (rows || f.process) q.join('ap_applications as a', 'a.id', 's.app_id');
   search(q, f.q, { name: 'e.name', code: 's.code', id: 's.app_id' });
   if (f.overdue) q.where('s.due_at', '<', f.now);
@@ -179,8 +181,11 @@ export interface ListFilter {
   dept?: string;
 }
 
-function scopedInspections(db: Knex, u: SessionUser, f: ListFilter) {
-  const q = db('ap_inspections as i').leftJoin('ap_enterprises as e', 'e.code', 'i.code');
+/** Joined to the enterprise only when rows are read or a name is searched: a count of a scope needs only its index. */
+const withName = (q: Knex.QueryBuilder, code: string, f: ListFilter, rows: boolean) => (rows || (f.q && !CODE_TYPED.test(f.q)) ? q.leftJoin('ap_enterprises as e', 'e.code', code) : q);
+
+function scopedInspections(db: Knex, u: SessionUser, f: ListFilter, rows = true) {
+  const q = withName(db('ap_inspections as i'), 'i.code', f, rows);
   if (u.role === 'enterprise') q.where('i.code', u.id);
   else if (!isAuditor(u)) q.where('i.dept', u.dept);
   else if (f.dept) q.where('i.dept', f.dept);
@@ -193,7 +198,7 @@ function scopedInspections(db: Knex, u: SessionUser, f: ListFilter) {
 /** Inspections the viewer may list, newest first, each with the enterprise's name; and how many match. */
 export async function listInspections(db: Knex, u: SessionUser, f: ListFilter, page: KeyPage<[string]>): Promise<{ items: (InspectionRecord & { enterpriseName: string | null })[]; total: number }> {
   const rows: { json: string; enterpriseName: string | null }[] = await paged(scopedInspections(db, u, f).select('i.json', 'e.name as enterpriseName'), ['i.id'], 'desc', page);
-  return { items: rows.map((r) => ({ ...(JSON.parse(r.json) as InspectionRecord), enterpriseName: r.enterpriseName })), total: countOf(await scopedInspections(db, u, f).count({ n: '*' }).first()) };
+  return { items: rows.map((r) => ({ ...(JSON.parse(r.json) as InspectionRecord), enterpriseName: r.enterpriseName })), total: countOf(await scopedInspections(db, u, f, false).count({ n: '*' }).first()) };
 }
 
 export async function inspection(db: Knex, id: string): Promise<InspectionRecord | undefined> {
@@ -204,11 +209,15 @@ export async function inspection(db: Knex, id: string): Promise<InspectionRecord
 export const canSeeInspection = (u: SessionUser, i: InspectionRecord, caseDepts: string[]): boolean =>
   u.role === 'enterprise' ? i.code === u.id : isAuditor(u) || i.dept === u.dept || caseDepts.includes(u.dept);
 
-function scopedCases(db: Knex, u: SessionUser, f: ListFilter) {
-  const q = db('ap_cases as c').leftJoin('ap_enterprises as e', 'e.code', 'c.code');
+/** `scope`: a department's own cases, those opened from its inspections elsewhere, or both (its list). */
+function scopedCases(db: Knex, u: SessionUser, f: ListFilter, rows = true, scope: 'own' | 'fromUs' | 'both' = 'both') {
+  const q = withName(db('ap_cases as c'), 'c.code', f, rows);
   if (u.role === 'enterprise') q.where('c.code', u.id);
-  else if (!isAuditor(u)) q.where((w) => w.where('c.dept', u.dept).orWhere('c.origin_dept', u.dept));
-  else if (f.dept) q.where('c.dept', f.dept);
+  else if (!isAuditor(u)) {
+    if (scope === 'own') q.where('c.dept', u.dept);
+    else if (scope === 'fromUs') q.where('c.origin_dept', u.dept).whereNot('c.dept', u.dept);
+    else q.where((w) => w.where('c.dept', u.dept).orWhere('c.origin_dept', u.dept));
+  } else if (f.dept) q.where('c.dept', f.dept);
   if (f.status) q.where('c.status', f.status);
   if (f.code) q.where('c.code', f.code);
   search(q, f.q, { name: 'e.name', code: 'c.code', id: 'c.id' });
@@ -217,8 +226,25 @@ function scopedCases(db: Knex, u: SessionUser, f: ListFilter) {
 
 /** Cases the viewer may list, newest first, each with the enterprise's name; and how many match. */
 export async function listCases(db: Knex, u: SessionUser, f: ListFilter, page: KeyPage<[string]>): Promise<{ items: (CaseRecord & { enterpriseName: string | null })[]; total: number }> {
-  const rows: { json: string; enterpriseName: string | null }[] = await paged(scopedCases(db, u, f).select('c.json', 'e.name as enterpriseName'), ['c.id'], 'desc', page);
-  return { items: rows.map((r) => ({ ...(JSON.parse(r.json) as CaseRecord), enterpriseName: r.enterpriseName })), total: countOf(await scopedCases(db, u, f).count({ n: '*' }).first()) };
+  type Row = { id: string; json: string; enterpriseName: string | null };
+  const read = (scope: 'own' | 'fromUs' | 'both', p: KeyPage<[string]>): Promise<Row[]> => paged(scopedCases(db, u, f, true, scope).select('c.id', 'c.json', 'e.name as enterpriseName'), ['c.id'], 'desc', p);
+  let rows: Row[];
+  if (u.role === 'enterprise' || isAuditor(u)) rows = await read('both', page);
+  else {
+    // a department's page is the newest of its own cases and of those from its inspections, each read
+    // in id order from its own index and merged here; the either-or in one query reads and sorts them all
+    const each: KeyPage<[string]> = page.after ? page : { limit: page.offset + page.limit, offset: 0 };
+    const merged = [...(await read('own', each)), ...(await read('fromUs', each))].sort((a, b) => (a.id < b.id ? 1 : -1));
+    rows = page.after ? merged.slice(0, page.limit) : merged.slice(page.offset, page.offset + page.limit);
+  }
+  return { items: rows.map((r) => ({ ...(JSON.parse(r.json) as CaseRecord), enterpriseName: r.enterpriseName })), total: await countCases(db, u, f) };
+}
+
+/** A department's cases counted as its own plus those opened from its inspections elsewhere: two index ranges, where the either-or would read both and merge them. */
+async function countCases(db: Knex, u: SessionUser, f: ListFilter): Promise<number> {
+  const n = async (q: Knex.QueryBuilder) => countOf(await q.count({ n: '*' }).first());
+  if (u.role === 'enterprise' || isAuditor(u)) return n(scopedCases(db, u, f, false));
+  return (await n(scopedCases(db, u, f, false, 'own'))) + (await n(scopedCases(db, u, f, false, 'fromUs')));
 }
 
 export async function caseById(db: Knex, id: string): Promise<CaseRecord | undefined> {
