@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Knex } from 'knex';
 import { openDb } from '../../server/chain/store/openDb.ts';
 import { migrateApproval } from '../../server/approval/readModel/migrate.ts';
-import { applicationKey, listApplications, openStages, searchEnterprises, stageKey, type StageKey } from '../../server/approval/readModel/queries.ts';
+import { applicationKey, listApplications, listCases, openStages, searchEnterprises, stageKey, type StageKey } from '../../server/approval/readModel/queries.ts';
 import { encodeCursor } from '../../server/http/cursor.ts';
 import type { SessionUser } from '../../shared/sessionUser.ts';
 import { createModules } from '../../server/modules.ts';
@@ -93,6 +93,27 @@ function pagingSuite(name: string, open: () => Promise<Knex>) {
       for (let i = 0; i < 60; i++) for (const s of ['a', 'b']) assert.ok(keys.includes(`AP-${i}-0/${s}`), `AP-${i}-0/${s} listed`);
       const { total } = await openStages(db, 'housing', { limit: 1, offset: 0 }, { now: 0 });
       assert.equal(total, Number((await db('ap_stages').where({ dept: 'housing', status: 'open' }).count({ n: '*' }).first())!.n));
+    });
+
+    test('a department\'s cases: its own and those from its inspections elsewhere, merged in id order by offset and by cursor', async () => {
+      const rows = Array.from({ length: 30 }, (_, i) => {
+        const id = `CASE-${String(i).padStart(3, '0')}`;
+        // own cases, cases another department opened from this one's inspections, and others' own
+        const [dept, origin] = i % 3 === 0 ? ['enforcement', null] : i % 3 === 1 ? ['market', 'enforcement'] : ['market', null];
+        return { id, code: code(i), dept, origin_dept: origin, status: i % 2 ? 'open' : 'closed', json: JSON.stringify({ id, code: code(i), dept }) };
+      });
+      await db('ap_cases').insert(rows);
+      const enforcer: SessionUser = { dept: 'enforcement', id: 'enforcer1', role: 'enforcer', name: '执法' };
+      const mine = rows.filter((r) => r.dept === 'enforcement' || r.origin_dept === 'enforcement').map((r) => r.id).reverse();
+      const all = await listCases(db, enforcer, {}, { limit: 100, offset: 0 });
+      assert.deepEqual(all.items.map((c) => c.id), mine);
+      assert.equal(all.total, mine.length);
+      assert.deepEqual((await listCases(db, enforcer, {}, { limit: 4, offset: 6 })).items.map((c) => c.id), mine.slice(6, 10));
+      const seen = await walk<[string]>(async (after) => (await listCases(db, enforcer, {}, { limit: 3, offset: 0, after })).items.map((c) => [c.id] as [string]), async () => {});
+      assert.deepEqual(seen.map(([id]) => id), mine);
+      const open = await listCases(db, enforcer, { status: 'open' }, { limit: 100, offset: 0 });
+      assert.deepEqual(open.items.map((c) => c.id), rows.filter((r) => (r.dept === 'enforcement' || r.origin_dept === 'enforcement') && r.status === 'open').map((r) => r.id).reverse());
+      assert.equal(open.total, open.items.length);
     });
 
     test('enterprises by code: a typed code is a prefix range; a name part matches anywhere', async () => {
