@@ -8,6 +8,7 @@ import { LocalLog, type Clock } from '../../server/chain/orderer/localLog.ts';
 import { openDb } from '../../server/chain/store/openDb.ts';
 import { generateCity } from '../../server/demo/city/generateCity.ts';
 import { createPlatform, type Platform } from '../../server/platform.ts';
+import { loadOrCreateConsortium } from '../../server/consortiumFiles.ts';
 
 export const CITY_DEPTS = ['market', 'tax', 'hrss', 'housing', 'enforcement', 'econ', 'finance', 'audit', 'service'];
 
@@ -19,7 +20,8 @@ export const CITY_DEPTS = ['market', 'tax', 'hrss', 'housing', 'enforcement', 'e
  */
 export async function openCity(dir: string, o: { snapshotEvery?: number; mysql?: (dept: string) => Promise<string>; clock?: Clock } = {}): Promise<Platform> {
   mkdirSync(dir, { recursive: true });
-  const keys = createConsortium({ chain: 'city', depts: CITY_DEPTS, time: Date.UTC(2026, 0, 1), limits: { snapshotEvery: o.snapshotEvery ?? 1000 } });
+  // kept beside the databases: a city reopened later (to resume, or to be measured) signs with the keys its genesis names
+  const keys = loadOrCreateConsortium(join(dir, 'consortium'), () => createConsortium({ chain: 'city', depts: CITY_DEPTS, time: Date.UTC(2026, 0, 1), limits: { snapshotEvery: o.snapshotEvery ?? 1000 } }));
   const log = new LocalLog(join(dir, 'log.sqlite'), o.clock);
   const specs = await Promise.all(
     CITY_DEPTS.map(async (dept) => ({

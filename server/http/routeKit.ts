@@ -28,7 +28,7 @@ export function found<T>(value: T | null | undefined, what: string): T {
   return value;
 }
 
-/** The lists' one way of paging: `?limit=` rows from `?offset=`. */
+/** `?limit=` rows from `?offset=`: short lists page so; long ones also take a cursor (`?after=`, cursor.ts). */
 export const paging = (max = 200, dflt = 50) =>
   z.object({
     limit: z.coerce.number().int().min(1).max(max).default(dflt),

@@ -43,6 +43,8 @@ export interface EligibleItem {
 export interface PageQuery {
   limit?: number;
   offset?: number;
+  /** a list's `next`: the page after the one that gave it (instead of offset) */
+  after?: string;
 }
 
 export interface AwardQuery extends PageQuery {

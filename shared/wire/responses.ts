@@ -9,9 +9,11 @@ import { z } from 'zod';
 const Fen = z.string().regex(/^-?[0-9]+$/).describe('an amount in fen (1/100 yuan), as a decimal string');
 const Time = z.number().int().describe('milliseconds since 1970, block time');
 const AuditViewTx = z.string().optional().describe('the audit.view transaction that recorded an auditor\'s look');
+const Next = z.string().nullable().describe('give as ?after= for the page after this one; null on the last page');
 
 const list = <T extends z.ZodType>(item: T) => z.looseObject({ items: z.array(item), auditViewTx: AuditViewTx });
 const page = <T extends z.ZodType>(item: T) => z.looseObject({ items: z.array(item), total: z.number().int(), auditViewTx: AuditViewTx });
+const keyPage = <T extends z.ZodType>(item: T) => page(item).extend({ next: Next });
 
 const Stage = z.looseObject({ id: z.string(), name: z.string(), dept: z.string(), status: z.string(), overdue: z.boolean().optional() });
 
@@ -26,19 +28,20 @@ export const ApprovalApplication = z.looseObject({
   licences: z.array(z.string()),
   submittedAt: Time,
 });
-export const ApprovalApplicationList = list(ApprovalApplication);
+export const ApprovalApplicationList = list(ApprovalApplication).extend({ next: Next });
 export const ApprovalApplicationDetail = ApprovalApplication.extend({ asOf: Time, auditViewTx: AuditViewTx });
 
 export const Worklist = z.looseObject({
   asOf: Time,
   total: z.number().int(),
+  next: Next,
   items: z.array(z.looseObject({ app: z.string(), code: z.string(), enterprise: z.string().nullable(), process: z.string(), name: z.string(), openedAt: Time, dueAt: Time, overdue: z.boolean() })),
 });
 
 export const Inspection = z.looseObject({ id: z.string(), code: z.string(), dept: z.string(), origin: z.string(), status: z.enum(['planned', 'done']) });
-export const InspectionPage = page(Inspection);
+export const InspectionPage = keyPage(Inspection);
 export const EnforcementCase = z.looseObject({ id: z.string(), code: z.string(), dept: z.string(), status: z.enum(['open', 'decided', 'closed']), severity: z.string(), openedAt: Time });
-export const CasePage = page(EnforcementCase);
+export const CasePage = keyPage(EnforcementCase);
 
 export const Policy = z.looseObject({ id: z.string(), version: z.number().int(), lineage: z.string(), dept: z.string(), title: z.string(), legalBasis: z.string(), budgetFen: Fen, capFen: Fen });
 export const PolicyList = list(Policy.extend({ successor: z.string().nullable() }));
@@ -46,8 +49,10 @@ export const PolicyList = list(Policy.extend({ successor: z.string().nullable() 
 export const PayoutApplication = z.looseObject({ id: z.string(), policy: z.string(), code: z.string(), status: z.string(), requestedFen: Fen.optional() });
 export const PayoutApplicationList = list(PayoutApplication);
 
+export const EnterpriseList = z.looseObject({ items: z.array(z.looseObject({ code: z.string(), name: z.string(), grade: z.string().nullable() })), next: Next });
+
 export const Award = z.looseObject({ id: z.string(), policy: z.string(), code: z.string(), status: z.string(), amountFen: Fen });
-export const AwardList = list(Award);
+export const AwardList = list(Award).extend({ next: Next });
 
 export const PaymentRun = z.looseObject({ id: z.string(), policy: z.string(), policyTitle: z.string(), count: z.number().int(), totalFen: Fen, createdAt: Time, txId: z.string() });
 export const PaymentRunList = list(PaymentRun);

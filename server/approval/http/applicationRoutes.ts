@@ -20,9 +20,13 @@ import { notFound, RouteKit } from '../../http/routeKit.ts';
 import { moduleTxPath } from '../../chain/http/enterpriseTx.ts';
 import { approvalAdmission } from './admission.ts';
 import { ApprovalApplicationDetail, ApprovalApplicationList, Worklist } from '../../../shared/wire/responses.ts';
+import { cursor, nextCursor } from '../../http/cursor.ts';
+import { z } from 'zod';
 
 const DecisionBody = ApprovalDecideDraft.omit({ app: true, stage: true });
 const APP_READERS = ['enterprise', 'approver', 'inspector', 'enforcer', 'auditor', 'clerk'] as const;
+const ApplicationsQuery = PageQuery.extend({ after: cursor(z.tuple([z.number().int(), z.string().max(32)])) });
+const WorklistQuery = PageQuery.extend({ after: cursor(z.tuple([z.number().int(), z.string().max(32), z.string().max(40)])) });
 
 /** Enterprise-signed submissions, approval processes, applications and decisions. */
 export function applicationRoutes(node: ModulePort, privacy: PrivacyPort): Router {
@@ -60,11 +64,11 @@ export function applicationRoutes(node: ModulePort, privacy: PrivacyPort): Route
     ctx.body = { recipients: await appSealRecipients(node.view(), node.genesis, app.id) };
   });
 
-  r.get('/applications', { summary: 'Applications the caller may list: its own, those with a stage of its department, or all (the one window; audit with ?purpose=, recorded as audit.view).', roles: APP_READERS, query: PageQuery, response: ApprovalApplicationList }, async (ctx, { query: p }) => {
+  r.get('/applications', { summary: 'Applications the caller may list: its own, those with a stage of its department, or all (the one window; audit with ?purpose=, recorded as audit.view).', roles: APP_READERS, query: ApplicationsQuery, response: ApprovalApplicationList }, async (ctx, { query: p }) => {
     const look = auditLook(node, ctx);
-    const items = await q.listApplications(node.db, currentUser(ctx), p, p);
+    const { rows: items, next } = nextCursor(await q.listApplications(node.db, currentUser(ctx), p, { ...p, limit: p.limit + 1 }), p.limit, q.applicationKey);
     const auditViewTx = await look?.record(listSubject('approval/applications', ctx.query), items.map((a) => a.code));
-    ctx.body = { items, ...(auditViewTx ? { auditViewTx } : {}) };
+    ctx.body = { items, next, ...(auditViewTx ? { auditViewTx } : {}) };
   });
 
   r.get('/applications/:id', { summary: 'One application with its stages, decisions and overdue flags (audit: ?purpose=, recorded; sealed fields shared to audit on a recorded look open on the next).', roles: APP_READERS, response: ApprovalApplicationDetail }, async (ctx, { params }) => {
@@ -77,10 +81,11 @@ export function applicationRoutes(node: ModulePort, privacy: PrivacyPort): Route
     ctx.body = { ...shown, ...(auditViewTx ? { auditViewTx } : {}), asOf: t, stages: shown.stages.map((s) => ({ ...s, overdue: q.isOverdue(a, s, t) })) };
   });
 
-  r.get('/worklist', { summary: 'Open stages of the approver\'s department, earliest deadline first, with overdue flags.', roles: ['approver'], query: PageQuery, response: Worklist }, async (ctx, { query: p }) => {
+  r.get('/worklist', { summary: 'Open stages of the approver\'s department, earliest deadline first, with overdue flags.', roles: ['approver'], query: WorklistQuery, response: Worklist }, async (ctx, { query: p }) => {
     const t = await now();
-    const { rows, total } = await q.openStages(node.db, currentUser(ctx).dept, p, { ...p, overdue: !!p.overdue, now: t });
-    ctx.body = { asOf: t, total, items: rows.map((s) => ({ ...s, openedAt: Number(s.openedAt), dueAt: Number(s.dueAt), overdue: Number(s.dueAt) < t })) };
+    const found = await q.openStages(node.db, currentUser(ctx).dept, { ...p, limit: p.limit + 1 }, { ...p, overdue: !!p.overdue, now: t });
+    const { rows, next } = nextCursor(found.rows, p.limit, q.stageKey);
+    ctx.body = { asOf: t, total: found.total, next, items: rows.map((s) => ({ ...s, openedAt: Number(s.openedAt), dueAt: Number(s.dueAt), overdue: Number(s.dueAt) < t })) };
   });
 
   r.get('/worklist/export', { summary: 'CSV of the worklist under the same filters (?q=, ?overdue=1, ?process=).', roles: ['approver'], query: PageQuery }, async (ctx, { query: p }) => {

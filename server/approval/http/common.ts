@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { csvFile, csvLine } from '../../../shared/csv.ts';
 import { paging } from '../../http/routeKit.ts';
+import { cursor } from '../../http/cursor.ts';
 
 export const PageQuery = paging(200, 50).extend({
   status: z.string().max(16).optional(),
@@ -11,6 +12,9 @@ export const PageQuery = paging(200, 50).extend({
   process: z.string().max(40).optional(),
   dept: z.string().max(32).optional(),
 });
+
+/** A list in the order of one id (inspections, cases, enterprises by code), with its cursor. */
+export const ByIdQuery = PageQuery.extend({ after: cursor(z.tuple([z.string().max(40)])) });
 
 /** Up to this many rows in a CSV export (the list's filters apply). */
 export const EXPORT_LIMIT = 5000;

@@ -8,7 +8,7 @@ import { EnterpriseRegisterDraft, EnterpriseRotateKeyDraft } from '../schema.ts'
 import { sealStaffPayload } from '../staffSeal.ts';
 import * as q from '../readModel/queries.ts';
 import { STAFF_READERS } from './access.ts';
-import { EXPORT_LIMIT, PageQuery, sendCsv } from './common.ts';
+import { ByIdQuery, EXPORT_LIMIT, PageQuery, sendCsv } from './common.ts';
 import { scorePoints } from '../../../shared/money.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
 import { ChainError } from '../../chain/errors.ts';
@@ -21,6 +21,8 @@ import { staffAction } from '../../http/staffAction.ts';
 import { enterpriseRegister } from '../contracts/enterpriseRegister.ts';
 import { enterpriseRotateKey } from '../contracts/enterpriseRotateKey.ts';
 import { sealShare } from '../contracts/sealShare.ts';
+import { nextCursor } from '../../http/cursor.ts';
+import { EnterpriseList } from '../../../shared/wire/responses.ts';
 
 const RotateBody = EnterpriseRotateKeyDraft.omit({ code: true });
 
@@ -49,12 +51,13 @@ export function enterpriseRoutes(node: ModulePort): Router {
     respond: (row, body) => ({ code: body.code, tx: row.id }),
   });
 
-  r.get('/enterprises', { summary: 'Find enterprises by name or code prefix: code, name, industry, grade.', roles: STAFF_READERS, query: PageQuery }, async (ctx, { query: p }) => {
-    ctx.body = { items: await q.searchEnterprises(node.db, p.q, p) };
+  r.get('/enterprises', { summary: 'Find enterprises by name or code prefix: code, name, industry, grade; in code order.', roles: STAFF_READERS, query: ByIdQuery, response: EnterpriseList }, async (ctx, { query: p }) => {
+    const { rows: items, next } = nextCursor(await q.searchEnterprises(node.db, p.q, { ...p, limit: p.limit + 1 }), p.limit, (e) => [e.code]);
+    ctx.body = { items, next };
   });
 
   r.get('/enterprises/export', { summary: 'CSV of the enterprises found (?q= name or code prefix), with their filing: name, credit code, industry, filing version, credit grade and score.', roles: STAFF_READERS, query: PageQuery }, async (ctx, { query: p }) => {
-    const rows: { code: string; name: string; industry: string | null; filingVersion: number | null; grade: string | null; score: number | null }[] = await q.searchEnterprises(node.db, p.q, { limit: EXPORT_LIMIT, offset: 0 });
+    const rows = await q.searchEnterprises(node.db, p.q, { limit: EXPORT_LIMIT, offset: 0 });
     sendCsv(ctx, 'enterprises', ['enterprise', 'code', 'industry', 'filingVersion', 'grade', 'score'], rows.map((e) => [e.name, e.code, e.industry ?? '', e.filingVersion ?? '', e.grade ?? '', e.score === null ? '' : scorePoints(e.score)]));
   });
 

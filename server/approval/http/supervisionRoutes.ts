@@ -8,7 +8,7 @@ import * as q from '../readModel/queries.ts';
 import { CaseCloseDraft, CaseDecideDraft, CaseOpenDraft, InspectionPlanDraft, InspectionRecordDraft } from '../schema.ts';
 import { sealStaffPayload } from '../staffSeal.ts';
 
-import { EXPORT_LIMIT, PageQuery, sendCsv } from './common.ts';
+import { ByIdQuery, EXPORT_LIMIT, PageQuery, sendCsv } from './common.ts';
 import { recordsOf } from '../../chain/modulePort.ts';
 import { staffAction, type ActionSpec } from '../../http/staffAction.ts';
 import type { TxRow } from '../../chain/store/chainStore.ts';
@@ -20,6 +20,7 @@ import { inspectionPlan } from '../contracts/inspectionPlan.ts';
 import { inspectionRecord } from '../contracts/inspectionRecord.ts';
 import { notFound, RouteKit } from '../../http/routeKit.ts';
 import { CasePage, InspectionPage } from '../../../shared/wire/responses.ts';
+import { nextCursor } from '../../http/cursor.ts';
 
 const AdHocBody = InspectionRecordDraft.omit({ inspection: true });
 const ResultBody = InspectionRecordDraft.omit({ inspection: true, code: true, subject: true, app: true, licence: true });
@@ -60,11 +61,12 @@ export function supervisionRoutes(node: ModulePort): Router {
     respond: recorded,
   });
 
-  r.get('/inspections', { summary: 'Inspections of the caller\'s department (all for audit, with ?purpose=, recorded; its own for an enterprise).', roles: READERS, query: PageQuery, response: InspectionPage }, async (ctx, { query: p }) => {
+  r.get('/inspections', { summary: 'Inspections of the caller\'s department (all for audit, with ?purpose=, recorded; its own for an enterprise).', roles: READERS, query: ByIdQuery, response: InspectionPage }, async (ctx, { query: p }) => {
     const look = auditLook(node, ctx);
-    const page = await q.listInspections(node.db, currentUser(ctx), p, p);
-    const auditViewTx = await look?.record(listSubject('approval/inspections', ctx.query), page.items.map((i) => i.code));
-    ctx.body = { ...page, ...(auditViewTx ? { auditViewTx } : {}) };
+    const found = await q.listInspections(node.db, currentUser(ctx), p, { ...p, limit: p.limit + 1 });
+    const { rows: items, next } = nextCursor(found.items, p.limit, (i) => [i.id]);
+    const auditViewTx = await look?.record(listSubject('approval/inspections', ctx.query), items.map((i) => i.code));
+    ctx.body = { items, total: found.total, next, ...(auditViewTx ? { auditViewTx } : {}) };
   });
 
   r.get('/inspections/export', { summary: 'CSV of the inspections the caller may list, under the same filters (?status=, ?q=, ?dept= for audit); an auditor\'s export is a recorded look like the list.', roles: READERS, query: PageQuery }, async (ctx, { query: p }) => {
@@ -109,11 +111,12 @@ export function supervisionRoutes(node: ModulePort): Router {
     from: { id: 'case' },
   });
 
-  r.get('/cases', { summary: 'Cases of the caller\'s department or opened from its inspections (all for audit, with ?purpose=, recorded; its own for an enterprise).', roles: READERS, query: PageQuery, response: CasePage }, async (ctx, { query: p }) => {
+  r.get('/cases', { summary: 'Cases of the caller\'s department or opened from its inspections (all for audit, with ?purpose=, recorded; its own for an enterprise).', roles: READERS, query: ByIdQuery, response: CasePage }, async (ctx, { query: p }) => {
     const look = auditLook(node, ctx);
-    const page = await q.listCases(node.db, currentUser(ctx), p, p);
-    const auditViewTx = await look?.record(listSubject('approval/cases', ctx.query), page.items.map((c) => c.code));
-    ctx.body = { ...page, ...(auditViewTx ? { auditViewTx } : {}) };
+    const found = await q.listCases(node.db, currentUser(ctx), p, { ...p, limit: p.limit + 1 });
+    const { rows: items, next } = nextCursor(found.items, p.limit, (c) => [c.id]);
+    const auditViewTx = await look?.record(listSubject('approval/cases', ctx.query), items.map((c) => c.code));
+    ctx.body = { items, total: found.total, next, ...(auditViewTx ? { auditViewTx } : {}) };
   });
 
   r.get('/cases/export', { summary: 'CSV of the cases the caller may list, under the same filters (?status=, ?q=, ?dept= for audit); an auditor\'s export is a recorded look like the list.', roles: READERS, query: PageQuery }, async (ctx, { query: p }) => {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { ensureIndex } from '../../chain/store/ensureIndex.ts';
 
 type Build = (t: Knex.CreateTableBuilder) => void;
 
@@ -123,8 +124,35 @@ const TABLES: [string, Build][] = [
   }],
 ];
 
+/**
+ * Indexes shaped like the lists' filters and orderings, so a page of a list is an index range
+ * read from its start or its cursor (queries.ts), however large the city. Added to tables that
+ * may already exist; each names the list it serves.
+ */
+const INDEXES: [table: string, name: string, columns: string[]][] = [
+  // the one window's and audit's application list, newest first, and by status
+  ['ap_applications', 'ap_applications_submitted', ['submitted_at', 'id']],
+  ['ap_applications', 'ap_applications_status_submitted', ['status', 'submitted_at', 'id']],
+  // an enterprise's own applications and the dossier's approvals
+  ['ap_applications', 'ap_applications_code_submitted', ['code', 'submitted_at', 'id']],
+  // the approver's worklist: a department's open stages, earliest deadline first
+  // (app_status last: it is filtered, not ordered by, and there it keeps the total's count in the index)
+  ['ap_stages', 'ap_stages_worklist', ['dept', 'status', 'due_at', 'app_id', 'stage_id', 'app_status']],
+  // inspections and cases of a department (or origin department), newest first, and by status
+  ['ap_inspections', 'ap_inspections_dept_id', ['dept', 'id']],
+  ['ap_inspections', 'ap_inspections_dept_status_id', ['dept', 'status', 'id']],
+  ['ap_inspections', 'ap_inspections_code_id', ['code', 'id']],
+  ['ap_cases', 'ap_cases_dept_id', ['dept', 'id']],
+  ['ap_cases', 'ap_cases_dept_status_id', ['dept', 'status', 'id']],
+  ['ap_cases', 'ap_cases_origin_dept_id', ['origin_dept', 'dept', 'id']],
+  ['ap_cases', 'ap_cases_code_id', ['code', 'id']],
+  // the home page's licences about to expire
+  ['ap_licences', 'ap_licences_dept_status_valid', ['dept', 'status', 'valid_to']],
+];
+
 export const READ_MODEL_TABLES = TABLES.map(([name]) => name);
 
 export async function migrateApproval(db: Knex): Promise<void> {
   for (const [name, build] of TABLES) if (!(await db.schema.hasTable(name))) await db.schema.createTable(name, build);
+  for (const [table, name, columns] of INDEXES) await ensureIndex(db, table, name, columns);
 }

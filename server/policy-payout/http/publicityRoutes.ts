@@ -18,6 +18,7 @@ import { csvFile, csvLine } from '../../../shared/csv.ts';
 import { found, notFound, paging, RouteKit } from '../../http/routeKit.ts';
 import { staffAction } from '../../http/staffAction.ts';
 import { AwardList } from '../../../shared/wire/responses.ts';
+import { cursor, nextCursor } from '../../http/cursor.ts';
 
 const ObjectBody = ObjectDraft;
 const ResolveBody = ResolveDraft;
@@ -26,6 +27,7 @@ const ListQuery = paging(1000, 100).extend({
   status: z.string().max(16).optional(),
   code: z.string().max(18).optional(),
   award: z.string().max(24).optional(),
+  after: cursor(z.tuple([AwardId])),
 });
 
 /** 公示: the published lists, awards, objections and their resolution. */
@@ -51,9 +53,9 @@ export function publicityRoutes(node: ModulePort): Router {
     const u = currentUser(ctx);
     // an auditor's list holds unpublished awards and every payee: a look across departments
     const look = auditLook(node, ctx);
-    const items = await q.listAwards(node.db, u, p, p);
+    const { rows: items, next } = nextCursor(await q.listAwards(node.db, u, p, { ...p, limit: p.limit + 1 }), p.limit, (a) => [a.id]);
     const auditViewTx = await look?.record(listSubject('payout/awards', ctx.query), items.map((a) => a.code));
-    ctx.body = { items: items.map((a) => awardFor(u, a, financeDept, !!auditViewTx)), ...(auditViewTx ? { auditViewTx } : {}) };
+    ctx.body = { items: items.map((a) => awardFor(u, a, financeDept, !!auditViewTx)), next, ...(auditViewTx ? { auditViewTx } : {}) };
     },
   );
 

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { ensureIndex } from '../../chain/store/ensureIndex.ts';
 
 type Build = (t: Knex.CreateTableBuilder) => void;
 
@@ -118,4 +119,6 @@ export async function migratePayout(db: Knex): Promise<void> {
       t.string('prepared_by', 64).notNullable().defaultTo('');
     });
   }
+  // the award list (公示, payable awards) by status in id order, from its cursor
+  await ensureIndex(db, 'pay_awards', 'pay_awards_status_id', ['status', 'id']);
 }

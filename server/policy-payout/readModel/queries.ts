@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { SessionUser } from '../../../shared/sessionUser.ts';
 import type { ApplicationRecord, ApplicationView, AwardRecord, AwardView, ExpertRecord, LedgerRecord, ObjectionRecord, PaymentStatus, PolicyRecord, PublicationRecord } from '../records.ts';
 import { isAuditor } from '../../chain/readAccess.ts';
+import { afterKey } from '../../chain/store/keyset.ts';
 import type { PaymentRow, PolicyRow, RunSummary } from '../../../shared/wire/payout.ts';
 
 export type { PaymentRow, PolicyRow, RunSummary };
@@ -84,9 +85,11 @@ export async function application(db: Knex, u: SessionUser, id: string): Promise
   return q ? one(await q.where('a.id', id).first('a.json')) : undefined;
 }
 
-/** Awards: public once published (公示); before that, the department, finance and audit; an enterprise its own. */
-export async function listAwards(db: Knex, u: SessionUser, f: { policy?: string; status?: string; code?: string }, page: Page): Promise<AwardView[]> {
-  const q = db('pay_awards').select('json').orderBy('id').limit(page.limit).offset(page.offset);
+/** Awards in id order: public once published (公示); before that, the department, finance and audit; an enterprise its own. `after`: those after that id. */
+export async function listAwards(db: Knex, u: SessionUser, f: { policy?: string; status?: string; code?: string }, page: Page & { after?: [string] }): Promise<AwardView[]> {
+  const q = db('pay_awards').select('json').orderBy('id').limit(page.limit);
+  if (page.after) afterKey(q, ['id'], page.after, 'asc');
+  else q.offset(page.offset);
   if (f.policy) q.where('policy', f.policy);
   if (f.status) q.where('status', f.status);
   if (f.code) q.where('code', f.code);

@@ -8,9 +8,9 @@ const P = (path: string) => deptApi(`/payout${path}`);
 const enc = encodeURIComponent;
 
 export const policies = (q: { limit?: number; offset?: number } = {}) => client.get<{ items: PolicyRow[] }>(P(`/policies${qs({ ...q })}`));
-export const awards = (q: AwardQuery = {}) => client.get<{ items: AwardRecord[] }>(P(`/awards${qs({ ...q })}`));
+export const awards = (q: AwardQuery = {}) => client.get<{ items: AwardRecord[]; next: string | null }>(P(`/awards${qs({ ...q })}`));
 /** The same awards as a CSV (names and titles first; never the payee). */
-export const awardsCsvPath = (q: AwardQuery = {}) => P(`/awards/export${qs({ ...q, limit: undefined, offset: undefined })}`);
+export const awardsCsvPath = (q: AwardQuery = {}) => P(`/awards/export${qs({ ...q, limit: undefined, offset: undefined, after: undefined })}`);
 
 export const createRun = (b: { policy: string; retryFailed: boolean }) => client.post<RunCreated>(P('/runs'), b);
 export const runs = (q: { policy?: string; status?: string } = {}) => client.get<{ items: RunSummary[] }>(P(`/runs${qs({ ...q })}`));

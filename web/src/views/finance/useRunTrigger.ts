@@ -18,13 +18,14 @@ export async function runPreview(policy: string, retryFailed: boolean): Promise<
   let count = 0;
   let total = 0n;
   for (const status of statuses) {
-    for (let offset = 0; ; offset += PAGE) {
-      const { items } = await finance.awards({ policy, status, limit: PAGE, offset });
-      for (const a of items) {
+    // by cursor: each page an index range from the last award seen, however many there are
+    for (let after: string | null | undefined; after !== null; ) {
+      const page = await finance.awards({ policy, status, limit: PAGE, ...(after ? { after } : {}) });
+      for (const a of page.items) {
         count++;
         total += BigInt(a.amountFen);
       }
-      if (items.length < PAGE) break;
+      after = page.next;
     }
   }
   return { count, totalFen: total.toString() };
