@@ -17,7 +17,7 @@ import { openCity } from './city/generate.ts';
  *   npx tsx bench/lists.ts --city /tmp/lists-city [--samples 200] [--plans]
  */
 
-interface Kind {
+export interface Kind {
   name: string;
   dept: string;
   user: string;
@@ -30,7 +30,8 @@ interface Kind {
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
-function kinds(n: number): Kind[] {
+/** The lists and the dossier as the portal asks for them, for a city of `n` enterprises (the scale suite times the lists too). */
+export function listKinds(n: number): Kind[] {
   const rnd = prng(42);
   const purpose = encodeURIComponent('工程建设审批 前置信用与监管记录核查');
   const cycle = (xs: string[]) => (i: number) => xs[i % xs.length];
@@ -93,7 +94,7 @@ export async function measureLists(city: string, samples: number, plans: boolean
       return next;
     };
     const rows: { kind: string; p50: number; p95: number; samples: number }[] = [];
-    for (const k of kinds(n)) {
+    for (const k of listKinds(n)) {
       const cookie = await cookieOf(k.dept, k.user);
       const deepUrl = k.deep ? await fifthPage(`${base}/${k.dept}/api/${k.path(0)}`, cookie) : '';
       const db = p.node(k.dept).db;
