@@ -1,14 +1,12 @@
 import { isValidBlockTime } from './blockTime.ts';
-import { canonicalJson } from './canonical.ts';
 import type { BlockTx } from './execute.ts';
-import { verifyCert } from './finality.ts';
 import { blockHash, genesisBlock } from './header.ts';
-import { memberKeysOf, type MemberKeys } from './memberKeys.ts';
+import { memberKeysOf } from './memberKeys.ts';
 import type { ContractRegistry } from './registry.ts';
-import { Cert, type Genesis, type Header, type Tx } from './schema.ts';
+import type { Genesis, Header, Tx } from './schema.ts';
 import type { StateWrite } from './state.ts';
 import { transitionBlock } from './transition.ts';
-import type { BlockRow, Head, HistoryRow, LedgerStore, StoredTx } from './store/ledgerStore.ts';
+import type { BlockRow, Head, LedgerStore, StoredTx } from './store/ledgerStore.ts';
 import { suiteByName, type CryptoSuite } from './suites/index.ts';
 import { blockTxFromRecord, checkRecord, NOT_JSON, parseJson, settleSignature, signatureToVerify, TX_PREFIX, type RecordCheck } from './blockTx.ts';
 import { isPlainTx } from './plainTx.ts';
@@ -16,6 +14,7 @@ import { verdictsAt, type PendingVerdict, type VerifyPool } from './verifyPool.t
 import { txId } from './tx.ts';
 import { loadSnapshotOrigin, type SnapshotOrigin } from './snapshot/snapshotOrigin.ts';
 import { snapshotReplayStart, StartProblem } from './snapshot/snapshotReplayStart.ts';
+import { checkCerts, checkOffsets, compareHeader, compareState, expectEq, historyCursor, Mismatch, show } from './replayChecks.ts';
 
 export type ReplayResult =
   /** from: 0, or the height of the snapshot the node started from */
@@ -31,31 +30,6 @@ export interface ReplayProgress {
 const PAGE = 500;
 /** Transactions read and checked ahead of the replay at a time, bounding memory on long chains. */
 const RANGE_TXS = 8000;
-
-/** A mismatch, thrown from deep inside and turned into the result at the top. */
-class Mismatch {
-  constructor(
-    readonly height: number,
-    readonly field: string,
-    readonly expected: unknown,
-    readonly actual: unknown,
-  ) {}
-}
-
-const show = (v: unknown): string => (typeof v === 'string' ? v : v === undefined ? '(absent)' : JSON.stringify(v));
-
-/** Canonical where possible; a tampered value may not even be canonicalisable. */
-function same(a: unknown, b: unknown): boolean {
-  if (a === b) return true; // the same value has the same text
-  const text = (v: unknown) => {
-    try {
-      return canonicalJson(v ?? null);
-    } catch {
-      return `!${JSON.stringify(v)}`;
-    }
-  };
-  return text(a) === text(b);
-}
 
 /**
  * A stored transaction with its stateless checks done ahead of the replay, all but the
@@ -147,10 +121,6 @@ export async function replayChain(
     return { ok: false, height: e.height, field: e.field, expected: show(e.expected), actual: show(e.actual) };
   }
 }
-
-const expectEq = (height: number, field: string, expected: unknown, actual: unknown) => {
-  if (!same(expected, actual)) throw new Mismatch(height, field, expected, actual);
-};
 
 /**
  * Every stateless check of each stored transaction but the signature, which goes to the
@@ -336,91 +306,5 @@ function rebuildTx(height: number, i: number, { row, text, check, inner }: Prepa
   const item = enveloped.id === row.id ? enveloped : blockTxFromRecord(row.raw, Number(row.offset), opts);
   if (item.id !== row.id) throw new Mismatch(height, `tx[${i}].id`, enveloped.id, row.id);
   return item;
-}
-
-/** What the log order implies: time never goes back, records belong to one block each. */
-function checkOffsets(height: number, header: Header, prev: Header, items: BlockTx[]): void {
-  if (header.time < prev.time) throw new Mismatch(height, 'header.time', `at least ${prev.time}`, header.time);
-  const first = items[0]?.offset ?? header.lastOffset;
-  if (header.firstOffset <= prev.lastOffset || header.firstOffset > first) {
-    throw new Mismatch(height, 'header.firstOffset', `after ${prev.lastOffset} and at most ${first}`, header.firstOffset);
-  }
-  items.forEach((t, i) => {
-    if (i > 0 && t.offset <= items[i - 1].offset) throw new Mismatch(height, `tx[${i}].offset`, `after ${items[i - 1].offset}`, t.offset);
-  });
-  const last = items.at(-1)?.offset ?? header.firstOffset;
-  if (header.lastOffset < last) throw new Mismatch(height, 'header.lastOffset', `at least ${last}`, header.lastOffset);
-}
-
-function compareHeader(height: number, expected: Header, actual: Header): void {
-  for (const f of ['chain', 'height', 'prev', 'txRoot', 'stateHash', 'firstOffset', 'lastOffset', 'time', 'txCount', 'certs'] as const) {
-    expectEq(height, `header.${f}`, expected[f], actual[f]);
-  }
-  const extra = Object.keys(actual).find((k) => !(k in expected));
-  if (extra) throw new Mismatch(height, `header.${extra}`, '(absent)', (actual as Record<string, unknown>)[extra]);
-}
-
-/** Returns the highest certified height so far. */
-function checkCerts(height: number, header: Header, opts: Opts, members: MemberKeys, hashes: Map<number, string>, lastCert: number): number {
-  header.certs.forEach((raw, j) => {
-    const field = `header.certs[${j}]`;
-    const parsed = Cert.safeParse(raw);
-    if (!parsed.success) throw new Mismatch(height, field, 'a certificate', raw);
-    const cert = parsed.data;
-    if (cert.height <= lastCert || cert.height >= height) throw new Mismatch(height, `${field}.height`, `between ${lastCert} and ${height}`, cert.height);
-    const ours = hashes.get(cert.height);
-    if (cert.hash !== ours) throw new Mismatch(height, `${field}.hash`, ours, cert.hash);
-    const problem = verifyCert(opts.chain, opts.suite, cert, members);
-    if (problem) throw new Mismatch(height, field, 'a quorum of valid member signatures', problem);
-    lastCert = cert.height;
-  });
-  return lastCert;
-}
-
-/** Reads state_history in insertion order, one block's rows at a time. */
-function historyCursor(store: LedgerStore) {
-  type Row = HistoryRow;
-  let buffer: Row[] = [];
-  let at = 0;
-  let lastId = 0;
-  async function peek(): Promise<Row | undefined> {
-    if (at === buffer.length) {
-      buffer = await store.historyPage(lastId, 5000);
-      at = 0;
-      if (buffer.length) lastId = Number(buffer[buffer.length - 1].id);
-    }
-    return buffer[at];
-  }
-  return {
-    async take(height: number): Promise<Row[]> {
-      const out: Row[] = [];
-      for (let r = await peek(); r && Number(r.height) <= height; r = await peek()) {
-        if (Number(r.height) < height) throw new Mismatch(Number(r.height), `history[${r.k}]`, '(absent)', 'a row out of order');
-        out.push(r);
-        at++;
-      }
-      return out;
-    },
-    async rest(top: number): Promise<void> {
-      const r = await peek();
-      if (r) throw new Mismatch(Number(r.height), `history[${r.k}]`, '(absent)', `a row beyond height ${top}`);
-    },
-  };
-}
-
-async function compareState(store: LedgerStore, state: Map<string, string>, lastWrite: Map<string, number>, top: number): Promise<void> {
-  const missing = new Set(state.keys());
-  let after: string | undefined;
-  for (;;) {
-    const rows = await store.statePage(after, 5000);
-    if (!rows.length) break;
-    for (const r of rows) {
-      missing.delete(r.k);
-      if (state.get(r.k) !== r.v) throw new Mismatch(lastWrite.get(r.k) ?? top, `state[${r.k}]`, state.get(r.k), r.v);
-    }
-    after = rows[rows.length - 1].k;
-  }
-  const [gone] = missing;
-  if (gone !== undefined) throw new Mismatch(lastWrite.get(gone) ?? top, `state[${gone}]`, state.get(gone), undefined);
 }
 
