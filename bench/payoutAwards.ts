@@ -79,16 +79,22 @@ export async function publishPolicy(p: Platform, body: Record<string, unknown>):
  * registered and filed, a policy published, each enterprise applies with its own key, the policy
  * officer approves each, publicises the list, and after the publicity period (the clock moved on
  * two days) releases it. Every transaction goes through a node's submit and waits for its receipt.
+ * Enterprises are made `batch` at a time so that their keys, filings and applications are held
+ * for one batch only: holding ten thousand at once ran a city-sized bench out of heap.
  */
 export async function makeAwards(p: Platform, n: number, o: { clock: BenchClock; batch?: number; from?: number }): Promise<{ policy: string }> {
-  const { ents, sign } = await benchEnterprises(p, n, o);
   const policy = await publishPolicy(p, {});
   const econ = p.node('econ');
-  const bodies = await Promise.all(ents.map((e) => applicationOf(econ, policy, e.name)));
-  const apps = await inBatches(econ, ents.map((e, i) => () => sign(e, 'payout.apply', bodies[i])), o.batch);
-  const appIds = await Promise.all(apps.map(async (id) => String((await econ.store.tx(id))!.events[0].data.application)));
   const reasons = await sealFor(econ.modulePort(), ['econ'], '压测', 'the reasons');
-  await inBatches(econ, appIds.map((application, i) => () => econ.signAs('policy1', 'payout.decide', { application, decision: 'approve', amountFen: String(1_000_000 + i), reasons })), o.batch);
+  const batch = o.batch ?? 500;
+  const from = o.from ?? 0;
+  for (let done = 0; done < n; done += batch) {
+    const { ents, sign } = await benchEnterprises(p, Math.min(batch, n - done), { ...o, from: from + done });
+    const bodies = await Promise.all(ents.map((e) => applicationOf(econ, policy, e.name)));
+    const apps = await inBatches(econ, ents.map((e, i) => () => sign(e, 'payout.apply', bodies[i])), batch);
+    const appIds = await Promise.all(apps.map(async (id) => String((await econ.store.tx(id))!.events[0].data.application)));
+    await inBatches(econ, appIds.map((application, i) => () => econ.signAs('policy1', 'payout.decide', { application, decision: 'approve', amountFen: String(1_000_000 + done + i), reasons })), batch);
+  }
   await inBatches(econ, [() => econ.signAs('policy1', 'payout.publicise', { policy })]);
   o.clock.offset += 2 * DAY;
   await inBatches(econ, [() => econ.signAs('policy1', 'payout.release', { policy })]);

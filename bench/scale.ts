@@ -49,8 +49,8 @@ async function mysqlBytes(db: Knex, schema: string): Promise<number> {
 const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
 
 export async function runScaleBench(opts: { quick: boolean; mysql?: boolean }): Promise<Figure[]> {
-  // --quick is 10,000: on two cores the nine nodes of one process seed a city at about 15
-  // enterprises a second (bench/RESULTS.md), so 100,000 would take about two hours, not 30 minutes.
+  // --quick is 10,000: on two cores the nine nodes of one process seed a city at about 25
+  // enterprises a second (bench/RESULTS.md), so 100,000 would take over an hour, not 30 minutes.
   const n = Number(process.env.TONGBAN_SCALE_N ?? (opts.quick ? 10_000 : 2_000_000));
   // Making awards costs about 0.1 s each on the nine-node city (four signed transactions), so --quick makes a tenth.
   const awards = Number(process.env.TONGBAN_SCALE_AWARDS ?? (opts.quick ? 10_000 : 100_000));
@@ -60,9 +60,14 @@ export async function runScaleBench(opts: { quick: boolean; mysql?: boolean }): 
   const clock = new BenchClock();
   const p = await openCity(dir, { snapshotEvery: EVERY, clock, mysql: server && ((dept) => server.createDatabase(dept)) });
   const figures: Figure[] = [];
+  // Printed as they are measured, so a run that fails late still leaves its earlier figures in the log.
+  const keep = (...f: Figure[]) => {
+    for (const x of f) console.error(`measured ${JSON.stringify(x)}`);
+    figures.push(...f);
+  };
   try {
     const seeded = await generateWithProgress(p, n);
-    figures.push({ metric: 'scale.enterprises', value: n, unit: 'enterprises' }, { metric: 'scale.seed_tx_s', value: Math.round(seeded.txs / seeded.seconds), unit: 'tx/s' });
+    keep({ metric: 'scale.enterprises', value: n, unit: 'enterprises' }, { metric: 'scale.seed_tx_s', value: Math.round(seeded.txs / seeded.seconds), unit: 'tx/s' });
 
     const http = await p.listen(0);
     const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
@@ -90,7 +95,7 @@ export async function runScaleBench(opts: { quick: boolean; mysql?: boolean }): 
       list.push(...times);
       if (pct(times, 95) > worst.p95) worst = { name: k.name, p95: pct(times, 95) };
     }
-    figures.push(
+    keep(
       { metric: 'scale.dossier_p95', value: r1(pct(dossier, 95)), unit: 'ms' },
       { metric: 'scale.list_p95', value: r1(pct(list, 95)), unit: 'ms (all lists together)' },
       { metric: 'scale.list_worst_p95', value: r1(worst.p95), unit: `ms (${worst.name})` },
@@ -105,14 +110,14 @@ export async function runScaleBench(opts: { quick: boolean; mysql?: boolean }): 
     const market1 = await login(base, 'market', 'approver1', PASSWORD);
     const answers = await timeQuestions(base, 'market', market1, asked, { field: 'tax.paid', purpose: '工程建设审批 企业资质核验' });
     const warm = answers.slice(2); // the first two load the prover's circuit
-    figures.push({ metric: 'scale.question_e2e_p50', value: Math.round(pct(warm, 50)), unit: 'ms' }, { metric: 'scale.question_e2e_p95', value: Math.round(pct(warm, 95)), unit: 'ms' });
+    keep({ metric: 'scale.question_e2e_p50', value: Math.round(pct(warm, 50)), unit: 'ms' }, { metric: 'scale.question_e2e_p95', value: Math.round(pct(warm, 95)), unit: 'ms' });
 
     const market = p.node('market');
     const [{ c }] = await market.db('txs').count({ c: '*' });
     const txs = Number(c);
     const bytes = server ? await mysqlBytes(market.db, 'market') : readdirSync(dir).filter((f) => f.startsWith('market.sqlite')).reduce((s, f) => s + statSync(join(dir, f)).size, 0);
-    figures.push({ metric: 'scale.txs', value: txs, unit: 'tx' }, { metric: 'scale.bytes_per_tx', value: Math.round(bytes / txs), unit: server ? 'B (market database, data + index)' : 'B' }, { metric: 'scale.node_rss_mb', value: Math.round(process.memoryUsage().rss / 2 ** 20), unit: 'MB (nine nodes, one process)' });
-    if (server) figures.push({ metric: 'scale.mariadb_rss_mb', value: rssMb(server.pid), unit: 'MB (mariadbd, nine databases)' });
+    keep({ metric: 'scale.txs', value: txs, unit: 'tx' }, { metric: 'scale.bytes_per_tx', value: Math.round(bytes / txs), unit: server ? 'B (market database, data + index)' : 'B' }, { metric: 'scale.node_rss_mb', value: Math.round(process.memoryUsage().rss / 2 ** 20), unit: 'MB (nine nodes, one process)' });
+    if (server) keep({ metric: 'scale.mariadb_rss_mb', value: rssMb(server.pid), unit: 'MB (mariadbd, nine databases)' });
 
     const t0 = performance.now();
     // with the signature pool, as `npm run verify` replays
@@ -121,7 +126,7 @@ export async function runScaleBench(opts: { quick: boolean; mysql?: boolean }): 
     const replaySeconds = (performance.now() - t0) / 1000;
     if (!replayed.ok) throw new Error(`replay failed at ${replayed.height}: ${replayed.field}`);
     const rate = txs / replaySeconds;
-    figures.push({ metric: 'scale.replay_tx_s', value: Math.round(rate), unit: 'tx/s' }, { metric: 'scale.replay_2m_extrapolated', value: Math.round(((txs / n) * 2_000_000) / rate / 60), unit: 'min' });
+    keep({ metric: 'scale.replay_tx_s', value: Math.round(rate), unit: 'tx/s' }, { metric: 'scale.replay_2m_extrapolated', value: Math.round(((txs / n) * 2_000_000) / rate / 60), unit: 'min' });
 
     // A snapshot at the highest checkpoint a quorum signed, imported into an empty database.
     const head = (await market.store.head())!;
@@ -137,7 +142,7 @@ export async function runScaleBench(opts: { quick: boolean; mysql?: boolean }): 
       const t2 = performance.now();
       await importSnapshot(fresh, market.genesis, file);
       await fresh.destroy();
-      figures.push({ metric: 'scale.snapshot_make_s', value: r1(made), unit: 's' }, { metric: 'scale.snapshot_import_s', value: r1((performance.now() - t2) / 1000), unit: 's' }, { metric: 'scale.snapshot_bytes', value: statSync(file).size, unit: 'B' });
+      keep({ metric: 'scale.snapshot_make_s', value: r1(made), unit: 's' }, { metric: 'scale.snapshot_import_s', value: r1((performance.now() - t2) / 1000), unit: 's' }, { metric: 'scale.snapshot_bytes', value: statSync(file).size, unit: 'B' });
     } else {
       console.error(`no snapshot figures: no checkpoint (every ${EVERY} blocks) signed by a quorum up to final height ${head.finalHeight}`);
     }
@@ -148,7 +153,7 @@ export async function runScaleBench(opts: { quick: boolean; mysql?: boolean }): 
     const making = (performance.now() - t3) / 1000;
     const run = await timePaymentRun(p, policy, awards);
     const scaled = awards === 100_000 ? '' : ` (scaled linearly from a run of ${awards} awards)`;
-    figures.push(
+    keep(
       { metric: 'scale.payout_run_100k_s', value: r1((run * 100_000) / awards), unit: `s, trigger to pain.001 file${scaled}` },
       { metric: 'scale.payout_awards_made_per_s', value: r1(awards / making), unit: `awards/s (register, file, apply, decide; ${awards} awards)` },
     );
