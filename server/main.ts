@@ -37,7 +37,9 @@ if (argv.includes('--help') || argv.includes('-h')) {
 }
 quietFileHandleWarnings(); // the prover's snarkjs, like the ceremony's
 const config = readConfig();
-const logger = pino({ level: config.logLevel });
+// Synchronous writes, in order with the banner's: an asynchronous destination could let the
+// start record out after the banner, which is meant to be the last thing on the terminal.
+const logger = pino({ level: config.logLevel }, pino.destination({ dest: 1, sync: true }));
 const dataDir = resolve(config.data);
 
 /** Bad configuration ends the process with status 2 and one line naming the variable or option. */
@@ -87,9 +89,8 @@ async function main() {
     facts = { ...facts, password, keyFiles: await demoKeyFiles(platform, password.value) };
   }
   logger.info(`Tongban 通办 embedded platform on ${url} (departments: ${specs.map((s) => s.dept).join(', ')})`);
-  // The logger writes asynchronously: let its lines out first, so the banner is the last thing on the terminal.
-  await new Promise<void>((done) => logger.flush(() => done()));
-  for (const line of startBanner({ ...facts, keys: keysProgress() })) say(line);
+  // one write, so the banner reaches a reader whole
+  say(startBanner({ ...facts, keys: keysProgress() }).join('\n'));
   await (keysBuild?.done ?? Promise.resolve()).then(
     async () => {
       warmProver();

@@ -129,7 +129,7 @@ export async function seedApprovalDemo(p: Platform, o: ApprovalDemoOptions): Pro
   s.nextDay();
   await s.round(ents.filter((e) => e.index % 25 === 1).map((e) => s.staff('housing', 'approver1', 'dossier.view', { code: e.code, purpose: '工程建设审批前置信用核查', sections: ['profile', 'licences', 'credit'] })));
 
-  o.log?.(`approval demo: ${n} enterprises, ${appOf.size} applications, ${inspections.length} inspections, ${cases.length} cases in ${Date.now() - t0} ms; demo enterprise ${ents[0].name} ${ents[0].code} signs with private key ${ents[0].privateKey} (demo only)`);
+  o.log?.(`approval demo: ${n} enterprises, ${appOf.size} applications, ${inspections.length} inspections, ${cases.length} cases in ${Date.now() - t0} ms`);
 }
 
 function filingOf(e: DemoEnterprise, material: MaterialDraft, members: string[]): FilingDraft {
