@@ -36,13 +36,14 @@ async function register(p: Platform, n: number, tag: string): Promise<string[]> 
 
 /**
  * The highest checkpoint at or below the committed final height whose root a quorum has signed
- * on `node`; blocks are added meanwhile, since certificates and votes are saved with a block.
+ * on `node`, at `atLeast` or above; blocks are added meanwhile, since certificates and votes are
+ * saved with a block.
  */
-async function signedCheckpoint(p: Platform, node: ChainNode, quorum: number, timeoutMs = 60_000): Promise<number> {
+async function signedCheckpoint(p: Platform, node: ChainNode, quorum: number, atLeast = 1, timeoutMs = 60_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (let round = 0; Date.now() < deadline; round++) {
     const final = (await node.store.head())!.finalHeight;
-    for (let h = final - (final % EVERY); h > 0; h -= EVERY) {
+    for (let h = final - (final % EVERY); h >= atLeast && h > 0; h -= EVERY) {
       const sigs = await snapshotSigsAt(node.db, h);
       if (sigs.length >= quorum) return h;
     }
@@ -96,7 +97,9 @@ export async function snapshotSync(kit: DbKit, dir: string): Promise<void> {
       if (Number(n) === 0) break;
     }
     const old = await register(p, 6, 'a');
-    const h = await signedCheckpoint(p, market, QUORUM);
+    // at or above the last of them: each registration is a block of its own, and the checks
+    // below want all six in the snapshot, none written after it
+    const h = await signedCheckpoint(p, market, QUORUM, (await market.store.tx(old[5]))!.height);
 
     const file = join(dir, 'market.snapshot');
     const copy = await market.store.snapshot();
