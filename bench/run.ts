@@ -42,7 +42,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   },
   payout: async () => {
     const m = await import(here('./payout.ts'));
-    return { method: 'applications checked per second with their privacy queries; a payment run of 10,000 awards to a pain.001 file', run: m.runPayoutBench };
+    return { method: 'applications checked per second with their privacy queries; a payment run of 10,000 awards to a pain.001 file (2,000 with --quick) with the three nodes of its platform in this process, and another with the finance node applying alone (the other two stopped once the awards are made)', run: m.runPayoutBench };
   },
   cluster: async () => {
     const m = await import(here('./cluster.ts'));
