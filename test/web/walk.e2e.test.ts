@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createModules } from '../../server/modules.ts';
 import type { Platform } from '../../server/platform.ts';
 import { startTestPlatform } from '../support/platform.ts';
-import { launchChromium, needBuiltPortal, noChromium, portalPage, SHOTS, signIn } from './browser.ts';
+import { axeFindings, launchChromium, needBuiltPortal, noChromium, portalPage, SHOTS, signIn } from './browser.ts';
 
 /**
  * Every persona's main pages, in Chinese and in English, each at 1366×768 and at 1920×1080: no
@@ -27,7 +27,6 @@ const PERSONAS: { dept: string; user: string; pages: string[] }[] = [
   { dept: 'tax', user: 'holder1', pages: ['', 'privacy-figures', 'privacy-questions'] },
 ];
 
-const AXE = 'node_modules/axe-core/axe.min.js';
 const CJK = /[\u3400-\u9fff]/;
 
 /** The portal's own words on a page (menus, titles, labels, buttons, column heads), not the records it shows. */
@@ -78,9 +77,7 @@ describe('every persona\'s main pages: accessible, within the window, quiet, in 
   async function check(page: Page, where: string, o: { axe: boolean; lang: 'zh-CN' | 'en' }) {
     await within(page, where);
     if (o.axe) {
-      await page.addScriptTag({ path: AXE });
-      const found = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })))`)) as { id: string; impact: string; nodes: string[] }[];
-      for (const v of found) if (v.impact === 'serious' || v.impact === 'critical' || v.id === 'label') troubles.push({ where, what: `axe ${v.id} (${v.impact}): ${v.nodes.join(' | ')}` });
+      for (const v of await axeFindings(page)) if (v.impact === 'serious' || v.impact === 'critical' || v.id === 'label') troubles.push({ where, what: `axe ${v.id} (${v.impact}): ${v.nodes.join(' | ')}` });
     }
     const texts = (await page.evaluate(`[...document.querySelectorAll(${JSON.stringify(CHROME.join(','))})].map((e) => (e.innerText ?? '').trim()).filter(Boolean)`)) as string[];
     if (o.lang === 'en') for (const s of texts) if (CJK.test(s) && !/^(中文|English)$/.test(s)) troubles.push({ where, what: `Chinese in English chrome: ${s.slice(0, 60)}` });
