@@ -37,9 +37,11 @@ if (argv.includes('--help') || argv.includes('-h')) {
 }
 quietFileHandleWarnings(); // the prover's snarkjs, like the ceremony's
 const config = readConfig();
-// Synchronous writes, in order with the banner's: an asynchronous destination could let the
-// start record out after the banner, which is meant to be the last thing on the terminal.
-const logger = pino({ level: config.logLevel }, pino.destination({ dest: 1, sync: true }));
+// The embedded start writes its log synchronously, in order with the banner's writes: an
+// asynchronous destination could let the start record out after the banner, which is meant to
+// be the last thing on the terminal. A department's node prints no banner and keeps pino's
+// asynchronous writes off its block loop.
+const logger = pino({ level: config.logLevel }, pino.destination({ dest: 1, sync: !config.dept }));
 const dataDir = resolve(config.data);
 
 /** Bad configuration ends the process with status 2 and one line naming the variable or option. */
