@@ -113,12 +113,13 @@ export interface AxeFinding {
 }
 
 /**
- * axe-core's violations on the page as it stands. Finite animations finish first: a colour
- * measured halfway through an element's fade is not the page's colour, and axe would report
- * its contrast.
+ * axe-core's violations on the page as it stands that no page may have: serious or critical
+ * ones, and any unlabelled field. Finite animations finish first: a colour measured halfway
+ * through an element's fade is not the page's colour, and axe would report its contrast.
  */
-export async function axeFindings(page: Page): Promise<AxeFinding[]> {
+export async function axeBlockers(page: Page): Promise<AxeFinding[]> {
   await page.addScriptTag({ path: 'node_modules/axe-core/axe.min.js' });
   await page.evaluate(`Promise.all(document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity).map((a) => a.finished.catch(() => undefined)))`);
-  return (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })))`)) as AxeFinding[];
+  const found = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })))`)) as AxeFinding[];
+  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical' || v.id === 'label');
 }

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createModules } from '../../server/modules.ts';
 import type { Platform } from '../../server/platform.ts';
 import { startTestPlatform } from '../support/platform.ts';
-import { axeFindings, launchChromium, needBuiltPortal, noChromium, portalPage, SHOTS, signIn } from './browser.ts';
+import { axeBlockers, launchChromium, needBuiltPortal, noChromium, portalPage, SHOTS, signIn } from './browser.ts';
 
 /**
  * Every persona's main pages, in Chinese and in English, each at 1366×768 and at 1920×1080: no
@@ -77,7 +77,7 @@ describe('every persona\'s main pages: accessible, within the window, quiet, in 
   async function check(page: Page, where: string, o: { axe: boolean; lang: 'zh-CN' | 'en' }) {
     await within(page, where);
     if (o.axe) {
-      for (const v of await axeFindings(page)) if (v.impact === 'serious' || v.impact === 'critical' || v.id === 'label') troubles.push({ where, what: `axe ${v.id} (${v.impact}): ${v.nodes.join(' | ')}` });
+      for (const v of await axeBlockers(page)) troubles.push({ where, what: `axe ${v.id} (${v.impact}): ${v.nodes.join(' | ')}` });
     }
     const texts = (await page.evaluate(`[...document.querySelectorAll(${JSON.stringify(CHROME.join(','))})].map((e) => (e.innerText ?? '').trim()).filter(Boolean)`)) as string[];
     if (o.lang === 'en') for (const s of texts) if (CJK.test(s) && !/^(中文|English)$/.test(s)) troubles.push({ where, what: `Chinese in English chrome: ${s.slice(0, 60)}` });
