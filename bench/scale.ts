@@ -52,7 +52,8 @@ export async function runScaleBench(opts: { quick: boolean; mysql?: boolean }): 
   // --quick is 10,000: on two cores the nine nodes of one process seed a city at about 25
   // enterprises a second (bench/RESULTS.md), so 100,000 would take over an hour, not 30 minutes.
   const n = Number(process.env.TONGBAN_SCALE_N ?? (opts.quick ? 10_000 : 2_000_000));
-  // Making awards costs about 0.1 s each on the nine-node city (four signed transactions), so --quick makes a tenth.
+  // The nine-node city makes about 34 awards a second (four signed transactions each, bench/RESULTS.md),
+  // so 100,000 take about 50 minutes and --quick makes a tenth.
   const awards = Number(process.env.TONGBAN_SCALE_AWARDS ?? (opts.quick ? 10_000 : 100_000));
   const awardBatch = Number(process.env.TONGBAN_SCALE_AWARD_BATCH ?? 2000);
   const dir = mkdtempSync(join(tmpdir(), 'tb-scale-'));
